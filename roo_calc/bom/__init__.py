@@ -1,0 +1,1 @@
+"""The BOM workbook: its column contract, the reader and the validated model."""

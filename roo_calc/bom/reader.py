@@ -1,0 +1,553 @@
+"""Read a BOM workbook (.xlsx) into a validated `Bom`, collecting every problem in one pass.
+
+Cells are read by calamine through fastexcel, every cell as text, so that numbers reach
+`Decimal` through their shortest exact decimal form and part numbers stay text.  Problems are
+gathered as values and raised together as one `BomError`; the input file is only ever opened for
+reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from roo_calc import codes
+from roo_calc.bom import schema, xlsx
+from roo_calc.bom.model import Bom, FxRate, Vehicle
+from roo_calc.errors import BomError, Problem
+from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
+
+MAX_PROBLEMS = 200
+_YES = {"y", "yes", "true", "1", "1.0", "x"}
+_NO = {"n", "no", "false", "0", "0.0"}
+
+
+class _Collector:
+    """Gathers problems for one file, capping how many are kept."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.dropped = 0
+
+    def add(self, code: str, message: str, sheet: str | None = None, cell: str | None = None,
+            severity: str = "error") -> None:
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.dropped += 1
+            return
+        self.problems.append(Problem(code, message, self.file, sheet, cell, severity))  # type: ignore[arg-type]
+
+    def warn(self, code: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
+        self.add(code, message, sheet, cell, "warning")
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.problems) or self.dropped > 0
+
+    def finish(self) -> list[Problem]:
+        if self.dropped:
+            self.problems.append(Problem("too-many-problems", f"{self.dropped} more problems not shown", self.file))
+        return self.problems
+
+
+def parse_yn(text: str) -> bool:
+    low = text.strip().lower()
+    if low in _YES:
+        return True
+    if low in _NO:
+        return False
+    raise ValueError(f"expected Y or N (also yes/no, true/false, 1/0), found {text!r}")
+
+
+def parse_date(text: str) -> date:
+    raw = text.strip()
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"expected a date (YYYY-MM-DD), found {text!r}")
+
+
+def _read_strings(reader, sheet: str, header: bool) -> tuple[pd.DataFrame, list[int]]:
+    """All cells of a sheet as text (None for blank), and each column's absolute index."""
+    loaded = reader.load_sheet(sheet, header_row=0 if header else None, dtypes="string",
+                               whitespace_as_null=True)
+    absolute = [c.absolute_index for c in loaded.selected_columns]
+    frame = loaded.to_pandas()
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame, absolute
+
+
+def load_bom(path: str | Path) -> Bom:
+    """Read and validate a BOM workbook; raise `BomError` listing every problem found."""
+    path = Path(path)
+    name = str(path)
+    out = _Collector(name)
+    if not path.exists():
+        raise BomError([Problem("file-not-found", "no such file", name)])
+    if not path.is_file():
+        raise BomError([Problem("not-a-file", "expected an .xlsx file, found a directory", name)])
+    reason = xlsx.sniff(path)
+    if reason:
+        raise BomError([Problem("not-xlsx", reason, name)])
+    data = path.read_bytes()
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        facts = xlsx.XlsxFacts.open(path)
+        import fastexcel
+
+        reader = fastexcel.read_excel(data)
+    except Exception as exc:  # a zip that is not a workbook, or a damaged one
+        raise BomError([Problem("not-xlsx", f"expected an .xlsx workbook, could not read it ({exc})", name)]) from None
+
+    sheets = {}
+    for actual in facts.sheet_xml:
+        key = schema.canonical(actual)
+        if key in schema.SHEET_ALIASES:
+            sheets.setdefault(schema.SHEET_ALIASES[key], actual)
+    found = ", ".join(repr(s) for s in facts.sheet_xml) or "none"
+    for required in (schema.SHEET_VEHICLE, schema.SHEET_BOM):
+        if required not in sheets:
+            out.add("missing-sheet", f"expected a sheet named {required!r}, found sheets {found}", required)
+    if out.has_errors:
+        raise BomError(out.finish())
+
+    _check_formulas(facts, sheets, out)
+    fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out)
+    vehicle_fields = _read_vehicle(reader, facts, sheets[schema.SHEET_VEHICLE], out)
+    vehicle = _build_vehicle(vehicle_fields, sheets[schema.SHEET_VEHICLE], out)
+    lines, extra, letters = _read_lines(reader, facts, sheets[schema.SHEET_BOM], out)
+    if vehicle is not None and lines is not None:
+        lines = _convert_currency(lines, vehicle.currency, fx, sheets[schema.SHEET_BOM], letters, out)
+        _check_totals(vehicle, lines, sheets, out)
+    if out.has_errors:
+        raise BomError(out.finish())
+    assert vehicle is not None and lines is not None
+    return Bom(path=name, sha256=sha256, vehicle=vehicle, lines=lines, fx=tuple(fx.values()),
+               warnings=tuple(out.finish()), extra_columns=tuple(extra))
+
+
+def _check_formulas(facts: xlsx.XlsxFacts, sheets: dict[str, str], out: _Collector) -> None:
+    for actual in sheets.values():
+        for cell in xlsx.formula_cells_without_value(facts.read_sheet(actual)):
+            out.add("formula-without-value",
+                    "expected a value, found a formula whose result was never calculated (the file "
+                    "was written by a program, not saved by a spreadsheet app): open the workbook in "
+                    "Excel or LibreOffice and save it, so each formula's value is stored",
+                    actual, cell)
+
+
+# -- Vehicle sheet -----------------------------------------------------------------------------
+
+def _read_vehicle(reader, facts, sheet: str, out: _Collector) -> dict[str, tuple[str | None, str]]:
+    """field name -> (text value, cell reference of the value)."""
+    frame, absolute = _read_strings(reader, sheet, header=False)
+    first = xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1
+    if frame.shape[1] < 2:
+        out.add("vehicle-layout", "expected field names in column A and values in column B", sheet, "A1")
+        return {}
+    aliases = schema.alias_map(schema.VEHICLE_FIELDS)
+    value_col = xlsx.column_letter(absolute[1])
+    name_col = xlsx.column_letter(absolute[0])
+    fields: dict[str, tuple[str | None, str]] = {}
+    for i, (label, value) in enumerate(zip(frame.iloc[:, 0], frame.iloc[:, 1])):
+        row = first + i
+        if label is None:
+            continue
+        column = aliases.get(schema.canonical(label))
+        if column is None:
+            out.warn("unknown-field", f"field {label!r} is not part of the contract; ignored", sheet, f"{name_col}{row}")
+            continue
+        if column.name in fields:
+            out.add("duplicate-field", f"field {column.name!r} is given twice (first at {fields[column.name][1]})",
+                    sheet, f"{name_col}{row}")
+            continue
+        fields[column.name] = (value, f"{value_col}{row}")
+    return fields
+
+
+def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> Vehicle | None:
+    values: dict[str, object] = {}
+    cells = {name: cell for name, (_v, cell) in fields.items()}
+    ok = True
+    for column in schema.VEHICLE_FIELDS:
+        text, cell = fields.get(column.name, (None, None))
+        if text is None:
+            if column.required:
+                where = f"expected the field {column.name!r} ({column.note}) in column A with its value in column B"
+                out.add("missing-field", where + (", found it blank" if cell else ", found no such row"), sheet, cell or "A1")
+                ok = False
+            continue
+        try:
+            values[column.name] = _convert(column, text)
+        except ValueError as exc:
+            out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+            ok = False
+    if "hs_code" in fields and fields["hs_code"][0] is not None:
+        _digits, note = codes.normalize_hs(fields["hs_code"][0])
+        if note and _digits:
+            out.warn("hs-note", note, sheet, cells["hs_code"])
+    if not ok:
+        return None
+    hs_code = values["hs_code"]
+    vehicle_type = values.get("vehicle_type")
+    inferred = vehicle_type is None
+    if inferred:
+        vehicle_type = codes.infer_vehicle_type(hs_code)  # type: ignore[arg-type]
+    money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
+    excluded_names = ("sales_promotion_costs", "royalties", "shipping_packing_costs", "nonallowable_interest")
+    excluded = {k: to_cents(money[k]) for k in excluded_names if k in money}
+    for k, v in money.items():
+        if v < 0:
+            out.add("negative-value", f"{k}: expected an amount of 0 or more, found {v}", sheet, cells[k])
+            ok = False
+    net = money.get("net_cost")
+    total = money.get("total_cost")
+    derived = False
+    if net is None and total is None:
+        out.add("missing-field", "expected net_cost or total_cost (net cost = total cost minus excluded costs), found neither",
+                sheet, "A1")
+        return None
+    if net is None:
+        net_cents = to_cents(total) - sum(excluded.values())  # type: ignore[arg-type]
+        derived = True
+    else:
+        net_cents = to_cents(net)
+        if total is not None and to_cents(total) - sum(excluded.values()) != net_cents:
+            out.add("net-cost-mismatch",
+                    f"net_cost {net} disagrees with total_cost {total} minus excluded costs "
+                    f"{Decimal(sum(excluded.values())).scaleb(-2)}; give one of them, or make them agree",
+                    sheet, cells["net_cost"])
+            ok = False
+    if net_cents <= 0:
+        out.add("bad-value", f"net cost must be more than 0, found {Decimal(net_cents).scaleb(-2)}",
+                sheet, cells.get("net_cost") or cells.get("total_cost"))
+        ok = False
+    tech = values.get("lvc_technology_points")
+    if tech is not None and not 0 <= tech <= 100:  # type: ignore[operator]
+        out.add("bad-value", f"lvc_technology_points: expected 0 to 100 points, found {tech}", sheet, cells["lvc_technology_points"])
+        ok = False
+    assembly = values.get("lvc_assembly_points")
+    if assembly is not None and assembly not in (0, 5):
+        out.add("bad-value", f"lvc_assembly_points: expected 0 or 5, found {assembly}", sheet, cells["lvc_assembly_points"])
+        ok = False
+    volume = values.get("annual_volume")
+    if volume is not None and (volume != int(volume) or volume <= 0):  # type: ignore[operator,call-overload]
+        out.add("bad-value", f"annual_volume: expected a whole number of vehicles above 0, found {volume}", sheet, cells["annual_volume"])
+        ok = False
+    if not ok:
+        return None
+
+    def cents(name: str) -> int | None:
+        return to_cents(money[name]) if name in money else None
+
+    def e4(name: str) -> int | None:
+        value = values.get(name)
+        return pct_to_e4(value) if value is not None else None  # type: ignore[arg-type]
+
+    return Vehicle(
+        model=str(values["model"]), hs_code=hs_code, vehicle_type=vehicle_type, vehicle_type_inferred=inferred,  # type: ignore[arg-type]
+        assembly_country=values["assembly_country"], production_date=values.get("production_date"),  # type: ignore[arg-type]
+        currency=values.get("currency", "USD"), net_cost_cents=net_cents, total_cost_cents=cents("total_cost"),  # type: ignore[arg-type]
+        excluded_costs_cents=excluded, net_cost_derived=derived, transaction_value_cents=cents("transaction_value"),
+        plant=values.get("plant"), producer=values.get("producer"), model_year=values.get("model_year"),  # type: ignore[arg-type]
+        annual_volume=int(volume) if volume is not None else None,  # type: ignore[arg-type,call-overload]
+        steel_purchases_cents=cents("steel_purchases"), steel_purchases_originating_cents=cents("steel_purchases_originating"),
+        aluminum_purchases_cents=cents("aluminum_purchases"),
+        aluminum_purchases_originating_cents=cents("aluminum_purchases_originating"),
+        lvc_high_wage_labor_cents=cents("lvc_high_wage_labor"), lvc_high_wage_materials_cents=cents("lvc_high_wage_materials"),
+        lvc_technology_points_e4=e4("lvc_technology_points"), lvc_assembly_points_e4=e4("lvc_assembly_points"),
+        cells=cells,
+    )
+
+
+_MONEY_FIELDS = {c.name for c in schema.VEHICLE_FIELDS if c.kind == "money"}
+
+
+def _convert(column: schema.Column, text: str):
+    """One cell's text to its typed value, by the column's kind; ValueError says what was found."""
+    kind = column.kind
+    if kind == "text":
+        return text.strip()
+    if kind == "hs":
+        digits, note = codes.normalize_hs(text)
+        if digits is None:
+            raise ValueError(note)
+        return digits
+    if kind in ("number", "money", "pct"):
+        try:
+            return parse_decimal(text)
+        except ValueError as exc:
+            raise ValueError(f"expected a number, {exc}") from None
+    if kind == "country":
+        code = text.strip().upper()
+        if code not in codes.countries():
+            raise ValueError(f"expected an ISO 3166-1 alpha-2 country code (e.g. US, MX, CA, JP), found {text!r}")
+        return code
+    if kind == "currency":
+        code = text.strip().upper()
+        if code not in codes.currencies():
+            raise ValueError(f"expected an ISO 4217 currency code (e.g. USD, CAD, MXN), found {text!r}")
+        return code
+    if kind == "choice":
+        value = schema.canonical(text)
+        if value == "aluminium":
+            value = "aluminum"
+        if value not in column.choices:
+            raise ValueError(f"expected one of {', '.join(column.choices)}, found {text!r}")
+        return value
+    if kind == "yn":
+        return parse_yn(text)
+    if kind == "date":
+        return parse_date(text)
+    raise AssertionError(kind)
+
+
+# -- FX sheet ----------------------------------------------------------------------------------
+
+def _read_fx(reader, facts, sheet: str | None, out: _Collector) -> dict[str, FxRate]:
+    if sheet is None:
+        return {}
+    frame, absolute = _read_strings(reader, sheet, header=True)
+    header_row = xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1
+    columns = _map_headers(frame, absolute, schema.FX_COLUMNS, sheet, header_row, out)
+    if columns is None:
+        return {}
+    rates: dict[str, FxRate] = {}
+    for i in range(len(frame)):
+        row = header_row + 1 + i
+        raw = {name: frame.iat[i, pos] for name, (pos, _letter) in columns.items()}
+        if all(v is None for v in raw.values()):
+            continue
+        parsed = {}
+        for column in schema.FX_COLUMNS:
+            if column.name not in columns:
+                continue
+            text = raw[column.name]
+            cell = f"{columns[column.name][1]}{row}"
+            if text is None:
+                if column.required:
+                    out.add("missing-value", f"{column.name}: expected a value, found a blank cell", sheet, cell)
+                continue
+            try:
+                parsed[column.name] = _convert(column, text) if column.kind != "date" else text.split(" ")[0]
+            except ValueError as exc:
+                out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+        if "currency" in parsed and "rate" in parsed:
+            if parsed["rate"] <= 0:
+                out.add("bad-value", f"rate: expected a rate above 0, found {parsed['rate']}", sheet, f"{columns['rate'][1]}{row}")
+                continue
+            if parsed["currency"] in rates:
+                out.add("duplicate-rate", f"a second rate for {parsed['currency']} (first on row {rates[parsed['currency']].row})",
+                        sheet, f"{columns['currency'][1]}{row}")
+                continue
+            rates[parsed["currency"]] = FxRate(row=row, **parsed)
+    return rates
+
+
+def _map_headers(frame: pd.DataFrame, absolute: list[int], contract: tuple[schema.Column, ...], sheet: str,
+                 header_row: int, out: _Collector) -> dict[str, tuple[int, str]] | None:
+    """Contract column name -> (position in frame, column letter); None when required ones are missing."""
+    aliases = schema.alias_map(contract)
+    mapped: dict[str, tuple[int, str]] = {}
+    for pos, header in enumerate(frame.columns):
+        if str(header).startswith("__UNNAMED__"):
+            continue
+        column = aliases.get(schema.canonical(header))
+        if column is None:
+            continue
+        letter = xlsx.column_letter(absolute[pos])
+        if column.name in mapped:
+            out.add("duplicate-column", f"expected one column {column.name!r}, found a second one, {header!r} "
+                    f"(the first is in column {mapped[column.name][1]})", sheet, f"{letter}{header_row}")
+            continue
+        mapped[column.name] = (pos, letter)
+    headers = ", ".join(repr(h) for h in frame.columns if not str(h).startswith("__UNNAMED__")) or "none"
+    missing = False
+    for column in contract:
+        if column.required and column.name not in mapped:
+            alias_text = f" (or {', '.join(column.aliases)})" if column.aliases else ""
+            out.add("missing-column", f"expected a column {column.name!r}{alias_text} in the header row, found {headers}",
+                    sheet, f"{header_row}:{header_row}")
+            missing = True
+    return None if missing else mapped
+
+
+# -- BOM sheet ---------------------------------------------------------------------------------
+
+_OUTPUT_DTYPES = {
+    "nafta_originating": "boolean", "usmca_originating": "boolean", "high_wage": "boolean",
+    "regional_content_e4": "Int64", "us_content_e4": "Int64", "resourcing_premium_e4": "Int64",
+}
+
+
+def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
+    frame, absolute = _read_strings(reader, sheet, header=True)
+    xml = facts.read_sheet(sheet)
+    header_row = xlsx.first_row_with_values(xml) or 1
+    columns = _map_headers(frame, absolute, schema.BOM_COLUMNS, sheet, header_row, out)
+    contract = schema.alias_map(schema.BOM_COLUMNS)
+    extra = [str(h) for h in frame.columns if schema.canonical(h) not in contract and not str(h).startswith("__UNNAMED__")]
+    if columns is None:
+        return None, extra, {}
+    letters = {name: letter for name, (_pos, letter) in columns.items()}
+    if "value" not in columns and "unit_value" not in columns:
+        out.add("missing-column", "expected a column 'value' or 'unit_value' in the header row, found neither",
+                sheet, f"{header_row}:{header_row}")
+        return None, extra, letters
+    present = frame.iloc[:, [pos for pos, _l in columns.values()]].notna().any(axis=1)
+    frame = frame[present]
+    rows = (frame.index.to_numpy() + header_row + 1).tolist()
+    if not rows:
+        out.add("empty-bom", "expected at least one BOM line below the header row, found none", sheet, f"A{header_row + 1}")
+        return None, extra, letters
+
+    by_name = {c.name: c for c in schema.BOM_COLUMNS}
+    pct_columns = {columns[c.name][1] for c in schema.BOM_COLUMNS if c.kind == "pct" and c.name in columns}
+    percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
+    result: dict[str, list] = {"row": rows}
+    bad_rows: set[int] = set()
+
+    def convert_column(name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:
+        column = by_name[name]
+        if name not in columns:
+            return [None] * len(rows)
+        pos, letter = columns[name]
+        values = []
+        for text, row in zip(frame.iloc[:, pos].tolist(), rows):
+            cell = f"{letter}{row}"
+            if text is None:
+                if column.required:
+                    out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, cell)
+                    bad_rows.add(row)
+                values.append(None)
+                continue
+            try:
+                value = _convert(column, text)
+                if column.kind == "hs":
+                    _d, note = codes.normalize_hs(text)
+                    if note:
+                        out.warn("hs-note", note, sheet, cell)
+                if column.kind == "pct" and cell in percent_cells:
+                    value = value * 100
+                problem = check(value, row, cell) if check else None
+                if problem:
+                    raise ValueError(problem)
+            except ValueError as exc:
+                out.add("bad-value", f"{name}: {exc}", sheet, cell)
+                bad_rows.add(row)
+                value = None
+            values.append(value)
+        return values
+
+    def positive(value, _row, _cell):
+        return None if value > 0 else f"expected a quantity above 0, found {value}"
+
+    def non_negative(value, _row, _cell):
+        return None if value >= 0 else f"expected an amount of 0 or more, found {value}"
+
+    def percentage(value, _row, _cell):
+        return None if 0 <= value <= 100 else f"expected a percentage from 0 to 100, found {value}"
+
+    for name in ("part_number", "description", "hs_code", "currency", "origin_country", "supplier",
+                 "nafta_originating", "usmca_originating", "material", "high_wage", "core_part_group"):
+        result[name] = convert_column(name)
+    quantity = convert_column("quantity", positive)
+    unit_value = convert_column("unit_value", non_negative)
+    value = convert_column("value", non_negative)
+    traced = convert_column("nafta_traced_value", non_negative)
+    for name in ("regional_content_pct", "us_content_pct", "resourcing_premium_pct"):
+        result[name.replace("_pct", "_e4")] = [None if v is None else pct_to_e4(v) for v in convert_column(name, percentage)]
+
+    amounts: list[Decimal | None] = []
+    for i, row in enumerate(rows):
+        qty = quantity[i] if quantity[i] is not None else Decimal(1)
+        quantity[i] = qty
+        unit, total = unit_value[i], value[i]
+        if row in bad_rows:
+            amounts.append(None)
+            continue
+        if total is None and unit is None:
+            which = " or ".join(n for n in ("value", "unit_value") if n in columns)
+            cell = f"{columns['value' if 'value' in columns else 'unit_value'][1]}{row}"
+            out.add("missing-value", f"{which}: expected the line's value, found a blank cell", sheet, cell)
+            bad_rows.add(row)
+            amounts.append(None)
+            continue
+        if total is not None and unit is not None and to_cents(qty * unit) != to_cents(total):
+            out.add("value-mismatch", f"value: expected quantity x unit_value = {qty} x {unit} = {qty * unit}, found {total}",
+                    sheet, f"{columns['value'][1]}{row}")
+            bad_rows.add(row)
+            amounts.append(None)
+            continue
+        amount = total if total is not None else qty * unit
+        if traced[i] is not None and traced[i] > amount:
+            out.add("bad-value", f"nafta_traced_value: expected at most the line's value {amount}, found {traced[i]}",
+                    sheet, f"{columns['nafta_traced_value'][1]}{row}")
+            bad_rows.add(row)
+        amounts.append(amount)
+
+    _warn_duplicates(result["part_number"], rows, columns["part_number"][1], sheet, out)
+    result["quantity"] = quantity
+    result["amount"] = amounts
+    result["traced_amount"] = traced
+    lines = pd.DataFrame(result)
+    return lines, extra, letters
+
+
+def _warn_duplicates(parts: list, rows: list[int], letter: str, sheet: str, out: _Collector) -> None:
+    first: dict[str, int] = {}
+    for part, row in zip(parts, rows):
+        if part is None:
+            continue
+        if part in first:
+            out.warn("duplicate-part", f"part_number {part!r} appears again (first on row {first[part]}); both lines count",
+                     sheet, f"{letter}{row}")
+        else:
+            first[part] = row
+
+
+def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate], sheet: str,
+                      letters: dict[str, str], out: _Collector) -> pd.DataFrame | None:
+    """Turn each line's amount into integer cents of the vehicle's currency (the one rounding)."""
+    line_currency = [c or currency for c in lines["currency"]]
+    value_cents, traced_cents = [], []
+    missing: dict[str, int] = {}
+    for amount, traced, cur, row in zip(lines["amount"], lines["traced_amount"], line_currency, lines["row"]):
+        if cur == currency:
+            rate = Decimal(1)
+        elif cur in fx:
+            rate = fx[cur].rate
+        else:
+            missing.setdefault(cur, row)
+            rate = None
+        value_cents.append(to_cents(amount * rate) if amount is not None and rate is not None else 0)
+        traced_cents.append(to_cents(traced * rate) if traced is not None and rate is not None else None)
+    for cur, row in missing.items():
+        out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "
+                f"for {cur} on the FX sheet, found none", sheet, f"{letters.get('currency', 'A')}{row}")
+    lines = lines.drop(columns=["amount", "traced_amount", "regional_content_pct", "us_content_pct",
+                                "resourcing_premium_pct"], errors="ignore")
+    lines["currency"] = line_currency
+    lines["value_cents"] = pd.array(value_cents, dtype="int64")
+    lines["nafta_traced_value_cents"] = pd.array(traced_cents, dtype="Int64")
+    for name, dtype in _OUTPUT_DTYPES.items():
+        lines[name] = pd.array(lines[name].tolist(), dtype=dtype)
+    lines["row"] = lines["row"].astype("int64")
+    return lines
+
+
+def _check_totals(vehicle: Vehicle, lines: pd.DataFrame, sheets: dict[str, str], out: _Collector) -> None:
+    materials = int(lines["value_cents"].sum())
+    if materials > vehicle.net_cost_cents:
+        field = "net_cost" if "net_cost" in vehicle.cells else "total_cost"
+        out.add("materials-exceed-net-cost",
+                f"{field}: expected the BOM's materials ({Decimal(materials).scaleb(-2):,}) to be at most the net cost "
+                f"({Decimal(vehicle.net_cost_cents).scaleb(-2):,}), found them {Decimal(materials - vehicle.net_cost_cents).scaleb(-2):,} more",
+                sheets[schema.SHEET_VEHICLE], vehicle.cells.get(field))

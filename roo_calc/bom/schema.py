@@ -1,0 +1,106 @@
+"""The BOM workbook contract (v1, see the README): sheets, fields, columns and their aliases.
+
+Names match case-insensitively, ignoring surrounding spaces, and treat spaces, hyphens and
+underscores alike; every alias listed here is documented in the README.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NON_WORD = re.compile(r"[^0-9a-z%#]+")
+
+
+def canonical(name: object) -> str:
+    """'Part No ' -> 'part_no'; 'Regional-Content %' -> 'regional_content_%'."""
+    return _NON_WORD.sub("_", str(name).strip().lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # text, hs, number, money, pct, yn, country, currency, choice
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+    choices: tuple[str, ...] = ()
+
+
+SHEET_VEHICLE = "Vehicle"
+SHEET_BOM = "BOM"
+SHEET_FX = "FX"
+SHEET_ALIASES = {
+    "vehicle": SHEET_VEHICLE,
+    "bom": SHEET_BOM,
+    "bill_of_materials": SHEET_BOM,
+    "fx": SHEET_FX,
+    "fx_rates": SHEET_FX,
+    "exchange_rates": SHEET_FX,
+}
+
+VEHICLE_FIELDS: tuple[Column, ...] = (
+    Column("model", "text", True, ("model_line", "model_name"), "Model or model-line name"),
+    Column("hs_code", "hs", True, ("hts", "hts_code", "tariff_code"), "HS subheading of the vehicle, e.g. 8703.23"),
+    Column("vehicle_type", "choice", False, ("type",), "passenger_vehicle, light_truck, heavy_truck or other; inferred from hs_code when blank",
+           ("passenger_vehicle", "light_truck", "heavy_truck", "other")),
+    Column("assembly_country", "country", True, ("assembly_plant_country", "country_of_assembly"), "ISO alpha-2 country of final assembly, e.g. MX"),
+    Column("production_date", "date", False, ("date", "build_date"), "Production date (YYYY-MM-DD); picks the rule version in force"),
+    Column("currency", "currency", False, ("ccy",), "ISO 4217 code of the vehicle's money; default USD"),
+    Column("net_cost", "money", False, ("nc",), "Net cost per vehicle (give this or total_cost)"),
+    Column("total_cost", "money", False, ("tc",), "Total cost per vehicle; net cost = total cost minus the four excluded costs"),
+    Column("sales_promotion_costs", "money", False, ("sales_promotion",), "Sales promotion, marketing and after-sales service costs in total_cost"),
+    Column("royalties", "money", False, (), "Royalties included in total_cost"),
+    Column("shipping_packing_costs", "money", False, ("shipping_and_packing_costs",), "Shipping and packing costs included in total_cost"),
+    Column("nonallowable_interest", "money", False, ("non_allowable_interest", "nonallowable_interest_costs"), "Non-allowable interest costs included in total_cost"),
+    Column("transaction_value", "money", False, ("tv",), "Adjusted transaction value per vehicle"),
+    Column("plant", "text", False, (), "Assembly plant"),
+    Column("producer", "text", False, ("manufacturer",), "Vehicle producer"),
+    Column("model_year", "text", False, ("my",), "Model year"),
+    Column("annual_volume", "number", False, ("volume",), "Vehicles per year (weights averaging)"),
+    Column("steel_purchases", "money", False, (), "Producer's steel purchases (USMCA UR s.17)"),
+    Column("steel_purchases_originating", "money", False, (), "Of which originating"),
+    Column("aluminum_purchases", "money", False, ("aluminium_purchases",), "Producer's aluminum purchases (USMCA UR s.17)"),
+    Column("aluminum_purchases_originating", "money", False, ("aluminium_purchases_originating",), "Of which originating"),
+    Column("lvc_high_wage_labor", "money", False, ("high_wage_labor", "hwlc"), "High-wage labor costs per vehicle (USMCA UR s.18)"),
+    Column("lvc_high_wage_materials", "money", False, ("high_wage_materials", "hwm"), "High-wage materials per vehicle (USMCA UR s.18)"),
+    Column("lvc_technology_points", "pct", False, ("technology_points", "hwtc"), "High-wage technology credit, points (capped at 10)"),
+    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points (0 or 5)"),
+)
+
+BOM_COLUMNS: tuple[Column, ...] = (
+    Column("part_number", "text", True, ("part_no", "part_#", "part", "pn", "item_number", "part_num"), "Part identifier, kept as text"),
+    Column("description", "text", False, ("desc", "part_description"), "Description"),
+    Column("hs_code", "hs", True, ("hs", "hts", "hts_code", "tariff_code", "hs_classification"), "HS classification of the material as acquired"),
+    Column("quantity", "number", False, ("qty", "quantity_per_vehicle"), "Units per vehicle; default 1; must be > 0"),
+    Column("unit_value", "money", False, ("unit_cost", "unit_price"), "Value per unit in the line's currency"),
+    Column("value", "money", False, ("extended_value", "line_value", "ext_value", "total_value", "amount"), "Value per vehicle (= quantity x unit_value)"),
+    Column("currency", "currency", False, ("ccy", "line_currency"), "ISO 4217; default the vehicle's"),
+    Column("origin_country", "country", True, ("country_of_origin", "coo", "origin"), "ISO alpha-2 country where the material was produced"),
+    Column("supplier", "text", False, ("vendor", "supplier_name"), "Supplier"),
+    Column("nafta_originating", "yn", False, ("nafta", "nafta_certified", "nafta_cert"), "Y/N supplier's NAFTA certification; blank = none on file"),
+    Column("usmca_originating", "yn", False, ("usmca", "usmca_certified", "usmca_cert", "cusma_originating"), "Y/N supplier's USMCA certification; blank = none on file"),
+    Column("regional_content_pct", "pct", False, ("regional_content", "rvc", "rvc_pct", "regional_value_content", "regional_content_%"), "Supplier-stated regional value content of the material, 0-100"),
+    Column("us_content_pct", "pct", False, ("us_content", "us_content_%"), "Share of the material's value that is US content, 0-100"),
+    Column("nafta_traced_value", "money", False, ("traced_value",), "NAFTA tracing: value of non-originating traced materials in this line (UR 9(2))"),
+    Column("material", "choice", False, ("raw_material",), "steel, aluminum or blank", ("steel", "aluminum")),
+    Column("high_wage", "yn", False, ("high_wage_plant",), "Y/N produced in a plant meeting the USMCA high-wage rate"),
+    Column("core_part_group", "choice", False, ("core_part", "core_group"), "Overrides the USMCA core-part group",
+           ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery")),
+    Column("resourcing_premium_pct", "pct", False, ("premium_pct", "resourcing_premium"), "Cost of re-sourcing the line to an originating supplier, % of value"),
+)
+
+FX_COLUMNS: tuple[Column, ...] = (
+    Column("currency", "currency", True, ("ccy",), "ISO 4217 code"),
+    Column("rate", "number", True, ("fx_rate", "exchange_rate"), "Units of the vehicle's currency per one unit of this currency"),
+    Column("date", "date", False, ("rate_date",), "Date of the rate"),
+    Column("source", "text", False, (), "Where the rate comes from"),
+)
+
+
+def alias_map(columns: tuple[Column, ...]) -> dict[str, Column]:
+    mapping: dict[str, Column] = {}
+    for column in columns:
+        for name in (column.name, *column.aliases):
+            mapping[canonical(name)] = column
+    return mapping

@@ -1,0 +1,132 @@
+"""Write BOM workbooks that follow the contract: the blank template, and filled ones (samples,
+tests).  openpyxl writes them; the reader never depends on anything written here beyond the
+contract itself."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from roo_calc.bom import schema
+
+_HEADER_FILL = "DDEBF7"
+_YN = '"Y,N"'
+
+
+def _choices(column: schema.Column) -> str | None:
+    if column.kind == "yn":
+        return _YN
+    if column.choices:
+        return '"' + ",".join(column.choices) + '"'
+    return None
+
+
+def write_workbook(
+    path: str | Path,
+    vehicle: Mapping[str, object],
+    lines: Iterable[Mapping[str, object]],
+    fx: Iterable[Mapping[str, object]] = (),
+    *,
+    bom_columns: Iterable[str] | None = None,
+    notes: bool = True,
+) -> None:
+    """Write a BOM workbook atomically (temporary file, then rename).
+
+    `vehicle` maps field names to values (its order is kept; fields of the contract with no
+    value are listed blank when `notes` is set); `lines` are dicts keyed by column name.
+    """
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    lines = list(lines)
+    fx = list(fx)
+    book = Workbook()
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor=_HEADER_FILL)
+
+    sheet = book.active
+    sheet.title = schema.SHEET_VEHICLE
+    fields = {c.name: c for c in schema.VEHICLE_FIELDS}
+    names = list(vehicle) + ([n for n in fields if n not in vehicle] if notes else [])
+    for row, name in enumerate(names, start=1):
+        sheet.cell(row, 1, name).font = bold
+        value = vehicle.get(name)
+        if value is not None:
+            sheet.cell(row, 2, value)
+        if notes and name in fields:
+            column = fields[name]
+            sheet.cell(row, 3, ("required: " if column.required else "") + column.note)
+            choices = _choices(column)
+            if choices:
+                check = DataValidation(type="list", formula1=choices, allow_blank=True)
+                sheet.add_data_validation(check)
+                check.add(sheet.cell(row, 2))
+    sheet.column_dimensions["A"].width = 32
+    sheet.column_dimensions["B"].width = 22
+    sheet.column_dimensions["C"].width = 80
+
+    bom = book.create_sheet(schema.SHEET_BOM)
+    wanted = list(bom_columns) if bom_columns is not None else [c.name for c in schema.BOM_COLUMNS]
+    by_name = {c.name: c for c in schema.BOM_COLUMNS}
+    for col, name in enumerate(wanted, start=1):
+        cell = bom.cell(1, col, name)
+        cell.font = bold
+        cell.fill = fill
+        column = by_name.get(name)
+        if column and notes:
+            cell.comment = Comment(("Required. " if column.required else "") + column.note, "roo-calc")
+        bom.column_dimensions[cell.column_letter].width = max(12, len(name) + 2)
+        if column and column.kind in ("text", "hs"):
+            bom.column_dimensions[cell.column_letter].number_format = "@"
+    for row, line in enumerate(lines, start=2):
+        for col, name in enumerate(wanted, start=1):
+            value = line.get(name)
+            if value is not None:
+                cell = bom.cell(row, col, value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+    last = max(len(lines) + 1, 1000)
+    for col, name in enumerate(wanted, start=1):
+        column = by_name.get(name)
+        choices = _choices(column) if column else None
+        if choices:
+            check = DataValidation(type="list", formula1=choices, allow_blank=True)
+            bom.add_data_validation(check)
+            letter = bom.cell(1, col).column_letter
+            check.add(f"{letter}2:{letter}{last}")
+    bom.freeze_panes = "A2"
+
+    rates = book.create_sheet(schema.SHEET_FX)
+    for col, column in enumerate(schema.FX_COLUMNS, start=1):
+        cell = rates.cell(1, col, column.name)
+        cell.font = bold
+        cell.fill = fill
+        if notes:
+            cell.comment = Comment(column.note, "roo-calc")
+    for row, rate in enumerate(fx, start=2):
+        for col, column in enumerate(schema.FX_COLUMNS, start=1):
+            if rate.get(column.name) is not None:
+                rates.cell(row, col, rate[column.name])
+
+    save_atomically(book, Path(path))
+
+
+def save_atomically(book, path: Path) -> None:
+    """Save an openpyxl workbook to a temporary file beside `path`, then rename it into place."""
+    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or Path("."))
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_template(path: str | Path) -> None:
+    """The blank workbook of `roo-calc template`: every sheet, header, note and drop-down."""
+    write_workbook(path, {}, [], notes=True)

@@ -1,0 +1,128 @@
+"""Code lists: ISO 3166-1 countries, ISO 4217 currencies (from pycountry), HS codes, and the
+vehicle types of the USMCA Uniform Regulations (UR s.12)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+NORTH_AMERICA = frozenset({"US", "CA", "MX"})
+VEHICLE_TYPES = ("passenger_vehicle", "light_truck", "heavy_truck", "other")
+CORE_PART_GROUPS = (
+    "engine",
+    "transmission",
+    "body_chassis",
+    "axle",
+    "suspension",
+    "steering",
+    "advanced_battery",
+)
+MATERIALS = ("steel", "aluminum")
+
+
+@cache
+def countries() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_2 for c in pycountry.countries)
+
+
+@cache
+def currencies() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+_HS_CLEAN = re.compile(r"[\s.]")
+
+
+def normalize_hs(text: str) -> tuple[str | None, str | None]:
+    """Return (digits, note) for an HS code cell, or (None, reason) when it is not one.
+
+    Dots and spaces are optional.  A code typed into a numeric cell loses trailing zeros
+    (8708.10 is stored as 8708.1); an odd digit count after a dot is read as that, and the
+    note says so.
+    """
+    raw = text.strip()
+    digits = _HS_CLEAN.sub("", raw)
+    note = None
+    if not digits.isdigit():
+        return None, f"expected an HS code of 6 to 10 digits (dots optional, e.g. 8708.29), found {text!r}"
+    if len(digits) % 2 == 1 and "." in raw and 5 <= len(digits) <= 9:
+        digits += "0"
+        note = f"read HS code {text!r} as {digits} (a numeric cell drops trailing zeros; store HS codes as text)"
+    if not 6 <= len(digits) <= 10:
+        return None, f"expected an HS code of 6 to 10 digits (dots optional, e.g. 8708.29), found {text!r}"
+    if not 1 <= int(digits[:2]) <= 97:
+        return None, f"expected an HS code in chapters 01-97, found {text!r}"
+    return digits, note
+
+
+def hs_display(digits: str) -> str:
+    """8708290000 -> 8708.29.00.00"""
+    parts = [digits[:4], digits[4:6]] + [digits[i : i + 2] for i in range(6, len(digits), 2)]
+    return ".".join(p for p in parts if p)
+
+
+# Vehicle types by HS subheading (USMCA UR s.12 definitions; HS 2012 codes with their HS 2017/2022
+# successors).  Diesel (compression-ignition) 8703 subheadings are not "passenger vehicles" under
+# UR s.12 and are inferred as "other"; off-road versions cannot be told from the code and must be
+# declared in the vehicle_type field.
+_TYPE_BY_PREFIX: tuple[tuple[str, str], ...] = (
+    ("870331", "other"), ("870332", "other"), ("870333", "other"),
+    ("870350", "other"), ("870370", "other"),
+    ("870321", "passenger_vehicle"), ("870322", "passenger_vehicle"), ("870323", "passenger_vehicle"),
+    ("870324", "passenger_vehicle"), ("870340", "passenger_vehicle"), ("870360", "passenger_vehicle"),
+    ("870380", "passenger_vehicle"), ("870390", "passenger_vehicle"),
+    ("870421", "light_truck"), ("870431", "light_truck"),
+    ("870120", "heavy_truck"), ("870121", "heavy_truck"), ("870122", "heavy_truck"), ("870123", "heavy_truck"),
+    ("870124", "heavy_truck"), ("870129", "heavy_truck"),
+    ("870422", "heavy_truck"), ("870423", "heavy_truck"), ("870432", "heavy_truck"), ("870490", "heavy_truck"),
+)
+
+
+def infer_vehicle_type(hs_digits: str) -> str:
+    for prefix, vehicle_type in _TYPE_BY_PREFIX:
+        if hs_digits.startswith(prefix):
+            return vehicle_type
+    return "other"
+
+
+class HsList:
+    """A list of HS provisions ("40.09", "8708.29", "8482.10-8482.80") matched against codes.
+
+    Each entry is a prefix of 2 to 10 digits (dots ignored), or a range of two prefixes of the
+    same length.  Matching is vectorised over a column of digit strings.
+    """
+
+    def __init__(self, entries: tuple[str, ...]):
+        self.entries = entries
+        self._prefixes: list[str] = []
+        self._ranges: list[tuple[int, int, int]] = []
+        for entry in entries:
+            low, _, high = entry.partition("-")
+            low_d = low.replace(".", "").strip()
+            if not high:
+                self._prefixes.append(low_d)
+                continue
+            high_d = high.replace(".", "").strip()
+            if len(low_d) != len(high_d):
+                raise ValueError(f"HS range {entry!r}: both ends need the same number of digits")
+            self._ranges.append((len(low_d), int(low_d), int(high_d)))
+
+    def match(self, hs_codes) -> "np.ndarray":
+        import numpy as np
+        import pandas as pd
+
+        series = pd.Series(hs_codes, dtype=object).astype(str)
+        found = np.zeros(len(series), dtype=bool)
+        if self._prefixes:
+            found |= series.str.startswith(tuple(self._prefixes)).to_numpy(dtype=bool)
+        for width, low, high in self._ranges:
+            head = pd.to_numeric(series.str[:width], errors="coerce").to_numpy(dtype="float64")
+            found |= (head >= low) & (head <= high)
+        return found
+
+    def contains(self, hs_code: str) -> bool:
+        return bool(self.match([hs_code])[0])

@@ -1,0 +1,1 @@
+"""The determination engine: pure functions of (BOM, regime, date); no file or network I/O."""

@@ -1,0 +1,72 @@
+"""`evaluate`: apply one regime to one BOM on one date and explain the verdict."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from roo_calc.bom.model import Bom, Vehicle
+from roo_calc.codes import HsList
+from roo_calc.engine.lines import LineArrays
+from roo_calc.engine.requirements import EVALUATORS, Context
+from roo_calc.engine.result import Determination, RequirementResult
+from roo_calc.errors import NoValueError
+from roo_calc.rules.model import Regime
+
+
+def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
+    """The regime's vehicle classes that the vehicle falls in (by HS code and vehicle type)."""
+    matches = []
+    for name, vehicle_class in regime.classes.items():
+        if not HsList(vehicle_class.hs).contains(vehicle.hs_code):
+            continue
+        if vehicle_class.vehicle_types and vehicle.vehicle_type not in vehicle_class.vehicle_types:
+            continue
+        matches.append(name)
+    described = f"HS {vehicle.hs_code}, vehicle type {vehicle.vehicle_type}" + (" (inferred)" if vehicle.vehicle_type_inferred else "")
+    return matches, described
+
+
+def evaluate(bom: Bom, regime: Regime, as_of: date) -> Determination:
+    """Apply `regime` to `bom` as the law stood on `as_of` (pure: no I/O, no clock)."""
+    applied_on, what_if = regime.applies_on(as_of)
+    base = dict(regime=regime.id, title=regime.title, regime_status=regime.status, as_of=as_of, applied_on=applied_on,
+                what_if=what_if, notes=regime.notes, rule_file=regime.path)
+    classes, described = classify(regime, bom.vehicle)
+    if len(classes) != 1:
+        why = (f"the vehicle ({described}) is in none of this regime's classes: "
+               + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items())
+               if not classes else f"the vehicle ({described}) matches several classes: {', '.join(classes)}")
+        return Determination(**base, status="needs_review", review=(why + "; set vehicle_type or check hs_code",))
+    vehicle_class = classes[0]
+    ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on)
+    results: list[RequirementResult] = []
+    review: list[str] = []
+    for rid, requirement in regime.requirements.items():
+        if requirement.classes and vehicle_class not in requirement.classes:
+            continue
+        try:
+            results.append(EVALUATORS[requirement.kind](ctx, rid, requirement))
+        except NoValueError as exc:
+            results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="needs_review",
+                                             citation=requirement.citation, reason=str(exc)))
+            review.append(f"{rid}: {exc}")
+    if regime.uncertified_regional == "review":
+        for assumption in ctx.assumptions:
+            if assumption.code == "uncertified-regional":
+                review.append(f"{len(assumption.rows)} lines made in the region lack a {regime.certification_field} "
+                              f"certification (rows {_rows(assumption.rows)})")
+    statuses = {r.status for r in results}
+    if "fail" in statuses:
+        status = "not_eligible"
+    elif "needs_review" in statuses or review:
+        status = "needs_review"
+    else:
+        status = "eligible"
+    return Determination(**base, status=status, vehicle_class=vehicle_class,
+                         vehicle_class_title=regime.classes[vehicle_class].title, requirements=tuple(results),
+                         assumptions=tuple(ctx.assumptions), review=tuple(review))
+
+
+def _rows(rows: tuple[int, ...], most: int = 12) -> str:
+    text = ", ".join(str(r) for r in rows[:most])
+    return text + (f" and {len(rows) - most} more" if len(rows) > most else "")

@@ -1,0 +1,326 @@
+"""One function per requirement kind.  Each reads the law from the rule file (thresholds,
+lists, derivation choices) and the facts from the BOM, and returns a `RequirementResult`
+together with the assumptions it made.  A new regime is a new rule file; a new *kind* of test
+(a new legal method) is a new function registered in `EVALUATORS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+from typing import Callable
+
+import numpy as np
+
+from roo_calc.bom.model import Vehicle
+from roo_calc.codes import HsList
+from roo_calc.engine.lines import LineArrays
+from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
+from roo_calc.numbers import SHARE_ONE
+from roo_calc.rules.model import DatedValue, Regime, Requirement, value_at
+
+TOP_LINES = 10
+
+
+@dataclass
+class Context:
+    """Everything a requirement function may read: the regime, the vehicle, the lines, the date."""
+
+    regime: Regime
+    vehicle: Vehicle
+    vehicle_class: str
+    lines: LineArrays
+    on: date
+    assumptions: list[Assumption] = field(default_factory=list)
+    _originating: np.ndarray | None = None
+
+    @property
+    def net_cost(self) -> int:
+        return self.vehicle.net_cost_cents
+
+    def originating(self) -> np.ndarray:
+        """Roll-up originating status of each line under this regime (certification-based).
+
+        Certified Y and made in the region: originating.  Certified N, or made outside the
+        region: non-originating.  Made in the region with no certification on file: by the
+        rule file's `uncertified_regional` policy, listed as an assumption either way.
+        """
+        if self._originating is not None:
+            return self._originating
+        certified, declined = self.lines.flag(self.regime.certification_field)
+        in_region = self.lines.in_countries(self.regime.region)
+        originating = certified & in_region
+        odd = certified & ~in_region
+        if odd.any():
+            self.assume("certified-outside-region", None, odd,
+                        f"certified {self.regime.certification_field} = Y but made outside "
+                        f"{'/'.join(self.regime.region)}; treated as non-originating")
+        undeclared = in_region & ~certified & ~declined
+        if undeclared.any():
+            policy = self.regime.uncertified_regional
+            if policy == "originating":
+                originating = originating | undeclared
+                text = "made in the region with no certification on file; assumed originating (rule file policy)"
+            elif policy == "review":
+                text = "made in the region with no certification on file; origin must be established (needs review)"
+            else:
+                text = "made in the region with no certification on file; treated as non-originating until certified"
+            citation = "; ".join(f"{r.title}, {r.pinpoint}" for r in self.regime.uncertified_reference) or None
+            self.assume("uncertified-regional", None, undeclared, text, citation)
+        self._originating = originating
+        return originating
+
+    def assume(self, code: str, requirement: str | None, mask: np.ndarray, text: str,
+               citation: str | None = None) -> None:
+        if not mask.any():
+            return
+        if any(a.code == code and a.requirement == requirement for a in self.assumptions):
+            return
+        rows = tuple(int(r) for r in self.lines.frame["row"].to_numpy()[mask])
+        at_stake = int(self.lines.value[mask].sum())
+        self.assumptions.append(Assumption(code=code, requirement=requirement, text=text, rows=rows,
+                                           value_at_stake_cents=at_stake, citation=citation))
+
+    def threshold(self, requirement_id: str, requirement: Requirement) -> DatedValue | None:
+        history = requirement.history_for(self.vehicle_class)
+        if history is None:
+            return None
+        return value_at(history, self.on, f"{self.regime.id} {requirement_id} threshold for {self.vehicle_class}")
+
+
+def _drivers(ctx: Context, scaled: np.ndarray, basis: np.ndarray) -> tuple[LineContribution, ...]:
+    """The lines that add most to a scaled figure, largest first."""
+    nonzero = np.flatnonzero(scaled)
+    if nonzero.size == 0:
+        return ()
+    order = nonzero[np.argsort(-scaled[nonzero], kind="stable")][:TOP_LINES]
+    frame = ctx.lines.frame
+    rows, parts, descs = frame["row"].to_numpy(), frame["part_number"].to_numpy(), frame["description"].to_numpy()
+    return tuple(
+        LineContribution(row=int(rows[i]), part_number=str(parts[i]), description=descs[i], hs_code=str(ctx.lines.hs[i]),
+                         origin_country=str(ctx.lines.origin[i]), value_cents=int(ctx.lines.value[i]),
+                         counted_cents=Fraction(int(scaled[i]), SHARE_ONE), basis=str(basis[i]))
+        for i in order
+    )
+
+
+def _compare(value: Fraction, threshold: DatedValue, comparison: str) -> str:
+    limit = Fraction(threshold.value)
+    ok = value >= limit if comparison == "at_least" else value <= limit
+    return "pass" if ok else "fail"
+
+
+def _result(rid: str, requirement: Requirement, threshold: DatedValue, value: Fraction, figures: dict,
+            drivers: tuple[LineContribution, ...], reason: str | None = None) -> RequirementResult:
+    return RequirementResult(
+        id=rid, title=requirement.title, kind=requirement.kind, status=_compare(value, threshold, requirement.comparison),
+        comparison=requirement.comparison, value=value, threshold=threshold.value, threshold_from=threshold.from_,
+        threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note, citation=requirement.citation,
+        threshold_citation=threshold.citation, figures=figures, drivers=drivers, reason=reason)
+
+
+# -- VNM methods -------------------------------------------------------------------------------
+
+def vnm_roll_up(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
+    """Roll-up: a non-originating material counts at its full value, an originating one not at
+    all (19 U.S.C. 4531(d)(4)(A); USMCA UR 7(4)(a))."""
+    originating = ctx.originating()
+    share = np.where(originating, 0, SHARE_ONE).astype(np.int64)
+    basis = np.where(originating, "originating (certified)", "non-originating: full value (roll-up)")
+    return ctx.lines.value * share, basis
+
+
+def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
+    """NAFTA tracing (UR s.9): only traced materials -- Schedule IV goods made outside NAFTA --
+    count, valued per 9(2)(a)-(i); other imports stay in net cost only (9(9)(b))."""
+    tracing = requirement.tracing
+    assert tracing is not None
+    lines = ctx.lines
+    value = lines.value
+    listed = HsList(tracing.list).match(lines.hs)
+    engine_like = HsList(tracing.same_as_vehicle).match(lines.hs) if tracing.same_as_vehicle else np.zeros(len(value), bool)
+    in_region = lines.in_countries(ctx.regime.region)
+    certified, declined = lines.flag(ctx.regime.certification_field)
+    rc, rc_stated = lines.pct("regional_content_e4")
+    traced, traced_stated = lines.money("nafta_traced_value_cents")
+
+    vehicle_rvcr = ctx.threshold(rid, requirement)
+    assert vehicle_rvcr is not None
+    material_rvcr = (value_at(tracing.material_rvc_requirement, ctx.on, "NAFTA material RVC requirement")
+                     if tracing.material_rvc_requirement else vehicle_rvcr)
+    rvcr_ppm = np.where(engine_like, int(vehicle_rvcr.value * 10_000), int(material_rvcr.value * 10_000)).astype(np.int64)
+
+    scaled = np.zeros(len(value), dtype=np.int64)
+    basis = np.full(len(value), "not a traced material: in net cost only (UR 9(9)(b))", dtype=object)
+    listed_regional = listed & in_region
+    undeclared = listed_regional & ~traced_stated & ~rc_stated & ~certified
+    if tracing.undeclared_regional == "all":
+        undeclared = in_region & ~traced_stated & ~rc_stated & ~certified
+
+    full = (listed & ~in_region) | undeclared
+    scaled = np.where(full, value * SHARE_ONE, scaled)
+    basis = np.where(listed & ~in_region, "traced material imported from outside NAFTA: full value (UR 9(2)(a))", basis)
+    basis = np.where(undeclared, "NAFTA-made, content not declared: full value (UR 9(2)(i))", basis)
+
+    by_rvcr = listed_regional & certified & ~rc_stated & ~traced_stated
+    scaled = np.where(by_rvcr, value * (SHARE_ONE - rvcr_ppm), scaled)
+    basis = np.where(by_rvcr, "certified originating, no figures: value x (1 - RVC requirement) (UR 9(2)(g))", basis)
+
+    by_rc = listed_regional & rc_stated & ~traced_stated
+    scaled = np.where(by_rc, value * (SHARE_ONE - rc), scaled)
+    basis = np.where(by_rc, "stated regional content: value x (1 - RVC) (UR 9(2)(f))", basis)
+
+    scaled = np.where(traced_stated, traced * SHARE_ONE, scaled)
+    basis = np.where(traced_stated, "supplier's stated traced value (UR 9(2)(c)-(e))", basis)
+
+    ctx.assume("tracing-undeclared", rid, undeclared & ~declined,
+               "NAFTA-made materials of a Schedule IV provision with no certification, stated content or traced "
+               "value: counted at full value in VNM until a supplier statement is on file", "NAFTA UR 9(2)(i)")
+    ctx.assume("tracing-by-requirement", rid, by_rvcr,
+               f"certified NAFTA-originating Schedule IV materials without figures: traced content taken as value x "
+               f"(1 - RVC requirement), {material_rvcr.value}% (engines, gear boxes: {vehicle_rvcr.value}%)",
+               "NAFTA UR 9(2)(g)")
+    if tracing.undeclared_regional == "listed":
+        quiet = in_region & ~listed & ~traced_stated & ~certified & ~declined
+        ctx.assume("tracing-unlisted-regional", rid, quiet,
+                   "NAFTA-made materials outside Schedule IV without a certification: taken to contain no traced "
+                   "material (rule file: undeclared_regional = 'listed')", "NAFTA UR s.8, 9(1)")
+    return scaled, basis
+
+
+def _regional_share(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's regional share (ppm) and how it was found, for all-traced methods."""
+    derivation = requirement.derivation
+    assert derivation is not None
+    lines = ctx.lines
+    in_region = lines.in_countries(ctx.regime.region)
+    certified, _declined = lines.flag(ctx.regime.certification_field)
+    rc, rc_stated = lines.pct("regional_content_e4")
+    certified_ppm = int(derivation.certified_share * 10_000)
+    undeclared_ppm = int(derivation.undeclared_regional_share * 10_000)
+    share = np.where(in_region, np.where(certified, certified_ppm, undeclared_ppm), 0)
+    share = np.where(rc_stated, rc, share).astype(np.int64)
+    how = np.where(in_region, np.where(certified, f"certified, no figure: {derivation.certified_share}% regional assumed",
+                                       f"no certification or figure: {derivation.undeclared_regional_share}% regional assumed"),
+                   "made outside the region: 0% regional")
+    how = np.where(rc_stated, "stated regional content", how)
+    ctx.assume("derived-regional-certified", rid, in_region & certified & ~rc_stated,
+               f"regional content not stated for certified regional materials: {derivation.certified_share}% assumed",
+               "; ".join(f"{r.title}, {r.pinpoint}" for r in derivation.reference))
+    ctx.assume("derived-regional-undeclared", rid, in_region & ~certified & ~rc_stated,
+               f"regional content not stated for uncertified regional materials: {derivation.undeclared_regional_share}% assumed",
+               "; ".join(f"{r.title}, {r.pinpoint}" for r in derivation.reference))
+    return share, how
+
+
+def vnm_all_traced(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
+    """Every component traced: the non-regional share of every material counts in VNM."""
+    share, how = _regional_share(ctx, rid, requirement)
+    basis = np.char.add("non-regional share: ", how.astype(str))
+    return ctx.lines.value * (SHARE_ONE - share), basis
+
+
+VNM_METHODS: dict[str, Callable[[Context, str, Requirement], tuple[np.ndarray, np.ndarray]]] = {
+    "roll_up": vnm_roll_up,
+    "tracing": vnm_tracing,
+    "all_traced": vnm_all_traced,
+}
+
+
+# -- Requirement kinds -------------------------------------------------------------------------
+
+def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
+    """RVC by the net cost method: (NC - VNM) / NC x 100 (USMCA UR 7(3); NAFTA UR 6(3))."""
+    threshold = ctx.threshold(rid, requirement)
+    if threshold is None:
+        return _not_applicable(rid, requirement, ctx)
+    method = requirement.vnm_for(ctx.vehicle_class)
+    scaled, basis = VNM_METHODS[method](ctx, rid, requirement)
+    vnm_scaled = int(scaled.sum())
+    nc_scaled = ctx.net_cost * SHARE_ONE
+    value = Fraction(nc_scaled - vnm_scaled, nc_scaled) * 100
+    allowed = Fraction(ctx.net_cost) * (1 - Fraction(threshold.value) / 100)
+    vnm = Fraction(vnm_scaled, SHARE_ONE)
+    figures = {
+        "net_cost": ctx.net_cost,
+        "vnm": vnm,
+        "materials": ctx.lines.total_cents,
+        "vnm_method": method,
+        "vnm_allowed": allowed,
+        "gap_to_qualify": max(Fraction(0), vnm - allowed),
+    }
+    return _result(rid, requirement, threshold, value, figures, _drivers(ctx, scaled, basis))
+
+
+def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
+    """US content: (US share of materials + non-material net cost if assembled in the US) / NC."""
+    threshold = ctx.threshold(rid, requirement)
+    if threshold is None:
+        return _not_applicable(rid, requirement, ctx)
+    lines = ctx.lines
+    regional, how = _regional_share(ctx, rid, requirement)
+    us_stated_ppm, us_stated = lines.pct("us_content_e4")
+    made_in_us = lines.in_countries(("US",))
+    share = np.where(us_stated, us_stated_ppm, np.where(made_in_us, regional, 0)).astype(np.int64)
+    ctx.assume("derived-us-content", rid, made_in_us & ~us_stated,
+               "US content not stated for US-made materials: taken equal to their regional share",
+               "; ".join(f"{r.title}, {r.pinpoint}" for r in requirement.derivation.reference) if requirement.derivation else None)
+    scaled = lines.value * share
+    materials_us = int(scaled.sum())
+    assembled_in_us = ctx.vehicle.assembly_country == "US"
+    non_material = ctx.net_cost - lines.total_cents
+    numerator = materials_us + (non_material * SHARE_ONE if assembled_in_us else 0)
+    value = Fraction(numerator, ctx.net_cost * SHARE_ONE) * 100
+    needed = Fraction(ctx.net_cost) * Fraction(threshold.value) / 100
+    us_value = Fraction(numerator, SHARE_ONE)
+    figures = {
+        "net_cost": ctx.net_cost,
+        "us_content": us_value,
+        "us_materials": Fraction(materials_us, SHARE_ONE),
+        "non_material_net_cost": non_material if assembled_in_us else 0,
+        "gap_to_qualify": max(Fraction(0), needed - us_value),
+    }
+    basis = np.where(us_stated, "stated US content", np.where(made_in_us, "US-made: regional share taken as US", "made outside the US"))
+    non_us = lines.value * (SHARE_ONE - share)
+    return _result(rid, requirement, threshold, value, figures, _drivers(ctx, non_us, basis),
+                   reason=None if assembled_in_us else "assembled outside the US: assembly value is not US content")
+
+
+def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
+    """Change of heading: non-originating materials of the vehicle's own heading (or
+    subheading) may not exceed the de minimis share (USMCA UR s.5(1))."""
+    threshold = ctx.threshold(rid, requirement)
+    if threshold is None:
+        return _not_applicable(rid, requirement, ctx)
+    width = 4 if requirement.level == "heading" else 6
+    own = ctx.vehicle.hs_code[:width]
+    same = (ctx.lines.frame["hs_code"].str[:width] == own).to_numpy(dtype=bool)
+    failing = same & ~ctx.originating()
+    total = int(ctx.lines.value[failing].sum())
+    basis_name = requirement.basis
+    basis_cents = ctx.vehicle.total_cost_cents if basis_name == "total_cost" else None
+    note = None
+    if basis_cents is None:
+        basis_cents = ctx.net_cost
+        if basis_name == "total_cost":
+            note = "total cost not given: de minimis measured against net cost, which is stricter"
+            basis_name = "net_cost"
+    value = Fraction(total * 100, basis_cents)
+    figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
+    scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
+    basis = np.full(len(scaled), f"non-originating material of the vehicle's own heading {own}", dtype=object)
+    return _result(rid, requirement, threshold, value, figures, _drivers(ctx, scaled, basis), reason=note)
+
+
+def _not_applicable(rid: str, requirement: Requirement, ctx: Context) -> RequirementResult:
+    return RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
+                             citation=requirement.citation,
+                             reason=f"no threshold for vehicle class {ctx.vehicle_class!r} in this rule file")
+
+
+EVALUATORS: dict[str, Callable[[Context, str, Requirement], RequirementResult]] = {
+    "regional_value_content": regional_value_content,
+    "us_content": us_content,
+    "tariff_shift": tariff_shift,
+}

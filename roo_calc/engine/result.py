@@ -1,0 +1,105 @@
+"""What the engine returns: a `Determination` per regime, with every figure behind it.
+
+Exact values are kept as `Fraction` (ratios, percent) and integer cents; turning them into
+text for people or JSON is the reports' job (see `roo_calc.numbers` for the display rules).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+DeterminationStatus = Literal["eligible", "not_eligible", "needs_review"]
+RequirementStatus = Literal["pass", "fail", "needs_review", "not_applicable"]
+
+
+class _Result(BaseModel):
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+class LineContribution(_Result):
+    """One BOM line's part in a requirement's figure."""
+
+    row: int
+    part_number: str
+    description: str | None
+    hs_code: str
+    origin_country: str
+    value_cents: int
+    counted_cents: Fraction  # what the line adds to the figure (e.g. to VNM)
+    basis: str  # why it counts that much, with the provision
+
+
+class Assumption(_Result):
+    """A fact the engine had to assume, with the lines and the value that ride on it."""
+
+    code: str
+    requirement: str | None
+    text: str
+    rows: tuple[int, ...]
+    value_at_stake_cents: int
+    citation: str | None = None
+
+
+class RequirementResult(_Result):
+    id: str
+    title: str
+    kind: str
+    status: RequirementStatus
+    comparison: Literal["at_least", "at_most"] = "at_least"
+    value: Fraction | None = None  # percent
+    threshold: Decimal | None = None  # percent
+    threshold_from: date | None = None
+    threshold_unconfirmed: bool = False
+    threshold_note: str | None = None
+    citation: str
+    threshold_citation: str | None = None
+    figures: dict[str, Fraction | int | str] = {}
+    drivers: tuple[LineContribution, ...] = ()
+    reason: str | None = None
+
+    @property
+    def margin(self) -> Fraction | None:
+        """Percentage points by which the value clears (+) or misses (-) the threshold."""
+        if self.value is None or self.threshold is None:
+            return None
+        diff = self.value - Fraction(self.threshold)
+        return diff if self.comparison == "at_least" else -diff
+
+
+class Determination(_Result):
+    regime: str
+    title: str
+    regime_status: str
+    status: DeterminationStatus
+    as_of: date
+    applied_on: date
+    what_if: str | None = None
+    vehicle_class: str | None = None
+    vehicle_class_title: str | None = None
+    requirements: tuple[RequirementResult, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
+    review: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    rule_file: str | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return self.status == "eligible"
+
+    @property
+    def binding(self) -> RequirementResult | None:
+        """The requirement that decides the verdict: the worst failing one, else the tightest."""
+        scored = [r for r in self.requirements if r.margin is not None]
+        failing = [r for r in self.requirements if r.status == "fail"]
+        if failing:
+            with_margin = [r for r in failing if r.margin is not None]
+            return min(with_margin, key=lambda r: r.margin) if with_margin else failing[0]
+        review = [r for r in self.requirements if r.status == "needs_review"]
+        if review:
+            return review[0]
+        return min(scored, key=lambda r: r.margin) if scored else None

@@ -1,0 +1,1 @@
+"""Regimes as data: the rule-file schema and its loader."""

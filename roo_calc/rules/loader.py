@@ -1,0 +1,156 @@
+"""Load regime files (TOML) into frozen `Regime` models, resolving `extends`.
+
+Floats are parsed as Decimal, so 62.5 in a file is exactly 62.5.  A broken file raises
+`RuleFileError` naming the file, the dotted key path, what was found and what is allowed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+import types
+import typing
+from decimal import Decimal
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from roo_calc.errors import RuleFileError
+from roo_calc.rules.model import Regime
+
+BUILTIN_RULES = Path(__file__).resolve().parents[2] / "rules"
+
+
+def default_rules_dir() -> Path:
+    """The shipped rules folder (override with the ROO_CALC_RULES environment variable)."""
+    return Path(os.environ.get("ROO_CALC_RULES", BUILTIN_RULES))
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleFileError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise RuleFileError(f"{path}: cannot read the rule file: {exc.strerror}") from None
+
+
+def _files(paths: typing.Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.toml")))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise RuleFileError(f"{path}: no such rule file or folder")
+    return found
+
+
+def _merge(base: dict, override: dict) -> dict:
+    """Deep-merge tables; arrays and values in `override` replace those in `base`."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_builtin: bool = True) -> dict[str, Regime]:
+    """Every regime in the shipped rules plus the given files or folders, by id.
+
+    A user's file with the same id as a shipped one replaces it.  `extends` is resolved
+    against all of them.
+    """
+    sources = ([default_rules_dir()] if with_builtin else []) + [Path(p) for p in (paths or [])]
+    raw: dict[str, tuple[Path, dict]] = {}
+    for file in _files(sources):
+        data = _read_toml(file)
+        regime_id = data.get("id")
+        if not isinstance(regime_id, str):
+            raise RuleFileError(f"{file}: id: expected a regime id such as id = \"usmca-2020\", found {regime_id!r}")
+        raw[regime_id] = (file, data)
+    resolved: dict[str, Regime] = {}
+    for regime_id in raw:
+        resolved[regime_id] = _resolve(regime_id, raw, resolved, ())
+    return resolved
+
+
+def load_regime(path: str | Path) -> Regime:
+    """One regime file (its `extends`, if any, is looked up among the shipped rules and its folder)."""
+    path = Path(path)
+    data = _read_toml(path)
+    regimes = load_regimes([path.parent, path] if path.parent != default_rules_dir() else [path])
+    return regimes[data["id"]]
+
+
+def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, Regime], chain: tuple[str, ...]) -> Regime:
+    if regime_id in done:
+        return done[regime_id]
+    file, data = raw[regime_id]
+    if regime_id in chain:
+        raise RuleFileError(f"{file}: extends: circular chain {' -> '.join(chain + (regime_id,))}")
+    parent_id = data.get("extends")
+    if parent_id is not None:
+        if parent_id not in raw:
+            raise RuleFileError(f"{file}: extends: no regime with id {parent_id!r}; known: {', '.join(sorted(raw))}")
+        parent_file, parent_data = raw[parent_id]
+        _resolve(parent_id, raw, done, chain + (regime_id,))
+        base = {k: v for k, v in parent_data.items() if k not in ("extends", "path")}
+        data = _merge(base, data)
+    try:
+        regime = Regime.model_validate({**data, "path": str(file)})
+    except ValidationError as exc:
+        raise RuleFileError(_format(file, exc)) from None
+    done[regime_id] = regime
+    return regime
+
+
+def _format(file: Path, exc: ValidationError) -> str:
+    lines = [f"{file}: invalid rule file"]
+    for error in exc.errors():
+        loc = ".".join(str(part) for part in error["loc"])
+        message = error["msg"]
+        if error["type"] == "extra_forbidden":
+            allowed = _allowed_keys(error["loc"][:-1])
+            message = f"unknown key {error['loc'][-1]!r}; allowed here: {', '.join(allowed)}"
+        elif "date" in error["type"]:
+            message += "; dates must be YYYY-MM-DD, e.g. 2020-07-01"
+        elif error["type"] == "missing":
+            message = "required key missing"
+            if error["loc"] and error["loc"][-1] == "reference":
+                message += ': every dated value needs reference = [{title = "...", pinpoint = "..."}]'
+        elif error["type"] == "too_short" and error["loc"] and error["loc"][-1] == "reference":
+            message = "needs at least one citation: reference = [{title = \"...\", pinpoint = \"...\"}]"
+        lines.append(f"  {loc or '(top level)'}: {message}")
+    return "\n".join(lines)
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """Walk the schema along a pydantic error location to the model that owns the bad key."""
+    annotation: object = Regime
+    for part in loc:
+        annotation = _unwrap(annotation)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = next((f for name, f in annotation.model_fields.items() if (f.alias or name) == part or name == part), None)
+            if field is None:
+                return []
+            annotation = field.annotation
+        else:
+            args = typing.get_args(annotation)
+            annotation = args[-1] if typing.get_origin(annotation) is dict else (args[0] if args else annotation)
+    annotation = _unwrap(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [f.alias or name for name, f in annotation.model_fields.items() if name != "path"]
+    return []
+
+
+def _unwrap(annotation: object) -> object:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        non_none = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return non_none[0] if non_none else annotation
+    return annotation

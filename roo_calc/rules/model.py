@@ -1,0 +1,214 @@
+"""The rule-file schema: strict, frozen pydantic models of one regime.
+
+A regime file states the law as data (see ``rules/README.md``): which vehicles it covers, and
+its requirements, each threshold a list of dated change points with its own citation.  A date's
+law is a query over those lists (`DatedValue.at`); a date with no value in force raises
+`NoValueError` naming the requirement, the class and the earliest date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from roo_calc.errors import NoValueError
+
+Status = Literal["enacted", "proposed", "what-if"]
+Kind = Literal["regional_value_content", "us_content", "tariff_shift"]
+VnmMethod = Literal["roll_up", "tracing", "all_traced"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Reference(_Strict):
+    """One legal source for a value: what it is, where to read it, and the exact pinpoint."""
+
+    title: str = Field(min_length=1)
+    pinpoint: str = Field(min_length=1)
+    href: str | None = None
+
+
+class Source(_Strict):
+    id: str
+    title: str
+    href: str | None = None
+    note: str | None = None
+
+
+class DatedValue(_Strict):
+    """A value in force from `from_` until the next change point."""
+
+    from_: date = Field(alias="from")
+    value: Decimal
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+    unconfirmed: bool = False
+
+    @field_validator("value")
+    @classmethod
+    def _percent(cls, value: Decimal) -> Decimal:
+        if not Decimal(0) <= value <= Decimal(100):
+            raise ValueError(f"must be a percentage from 0 to 100, e.g. 62.5; found {value}")
+        return value
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+
+
+def _check_history(history: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
+    if not history:
+        raise ValueError("needs at least one dated value, e.g. [{from = 2020-07-01, value = 66, reference = [...]}]")
+    for before, after in zip(history, history[1:]):
+        if after.from_ <= before.from_:
+            raise ValueError(f"dates must be unique and ascending; {after.from_} follows {before.from_}")
+    return history
+
+
+def value_at(history: tuple[DatedValue, ...], on: date, what: str) -> DatedValue:
+    """The change point in force on `on`; NoValueError when `on` precedes the first."""
+    current = None
+    for point in history:
+        if point.from_ <= on:
+            current = point
+    if current is None:
+        raise NoValueError(f"no {what} in force on {on}; the earliest is {history[0].from_}")
+    return current
+
+
+class VehicleClass(_Strict):
+    """Vehicles a regime treats alike: by HS code (ranges allowed) and, optionally, vehicle type."""
+
+    title: str
+    hs: tuple[str, ...] = Field(min_length=1)
+    vehicle_types: tuple[str, ...] = ()
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class Tracing(_Strict):
+    """NAFTA tracing (UR s.9): the Schedule IV list and how undeclared lines are valued."""
+
+    list: tuple[str, ...] = Field(min_length=1)
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    same_as_vehicle: tuple[str, ...] = ()
+    material_rvc_requirement: tuple[DatedValue, ...] = ()
+    undeclared_regional: Literal["listed", "all"] = "listed"
+    note: str | None = None
+
+    @field_validator("material_rvc_requirement")
+    @classmethod
+    def _history(cls, value: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
+        return _check_history(value) if value else value
+
+
+class Derivation(_Strict):
+    """How a line's regional or US share is derived when the supplier did not state it."""
+
+    certified_share: Decimal = Decimal(0)
+    undeclared_regional_share: Decimal = Decimal(0)
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+
+class Requirement(_Strict):
+    kind: Kind
+    title: str
+    citation: str = Field(min_length=1)
+    comparison: Literal["at_least", "at_most"] = "at_least"
+    method: Literal["net_cost"] = "net_cost"
+    vnm: VnmMethod = "roll_up"
+    vnm_by_class: dict[str, VnmMethod] = {}
+    threshold: dict[str, tuple[DatedValue, ...]]
+    tracing: Tracing | None = None
+    derivation: Derivation | None = None
+    level: Literal["heading", "subheading"] = "heading"
+    basis: Literal["total_cost", "net_cost"] = "total_cost"
+    classes: tuple[str, ...] = ()
+    note: str | None = None
+
+    @field_validator("threshold")
+    @classmethod
+    def _histories(cls, value: dict[str, tuple[DatedValue, ...]]) -> dict[str, tuple[DatedValue, ...]]:
+        for key, history in value.items():
+            try:
+                _check_history(history)
+            except ValueError as exc:
+                raise ValueError(f"{key}: {exc}") from None
+        return value
+
+    def vnm_for(self, vehicle_class: str) -> VnmMethod:
+        return self.vnm_by_class.get(vehicle_class, self.vnm)
+
+    def history_for(self, vehicle_class: str) -> tuple[DatedValue, ...] | None:
+        return self.threshold.get(vehicle_class, self.threshold.get("default"))
+
+
+class InForce(_Strict):
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    reference: tuple[Reference, ...] = ()
+
+
+class Regime(_Strict):
+    """One regime version: metadata, vehicle classes, policies and requirements."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    status: Status
+    summary: str | None = None
+    extends: str | None = None
+    in_force: InForce = InForce()
+    proposed_on: date | None = None
+    last_verified_on: date | None = None
+    region: tuple[str, ...] = ("US", "CA", "MX")
+    certification_field: Literal["nafta_originating", "usmca_originating"]
+    uncertified_regional: Literal["non_originating", "originating", "review"] = "non_originating"
+    uncertified_reference: tuple[Reference, ...] = ()
+    sources: tuple[Source, ...] = ()
+    notes: tuple[str, ...] = ()
+    classes: dict[str, VehicleClass]
+    requirements: dict[str, Requirement]
+    path: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Regime:
+        if self.in_force.from_ and self.in_force.to and self.in_force.to < self.in_force.from_:
+            raise ValueError(f"in_force.to ({self.in_force.to}) is before in_force.from ({self.in_force.from_})")
+        for rid, requirement in self.requirements.items():
+            for key in list(requirement.threshold) + list(requirement.vnm_by_class) + list(requirement.classes):
+                if key != "default" and key not in self.classes:
+                    raise ValueError(f"requirements.{rid}: unknown vehicle class {key!r}; classes are {', '.join(self.classes)}")
+            if requirement.vnm == "tracing" or "tracing" in requirement.vnm_by_class.values():
+                if requirement.tracing is None:
+                    raise ValueError(f"requirements.{rid}: vnm 'tracing' needs a [requirements.{rid}.tracing] table")
+            if requirement.kind == "us_content" or requirement.vnm == "all_traced":
+                if requirement.derivation is None:
+                    raise ValueError(f"requirements.{rid}: needs a [requirements.{rid}.derivation] table")
+        if self.uncertified_regional != "non_originating" and not self.uncertified_reference:
+            raise ValueError("uncertified_regional other than 'non_originating' needs uncertified_reference citing why")
+        return self
+
+    def applies_on(self, on: date) -> tuple[date, str | None]:
+        """The date whose law is applied for `on`, and why it differs, if it does.
+
+        A regime not in force on `on` (repealed, not yet in force, or never enacted) is
+        evaluated as a what-if at its nearest version, and the result says so.
+        """
+        start = self.in_force.from_ or self.proposed_on
+        end = self.in_force.to
+        if self.status == "proposed":
+            when = max(on, start) if start else on
+            return when, f"{self.title} was proposed on {self.proposed_on} and never enacted; evaluated as a what-if"
+        if start and on < start:
+            return start, f"not in force on {on} (in force from {start}); evaluated as a what-if at {start}"
+        if end and on > end:
+            return end, f"not in force on {on} (ended {end}); evaluated as a what-if as in force on {end}"
+        if self.status == "what-if":
+            return on, f"{self.title} is a what-if variant, not law"
+        return on, None
