@@ -1,0 +1,73 @@
+"""roo-calc: rules-of-origin compliance for vehicle bills of materials.
+
+The supported Python API::
+
+    import roo_calc
+    bom = roo_calc.load_bom("sample_boms/compact-sedan-mx.xlsx")
+    regime = roo_calc.load_regime("usmca-2020")
+    result = roo_calc.evaluate(bom, regime)          # a Determination
+    print(result.status, result.binding.id)
+
+Everything else is internal and may change.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "load_bom", "load_regime", "load_regimes", "evaluate", "default_as_of", "to_json"]
+
+if TYPE_CHECKING:
+    from roo_calc.bom.model import Bom
+    from roo_calc.engine.result import Determination
+    from roo_calc.rules.model import Regime
+
+
+def load_bom(path: str | Path) -> "Bom":
+    """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem."""
+    from roo_calc.bom.reader import load_bom as _load
+
+    return _load(path)
+
+
+def load_regimes(rules: Iterable[str | Path] | None = None) -> dict[str, "Regime"]:
+    """The shipped regimes plus any rule files or folders given, by id."""
+    from roo_calc.rules.loader import load_regimes as _load
+
+    return _load(rules)
+
+
+def load_regime(id_or_path: str | Path, rules: Iterable[str | Path] | None = None) -> "Regime":
+    """A regime by id (shipped, or among `rules`) or by the path of its TOML file."""
+    from roo_calc.errors import RuleFileError
+    from roo_calc.rules.loader import load_regime as _load_file
+
+    candidate = Path(id_or_path)
+    if candidate.suffix == ".toml" or candidate.exists():
+        return _load_file(candidate)
+    regimes = load_regimes(rules)
+    if str(id_or_path) not in regimes:
+        raise RuleFileError(f"no regime with id {str(id_or_path)!r}; known: {', '.join(sorted(regimes))}")
+    return regimes[str(id_or_path)]
+
+
+def default_as_of(bom: "Bom", today: date | None = None) -> date:
+    """The date whose law applies by default: the workbook's production_date, else today."""
+    return bom.vehicle.production_date or today or date.today()
+
+
+def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None) -> "Determination":
+    """Apply a regime to a BOM; `as_of` defaults to the production date, else today."""
+    from roo_calc.engine.determine import evaluate as _evaluate
+
+    return _evaluate(bom, regime, as_of or default_as_of(bom))
+
+
+def to_json(bom: "Bom", determinations: list["Determination"], as_of: date) -> dict:
+    """The documented JSON shape of `roo-calc evaluate --format json`."""
+    from roo_calc.report.json import to_json as _to_json
+
+    return _to_json(bom, determinations, as_of)

@@ -497,7 +497,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
     result["quantity"] = quantity
     result["amount"] = amounts
     result["traced_amount"] = traced
-    lines = pd.DataFrame(result)
+    lines = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in result.items()})
     return lines, extra, letters
 
 

@@ -44,6 +44,9 @@ def write_workbook(
 
     lines = list(lines)
     fx = list(fx)
+    if len(lines) > 5000:
+        _write_fast(Path(path), vehicle, lines, fx, bom_columns)
+        return
     book = Workbook()
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor=_HEADER_FILL)
@@ -113,6 +116,27 @@ def write_workbook(
                 rates.cell(row, col, rate[column.name])
 
     save_atomically(book, Path(path))
+
+
+def _write_fast(path: Path, vehicle: Mapping[str, object], lines: list[Mapping[str, object]],
+                fx: list[Mapping[str, object]], bom_columns: Iterable[str] | None) -> None:
+    """Large workbooks (benchmarks): openpyxl's streaming mode, without notes or drop-downs."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(schema.SHEET_VEHICLE)
+    for name, value in vehicle.items():
+        sheet.append([name, value])
+    bom = book.create_sheet(schema.SHEET_BOM)
+    wanted = list(bom_columns) if bom_columns is not None else [c.name for c in schema.BOM_COLUMNS]
+    bom.append(wanted)
+    for line in lines:
+        bom.append([line.get(name) for name in wanted])
+    rates = book.create_sheet(schema.SHEET_FX)
+    rates.append([c.name for c in schema.FX_COLUMNS])
+    for rate in fx:
+        rates.append([rate.get(c.name) for c in schema.FX_COLUMNS])
+    save_atomically(book, path)
 
 
 def save_atomically(book, path: Path) -> None:

@@ -102,4 +102,5 @@ class Determination(_Result):
         review = [r for r in self.requirements if r.status == "needs_review"]
         if review:
             return review[0]
-        return min(scored, key=lambda r: r.margin) if scored else None
+        floors = [r for r in scored if r.comparison == "at_least"] or scored
+        return min(floors, key=lambda r: r.margin) if floors else None

@@ -1,0 +1,1 @@
+"""The `roo-calc` command line: one module per command, composed in `main`."""

@@ -1,0 +1,38 @@
+"""The `roo-calc` application.  Heavy modules (pandas, openpyxl) load only inside commands,
+so `roo-calc --help` starts fast."""
+
+from __future__ import annotations
+
+import typer
+
+from roo_calc.cli import evaluate, regimes, template, validate
+
+app = typer.Typer(
+    name="roo-calc",
+    help="Rules-of-origin compliance for vehicle BOMs: NAFTA 1994, the 2017 US proposal, USMCA.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # BOM costs are confidential
+    add_completion=False,
+)
+app.command()(evaluate.evaluate)
+app.command()(validate.validate)
+app.command()(template.template)
+app.add_typer(regimes.app, name="regimes")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from roo_calc import __version__
+
+        typer.echo(f"roo-calc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                       help="Print the version and exit.")) -> None:
+    """Rules-of-origin compliance for vehicle BOMs."""
+
+
+def run() -> None:
+    app()

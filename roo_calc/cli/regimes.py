@@ -1,0 +1,80 @@
+"""`roo-calc regimes`: list the regimes, or show one as in force on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from roo_calc.cli.common import AsOfOption, RulesOption, as_date, fail
+from roo_calc.errors import NoValueError, RooCalcError
+
+app = typer.Typer(help="List regimes, or show one with the thresholds in force on a date.", invoke_without_command=True)
+
+
+@app.callback()
+def list_regimes(ctx: typer.Context, rules: RulesOption = None) -> None:
+    """List every regime: id, status, dates in force, title."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from roo_calc.rules.loader import load_regimes
+
+    try:
+        regimes = load_regimes(rules)
+    except RooCalcError as error:
+        fail(error)
+    rows = [("id", "status", "in force", "title")]
+    for r in regimes.values():
+        span = (f"{r.in_force.from_ or '?'} to {r.in_force.to or 'now'}" if r.in_force.from_
+                else f"proposed {r.proposed_on}" if r.proposed_on else "-")
+        rows.append((r.id, r.status, span, r.title))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
+    for row in rows:
+        typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+
+
+@app.command("show")
+def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-2020.")], as_of: AsOfOption = None,
+         rules: RulesOption = None) -> None:
+    """Every requirement of a regime and the threshold in force on a date, with its citation."""
+    from roo_calc.rules.loader import load_regimes
+    from roo_calc.rules.model import value_at
+
+    try:
+        regimes = load_regimes(rules)
+        if regime_id not in regimes:
+            raise RooCalcError(f"no regime with id {regime_id!r}; known: {', '.join(sorted(regimes))}")
+    except RooCalcError as error:
+        fail(error)
+    r = regimes[regime_id]
+    on = as_date(as_of) or date.today()
+    applied, what_if = r.applies_on(on)
+    typer.echo(f"{r.id}: {r.title}  [{r.status}]")
+    if r.summary:
+        typer.echo(r.summary)
+    typer.echo(f"rule file: {r.path}" + (f" (extends {r.extends})" if r.extends else ""))
+    typer.echo(f"as of {on}" + (f" - {what_if}" if what_if else ""))
+    for source in r.sources:
+        typer.echo(f"  source {source.id}: {source.title}" + (f" <{source.href}>" if source.href else ""))
+    typer.echo("classes:")
+    for name, c in r.classes.items():
+        typer.echo(f"  {name}: {c.title} [HS {', '.join(c.hs)}]")
+    typer.echo("requirements:")
+    for rid, req in r.requirements.items():
+        typer.echo(f"  {rid} ({req.kind}): {req.title}")
+        typer.echo(f"    law: {req.citation}")
+        for cls, history in req.threshold.items():
+            try:
+                point = value_at(history, applied, f"{rid} threshold for {cls}")
+            except NoValueError as exc:
+                typer.echo(f"    {cls}: {exc}")
+                continue
+            sign = ">=" if req.comparison == "at_least" else "<="
+            flag = " [UNCONFIRMED]" if point.unconfirmed else ""
+            typer.echo(f"    {cls}: {sign} {point.value}% (from {point.from_}){flag} - {point.citation}")
+            later = [p for p in history if p.from_ > applied]
+            if later:
+                typer.echo("      then: " + ", ".join(f"{p.value}% from {p.from_}" for p in later))
+    for note in r.notes:
+        typer.echo(f"note: {note}")

@@ -1,0 +1,31 @@
+"""`roo-calc template`: write a blank BOM workbook to fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from roo_calc.cli.common import EXIT_INVALID
+
+
+def template(
+    output: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
+) -> None:
+    """Write a blank BOM workbook: the Vehicle, BOM and FX sheets, a note on every column and
+    drop-down lists for fixed-choice columns."""
+    from roo_calc.bom.template import write_template
+
+    if output.suffix.lower() != ".xlsx":
+        typer.echo(f"error: {output}: give a file name ending in .xlsx", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    if output.exists() and not force:
+        typer.echo(f"error: {output} exists; use --force to overwrite it", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    if not output.parent.exists():
+        typer.echo(f"error: {output}: the folder {output.parent} does not exist", err=True)
+        raise typer.Exit(EXIT_INVALID)
+    write_template(output)
+    typer.echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, then run: roo-calc validate {output}")

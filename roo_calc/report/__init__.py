@@ -1,0 +1,1 @@
+"""Reports: terminal text, JSON and Excel, all built from `Determination` results."""

@@ -1,0 +1,110 @@
+"""The JSON report: a stable, documented shape for embedding roo-calc in other tools.
+
+Money is a decimal string in the vehicle's currency (exact: whole cents, or up to 8 decimals
+for traced shares); percentages are decimal strings rounded down to 4 places (rounding down
+never contradicts the verdict).  Keys are only ever added, never renamed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from roo_calc import __version__
+from roo_calc.bom.model import Bom
+from roo_calc.engine.result import Determination, RequirementResult
+from roo_calc.numbers import decimal_str
+
+MONEY_FIGURES = {"net_cost", "vnm", "materials", "vnm_allowed", "gap_to_qualify", "us_content", "us_materials",
+                 "non_material_net_cost", "non_originating_same_heading", "total_cost"}
+
+
+def money(cents: int | Fraction) -> str:
+    if isinstance(cents, int):
+        return str(Decimal(cents).scaleb(-2).quantize(Decimal("0.01")))
+    value = Fraction(cents) / 100
+    text = decimal_str(value, 8).rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+def pct(value: Fraction | None) -> str | None:
+    return None if value is None else decimal_str(value, 4)
+
+
+def figure(name: str, value) -> str:
+    if isinstance(value, str):
+        return value
+    if name in MONEY_FIGURES:
+        return money(value)
+    return str(value)
+
+
+def requirement_json(req: RequirementResult) -> dict:
+    return {
+        "id": req.id,
+        "title": req.title,
+        "status": req.status,
+        "comparison": req.comparison,
+        "value": pct(req.value),
+        "threshold": None if req.threshold is None else str(req.threshold),
+        "margin": pct(req.margin),
+        "threshold_in_force_from": req.threshold_from.isoformat() if req.threshold_from else None,
+        "threshold_unconfirmed": req.threshold_unconfirmed,
+        "citation": req.citation,
+        "threshold_citation": req.threshold_citation,
+        "figures": {k: figure(k, v) for k, v in req.figures.items()},
+        "reason": req.reason,
+        "lines": [
+            {"row": d.row, "part_number": d.part_number, "hs_code": d.hs_code, "origin_country": d.origin_country,
+             "value": money(d.value_cents), "counted": money(d.counted_cents), "basis": d.basis}
+            for d in req.drivers
+        ],
+    }
+
+
+def determination_json(result: Determination) -> dict:
+    binding = result.binding
+    return {
+        "regime": result.regime,
+        "title": result.title,
+        "regime_status": result.regime_status,
+        "status": result.status,
+        "eligible": result.eligible,
+        "applied_on": result.applied_on.isoformat(),
+        "what_if": result.what_if,
+        "vehicle_class": result.vehicle_class,
+        "binding_requirement": binding.id if binding else None,
+        "requirements": [requirement_json(r) for r in result.requirements],
+        "assumptions": [
+            {"code": a.code, "requirement": a.requirement, "text": a.text, "lines": len(a.rows), "rows": list(a.rows),
+             "value_at_stake": money(a.value_at_stake_cents), "citation": a.citation}
+            for a in result.assumptions
+        ],
+        "review": list(result.review),
+        "notes": list(result.notes),
+        "rule_file": result.rule_file,
+    }
+
+
+def vehicle_json(bom: Bom) -> dict:
+    v = bom.vehicle
+    return {
+        "model": v.model, "hs_code": v.hs_code, "vehicle_type": v.vehicle_type, "vehicle_type_inferred": v.vehicle_type_inferred,
+        "assembly_country": v.assembly_country, "production_date": v.production_date.isoformat() if v.production_date else None,
+        "currency": v.currency, "net_cost": money(v.net_cost_cents), "net_cost_derived": v.net_cost_derived,
+        "total_cost": money(v.total_cost_cents) if v.total_cost_cents is not None else None,
+        "materials": money(bom.materials_cents), "lines": len(bom.lines),
+    }
+
+
+def to_json(bom: Bom, determinations: list[Determination], as_of: date) -> dict:
+    return {
+        "roo_calc_version": __version__,
+        "input": {"path": bom.path, "sha256": bom.sha256},
+        "vehicle": vehicle_json(bom),
+        "as_of": as_of.isoformat(),
+        "results": [determination_json(d) for d in determinations],
+        "warnings": [str(w) for w in bom.warnings],
+    }

@@ -1,0 +1,44 @@
+"""The one-screen summary printed by `roo-calc validate`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from roo_calc.bom.model import Bom
+from roo_calc.codes import NORTH_AMERICA
+from roo_calc.numbers import display_money
+from roo_calc.report.text import header
+
+
+def summary(bom: Bom) -> str:
+    lines = bom.lines
+    v = bom.vehicle
+    cur = v.currency
+    value = lines["value_cents"].to_numpy(dtype=np.int64)
+    regional = lines["origin_country"].isin(NORTH_AMERICA).to_numpy(dtype=bool)
+    out = ["", "Workbook is valid." if not bom.warnings else f"Workbook is valid, with {len(bom.warnings)} warning(s) above.", ""]
+    out += header(bom)
+    out.append(f"Production date: {v.production_date or 'not given (evaluations use --as-of or today)'}")
+    out.append(f"Materials made in US/CA/MX: {display_money(int(value[regional].sum()))} {cur} ({int(regional.sum())} lines); "
+               f"elsewhere: {display_money(int(value[~regional].sum()))} {cur} ({int((~regional).sum())} lines)")
+    out.append(f"Net cost less materials (assembly, overhead, other costs): {display_money(v.net_cost_cents - bom.materials_cents)} {cur}")
+    for field, agreement in (("usmca_originating", "USMCA"), ("nafta_originating", "NAFTA")):
+        declared = lines[field].notna().to_numpy(dtype=bool)
+        missing = regional & ~declared
+        out.append(f"{agreement} certifications: {int((lines[field] == True).fillna(False).sum())} Y, "  # noqa: E712
+                   f"{int((lines[field] == False).fillna(False).sum())} N; "  # noqa: E712
+                   f"{int(missing.sum())} regional lines have none on file (value at stake "
+                   f"{display_money(int(value[missing].sum()))} {cur}: treated as non-originating until certified)")
+    stated = lines["regional_content_e4"].notna().to_numpy(dtype=bool)
+    out.append(f"Regional content stated on {int(stated.sum())} lines; US content on {int(lines['us_content_e4'].notna().sum())}; "
+               f"NAFTA traced value on {int(lines['nafta_traced_value_cents'].notna().sum())}")
+    materials = lines["material"].value_counts().to_dict()
+    if materials:
+        out.append("Steel/aluminum lines: " + ", ".join(f"{k} {n}" for k, n in materials.items()))
+    currencies = sorted(set(lines["currency"]) - {cur})
+    if currencies:
+        out.append(f"Converted to {cur} through the FX sheet: " + ", ".join(
+            f"{f.currency} at {f.rate}" + (f" ({f.source}, {f.date})" if f.source or f.date else "") for f in bom.fx))
+    if bom.extra_columns:
+        out.append("Extra columns kept and ignored: " + ", ".join(bom.extra_columns))
+    return "\n".join(out)

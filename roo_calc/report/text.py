@@ -1,0 +1,141 @@
+"""The terminal report: a one-line-per-regime summary, then each regime's figures in detail,
+written so an analyst can redo every number by hand from what is printed."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+from roo_calc.bom.model import Bom
+from roo_calc.codes import hs_display
+from roo_calc.engine.result import Determination, RequirementResult
+from roo_calc.numbers import display_money, display_pct
+
+STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW"}
+REQ_STATUS = {"pass": "PASS", "fail": "FAIL", "needs_review": "REVIEW", "not_applicable": "N/A"}
+
+
+def _signed(points: Fraction) -> str:
+    text = display_pct(points)
+    return ("+" + text if points >= 0 else text) + " pts"
+
+
+def _pct(value: Fraction | None) -> str:
+    return "-" if value is None else display_pct(value) + "%"
+
+
+def _threshold(req: RequirementResult) -> str:
+    if req.threshold is None:
+        return "-"
+    sign = ">=" if req.comparison == "at_least" else "<="
+    return f"{sign} {req.threshold}%"
+
+
+def header(bom: Bom, as_of: date | None = None) -> list[str]:
+    v = bom.vehicle
+    inferred = " (inferred from HS code)" if v.vehicle_type_inferred else ""
+    derived = " (total cost minus excluded costs)" if v.net_cost_derived else ""
+    out = [
+        f"{v.model} - HS {hs_display(v.hs_code)}, {v.vehicle_type}{inferred}, assembled in {v.assembly_country}",
+        f"BOM: {bom.path} ({len(bom.lines)} lines; materials {display_money(bom.materials_cents)} {v.currency}; "
+        f"net cost {display_money(v.net_cost_cents)} {v.currency}{derived})",
+    ]
+    if as_of:
+        source = "production_date" if v.production_date == as_of else "--as-of / today"
+        out.append(f"As of {as_of} ({source})")
+    return out
+
+
+def summary_table(results: list[Determination]) -> list[str]:
+    rows = [("Regime", "Status", "Binding", "Value", "Threshold", "Margin")]
+    for d in results:
+        b = d.binding
+        rows.append((
+            d.regime + (" *" if d.what_if else ""),
+            STATUS[d.status],
+            b.id if b else "-",
+            _pct(b.value) if b else "-",
+            _threshold(b) if b else "-",
+            _signed(b.margin) if b and b.margin is not None else "-",
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    if any(d.what_if for d in results):
+        lines.append("* not in force on that date, or never enacted: evaluated as a what-if (see detail)")
+    return lines
+
+
+def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
+    out = []
+    head = f"  [{REQ_STATUS[req.status]}] {req.id}: {req.title}"
+    if req.value is not None:
+        head += f" = {_pct(req.value)} (required {_threshold(req)}; margin {_signed(req.margin)})"
+    out.append(head)
+    f = req.figures
+    m = lambda k: display_money(f[k])  # noqa: E731
+    if req.kind == "regional_value_content" and req.value is not None:
+        out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = {_pct(req.value)}"
+                   f"   [VNM method: {f['vnm_method']}]")
+        if f["gap_to_qualify"]:
+            out.append(f"      to qualify, VNM must fall to {m('vnm_allowed')} {currency}: "
+                       f"{m('gap_to_qualify')} {currency} of non-originating value must become originating")
+    elif req.kind == "us_content" and req.value is not None:
+        out.append(f"      (US share of materials {m('us_materials')} + assembly value counted {m('non_material_net_cost')})"
+                   f" / net cost {m('net_cost')} x 100 = {_pct(req.value)}")
+        if f["gap_to_qualify"]:
+            out.append(f"      to qualify, {m('gap_to_qualify')} {currency} more US content is needed")
+    elif req.kind == "tariff_shift" and req.value is not None:
+        basis = "total_cost" if "total_cost" in f else "net_cost"
+        out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
+                   f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value)}")
+    if req.reason:
+        out.append(f"      note: {req.reason}")
+    if req.threshold_citation:
+        flag = " [UNCONFIRMED]" if req.threshold_unconfirmed else ""
+        out.append(f"      threshold {req.threshold}% in force from {req.threshold_from}{flag}: {req.threshold_citation}")
+        if req.threshold_note:
+            out.append(f"      {req.threshold_note}")
+    out.append(f"      law: {req.citation}")
+    if req.drivers:
+        label = {"regional_value_content": "lines adding most to VNM", "us_content": "largest non-US content",
+                 "tariff_shift": "non-originating materials of the vehicle's heading"}.get(req.kind, "lines")
+        out.append(f"      {label}:")
+        for d in req.drivers:
+            desc = (d.description or "")[:28]
+            out.append(f"        row {d.row:<6} {d.part_number:<14.14} {desc:<28} {hs_display(d.hs_code):<12} {d.origin_country}"
+                       f"  {display_money(d.value_cents):>12}  counted {display_money(d.counted_cents):>12}  {d.basis}")
+    return out
+
+
+def detail(d: Determination, bom: Bom) -> list[str]:
+    currency = bom.vehicle.currency
+    out = [f"== {d.regime}: {d.title} -> {STATUS[d.status]}"]
+    if d.what_if:
+        out.append(f"  what-if: {d.what_if}")
+    if d.vehicle_class:
+        out.append(f"  vehicle class: {d.vehicle_class} - {d.vehicle_class_title}; law applied as on {d.applied_on}")
+    for req in d.requirements:
+        out.extend(requirement_lines(req, currency))
+    if d.review:
+        out.append("  needs review:")
+        out.extend(f"    - {r}" for r in d.review)
+    if d.assumptions:
+        out.append("  assumptions:")
+        for a in d.assumptions:
+            rows = ", ".join(str(r) for r in a.rows[:8]) + (f" and {len(a.rows) - 8} more" if len(a.rows) > 8 else "")
+            cite = f" [{a.citation}]" if a.citation else ""
+            out.append(f"    - {a.text}{cite}: {len(a.rows)} lines, value at stake {display_money(a.value_at_stake_cents)} "
+                       f"{currency} (rows {rows})")
+    for note in d.notes:
+        out.append(f"  rule-file note: {note}")
+    return out
+
+
+def render(bom: Bom, results: list[Determination], as_of: date) -> str:
+    lines = header(bom, as_of) + [""] + summary_table(results)
+    for d in results:
+        lines += [""] + detail(d, bom)
+    if bom.warnings:
+        lines += ["", f"{len(bom.warnings)} warnings on the workbook (run roo-calc validate for the list)"]
+    return "\n".join(lines) + "\n"
