@@ -60,7 +60,8 @@ def _split(rng: random.Random, total: float, n: int) -> list[Decimal]:
     weights = [rng.uniform(0.3, 1.7) for _ in range(n)]
     scale = Decimal(str(total)) / Decimal(str(sum(weights)))
     values = [(Decimal(str(w)) * scale).quantize(CENT, ROUND_HALF_EVEN) for w in weights]
-    values[-1] += Decimal(str(total)) - sum(values)
+    largest = max(range(n), key=values.__getitem__)
+    values[largest] += Decimal(str(total)) - sum(values)
     return values
 
 
@@ -334,7 +335,7 @@ def write_large(folder: Path, sizes: list[int]) -> None:
         scaled = []
         for b in blocks:
             n = max(1, round(b.lines * factor))
-            scaled.append(Block(**{**b.__dict__, "lines": n}))
+            scaled.append(Block(**{**b.__dict__, "lines": n, "total": b.total * n / b.lines}))
         lines = build("SYN", scaled, size)[:size]
         total = sum(Decimal(str(l.get("value", 0) or 0)) + Decimal(str(l.get("unit_value", 0) or 0)) * l.get("quantity", 1) for l in lines)
         big_vehicle = {**vehicle, "net_cost": float((total * Decimal("1.3")).quantize(CENT))}

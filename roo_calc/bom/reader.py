@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from roo_calc import codes
@@ -309,6 +310,53 @@ def _convert(column: schema.Column, text: str):
     raise AssertionError(kind)
 
 
+_YN_MAP = {**{k: True for k in _YES}, **{k: False for k in _NO}}
+
+
+def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.ndarray]:
+    """Convert the plainly valid cells of a column at once; (values of the valid ones, valid mask).
+
+    Cells that fail here go through `_convert` one by one, which says what is wrong.
+    """
+    kind = column.kind
+    if texts.empty:
+        return [], np.zeros(0, dtype=bool)
+    strings = texts.astype(str)
+    if kind == "text":
+        return strings.str.strip().tolist(), np.ones(len(texts), dtype=bool)
+    if kind == "hs":
+        digits = strings.str.replace(r"[\s.]", "", regex=True)
+        chapter = pd.to_numeric(digits.str[:2], errors="coerce").to_numpy()
+        ok = digits.str.fullmatch(r"\d{6}|\d{8}|\d{10}").fillna(False).to_numpy(dtype=bool) & (chapter >= 1) & (chapter <= 97)
+        return digits[ok].tolist(), ok
+    if kind in ("country", "currency"):
+        upper = strings.str.strip().str.upper()
+        valid = codes.countries() if kind == "country" else codes.currencies()
+        ok = upper.isin(valid).to_numpy(dtype=bool)
+        return upper[ok].tolist(), ok
+    if kind == "yn":
+        mapped = strings.str.strip().str.lower().map(_YN_MAP)
+        ok = mapped.notna().to_numpy(dtype=bool)
+        return [bool(v) for v in mapped[ok]], ok
+    if kind == "choice":
+        canon = strings.map(schema.canonical).replace({"aluminium": "aluminum"})
+        ok = canon.isin(column.choices).to_numpy(dtype=bool)
+        return canon[ok].tolist(), ok
+    if kind in ("number", "money", "pct"):
+        values, ok = [], np.ones(len(texts), dtype=bool)
+        for i, text in enumerate(strings.tolist()):
+            try:
+                number = Decimal(text)
+                if number.is_finite():
+                    values.append(number)
+                    continue
+            except ArithmeticError:
+                pass
+            ok[i] = False
+        return values, ok
+    return [], np.zeros(len(texts), dtype=bool)
+
+
 # -- FX sheet ----------------------------------------------------------------------------------
 
 def _read_fx(reader, facts, sheet: str | None, out: _Collector) -> dict[str, FxRate]:
@@ -415,35 +463,52 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
     bad_rows: set[int] = set()
 
     def convert_column(name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:
+        """Convert one column: vectorised for the cells that are plainly right, cell by cell
+        (with located messages) for the rest."""
         column = by_name[name]
         if name not in columns:
             return [None] * len(rows)
         pos, letter = columns[name]
-        values = []
-        for text, row in zip(frame.iloc[:, pos].tolist(), rows):
-            cell = f"{letter}{row}"
-            if text is None:
-                if column.required:
-                    out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, cell)
-                    bad_rows.add(row)
-                values.append(None)
-                continue
+        raw = frame.iloc[:, pos]
+        present = raw.notna().to_numpy()
+        values: list = [None] * len(rows)
+        texts = raw.tolist()
+        fast, ok = _fast_convert(column, raw[present])
+        present_index = np.flatnonzero(present)
+        slow = set(present_index[~ok].tolist())
+        for i, value in zip(present_index[ok].tolist(), fast):
+            values[i] = value
+        if column.required:
+            for i in np.flatnonzero(~present).tolist():
+                out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, f"{letter}{rows[i]}")
+                bad_rows.add(rows[i])
+        for i in sorted(slow):
+            row, cell = rows[i], f"{letter}{rows[i]}"
             try:
-                value = _convert(column, text)
+                value = _convert(column, texts[i])
                 if column.kind == "hs":
-                    _d, note = codes.normalize_hs(text)
+                    _d, note = codes.normalize_hs(texts[i])
                     if note:
                         out.warn("hs-note", note, sheet, cell)
-                if column.kind == "pct" and cell in percent_cells:
-                    value = value * 100
-                problem = check(value, row, cell) if check else None
-                if problem:
-                    raise ValueError(problem)
+                values[i] = value
             except ValueError as exc:
                 out.add("bad-value", f"{name}: {exc}", sheet, cell)
                 bad_rows.add(row)
-                value = None
-            values.append(value)
+                values[i] = None
+                continue
+        if column.kind == "pct" and percent_cells:
+            for i, row in enumerate(rows):
+                if values[i] is not None and f"{letter}{row}" in percent_cells:
+                    values[i] = values[i] * 100
+        if check:
+            for i, value in enumerate(values):
+                if value is None:
+                    continue
+                problem = check(value, rows[i], "")
+                if problem:
+                    out.add("bad-value", f"{name}: {problem}", sheet, f"{letter}{rows[i]}")
+                    bad_rows.add(rows[i])
+                    values[i] = None
         return values
 
     def positive(value, _row, _cell):

@@ -143,7 +143,10 @@ def save_atomically(book, path: Path) -> None:
     """Save an openpyxl workbook to a temporary file beside `path`, then rename it into place."""
     handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or Path("."))
     os.close(handle)
+    umask = os.umask(0)
+    os.umask(umask)
     try:
+        os.chmod(temporary, 0o666 & ~umask)
         book.save(temporary)
         os.replace(temporary, path)
     except BaseException:

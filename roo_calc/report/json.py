@@ -21,9 +21,10 @@ MONEY_FIGURES = {"net_cost", "vnm", "materials", "vnm_allowed", "gap_to_qualify"
 
 
 def money(cents: int | Fraction) -> str:
-    if isinstance(cents, int):
-        return str(Decimal(cents).scaleb(-2).quantize(Decimal("0.01")))
-    value = Fraction(cents) / 100
+    cents = Fraction(cents)
+    if cents.denominator == 1:
+        return str(Decimal(cents.numerator).scaleb(-2).quantize(Decimal("0.01")))
+    value = cents / 100
     text = decimal_str(value, 8).rstrip("0")
     whole, _, frac = text.partition(".")
     return f"{whole}.{frac.ljust(2, '0')}"

@@ -1,0 +1,45 @@
+"""`roo-calc template` writes a workbook that, once filled in, validates."""
+
+from __future__ import annotations
+
+import openpyxl
+from typer.testing import CliRunner
+
+from roo_calc.bom.reader import load_bom
+from roo_calc.cli.main import app
+
+runner = CliRunner()
+
+
+def test_template_round_trip(tmp_path):
+    path = tmp_path / "blank.xlsx"
+    result = runner.invoke(app, ["template", str(path)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Vehicle", "BOM", "FX"]
+    bom = book["BOM"]
+    headers = [c.value for c in bom[1]]
+    assert headers[:3] == ["part_number", "description", "hs_code"]
+    assert all(c.comment is not None for c in bom[1]), "every column has a note"
+    validations = {str(v.sqref).split(":")[0][:1]: v.formula1 for v in bom.data_validations.dataValidation}
+    assert '"Y,N"' in validations.values()
+    vehicle = book["Vehicle"]
+    rows = {vehicle.cell(r, 1).value: r for r in range(1, vehicle.max_row + 1)}
+    for field, value in {"model": "Filled", "hs_code": "8704.31", "assembly_country": "US", "net_cost": 30000,
+                         "production_date": "2024-01-15"}.items():
+        vehicle.cell(rows[field], 2).value = value
+    for col, value in enumerate(["P-1", "Bracket", "8708.99", 2, 150.25, None, None, "US", "Acme", "Y", "Y", 90], start=1):
+        bom.cell(2, col).value = value
+    book.save(path)
+    loaded = load_bom(path)
+    assert loaded.vehicle.vehicle_type == "light_truck"
+    assert loaded.lines["value_cents"].tolist() == [30050]
+
+
+def test_template_refuses_to_overwrite(tmp_path):
+    path = tmp_path / "x.xlsx"
+    path.write_bytes(b"keep me")
+    result = runner.invoke(app, ["template", str(path)])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert path.read_bytes() == b"keep me"
+    assert runner.invoke(app, ["template", str(path), "--force"]).exit_code == 0
