@@ -87,9 +87,14 @@ class XlsxFacts:
             sheet_xml[_unescape(name)] = part
         return cls(path, sheet_xml, _percent_styles(styles))
 
+    _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
+
     def read_sheet(self, sheet: str) -> bytes:
-        with zipfile.ZipFile(self.path) as archive:
-            return archive.read(self.sheet_xml[sheet])
+        """The sheet's XML, decompressed once."""
+        if sheet not in self._xml:
+            with zipfile.ZipFile(self.path) as archive:
+                self._xml[sheet] = archive.read(self.sheet_xml[sheet])
+        return self._xml[sheet]
 
 
 def _percent_styles(styles: bytes) -> frozenset[int]:
