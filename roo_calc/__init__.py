@@ -59,11 +59,16 @@ def default_as_of(bom: "Bom", today: date | None = None) -> date:
     return bom.vehicle.production_date or today or date.today()
 
 
-def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None) -> "Determination":
-    """Apply a regime to a BOM; `as_of` defaults to the production date, else today."""
+def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
+             others: "dict[str, Regime] | None" = None) -> "Determination":
+    """Apply a regime to a BOM; `as_of` defaults to the production date, else today.
+
+    `others` are the regimes a requirement may refer to (Section 232 asks whether the vehicle
+    is USMCA-qualifying); by default the shipped ones.
+    """
     from roo_calc.engine.determine import evaluate as _evaluate
 
-    return _evaluate(bom, regime, as_of or default_as_of(bom))
+    return _evaluate(bom, regime, as_of or default_as_of(bom), others if others is not None else load_regimes())
 
 
 def to_json(bom: "Bom", determinations: list["Determination"], as_of: date) -> dict:

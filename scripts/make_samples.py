@@ -237,7 +237,7 @@ def suv() -> tuple[dict, list[Block]]:
 
 
 def crossover_ev() -> tuple[dict, list[Block]]:
-    """Battery-electric crossover assembled in the US with imported cells; labor value facts missing."""
+    """Battery-electric crossover assembled in the US with imported cells (a non-originating core part)."""
     vehicle = {"model": "Voltaire electric crossover", "hs_code": "8703.80", "assembly_country": "US",
                "production_date": date(2025, 2, 1), "currency": "USD", "net_cost": 38500, "transaction_value": 46900,
                "plant": "Chattanooga", "producer": "Sample EV Inc", "model_year": "2025", "annual_volume": 90000,
@@ -273,17 +273,17 @@ def crossover_ev() -> tuple[dict, list[Block]]:
 
 
 def heavy_truck() -> tuple[dict, list[Block]]:
-    """Class 8 road tractor assembled in Mexico."""
+    """Class 8 road tractor assembled in Mexico; its high-wage labor cost is not on file."""
     vehicle = {"model": "Titan 8 road tractor", "hs_code": "8701.21", "vehicle_type": "heavy_truck", "assembly_country": "MX",
                "production_date": date(2025, 5, 1), "currency": "USD", "net_cost": 112000, "transaction_value": 138000,
                "plant": "Saltillo", "producer": "Sample Heavy Trucks", "model_year": "2026", "annual_volume": 24000,
                "steel_purchases": 9800, "steel_purchases_originating": 7900, "aluminum_purchases": 5200, "aluminum_purchases_originating": 4100,
-               "lvc_high_wage_labor": 8200, "lvc_high_wage_materials": 39500, "lvc_technology_points": 7, "lvc_assembly_points": 5}
+               "lvc_technology_points": 7, "lvc_assembly_points": 5}
     rc = (70, 95)
     blocks = [
         Block("8408.20", "Diesel engine 13L", 1, 19500, {"US": 1}, certified=1, rc=(78, 78), rc_share=1, core="engine"),
         Block("8409.99", "Engine component", 120, 5200, {"US": 0.5, "MX": 0.3, "DE": 0.2}, rc=rc),
-        Block("8708.40", "Automated manual transmission", 1, 9800, {"SE": 1}, core="transmission"),
+        Block("8708.40", "Automated manual transmission", 1, 9800, {"US": 1}, certified=1, rc=(72, 72), rc_share=1, core="transmission"),
         Block("8708.50", "Tandem drive axle", 3, 10400, {"US": 0.7, "MX": 0.3}, certified=1, rc=rc, core="axle"),
         Block("8708.99", "Frame rail and crossmember", 60, 7300, {"MX": 0.7, "US": 0.3}, certified=1, rc=rc, material="steel", core="body_chassis"),
         Block("8707.90", "Cab shell", 4, 8200, {"MX": 1}, certified=1, rc=(80, 90), core="body_chassis"),

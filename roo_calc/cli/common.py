@@ -46,8 +46,8 @@ def as_date(value: datetime | None) -> date | None:
 
 
 def pick_regimes(rules: list[Path] | None, wanted: list[str] | None):
-    """The regimes to run: those asked for, else every shipped one that is not a what-if
-    variant, plus every regime from --rules files."""
+    """(The regimes to run, every regime loaded): those asked for, else every shipped one that
+    is not a what-if variant, plus every regime from --rules files."""
     from roo_calc.rules.loader import load_regimes
 
     regimes = load_regimes(rules)
@@ -55,11 +55,11 @@ def pick_regimes(rules: list[Path] | None, wanted: list[str] | None):
         unknown = [w for w in wanted if w not in regimes]
         if unknown:
             raise RooCalcError(f"unknown regime {', '.join(unknown)}; known: {', '.join(sorted(regimes))} (see roo-calc regimes)")
-        return [regimes[w] for w in wanted]
+        return [regimes[w] for w in wanted], regimes
     extra_ids = set()
     if rules:
         extra_ids = set(load_regimes(rules, with_builtin=False))
-    return [r for r in regimes.values() if r.status != "what-if" or r.id in extra_ids]
+    return [r for r in regimes.values() if r.status != "what-if" or r.id in extra_ids], regimes
 
 
 def stdout_is_terminal() -> bool:

@@ -36,10 +36,10 @@ def evaluate(
     try:
         if output is not None:
             _check_output(output, bom_path)
-        regimes = pick_regimes(rules, regime)
+        regimes, known = pick_regimes(rules, regime)
         bom = roo_calc.load_bom(bom_path)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
-        results = [run(bom, r, on) for r in regimes]
+        results = [run(bom, r, on, known) for r in regimes]
         if output is not None:
             from roo_calc.report.excel import write_report
 

@@ -11,6 +11,7 @@ app = typer.Typer(
     name="roo-calc",
     help="Rules-of-origin compliance for vehicle BOMs: NAFTA 1994, the 2017 US proposal, USMCA.",
     no_args_is_help=True,
+    pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,  # BOM costs are confidential
     add_completion=False,
 )
@@ -35,4 +36,18 @@ def _root(version: bool = typer.Option(False, "--version", is_eager=True, callba
 
 
 def run() -> None:
-    app()
+    """Entry point: user errors exit 2 inside the commands; anything unexpected is reported in
+    one line (set ROO_CALC_DEBUG=1 for the traceback) and exits 1."""
+    import os
+    import sys
+
+    try:
+        app(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        if os.environ.get("ROO_CALC_DEBUG"):
+            raise
+        print(f"roo-calc: internal error: {type(exc).__name__}: {exc} (set ROO_CALC_DEBUG=1 for details; please report it)",
+              file=sys.stderr)
+        sys.exit(1)

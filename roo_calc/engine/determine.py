@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Mapping
 
 from roo_calc.bom.model import Bom, Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
+from roo_calc.engine import tariffs, usmca_auto  # noqa: F401  (register their requirement kinds)
 from roo_calc.engine.requirements import EVALUATORS, Context
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.errors import NoValueError
@@ -26,10 +28,15 @@ def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
     return matches, described
 
 
-def evaluate(bom: Bom, regime: Regime, as_of: date) -> Determination:
-    """Apply `regime` to `bom` as the law stood on `as_of` (pure: no I/O, no clock)."""
+def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime] | None = None) -> Determination:
+    """Apply `regime` to `bom` as the law stood on `as_of` (pure: no I/O, no clock).
+
+    `others` resolves regimes that a requirement refers to (Section 232 asks whether the
+    vehicle is USMCA-qualifying).
+    """
     applied_on, what_if = regime.applies_on(as_of)
-    base = dict(regime=regime.id, title=regime.title, regime_status=regime.status, as_of=as_of, applied_on=applied_on,
+    base = dict(regime=regime.id, title=regime.title, regime_status=regime.status, regime_kind=regime.kind,
+                as_of=as_of, applied_on=applied_on,
                 what_if=what_if, notes=regime.notes, rule_file=regime.path)
     classes, described = classify(regime, bom.vehicle)
     if len(classes) != 1:
@@ -38,11 +45,15 @@ def evaluate(bom: Bom, regime: Regime, as_of: date) -> Determination:
                if not classes else f"the vehicle ({described}) matches several classes: {', '.join(classes)}")
         return Determination(**base, status="needs_review", review=(why + "; set vehicle_type or check hs_code",))
     vehicle_class = classes[0]
-    ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on)
+    ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others or {})
     results: list[RequirementResult] = []
     review: list[str] = []
     for rid, requirement in regime.requirements.items():
         if requirement.classes and vehicle_class not in requirement.classes:
+            continue
+        if rid in regime.waived:
+            results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
+                                             citation=requirement.citation, reason=f"waived: {regime.waived[rid]}"))
             continue
         try:
             results.append(EVALUATORS[requirement.kind](ctx, rid, requirement))
@@ -50,6 +61,10 @@ def evaluate(bom: Bom, regime: Regime, as_of: date) -> Determination:
             results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="needs_review",
                                              citation=requirement.citation, reason=str(exc)))
             review.append(f"{rid}: {exc}")
+    for rid, why in regime.waived.items():
+        if rid not in regime.requirements:
+            results.append(RequirementResult(id=rid, title=rid.replace("_", " "), kind="waived", status="not_applicable",
+                                             citation=why, reason=f"waived: {why}"))
     if regime.uncertified_regional == "review":
         for assumption in ctx.assumptions:
             if assumption.code == "uncertified-regional":

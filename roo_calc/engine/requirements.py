@@ -33,6 +33,8 @@ class Context:
     lines: LineArrays
     on: date
     assumptions: list[Assumption] = field(default_factory=list)
+    bom: object = None
+    others: object = None
     _originating: np.ndarray | None = None
 
     @property
@@ -71,14 +73,15 @@ class Context:
         self._originating = originating
         return originating
 
-    def assume(self, code: str, requirement: str | None, mask: np.ndarray, text: str,
+    def assume(self, code: str, requirement: str | None, mask: np.ndarray | None, text: str,
                citation: str | None = None) -> None:
-        if not mask.any():
+        """Record an assumption about the lines in `mask` (None: about the vehicle as a whole)."""
+        if mask is not None and not mask.any():
             return
         if any(a.code == code and a.requirement == requirement for a in self.assumptions):
             return
-        rows = tuple(int(r) for r in self.lines.frame["row"].to_numpy()[mask])
-        at_stake = int(self.lines.value[mask].sum())
+        rows = () if mask is None else tuple(int(r) for r in self.lines.frame["row"].to_numpy()[mask])
+        at_stake = 0 if mask is None else int(self.lines.value[mask].sum())
         self.assumptions.append(Assumption(code=code, requirement=requirement, text=text, rows=rows,
                                            value_at_stake_cents=at_stake, citation=citation))
 
@@ -87,6 +90,15 @@ class Context:
         if history is None:
             return None
         return value_at(history, self.on, f"{self.regime.id} {requirement_id} threshold for {self.vehicle_class}")
+
+    def minimum(self, requirement_id: str, requirement: Requirement) -> DatedValue | None:
+        history = requirement.minimum.get(self.vehicle_class, requirement.minimum.get("default"))
+        if history is None:
+            return None
+        return value_at(history, self.on, f"{self.regime.id} {requirement_id} minimum for {self.vehicle_class}")
+
+    def rows(self, mask: np.ndarray) -> list[int]:
+        return [int(r) for r in self.lines.frame["row"].to_numpy()[mask]]
 
 
 def _drivers(ctx: Context, scaled: np.ndarray, basis: np.ndarray) -> tuple[LineContribution, ...]:

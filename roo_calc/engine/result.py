@@ -75,6 +75,7 @@ class Determination(_Result):
     regime: str
     title: str
     regime_status: str
+    regime_kind: str = "preference"
     status: DeterminationStatus
     as_of: date
     applied_on: date

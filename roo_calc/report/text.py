@@ -46,17 +46,27 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
     return out
 
 
+def _status(d: Determination) -> str:
+    """A preference regime's verdict; for a tariff regime, the duty."""
+    if d.regime_kind == "tariff" and d.status != "needs_review":
+        duty = sum((r.figures.get("duty", 0) for r in d.requirements if isinstance(r.figures.get("duty", 0), (int, Fraction))), Fraction(0))
+        return f"DUTY {display_money(duty)}" if duty else "NO DUTY"
+    return STATUS[d.status]
+
+
 def summary_table(results: list[Determination]) -> list[str]:
-    rows = [("Regime", "Status", "Binding", "Value", "Threshold", "Margin")]
+    rows = [("Regime", "Status", "Binding", "Value", "Threshold", "Margin", "Failing")]
     for d in results:
         b = d.binding
+        failing = ", ".join(r.id for r in d.requirements if r.status == "fail") or "-"
         rows.append((
             d.regime + (" *" if d.what_if else ""),
-            STATUS[d.status],
+            _status(d),
             b.id if b else "-",
             _pct(b.value) if b else "-",
             _threshold(b) if b else "-",
             _signed(b.margin) if b and b.margin is not None else "-",
+            failing,
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
@@ -69,7 +79,7 @@ def summary_table(results: list[Determination]) -> list[str]:
 def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     out = []
     head = f"  [{REQ_STATUS[req.status]}] {req.id}: {req.title}"
-    if req.value is not None:
+    if req.value is not None and req.margin is not None:
         head += f" = {_pct(req.value)} (required {_threshold(req)}; margin {_signed(req.margin)})"
     out.append(head)
     f = req.figures
@@ -89,11 +99,25 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         basis = "total_cost" if "total_cost" in f else "net_cost"
         out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
                    f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value)}")
+    elif req.kind == "core_parts" and req.value is not None:
+        groups = ", ".join(f"{k[:-4]} {_pct(v)}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
+        out.append(f"      core-part RVC by group (net cost over the group's lines): {groups}; super-core {_pct(f['super_core_rvc'])}"
+                   f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
+    elif req.kind == "purchases" and req.value is not None:
+        out.append(f"      originating {m('originating')} / purchases {m('purchases')} x 100 = {_pct(req.value)}")
+    elif req.kind == "labor_value_content" and req.value is not None:
+        out.append(f"      (high-wage labor {m('high_wage_labor')} + high-wage materials {m('high_wage_materials')}) / net cost "
+                   f"{m('net_cost')} x 100 = {display_pct(f['high_wage_points'])} points (minimum {f['minimum_high_wage_points']})"
+                   f" + technology {display_pct(f['technology_points'])} + assembly {display_pct(f['assembly_points'])} = {_pct(req.value)}")
+    elif req.kind == "section_232" and "duty" in f and "dutiable_value" in f:
+        out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
+                   f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")
     if req.reason:
         out.append(f"      note: {req.reason}")
     if req.threshold_citation:
         flag = " [UNCONFIRMED]" if req.threshold_unconfirmed else ""
-        out.append(f"      threshold {req.threshold}% in force from {req.threshold_from}{flag}: {req.threshold_citation}")
+        label = f"threshold {req.threshold}%" if req.threshold is not None else f"rate {f.get('rate', '?')}%"
+        out.append(f"      {label} in force from {req.threshold_from}{flag}: {req.threshold_citation}")
         if req.threshold_note:
             out.append(f"      {req.threshold_note}")
     out.append(f"      law: {req.citation}")
@@ -110,7 +134,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
 
 def detail(d: Determination, bom: Bom) -> list[str]:
     currency = bom.vehicle.currency
-    out = [f"== {d.regime}: {d.title} -> {STATUS[d.status]}"]
+    out = [f"== {d.regime}: {d.title} -> {_status(d)}"]
     if d.what_if:
         out.append(f"  what-if: {d.what_if}")
     if d.vehicle_class:

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from roo_calc.errors import NoValueError
 
 Status = Literal["enacted", "proposed", "what-if"]
-Kind = Literal["regional_value_content", "us_content", "tariff_shift"]
+Kind = Literal["regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
+               "labor_value_content", "section_232"]
 VnmMethod = Literal["roll_up", "tracing", "all_traced"]
 
 
@@ -116,6 +117,15 @@ class Derivation(_Strict):
     note: str | None = None
 
 
+class CorePartGroup(_Strict):
+    """One column-1 part of USMCA Table A.2: the HS codes that always belong to it, and the
+    "ex" codes that belong only in part (a line of those counts when it declares the group)."""
+
+    title: str
+    hs: tuple[str, ...] = ()
+    ex_hs: tuple[str, ...] = ()
+
+
 class Requirement(_Strict):
     kind: Kind
     title: str
@@ -131,8 +141,22 @@ class Requirement(_Strict):
     basis: Literal["total_cost", "net_cost"] = "total_cost"
     classes: tuple[str, ...] = ()
     note: str | None = None
+    # core_parts (USMCA UR s.14, s.15)
+    core_part_table: dict[str, CorePartGroup] = {}
+    groups_by_class: dict[str, tuple[str, ...]] = {}
+    super_core_classes: tuple[str, ...] = ()
+    # purchases (USMCA UR s.17)
+    material: Literal["steel", "aluminum"] | None = None
+    table_s: tuple[str, ...] = ()
+    # labor_value_content (USMCA UR s.18)
+    minimum: dict[str, tuple[DatedValue, ...]] = {}
+    technology_cap: Decimal | None = None
+    assembly_credit: Decimal | None = None
+    # section_232
+    qualifying_regime: str | None = None
+    imported_into: str | None = None
 
-    @field_validator("threshold")
+    @field_validator("threshold", "minimum")
     @classmethod
     def _histories(cls, value: dict[str, tuple[DatedValue, ...]]) -> dict[str, tuple[DatedValue, ...]]:
         for key, history in value.items():
@@ -172,6 +196,8 @@ class Regime(_Strict):
     uncertified_reference: tuple[Reference, ...] = ()
     sources: tuple[Source, ...] = ()
     notes: tuple[str, ...] = ()
+    kind: Literal["preference", "tariff"] = "preference"
+    waived: dict[str, str] = {}
     classes: dict[str, VehicleClass]
     requirements: dict[str, Requirement]
     path: str | None = None
@@ -202,6 +228,8 @@ class Regime(_Strict):
         """
         start = self.in_force.from_ or self.proposed_on
         end = self.in_force.to
+        if self.kind == "tariff":
+            return on, None
         if self.status == "proposed":
             when = max(on, start) if start else on
             return when, f"{self.title} was proposed on {self.proposed_on} and never enacted; evaluated as a what-if"
