@@ -60,15 +60,22 @@ def default_as_of(bom: "Bom", today: date | None = None) -> date:
 
 
 def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
-             others: "dict[str, Regime] | None" = None) -> "Determination":
+             others: "dict[str, Regime] | None" = None, import_into: str | None = "US") -> "Determination":
     """Apply a regime to a BOM; `as_of` defaults to the production date, else today.
 
     `others` are the regimes a requirement may refer to (Section 232 asks whether the vehicle
-    is USMCA-qualifying); by default the shipped ones.
+    is USMCA-qualifying); by default the shipped ones.  With `import_into` (default US), the
+    result carries its duty exposure at that country's general rates (None to skip).
     """
     from roo_calc.engine.determine import evaluate as _evaluate
 
-    return _evaluate(bom, regime, as_of or default_as_of(bom), others if others is not None else load_regimes())
+    result = _evaluate(bom, regime, as_of or default_as_of(bom), others if others is not None else load_regimes())
+    if import_into:
+        from roo_calc.engine.duty import with_duty_exposure
+        from roo_calc.rules.loader import load_mfn_table
+
+        result = with_duty_exposure(bom, [result], import_into.upper(), load_mfn_table(import_into))[0]
+    return result
 
 
 def to_json(bom: "Bom", determinations: list["Determination"], as_of: date) -> dict:

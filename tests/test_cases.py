@@ -39,7 +39,7 @@ def test_case(case, regimes, make_bom):
     lines = [{k: (float(v) if isinstance(v, Decimal) else v) for k, v in line.items()} for line in case["lines"]]
     vehicle = {k: (float(v) if isinstance(v, Decimal) else v) for k, v in vehicle.items()}
     bom = load_bom(make_bom(vehicle=vehicle, lines=lines))
-    result = evaluate(bom, regimes[case["regime"]], case["as_of"])
+    result = evaluate(bom, regimes[case["regime"]], case["as_of"], regimes)
     data = determination_json(result)
     expect = case["expect"]
     context = f"{case['name']}: {data}"
@@ -61,6 +61,8 @@ def test_case(case, regimes, make_bom):
     for key, value in expect.get("figures", {}).items():
         rid, name = key.split(".")
         assert requirements[rid]["figures"][name] == value, context
+    for rid, text in expect.get("reason", {}).items():
+        assert text in (requirements[rid]["reason"] or ""), context
     for code in expect.get("assumptions", []):
         assert code in {a["code"] for a in data["assumptions"]}, context
     for rid in expect.get("unconfirmed", []):

@@ -25,6 +25,7 @@ def evaluate(
     rules: RulesOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel report here (.xlsx).")] = None,
+    import_into: Annotated[str, typer.Option("--import-into", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
 ) -> None:
     """Evaluate a BOM workbook under each regime and explain every verdict.
 
@@ -40,6 +41,10 @@ def evaluate(
         bom = roo_calc.load_bom(bom_path)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         results = [run(bom, r, on, known) for r in regimes]
+        from roo_calc.engine.duty import with_duty_exposure
+        from roo_calc.rules.loader import load_mfn_table
+
+        results = with_duty_exposure(bom, results, import_into.upper(), load_mfn_table(import_into))
         if output is not None:
             from roo_calc.report.excel import write_report
 

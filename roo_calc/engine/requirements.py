@@ -124,12 +124,13 @@ def _compare(value: Fraction, threshold: DatedValue, comparison: str) -> str:
 
 
 def _result(rid: str, requirement: Requirement, threshold: DatedValue, value: Fraction, figures: dict,
-            drivers: tuple[LineContribution, ...], reason: str | None = None) -> RequirementResult:
+            ctx: Context, scaled: np.ndarray, basis: np.ndarray, reason: str | None = None) -> RequirementResult:
     return RequirementResult(
         id=rid, title=requirement.title, kind=requirement.kind, status=_compare(value, threshold, requirement.comparison),
         comparison=requirement.comparison, value=value, threshold=threshold.value, threshold_from=threshold.from_,
         threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note, citation=requirement.citation,
-        threshold_citation=threshold.citation, figures=figures, drivers=drivers, reason=reason)
+        threshold_citation=threshold.citation, figures=figures, drivers=_drivers(ctx, scaled, basis),
+        line_counted=scaled, line_basis=basis, reason=reason)
 
 
 # -- VNM methods -------------------------------------------------------------------------------
@@ -262,7 +263,7 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
         "vnm_allowed": allowed,
         "gap_to_qualify": max(Fraction(0), vnm - allowed),
     }
-    return _result(rid, requirement, threshold, value, figures, _drivers(ctx, scaled, basis))
+    return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis)
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
@@ -295,7 +296,7 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     }
     basis = np.where(us_stated, "stated US content", np.where(made_in_us, "US-made: regional share taken as US", "made outside the US"))
     non_us = lines.value * (SHARE_ONE - share)
-    return _result(rid, requirement, threshold, value, figures, _drivers(ctx, non_us, basis),
+    return _result(rid, requirement, threshold, value, figures, ctx, non_us, basis,
                    reason=None if assembled_in_us else "assembled outside the US: assembly value is not US content")
 
 
@@ -322,7 +323,7 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
     figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
     scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
     basis = np.full(len(scaled), f"non-originating material of the vehicle's own heading {own}", dtype=object)
-    return _result(rid, requirement, threshold, value, figures, _drivers(ctx, scaled, basis), reason=note)
+    return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis, reason=note)
 
 
 def _not_applicable(rid: str, requirement: Requirement, ctx: Context) -> RequirementResult:

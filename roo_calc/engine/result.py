@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 DeterminationStatus = Literal["eligible", "not_eligible", "needs_review"]
 RequirementStatus = Literal["pass", "fail", "needs_review", "not_applicable"]
@@ -61,6 +61,9 @@ class RequirementResult(_Result):
     figures: dict[str, Fraction | int | str] = {}
     drivers: tuple[LineContribution, ...] = ()
     reason: str | None = None
+    # Every line's part in the figure, for line-level reports: scaled cents (cents x 10^6) and why.
+    line_counted: object | None = Field(default=None, repr=False, exclude=True)
+    line_basis: object | None = Field(default=None, repr=False, exclude=True)
 
     @property
     def margin(self) -> Fraction | None:
@@ -87,6 +90,7 @@ class Determination(_Result):
     review: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     rule_file: str | None = None
+    duty_exposure: object | None = None  # engine.duty.DutyExposure, added by `with_duty_exposure`
 
     @property
     def eligible(self) -> bool:

@@ -64,7 +64,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     basis = np.full(len(scaled), "non-US content", dtype=object)
     return RequirementResult(**base, status="pass" if duty == 0 else "fail", value=effective, threshold=None,
                              threshold_from=rate.from_, threshold_unconfirmed=rate.unconfirmed, threshold_note=rate.note,
-                             threshold_citation=rate.citation, figures=figures, drivers=_drivers(ctx, scaled, basis),
+                             threshold_citation=rate.citation, figures=figures, drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis,
                              reason=why)
 
 

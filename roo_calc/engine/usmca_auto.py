@@ -111,7 +111,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         status="pass" if figure >= threshold.value else "fail", value=figure, threshold=threshold.value,
         threshold_from=threshold.from_, threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note,
         citation=requirement.citation, threshold_citation=threshold.citation, figures=figures,
-        drivers=_drivers(ctx, scaled, basis), reason=reason)
+        drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis, reason=reason)
     return result
 
 
@@ -158,7 +158,7 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         status="pass" if value >= threshold.value else "fail", value=value, threshold=threshold.value,
         threshold_from=threshold.from_, threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note,
         citation=requirement.citation, threshold_citation=threshold.citation, figures=figures,
-        drivers=_drivers(ctx, scaled, basis), reason=f"from {source}")
+        drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis, reason=f"from {source}")
     return result
 
 

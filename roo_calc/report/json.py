@@ -17,7 +17,9 @@ from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import decimal_str
 
 MONEY_FIGURES = {"net_cost", "vnm", "materials", "vnm_allowed", "gap_to_qualify", "us_content", "us_materials",
-                 "non_material_net_cost", "non_originating_same_heading", "total_cost"}
+                 "non_material_net_cost", "non_originating_same_heading", "total_cost", "core_parts_value",
+                 "core_parts_non_originating", "purchases", "originating", "high_wage_labor", "high_wage_materials",
+                 "duty", "dutiable_value", "transaction_value"}
 
 
 def money(cents: int | Fraction) -> str:
@@ -39,6 +41,8 @@ def figure(name: str, value) -> str:
         return value
     if name in MONEY_FIGURES:
         return money(value)
+    if isinstance(value, Fraction):
+        return pct(value)
     return str(value)
 
 
@@ -86,6 +90,22 @@ def determination_json(result: Determination) -> dict:
         "review": list(result.review),
         "notes": list(result.notes),
         "rule_file": result.rule_file,
+        "duty_exposure": exposure_json(result.duty_exposure),
+    }
+
+
+def exposure_json(exposure) -> dict | None:
+    if exposure is None:
+        return None
+    return {
+        "import_into": exposure.import_into,
+        "effect": exposure.effect,
+        "rate": exposure.rate,
+        "rate_citation": exposure.rate_citation,
+        "per_vehicle": None if exposure.per_vehicle_cents is None else money(exposure.per_vehicle_cents),
+        "annual_volume": exposure.annual_volume,
+        "per_year": None if exposure.per_year_cents is None else money(exposure.per_year_cents),
+        "note": exposure.note,
     }
 
 

@@ -132,6 +132,21 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     return out
 
 
+def exposure_line(exposure, currency: str) -> str:
+    """Duty exposure in words: what the verdict saves or costs at the general rate."""
+    head = f"duty exposure (import into {exposure.import_into}"
+    if exposure.rate is not None:
+        head += f", general rate {exposure.rate}%"
+    head += ")"
+    if exposure.per_vehicle_cents is None:
+        return f"{head}: {exposure.note}"
+    amount = f"{display_money(exposure.per_vehicle_cents)} {currency} per vehicle"
+    if exposure.per_year_cents is not None:
+        amount += f", {display_money(exposure.per_year_cents)} {currency} a year at {exposure.annual_volume:,} vehicles"
+    verb = {"saved": "duty saved", "owed": "duty owed"}.get(exposure.effect, "duty at stake")
+    return f"{head}: {verb} {amount} [{exposure.rate_citation}]" + (f"; {exposure.note}" if exposure.note else "")
+
+
 def detail(d: Determination, bom: Bom) -> list[str]:
     currency = bom.vehicle.currency
     out = [f"== {d.regime}: {d.title} -> {_status(d)}"]
@@ -141,6 +156,9 @@ def detail(d: Determination, bom: Bom) -> list[str]:
         out.append(f"  vehicle class: {d.vehicle_class} - {d.vehicle_class_title}; law applied as on {d.applied_on}")
     for req in d.requirements:
         out.extend(requirement_lines(req, currency))
+    exposure = d.duty_exposure
+    if exposure is not None:
+        out.append("  " + exposure_line(exposure, currency))
     if d.review:
         out.append("  needs review:")
         out.extend(f"    - {r}" for r in d.review)

@@ -16,7 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from roo_calc.errors import RuleFileError
-from roo_calc.rules.model import Regime
+from roo_calc.rules.model import MfnTable, Regime
 
 BUILTIN_RULES = Path(__file__).resolve().parents[2] / "rules"
 
@@ -154,3 +154,14 @@ def _unwrap(annotation: object) -> object:
         non_none = [a for a in typing.get_args(annotation) if a is not type(None)]
         return non_none[0] if non_none else annotation
     return annotation
+
+
+def load_mfn_table(country: str, rules_dir: Path | None = None) -> MfnTable | None:
+    """The general duty rates of an importing country, or None when roo-calc has none."""
+    file = (rules_dir or default_rules_dir()) / "mfn" / f"{country.lower()}.toml"
+    if not file.exists():
+        return None
+    try:
+        return MfnTable.model_validate({**_read_toml(file), "path": str(file)})
+    except ValidationError as exc:
+        raise RuleFileError(_format(file, exc).replace("invalid rule file", "invalid duty-rate file")) from None

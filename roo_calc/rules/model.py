@@ -240,3 +240,24 @@ class Regime(_Strict):
         if self.status == "what-if":
             return on, f"{self.title} is a what-if variant, not law"
         return on, None
+
+
+class MfnRate(_Strict):
+    title: str
+    hs: tuple[str, ...] = Field(min_length=1)
+    rate: Decimal
+    reference: tuple[Reference, ...] = Field(min_length=1)
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+
+
+class MfnTable(_Strict):
+    """An importing country's general duty rates for vehicles (rules/mfn/<country>.toml)."""
+
+    country: str
+    title: str
+    last_verified_on: date | None = None
+    rates: tuple[MfnRate, ...]
+    path: str | None = None
