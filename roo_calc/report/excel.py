@@ -93,6 +93,16 @@ def _styles(book) -> dict:
     }
 
 
+def _print_setup(sheet, header_row: int | None = None) -> None:
+    """Landscape, one page wide, header row repeated: the report prints as it reads."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4; Letter users get it scaled
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+
+
 def _status_formats(sheet, styles, cell_range: str) -> None:
     for text, style in (("NOT ELIGIBLE", "bad"), ("FAIL", "bad"), ("DUTY", "bad"), ("NEEDS REVIEW", "warn"),
                         ("REVIEW", "warn"), ("NO DUTY", "good"), ("ELIGIBLE", "good"), ("PASS", "good")):
@@ -121,13 +131,16 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
     sheet.write_string(8, 0, "Materials", styles["bold"])
     sheet.write_number(8, 1, _money(bom.materials_cents), styles["money"])
     headers = ["Regime", "Title", "Status", "Binding requirement", "Value %", "Threshold %", "Margin (points)",
-               "Gap to qualify", "Failing requirements", "Duty exposure", "Duty per vehicle", "Duty per year", "What-if"]
+               "Gap to qualify (binding)", "Failing requirements", "Duty exposure", "Duty per vehicle", "Duty per year", "What-if"]
     top = 10
     sheet.write_row(top, 0, headers, styles["head"])
+    sheet.set_row(top, 30)
     for i, r in enumerate(results, start=top + 1):
         b = r.binding
+        # xlsxwriter cannot measure text; give wrapped rows room for their lines.
+        sheet.set_row(i, 15 * max(1, -(-len(r.title) // 38), -(-len(r.what_if or "") // 45)))
         sheet.write_string(i, 0, r.regime)
-        sheet.write_string(i, 1, r.title)
+        sheet.write_string(i, 1, r.title, styles["wrap"])
         sheet.write_string(i, 2, _status(r))
         sheet.write_string(i, 3, b.id if b else "")
         if b is not None and b.value is not None:
@@ -136,7 +149,7 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
             sheet.write_number(i, 5, float(b.threshold), styles["pct"])
         if b is not None and b.margin is not None:
             sheet.write_number(i, 6, float(b.margin), styles["pct"])
-        gap = sum((req.figures.get("gap_to_qualify", 0) for req in r.requirements if req.status == "fail"), Fraction(0))
+        gap = b.figures.get("gap_to_qualify", 0) if b is not None and b.status == "fail" else 0
         if gap:
             sheet.write_number(i, 7, _money(gap), styles["money"])
         sheet.write_string(i, 8, ", ".join(req.id for req in r.requirements if req.status == "fail"))
@@ -147,15 +160,15 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
                 sheet.write_number(i, 10, _money(exposure.per_vehicle_cents), styles["money"])
             if exposure.per_year_cents is not None:
                 sheet.write_number(i, 11, _money(exposure.per_year_cents), styles["money"])
-        sheet.write_string(i, 12, r.what_if or "")
+        sheet.write_string(i, 12, r.what_if or "", styles["wrap"])
     last = top + len(results)
     _status_formats(sheet, styles, f"C{top + 2}:C{last + 1}")
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 44)
-    sheet.set_column(2, 3, 16)
-    sheet.set_column(4, 8, 13)
-    sheet.set_column(9, 11, 15)
-    sheet.set_column(12, 12, 60)
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, 3, 15)
+    sheet.set_column(4, 8, 11)
+    sheet.set_column(9, 11, 13)
+    sheet.set_column(12, 12, 40)
 
     # Chart data: every requirement with a value and a threshold.
     start = last + 3
@@ -183,6 +196,7 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
         chart.set_size({"width": 720, "height": max(300, 22 * (row - start))})
         sheet.insert_chart(start, 5, chart)
     sheet.freeze_panes(top + 1, 1)
+    _print_setup(sheet)
 
 
 def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> None:
@@ -194,6 +208,7 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
                "Threshold citation", "Law", "Figures", "Note"]
     top = 4
     sheet.write_row(top, 0, headers, styles["head"])
+    sheet.set_row(top, 30)
     for i, req in enumerate(result.requirements, start=top + 1):
         sheet.write_string(i, 0, req.id)
         sheet.write_string(i, 1, req.title)
@@ -237,6 +252,7 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
     if n:
         sheet.autofilter(start, 0, start + n, len(columns) - 1)
     sheet.freeze_panes(start + 1, 2)
+    _print_setup(sheet, start)
 
 
 def _figure(key: str, value) -> str:
@@ -284,6 +300,7 @@ def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
     sheet.set_column(3, 3, 80)
     sheet.set_column(4, 5, 14)
     sheet.set_column(6, 7, 40)
+    _print_setup(sheet, 0)
 
 
 def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, regimes: list[Regime]) -> None:
@@ -314,3 +331,4 @@ def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, r
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 2, 66)
     sheet.set_column(3, 5, 16)
+    _print_setup(sheet)

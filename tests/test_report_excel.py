@@ -1,0 +1,70 @@
+"""The Excel report, opened back with openpyxl and checked cell by cell."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from typer.testing import CliRunner
+
+from roo_calc.cli.main import app
+from tests.conftest import BASE_VEHICLE, SAMPLES
+
+runner = CliRunner()
+
+
+def test_report_sheets_values_chart_and_no_formulas(make_bom, tmp_path):
+    lines = [
+        {"part_number": "=HYPERLINK(\"http://x\")", "description": "+cmd|' /C calc'!A0", "hs_code": "8708.40", "value": 2500,
+         "origin_country": "JP", "supplier": "@SUM(1+1)"},
+        {"part_number": "-2", "hs_code": "8708.29", "value": 5000, "origin_country": "MX", "usmca_originating": "Y"},
+    ]
+    bom = make_bom(vehicle={**BASE_VEHICLE, "transaction_value": 12000, "annual_volume": 1000}, lines=lines)
+    out = tmp_path / "report.xlsx"
+    result = runner.invoke(app, ["evaluate", str(bom), "--as-of", "2024-01-01", "-o", str(out), "-r", "usmca-2020", "-r", "nafta-1994"])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Summary", "usmca-2020", "nafta-1994", "Assumptions and Review", "Inputs"]
+    summary = book["Summary"]
+    header = [c.value for c in summary[11]]
+    assert header[:4] == ["Regime", "Title", "Status", "Binding requirement"]
+    rows = {summary.cell(r, 1).value: r for r in range(12, 14)}
+    usmca = rows["usmca-2020"]
+    assert summary.cell(usmca, 3).value == "NOT ELIGIBLE"
+    data = json.loads(runner.invoke(app, ["evaluate", str(bom), "--as-of", "2024-01-01", "-f", "json", "-r", "usmca-2020"]).output)
+    binding = data["results"][0]["binding_requirement"]
+    assert summary.cell(usmca, 4).value == binding
+    assert summary.cell(usmca, 10).value == "owed"
+    assert summary.cell(usmca, 11).value == 300.0  # 2.5% of 12,000
+    assert summary.cell(usmca, 12).value == 300000.0
+    assert len(summary._charts) == 1, "a native chart of value against threshold"
+    regime = book["usmca-2020"]
+    assert regime.cell(6, 1).value == "rvc" and regime.cell(6, 3).value == "PASS"
+    assert regime.cell(6, 4).value == 75.0 and regime.cell(6, 5).value == 75.0
+    # Line-level table: numbers are numbers, input text stays text.
+    found = {}
+    for row in regime.iter_rows():
+        for cell in row:
+            if cell.value in ("=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2"):
+                found[cell.value] = cell
+    assert set(found) == {"=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2"}
+    assert all(cell.data_type == "s" for cell in found.values()), {k: c.data_type for k, c in found.items()}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
+    inputs = book["Inputs"]
+    assert inputs["A2"].value == "SHA-256" and len(inputs["B2"].value) == 64
+    assert inputs["B3"].value == "2024-01-01"
+    assumptions = book["Assumptions and Review"]
+    assert assumptions["A1"].value == "Regime"
+
+
+def test_report_is_not_written_over_the_input(tmp_path):
+    sample = SAMPLES / "suv-ca.xlsx"
+    target = tmp_path / "suv.xlsx"
+    target.write_bytes(sample.read_bytes())
+    before = target.read_bytes()
+    result = runner.invoke(app, ["evaluate", str(target), "-o", str(target)])
+    assert result.exit_code == 2 and "refusing to write the report over the input" in result.output
+    assert target.read_bytes() == before
