@@ -121,7 +121,7 @@ def sedan() -> tuple[dict, list[Block]]:
                "production_date": date(2024, 3, 15), "currency": "USD", "net_cost": 19800, "transaction_value": 23400,
                "plant": "Aguascalientes", "producer": "Sample Motors de Mexico", "model_year": "2024", "annual_volume": 180000,
                "steel_purchases": 1450, "steel_purchases_originating": 1130, "aluminum_purchases": 610, "aluminum_purchases_originating": 470,
-               "lvc_high_wage_labor": 420, "lvc_high_wage_materials": 2900, "lvc_technology_points": 6, "lvc_assembly_points": 0}
+               "lvc_high_wage_labor": 420, "lvc_technology_points": 6, "lvc_assembly_points": 0}
     blocks = [
         Block("8708.40", "Transmission assembly CVT", 1, 1850, {"JP": 1}, core="transmission", supplier="Jatco"),
         Block("8708.40", "Transmission mount and shift parts", 14, 160, {"JP": 0.6, "MX": 0.4}, rc=(50, 70)),

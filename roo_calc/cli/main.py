@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from roo_calc.cli import evaluate, regimes, template, validate
+from roo_calc.cli import advise, compare, evaluate, regimes, template, validate
 
 app = typer.Typer(
     name="roo-calc",
@@ -16,6 +16,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command()(evaluate.evaluate)
+app.command()(compare.compare)
+app.command()(advise.advise)
 app.command()(validate.validate)
 app.command()(template.template)
 app.add_typer(regimes.app, name="regimes")

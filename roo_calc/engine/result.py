@@ -64,6 +64,7 @@ class RequirementResult(_Result):
     # Every line's part in the figure, for line-level reports: scaled cents (cents x 10^6) and why.
     line_counted: object | None = Field(default=None, repr=False, exclude=True)
     line_basis: object | None = Field(default=None, repr=False, exclude=True)
+    line_groups: object | None = Field(default=None, repr=False, exclude=True)  # core parts: each line's group
 
     @property
     def margin(self) -> Fraction | None:

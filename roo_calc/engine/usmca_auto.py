@@ -111,7 +111,8 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         status="pass" if figure >= threshold.value else "fail", value=figure, threshold=threshold.value,
         threshold_from=threshold.from_, threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note,
         citation=requirement.citation, threshold_citation=threshold.citation, figures=figures,
-        drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis, reason=reason)
+        drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis, line_groups=group_of,
+        reason=reason)
     return result
 
 
@@ -177,12 +178,14 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         missing.append("lvc_high_wage_labor (Vehicle sheet)")
     materials = vehicle.lvc_high_wage_materials_cents
     source = "Vehicle sheet"
+    counted = None
     if materials is None:
         high, _low = ctx.lines.flag("high_wage")
         declared = ctx.lines.frame["high_wage"].notna().to_numpy(dtype=bool)
         if declared.any():
             materials = int(ctx.lines.value[high].sum())
             source = f"BOM lines with high_wage = Y ({int(high.sum())} lines)"
+            counted = np.where(high, 0, ctx.lines.value * SHARE_ONE).astype(np.int64)  # value not yet high-wage
             ctx.assume("lvc-materials-from-bom", rid, high,
                        "high-wage materials taken as the BOM lines marked high_wage = Y (their full value, UR 18(21))",
                        "USMCA UR 18(7), 18(21)")
@@ -208,7 +211,8 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
               + (f" (minimum {minimum.value})" if minimum else ""))
     if not ok_minimum:
         reason += f"; the high-wage part is under its minimum of {minimum.value} points"
-    figures = {"high_wage_labor": labor, "high_wage_materials": materials, "net_cost": vehicle.net_cost_cents,
+    figures = {"high_wage_labor": labor, "high_wage_materials": materials, "high_wage_materials_source": source,
+               "net_cost": vehicle.net_cost_cents,
                "high_wage_points": high_wage_points, "minimum_high_wage_points": str(minimum.value) if minimum else "-",
                "technology_points": points["technology"], "assembly_points": points["assembly"]}
     return RequirementResult(
@@ -216,7 +220,8 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         value=total, threshold=threshold.value, threshold_from=threshold.from_,
         threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note, citation=requirement.citation,
         threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
-        figures=figures, reason=reason)
+        figures=figures, reason=reason, line_counted=counted,
+        line_basis=None if counted is None else np.where(counted > 0, "not from a high-wage plant", "high-wage material"))
 
 
 EVALUATORS.update({"core_parts": core_parts, "purchases": purchases, "labor_value_content": labor_value_content})

@@ -1,0 +1,46 @@
+"""`roo-calc advise`: the cheapest set of lines to re-source so that a regime's requirements pass."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+from typing import Annotated
+
+import typer
+
+from roo_calc.cli.common import AsOfOption, BomArgument, RulesOption, as_date, fail, pick_regimes
+from roo_calc.cli.evaluate import Format
+from roo_calc.errors import RooCalcError
+
+
+def advise(
+    bom_path: BomArgument,
+    regime: Annotated[str, typer.Option("--regime", "-r", help="The regime to qualify under, e.g. usmca-2020.")],
+    premium: Annotated[float, typer.Option("--premium", help="Default re-sourcing premium, % of a line's value "
+                                           "(the resourcing_premium_pct column overrides it per line).", min=0)] = 5.0,
+    target: Annotated[str, typer.Option("--to", help="Country re-sourced lines come from (ISO alpha-2).")] = "US",
+    as_of: AsOfOption = None,
+    rules: RulesOption = None,
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+) -> None:
+    """For each failing requirement, the gap in money; then the cheapest plan that makes every
+    requirement pass, solved exactly, and the determination after it."""
+    import roo_calc
+    from roo_calc.advise import advise as run
+
+    try:
+        regimes, known = pick_regimes(rules, [regime])
+        if target.upper() not in regimes[0].region:
+            raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
+        bom = roo_calc.load_bom(bom_path)
+        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known)
+    except RooCalcError as error:
+        fail(error)
+    from roo_calc.report import advise as report
+
+    if format is Format.json:
+        typer.echo(json.dumps(report.to_json(plan, bom, on), indent=2))
+    else:
+        typer.echo(report.render_text(plan, bom, on), nl=False)

@@ -1,0 +1,52 @@
+"""`roo-calc compare`: regimes x scenarios, the baseline first."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from roo_calc.cli.common import AsOfOption, BomArgument, RegimeOption, RulesOption, as_date, fail, pick_regimes
+from roo_calc.cli.evaluate import Format, _check_output
+from roo_calc.errors import RooCalcError
+
+
+def compare(
+    bom_path: BomArgument,
+    scenario: Annotated[Optional[list[Path]], typer.Option("--scenario", "-s", help="Scenario file (repeatable).")] = None,
+    regime: RegimeOption = None,
+    as_of: AsOfOption = None,
+    rules: RulesOption = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel comparison (.xlsx).")] = None,
+) -> None:
+    """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
+    the change against the baseline, each scenario re-evaluated from the edited BOM."""
+    import roo_calc
+    from roo_calc.scenarios.apply import load_scenario
+    from roo_calc.scenarios.compare import compare as run
+
+    try:
+        if output is not None:
+            _check_output(output, bom_path)
+        regimes, known = pick_regimes(rules, regime)
+        scenarios = [load_scenario(p) for p in scenario or []]
+        bom = roo_calc.load_bom(bom_path)
+        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        result = run(bom, scenarios, regimes, on, known)
+        if output is not None:
+            from roo_calc.report.compare import write_excel
+
+            write_excel(output, result, on)
+    except (RooCalcError, ValueError) as error:
+        fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
+    from roo_calc.report import compare as report
+
+    if format is Format.json:
+        typer.echo(json.dumps(report.to_json(result, on), indent=2))
+    else:
+        typer.echo(report.render_text(result, on), nl=False)
+        if output is not None:
+            typer.echo(f"\nExcel comparison written to {output}")

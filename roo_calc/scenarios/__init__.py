@@ -1,0 +1,1 @@
+"""Sourcing what-ifs: scenario files, applying them to a BOM, and comparing the results."""

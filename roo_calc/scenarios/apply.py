@@ -1,0 +1,110 @@
+"""Load scenario files and apply a scenario to a BOM, giving a new BOM (the input is untouched).
+
+Money set by a scenario is rounded once, half to even, to the cent (`roo_calc.numbers.to_cents`),
+as the reader does.  When a scenario changes line values and does not set the vehicle's net
+cost, the net cost moves by the same amount: materials are part of net cost.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from roo_calc.bom.model import Bom
+from roo_calc.errors import ScenarioError
+from roo_calc.numbers import pct_to_e4, to_cents
+from roo_calc.scenarios.model import Scenario, Selector
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle, parse_float=Decimal)
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such scenario file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return Scenario.model_validate({**data, "path": str(path)})
+    except ValidationError as exc:
+        lines = [f"{path}: invalid scenario file"]
+        for error in exc.errors():
+            loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "extra_forbidden":
+                message = "unknown key"
+            lines.append(f"  {loc}: {message}")
+        raise ScenarioError("\n".join(lines)) from None
+
+
+def select(lines: pd.DataFrame, selector: Selector) -> np.ndarray:
+    """The lines a selector picks: every given condition holds (values within one are alternatives)."""
+    mask = np.ones(len(lines), dtype=bool)
+    for field, wanted in selector.model_dump().items():
+        if not wanted:
+            continue
+        if field == "hs_prefix":
+            prefixes = tuple(w.replace(".", "").strip() for w in wanted)
+            mask &= lines["hs_code"].astype(str).str.startswith(prefixes).to_numpy(dtype=bool)
+        elif field == "origin_country":
+            mask &= lines[field].isin([w.upper() for w in wanted]).to_numpy(dtype=bool)
+        else:
+            mask &= lines[field].isin(list(wanted)).to_numpy(dtype=bool)
+    return mask
+
+
+def apply_scenario(bom: Bom, scenario: Scenario) -> Bom:
+    """The BOM as it would be under the scenario; raises ScenarioError when a selector matches nothing."""
+    lines = bom.lines.copy()
+    delta = 0
+    where = scenario.path or "scenario"
+    for number, change in enumerate(scenario.change, start=1):
+        mask = select(lines, change.select)
+        if not mask.any():
+            raise ScenarioError(f"{where}: scenario {scenario.name!r}, change {number}: selector "
+                                f"({change.select.describe()}) matches no line of {bom.path}")
+        edit = change.set
+        for field in ("origin_country", "supplier"):
+            if getattr(edit, field) is not None:
+                lines.loc[mask, field] = getattr(edit, field)
+        for field in ("usmca_originating", "nafta_originating", "high_wage"):
+            if getattr(edit, field) is not None:
+                lines.loc[mask, field] = getattr(edit, field)
+        for field, column in (("regional_content_pct", "regional_content_e4"), ("us_content_pct", "us_content_e4")):
+            if getattr(edit, field) is not None:
+                lines.loc[mask, column] = pct_to_e4(getattr(edit, field))
+        if edit.value is not None or edit.price_change_pct is not None:
+            old = lines.loc[mask, "value_cents"].to_numpy(dtype=np.int64)
+            if edit.value is not None:
+                new = np.full(len(old), to_cents(edit.value), dtype=np.int64)
+            else:
+                factor = 1 + edit.price_change_pct / 100
+                new = np.array([to_cents(Decimal(int(v)) / 100 * factor) for v in old], dtype=np.int64)
+            lines.loc[mask, "value_cents"] = new
+            delta += int(new.sum() - old.sum())
+    vehicle = bom.vehicle
+    updates: dict = {}
+    if scenario.vehicle is not None:
+        v = scenario.vehicle
+        if v.assembly_country:
+            updates["assembly_country"] = v.assembly_country
+        for field in ("net_cost", "transaction_value", "steel_purchases", "steel_purchases_originating",
+                      "aluminum_purchases", "aluminum_purchases_originating", "lvc_high_wage_labor",
+                      "lvc_high_wage_materials"):
+            if getattr(v, field) is not None:
+                updates[f"{field}_cents"] = to_cents(getattr(v, field))
+        for field in ("lvc_technology_points", "lvc_assembly_points"):
+            if getattr(v, field) is not None:
+                updates[f"{field}_e4"] = pct_to_e4(getattr(v, field))
+    if "net_cost_cents" not in updates and delta:
+        updates["net_cost_cents"] = vehicle.net_cost_cents + delta
+    new_vehicle = vehicle.model_copy(update=updates)
+    if int(lines["value_cents"].sum()) > new_vehicle.net_cost_cents:
+        raise ScenarioError(f"{where}: scenario {scenario.name!r} makes the materials exceed the net cost")
+    return bom.model_copy(update={"lines": lines, "vehicle": new_vehicle, "path": f"{bom.path} [{scenario.name}]"})

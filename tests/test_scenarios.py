@@ -1,0 +1,103 @@
+"""Scenario files, selectors and edits on real workbooks; compare against separately evaluated BOMs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from roo_calc.bom.reader import load_bom
+from roo_calc.cli.main import app
+from roo_calc.engine.determine import evaluate
+from roo_calc.errors import ScenarioError
+from roo_calc.report.json import determination_json
+from roo_calc.rules.loader import load_regimes
+from roo_calc.scenarios.apply import apply_scenario, load_scenario
+from roo_calc.scenarios.compare import compare
+from tests.conftest import ROOT, SAMPLES
+
+runner = CliRunner()
+REGIMES = load_regimes()
+
+
+def write(tmp_path, text, name="s.toml"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_selectors_and_edits(make_bom, tmp_path):
+    bom = load_bom(make_bom())
+    scenario = load_scenario(write(tmp_path, '''
+name = "move the transmission"
+[[change]]
+select = { hs_prefix = "8708.40", origin_country = "jp" }
+set = { origin_country = "MX", usmca_originating = "Y", regional_content_pct = 80, price_change_pct = 10 }
+[vehicle]
+assembly_country = "US"
+'''))
+    edited = apply_scenario(bom, scenario)
+    line = edited.lines.iloc[0]
+    assert line["origin_country"] == "MX" and bool(line["usmca_originating"]) and line["regional_content_e4"] == 800_000
+    assert line["value_cents"] == 220_000  # 2,000.00 + 10%
+    assert edited.vehicle.net_cost_cents == bom.vehicle.net_cost_cents + 20_000  # materials are part of net cost
+    assert edited.vehicle.assembly_country == "US"
+    assert bom.lines.iloc[0]["origin_country"] == "JP", "the input BOM is untouched"
+
+
+def test_selector_matching_nothing_names_scenario_and_selector(make_bom, tmp_path):
+    bom = load_bom(make_bom())
+    scenario = load_scenario(write(tmp_path, 'name = "nothing"\n[[change]]\nselect = { supplier = "Nobody" }\nset = { origin_country = "US" }\n'))
+    with pytest.raises(ScenarioError, match=r"scenario 'nothing', change 1: selector \(supplier = Nobody\) matches no line"):
+        apply_scenario(bom, scenario)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('name = "x"\n[[change]]\nselect = { colour = "red" }\nset = { origin_country = "US" }\n', "change.0.select.colour: unknown key"),
+    ('name = "x"\n[[change]]\nselect = { part_number = "A" }\nset = { origin_country = "Mexico" }\n', "ISO 3166-1"),
+    ('name = "x"\n[[change]]\nselect = { part_number = "A" }\nset = { usmca_originating = "maybe" }\n', "expected Y or N"),
+    ('name = "x"\n[[change]]\nselect = {}\nset = { origin_country = "US" }\n', "a selector needs at least one of"),
+    ('name = "x"\n', "at least one [[change]]"),
+])
+def test_broken_scenario_files(tmp_path, text, message):
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(write(tmp_path, text))
+    assert message in str(info.value) and "s.toml" in str(info.value)
+
+
+@pytest.mark.parametrize("sample, scenario", [
+    ("compact-sedan-mx.xlsx", "sedan-transmission-to-mexico.toml"),
+    ("suv-ca.xlsx", "suv-engine-and-steel.toml"),
+])
+def test_compare_agrees_with_separately_evaluated_boms(sample, scenario):
+    bom = load_bom(SAMPLES / sample)
+    loaded = load_scenario(ROOT / "scenarios" / scenario)
+    regimes = [REGIMES[r] for r in ("nafta-1994", "us-proposal-2017", "usmca-2020")]
+    on = bom.vehicle.production_date
+    result = compare(bom, [loaded], regimes, on, REGIMES)
+    edited = apply_scenario(bom, loaded)
+    for regime in regimes:
+        alone = determination_json(evaluate(edited, regime, on, REGIMES))
+        assert determination_json(result.cell(regime.id, loaded.name).result) == alone
+
+
+def test_shipped_scenarios_tell_their_story():
+    out = runner.invoke(app, ["compare", str(SAMPLES / "suv-ca.xlsx"), "-s", str(ROOT / "scenarios" / "suv-engine-and-steel.toml"),
+                              "-r", "usmca-2020", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["scenarios"] == ["baseline", "engine from Ontario, North American steel"]
+    statuses = {c["scenario"]: c["status"] for c in data["matrix"]}
+    assert statuses == {"baseline": "not_eligible", "engine from Ontario, North American steel": "eligible"}
+
+
+def test_compare_excel_output(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "compare.xlsx"
+    result = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s",
+                                 str(ROOT / "scenarios" / "sedan-transmission-to-mexico.toml"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Compare"]
+    assert sheet["A3"].value == "Regime" and len(sheet._charts) == 1
