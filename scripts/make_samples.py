@@ -307,6 +307,39 @@ def heavy_truck() -> tuple[dict, list[Block]]:
     return vehicle, blocks
 
 
+def sedan_lx() -> tuple[dict, list[Block]]:
+    """The same model line, LX trim, same plant: Mexican CVT and steering, more regional content."""
+    vehicle, blocks = sedan()
+    vehicle = {**vehicle, "net_cost": 21400, "transaction_value": 25900, "annual_volume": 120000,
+               "lvc_high_wage_labor": 520}
+    swapped = []
+    for b in blocks:
+        if b.hs in ("8708.40", "8708.94") and "JP" in b.origins:
+            b = Block(**{**b.__dict__, "origins": {"MX": 1}, "certified": 1, "rc": (78, 88), "rc_share": 1, "high_wage": 0.9})
+        swapped.append(b)
+    return vehicle, swapped
+
+
+def write_fleet(folder: Path) -> None:
+    """sample_boms/fleet/: the Aurora sedan in two trims and a fleet workbook listing both."""
+    from openpyxl import Workbook
+
+    from roo_calc.bom.template import save_atomically
+
+    folder.mkdir(parents=True, exist_ok=True)
+    vehicle, blocks = sedan_lx()
+    lines = build("LX", blocks, 606)
+    write_workbook(folder / "aurora-lx.xlsx", vehicle, lines, FX if any("currency" in l for l in lines) else ())
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Fleet"
+    sheet.append(["bom_file", "annual_volume", "note"])
+    sheet.append(["../compact-sedan-mx.xlsx", 180000, "Aurora base trim"])
+    sheet.append(["aurora-lx.xlsx", 120000, "Aurora LX trim"])
+    save_atomically(book, folder / "aurora-fleet.xlsx")
+    print(f"{folder}/aurora-lx.xlsx: {len(lines)} lines; {folder}/aurora-fleet.xlsx")
+
+
 SAMPLES = {
     "compact-sedan-mx": (sedan, 101),
     "fullsize-pickup-us": (pickup, 202),
@@ -324,6 +357,7 @@ def write_samples(folder: Path) -> None:
         uses_fx = any("currency" in line for line in lines)
         write_workbook(folder / f"{name}.xlsx", vehicle, lines, FX if uses_fx else ())
         print(f"{folder / name}.xlsx: {len(lines)} lines")
+    write_fleet(folder / "fleet")
 
 
 def write_large(folder: Path, sizes: list[int]) -> None:

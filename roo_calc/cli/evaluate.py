@@ -18,19 +18,34 @@ class Format(str, Enum):
     json = "json"
 
 
+class AverageBy(str, Enum):
+    model_line = "model-line"
+    class_plant = "class-plant"
+    model_line_class_plant = "model-line-class-plant"
+
+
 def evaluate(
-    bom_path: BomArgument,
+    bom_paths: Annotated[list[Path], typer.Argument(help="BOM workbook(s) (.xlsx), or a fleet workbook listing them.", show_default=False)],
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel report here (.xlsx).")] = None,
     import_into: Annotated[str, typer.Option("--import-into", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
+    average_by: Annotated[Optional[AverageBy], typer.Option("--average-by", help="Also average over the fleet by this category (needs annual volumes).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Evaluate a BOM workbook under each regime and explain every verdict.
+    """Evaluate a BOM workbook under each regime and explain every verdict; with several BOMs
+    (or a fleet workbook), each vehicle's verdicts and, with --average-by, the averaged ones.
 
     Exit status 0 when the evaluation ran (whatever the verdicts), 2 when the input is invalid.
     """
+    from roo_calc.fleet import is_fleet_workbook
+
+    if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
+        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet)
+        return
+    bom_path = bom_paths[0]
     import roo_calc
     from roo_calc.engine.determine import evaluate as run
 
@@ -70,3 +85,84 @@ def _check_output(output: Path, bom_path: Path) -> None:
         raise RooCalcError(f"{output}: refusing to write the report over the input workbook")
     if not output.parent.exists():
         raise RooCalcError(f"{output}: the folder {output.parent} does not exist")
+
+
+def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet) -> None:
+    """Several vehicles: each one's determinations, then volume-weighted averages per category."""
+    import roo_calc
+    from roo_calc.engine.determine import evaluate as run
+    from roo_calc.engine.duty import with_duty_exposure
+    from roo_calc.fleet import average, is_fleet_workbook, read_fleet
+    from roo_calc.rules.loader import load_mfn_table
+
+    try:
+        if output is not None:
+            raise RooCalcError("--output writes the report of one BOM; give a single workbook")
+        regimes, known = pick_regimes(rules, regime)
+        entries: list[tuple[Path, int | None]] = []
+        for path in paths:
+            entries.extend(read_fleet(path) if is_fleet_workbook(path) else [(path, None)])
+        table = load_mfn_table(import_into)
+        vehicles, volumes, errors = [], {}, []
+        with _progress(len(entries), quiet or format is Format.json) as advance:
+            for path, volume in entries:
+                try:
+                    bom = roo_calc.load_bom(path)
+                except RooCalcError as error:
+                    errors.append(error)
+                    continue
+                if volume:
+                    volumes[bom.path] = volume
+                on = as_date(as_of) or roo_calc.default_as_of(bom)
+                results = with_duty_exposure(bom, [run(bom, r, on, known) for r in regimes], import_into.upper(), table)
+                vehicles.append((bom, on, results))
+                advance()
+        if errors:
+            from roo_calc.errors import BomError
+
+            raise BomError([p for e in errors for p in getattr(e, "problems", [])]) if all(
+                hasattr(e, "problems") for e in errors) else errors[0]
+        on = as_date(as_of) or max(v[1] for v in vehicles)
+        averages = average([v[0] for v in vehicles], regimes, on, average_by.value, known, volumes) if average_by else []
+    except RooCalcError as error:
+        fail(error)
+    if format is Format.json:
+        from roo_calc.report.json import determination_json, to_json
+
+        data = {"vehicles": [to_json(bom, results, when) for bom, when, results in vehicles],
+                "average_by": average_by.value if average_by else None, "as_of": on.isoformat(),
+                "averages": [{"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
+                              "citation": a.note if a.result else None, "note": None if a.result else a.note,
+                              "result": determination_json(a.result) if a.result else None} for a in averages]}
+        typer.echo(json.dumps(data, indent=2))
+        return
+    from roo_calc.report.text import header, summary_table
+
+    for bom, when, results in vehicles:
+        typer.echo("\n".join(header(bom, when) + [""] + summary_table(results)) + "\n")
+    if average_by:
+        typer.echo(f"== Averaged by {average_by.value}, weighted by annual volume, as of {on}")
+        for a in averages:
+            if a.result is None:
+                typer.echo(f"  {a.note}")
+                continue
+            typer.echo(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicles a year) [{a.note}]")
+            typer.echo("\n".join("    " + line for line in summary_table([a.result])))
+
+
+def _progress(total: int, quiet: bool):
+    """A progress bar on stderr for batches, only on a terminal and without --quiet."""
+    import contextlib
+    import sys
+
+    if quiet or total < 2 or not sys.stderr.isatty():
+        return contextlib.nullcontext(lambda: None)
+    from rich.progress import Progress
+
+    @contextlib.contextmanager
+    def bar():
+        with Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True)) as progress:
+            task = progress.add_task("evaluating", total=total)
+            yield lambda: progress.advance(task)
+
+    return bar()

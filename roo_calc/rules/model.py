@@ -173,6 +173,17 @@ class Requirement(_Strict):
         return self.threshold.get(vehicle_class, self.threshold.get("default"))
 
 
+class Averaging(_Strict):
+    """A category over which the regime lets a producer average net cost and VNM."""
+
+    category: Literal["model-line", "class-plant", "model-line-class-plant"]
+    reference: tuple[Reference, ...] = Field(min_length=1)
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+
+
 class InForce(_Strict):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
@@ -198,6 +209,7 @@ class Regime(_Strict):
     notes: tuple[str, ...] = ()
     kind: Literal["preference", "tariff"] = "preference"
     waived: dict[str, str] = {}
+    averaging: tuple[Averaging, ...] = ()
     classes: dict[str, VehicleClass]
     requirements: dict[str, Requirement]
     path: str | None = None

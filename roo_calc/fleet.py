@@ -1,0 +1,155 @@
+"""Averaging across a fleet (NAFTA UR s.11; USMCA UR s.16, s.18(15)-(18)): net cost and VNM
+(and the other figures) summed over a category of vehicles, weighted by annual volume.
+
+The averaged vehicle is built as one BOM whose lines are every vehicle's lines and whose money
+is each vehicle's times its weight, so the engine applies the very same rules to the sums: an
+averaged RVC is (sum of weighted net costs - sum of weighted VNM) / sum of weighted net costs.
+Weights are the annual volumes divided by their greatest common divisor, which keeps every sum
+exact in whole cents.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from roo_calc.bom.model import Bom
+from roo_calc.engine.determine import classify, evaluate
+from roo_calc.engine.result import Determination
+from roo_calc.errors import BomError, Problem, RooCalcError
+from roo_calc.rules.model import Regime
+
+CATEGORIES = {
+    "model-line": "same model line (any plant in one country)",
+    "class-plant": "same class of vehicle, same plant",
+    "model-line-class-plant": "same model line, class and plant",
+}
+
+
+def read_fleet(path: Path) -> list[tuple[Path, int | None]]:
+    """A fleet workbook: a sheet `Fleet` with columns bom_file and annual_volume (optional)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheet = next((book[n] for n in book.sheetnames if n.strip().lower() == "fleet"), None)
+    if sheet is None:
+        raise BomError([Problem("missing-sheet", "expected a sheet named 'Fleet' listing BOM files", str(path), "Fleet")])
+    rows = list(sheet.iter_rows(values_only=True))
+    header = [str(h).strip().lower().replace(" ", "_") if h else "" for h in rows[0]] if rows else []
+    if "bom_file" not in header:
+        raise BomError([Problem("missing-column", f"expected a column 'bom_file', found {header}", str(path), "Fleet", "1:1")])
+    file_col, volume_col = header.index("bom_file"), header.index("annual_volume") if "annual_volume" in header else None
+    entries, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or row[file_col] is None:
+            continue
+        volume = row[volume_col] if volume_col is not None else None
+        if volume is not None and (not isinstance(volume, (int, float)) or volume <= 0 or volume != int(volume)):
+            problems.append(Problem("bad-value", f"annual_volume: expected a whole number above 0, found {volume!r}",
+                                    str(path), "Fleet", f"{chr(65 + volume_col)}{number}"))
+            continue
+        entries.append(((path.parent / str(row[file_col])).resolve(), int(volume) if volume is not None else None))
+    if problems:
+        raise BomError(problems)
+    return entries
+
+
+def is_fleet_workbook(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = archive.read("xl/workbook.xml").lower()
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+    return b'name="fleet"' in workbook and b'name="bom"' not in workbook
+
+
+def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...] | None:
+    classes, _ = classify(regime, bom.vehicle)
+    vehicle_class = classes[0] if len(classes) == 1 else None
+    v = bom.vehicle
+    if by == "model-line":
+        return (v.model, v.assembly_country)
+    if by == "class-plant":
+        return (vehicle_class or "?", v.plant or "?")
+    return (v.model, vehicle_class or "?", v.plant or "?")
+
+
+def combine(boms: list[tuple[Bom, int]]) -> Bom:
+    """One BOM standing for the volume-weighted sum of several vehicles."""
+    weights = [volume for _bom, volume in boms]
+    divisor = math.gcd(*weights)
+    weights = [w // divisor for w in weights]
+    frames, first = [], boms[0][0].vehicle
+    money = {name: 0 for name in ("net_cost_cents", "transaction_value_cents", "steel_purchases_cents",
+                                  "steel_purchases_originating_cents", "aluminum_purchases_cents",
+                                  "aluminum_purchases_originating_cents", "lvc_high_wage_labor_cents",
+                                  "lvc_high_wage_materials_cents")}
+    missing = set()
+    for (bom, _volume), weight in zip(boms, weights):
+        frame = bom.lines.copy()
+        frame["value_cents"] = frame["value_cents"] * weight
+        frame["nafta_traced_value_cents"] = frame["nafta_traced_value_cents"] * weight
+        frame["part_number"] = bom.vehicle.model + " / " + frame["part_number"].astype(str)
+        frames.append(frame)
+        for name in money:
+            value = getattr(bom.vehicle, name)
+            if value is None:
+                missing.add(name)
+            else:
+                money[name] += value * weight
+    lines = pd.concat(frames, ignore_index=True)
+    points = {name: min((getattr(b.vehicle, name) for b, _ in boms if getattr(b.vehicle, name) is not None), default=None)
+              for name in ("lvc_technology_points_e4", "lvc_assembly_points_e4")}
+    update = {name: (None if name in missing else value) for name, value in money.items()}
+    update["net_cost_cents"] = money["net_cost_cents"]
+    vehicle = first.model_copy(update={**update, **points, "model": " + ".join(b.vehicle.model for b, _ in boms),
+                                       "annual_volume": sum(v for _b, v in boms), "total_cost_cents": None})
+    return Bom(path=" + ".join(b.path for b, _ in boms), sha256="-", vehicle=vehicle, lines=lines)
+
+
+@dataclass
+class Average:
+    regime: str
+    category: tuple[str, ...]
+    members: list[str]
+    volume: int
+    result: Determination | None
+    note: str | None = None
+
+
+@dataclass
+class FleetResult:
+    by: str
+    vehicles: list[tuple[Bom, list[Determination]]] = field(default_factory=list)
+    averages: list[Average] = field(default_factory=list)
+
+
+def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: dict[str, Regime] | None = None,
+            volumes: dict[str, int] | None = None) -> list[Average]:
+    """Volume-weighted determinations per category, for each regime that allows the category."""
+    out: list[Average] = []
+    for regime in regimes:
+        allowed = {a.category for a in regime.averaging}
+        if by not in allowed:
+            out.append(Average(regime.id, ("-",), [], 0, None,
+                               f"{regime.id} does not allow averaging by {by}" + (f" (it allows: {', '.join(sorted(allowed))})" if allowed else "")))
+            continue
+        groups: dict[tuple[str, ...], list[tuple[Bom, int]]] = {}
+        for bom in boms:
+            volume = (volumes or {}).get(bom.path) or bom.vehicle.annual_volume
+            if not volume:
+                raise RooCalcError(f"{bom.path}: averaging needs annual_volume (Vehicle sheet or fleet workbook)")
+            groups.setdefault(category_key(bom, regime, by), []).append((bom, volume))
+        for key, members in groups.items():
+            combined = combine(members)
+            result = evaluate(combined, regime, on, known)
+            citation = next(a.citation for a in regime.averaging if a.category == by)
+            out.append(Average(regime.id, key, [b.vehicle.model for b, _ in members], sum(v for _b, v in members), result,
+                               citation))
+    return out

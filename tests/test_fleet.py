@@ -1,0 +1,57 @@
+"""Averaging across a fleet, checked against hand-computed sums (NAFTA UR s.11; USMCA UR s.16)."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+from typer.testing import CliRunner
+
+from roo_calc.cli.main import app
+from tests.conftest import BASE_VEHICLE, SAMPLES
+
+runner = CliRunner()
+
+
+def test_volume_weighted_rvc_matches_hand_sums(make_bom, tmp_path):
+    # A: NC 10,000, VNM 3,000 (RVC 70%), 3,000 a year.  B: NC 20,000, VNM 2,000 (RVC 90%), 1,000 a year.
+    # Averaged: (3,000 x 7,000 + 1,000 x 18,000) / (3,000 x 10,000 + 1,000 x 20,000) = 39,000 / 50,000 = 78%.
+    a = make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 3000, "plant": "P1"},
+                 lines=[{"part_number": "T", "hs_code": "8708.40", "value": 3000, "origin_country": "JP"}], name="a.xlsx")
+    b = make_bom(vehicle={**BASE_VEHICLE, "net_cost": 20000, "annual_volume": 1000, "plant": "P1"},
+                 lines=[{"part_number": "T", "hs_code": "8708.40", "value": 2000, "origin_country": "JP"}], name="b.xlsx")
+    out = runner.invoke(app, ["evaluate", str(a), str(b), "--average-by", "model-line", "-r", "usmca-2020", "-f", "json",
+                              "--as-of", "2024-01-01"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert [v["results"][0]["requirements"][0]["value"] for v in data["vehicles"]] == ["70.0000", "90.0000"]
+    (avg,) = data["averages"]
+    rvc = avg["result"]["requirements"][0]
+    assert rvc["value"] == "78.0000" and rvc["status"] == "pass"
+    assert rvc["figures"]["net_cost"] == "50000.00" and rvc["figures"]["vnm"] == "11000.00"  # weights 3 and 1 (gcd 1,000)
+    assert avg["annual_volume"] == 4000 and "s.16(1)(c)" in avg["citation"]
+
+
+def test_fleet_workbook_and_regime_without_averaging():
+    out = runner.invoke(app, ["evaluate", str(SAMPLES / "fleet" / "aurora-fleet.xlsx"), "--average-by", "model-line",
+                              "-r", "usmca-2020", "-r", "us-proposal-2017", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert len(data["vehicles"]) == 2
+    by_regime = {a["regime"]: a for a in data["averages"]}
+    assert by_regime["usmca-2020"]["result"]["status"] == "eligible"
+    assert by_regime["usmca-2020"]["annual_volume"] == 300000
+    assert "does not allow averaging" in by_regime["us-proposal-2017"]["note"]
+    base = data["vehicles"][0]["results"][0]
+    assert base["status"] == "not_eligible", "the base trim alone fails; the averaged model line passes"
+
+
+def test_fleet_workbook_errors_are_located(tmp_path):
+    path = tmp_path / "fleet.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "Fleet"
+    book.active.append(["bom_file", "annual_volume"])
+    book.active.append(["x.xlsx", -5])
+    book.save(path)
+    out = runner.invoke(app, ["evaluate", str(path)])
+    assert out.exit_code == 2 and f"{path}:Fleet!B2: annual_volume: expected a whole number above 0" in out.output
