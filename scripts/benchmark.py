@@ -34,6 +34,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--no-baseline", action="store_true", help="skip the slow openpyxl baseline")
+    parser.add_argument("--scenarios", type=int, default=10000, help="scenarios for the batch benchmark (0 to skip)")
+    parser.add_argument("--scenario-lines", type=int, default=5000, help="BOM lines for the batch benchmark")
     args = parser.parse_args()
 
     import pandas as pd
@@ -63,6 +65,60 @@ def main() -> None:
         n = len(bom.lines)
         print(f"{n:>8} {read_s:>13.3f}s {n / read_s:>10,.0f} {base_s:>17.3f}s {n / base_s:>10,.0f} {base_s / read_s:>8.1f}x "
               f"{eval_s:>13.3f}s")
+    if args.scenarios:
+        scenario_benchmark(args.scenarios, args.scenario_lines, folder)
+
+
+def scenario_benchmark(count: int, size: int, folder: Path) -> None:
+    """Batch evaluation of sourcing scenarios against the one-at-a-time loop, in the same run."""
+    import numpy as np
+    import pandas as pd
+
+    from roo_calc.bom.reader import load_bom
+    from roo_calc.engine.determine import evaluate
+    from roo_calc.rules.loader import load_regimes
+    from roo_calc.scenarios.batch import EDITABLE, _stacked, batchable, evaluate_batch
+
+    path = folder / (f"bom-{size // 1000}k.xlsx" if size >= 1000 else f"bom-{size}.xlsx")
+    if not path.exists():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "make_samples.py"), "--large", str(size)], check=True)
+    bom = load_bom(path)
+    on = bom.vehicle.production_date
+    known = load_regimes()
+    regimes = [r for r in known.values() if batchable(r)]
+    rng = np.random.default_rng(7)
+    per = rng.integers(1, 4, count)  # each scenario re-sources 1 to 3 random lines to certified Mexican suppliers
+    scen = np.repeat(np.arange(count), per)
+    lines = rng.integers(0, len(bom.lines), len(scen))
+    edits = pd.DataFrame({"scenario": scen, "line": lines}).drop_duplicates().reset_index(drop=True)
+    for field in EDITABLE:
+        edits[field] = None
+    edits["origin_country"] = "MX"
+    edits["usmca_originating"] = True
+    edits["nafta_originating"] = True
+    edits["regional_content_e4"] = 1_000_000
+    bases = {r.id: evaluate(bom, r, on, known) for r in regimes}
+    start = time.perf_counter()
+    for r in regimes:
+        evaluate_batch(bom, r, on, edits, count, known, bases[r.id])
+    batch_s = time.perf_counter() - start
+    sample = min(count, 20)
+    start = time.perf_counter()
+    for k in range(sample):
+        mine = edits[edits["scenario"] == k]
+        edited = bom.lines.copy()
+        stacked = _stacked(bom, mine)
+        for j, index in enumerate(mine["line"].tolist()):
+            edited.iloc[index] = stacked.lines.iloc[j]
+        one = bom.model_copy(update={"lines": edited})
+        for r in regimes:
+            evaluate(one, r, on, known)
+    loop_s = (time.perf_counter() - start) / sample * count
+    print()
+    print(f"scenarios: {count:,} on a {len(bom.lines):,}-line BOM under {len(regimes)} regimes "
+          f"({', '.join(r.id for r in regimes)})")
+    print(f"  batch (lines x scenarios): {batch_s:8.3f} s  ({count / batch_s:,.0f} scenarios/s)")
+    print(f"  one at a time (measured on {sample}, extrapolated): {loop_s:8.1f} s  -> {loop_s / batch_s:,.0f}x")
 
 
 if __name__ == "__main__":

@@ -159,7 +159,8 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         status="pass" if value >= threshold.value else "fail", value=value, threshold=threshold.value,
         threshold_from=threshold.from_, threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note,
         citation=requirement.citation, threshold_citation=threshold.citation, figures=figures,
-        drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis, reason=f"from {source}")
+        drivers=_drivers(ctx, scaled, basis), reason=f"from {source}",
+        line_counted=scaled if source.startswith("BOM") else None, line_basis=basis if source.startswith("BOM") else None)
     return result
 
 
