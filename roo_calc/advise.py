@@ -124,10 +124,13 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     for req in before.requirements:
         if req.status == "needs_review":
             plan.blocked.append(f"{req.id} needs review ({req.reason}); settle the missing facts first")
-        elif req.status == "fail" and (req.kind not in MOVABLE or req.line_counted is None):
-            plan.blocked.append(f"{req.id} does not depend on which lines are re-sourced ({req.reason or req.title})")
         elif req.status == "fail" and req.kind == "purchases" and not str(req.figures.get("source", "")).startswith("BOM"):
             plan.blocked.append(f"{req.id} is measured on the Vehicle sheet's purchase figures, which no BOM line changes")
+        elif req.status == "fail" and req.kind == "labor_value_content" and req.line_counted is None:
+            plan.blocked.append(f"{req.id} uses the Vehicle sheet's high-wage materials figure, which no BOM line changes "
+                                "(leave it blank and mark lines high_wage to let re-sourcing count)")
+        elif req.status == "fail" and (req.kind not in MOVABLE or req.line_counted is None):
+            plan.blocked.append(f"{req.id} does not depend on which lines are re-sourced ({req.reason or req.title})")
     if before.review:
         plan.blocked.extend(before.review)
     if plan.blocked:
