@@ -124,14 +124,23 @@ def load_bom(path: str | Path) -> Bom:
     vehicle_fields = _read_vehicle(reader, facts, sheets[schema.SHEET_VEHICLE], out)
     vehicle = _build_vehicle(vehicle_fields, sheets[schema.SHEET_VEHICLE], out)
     lines, extra, letters = _read_lines(reader, facts, sheets[schema.SHEET_BOM], out)
-    if vehicle is not None and lines is not None:
-        lines = _convert_currency(lines, vehicle.currency, fx, sheets[schema.SHEET_BOM], letters, out)
-        _check_totals(vehicle, lines, sheets, out)
+    if lines is not None:
+        # Without a valid Vehicle sheet, still report lines whose currency has no rate.
+        currency = vehicle.currency if vehicle is not None else _currency_field(vehicle_fields)
+        lines = _convert_currency(lines, currency, fx, sheets[schema.SHEET_BOM], letters, out)
+        if vehicle is not None:
+            _check_totals(vehicle, lines, sheets, out)
     if out.has_errors:
         raise BomError(out.finish())
     assert vehicle is not None and lines is not None
     return Bom(path=name, sha256=sha256, vehicle=vehicle, lines=lines, fx=tuple(fx.values()),
                warnings=tuple(out.finish()), extra_columns=tuple(extra))
+
+
+def _currency_field(fields: dict[str, tuple[str | None, str]]) -> str:
+    text = (fields.get("currency") or (None, ""))[0]
+    code = (text or "USD").strip().upper()
+    return code if code in codes.currencies() else "USD"
 
 
 def _check_formulas(facts: xlsx.XlsxFacts, sheets: dict[str, str], out: _Collector) -> None:
