@@ -137,7 +137,6 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
         plan.message = "no plan: " + "; ".join(plan.blocked)
         return plan
 
-    rows_of = []
     constraints = []
     core_super = None
     for req in before.requirements:

@@ -111,7 +111,8 @@ class HsList:
                 raise ValueError(f"HS range {entry!r}: both ends need the same number of digits")
             self._ranges.append((len(low_d), int(low_d), int(high_d)))
 
-    def match(self, hs_codes) -> "np.ndarray":
+    def match(self, hs_codes):
+        """A boolean numpy array: which codes fall under any entry."""
         import numpy as np
         import pandas as pd
 

@@ -5,7 +5,6 @@ Every message has the form ``file:sheet!cell: what was expected, what was found`
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 

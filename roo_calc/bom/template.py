@@ -4,11 +4,10 @@ contract itself."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Iterable, Mapping
 
+from roo_calc.atomic import atomic_path
 from roo_calc.bom import schema
 
 _HEADER_FILL = "DDEBF7"
@@ -140,18 +139,9 @@ def _write_fast(path: Path, vehicle: Mapping[str, object], lines: list[Mapping[s
 
 
 def save_atomically(book, path: Path) -> None:
-    """Save an openpyxl workbook to a temporary file beside `path`, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent or Path("."))
-    os.close(handle)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(temporary, 0o666 & ~umask)
+    """Save an openpyxl workbook atomically (see `roo_calc.atomic`)."""
+    with atomic_path(path) as temporary:
         book.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def write_template(path: str | Path) -> None:

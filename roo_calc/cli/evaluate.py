@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, BomArgument, RegimeOption, RulesOption, as_date, fail, pick_regimes
+from roo_calc.cli.common import AsOfOption, RegimeOption, RulesOption, as_date, fail, pick_regimes
 from roo_calc.errors import RooCalcError
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
+from roo_calc.atomic import atomic_path
 from roo_calc.numbers import display_money
 from roo_calc.report.json import money, pct, requirement_json
 from roo_calc.report.text import STATUS, _pct, _signed, _status, header
@@ -65,9 +64,7 @@ def write_excel(path: Path, comparison: Comparison, on: date) -> None:
     """Compare sheet (matrix) and a chart of each regime's RVC across scenarios; atomic write."""
     import xlsxwriter
 
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=Path(path).parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         book = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False, "strings_to_urls": False})
         head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
         number = book.add_format({"num_format": "0.00"})
@@ -114,10 +111,3 @@ def write_excel(path: Path, comparison: Comparison, on: date) -> None:
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 7, 16)
         book.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

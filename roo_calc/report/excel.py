@@ -12,8 +12,6 @@ name and renamed into place, so a failed run leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -21,11 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from roo_calc import __version__
+from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
-from roo_calc.engine.result import Determination, RequirementResult
+from roo_calc.engine.result import Determination
 from roo_calc.numbers import SHARE_ONE
 from roo_calc.report.json import MONEY_FIGURES
+from roo_calc.report.text import _status
 from roo_calc.rules.model import Regime
 
 STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW"}
@@ -56,9 +56,7 @@ def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date
     path = Path(path)
     if path.resolve() == Path(bom.path).resolve():
         raise ValueError("refusing to write the report over the input workbook")
-    handle, temporary = tempfile.mkstemp(suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         book = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False, "strings_to_urls": False,
                                                "strings_to_numbers": False, "nan_inf_to_errors": True})
         styles = _styles(book)
@@ -69,13 +67,6 @@ def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date
         _assumptions(book, styles, bom, results)
         _inputs(book, styles, bom, results, as_of, regimes)
         book.close()
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _styles(book) -> dict:
@@ -107,13 +98,6 @@ def _status_formats(sheet, styles, cell_range: str) -> None:
     for text, style in (("NOT ELIGIBLE", "bad"), ("FAIL", "bad"), ("DUTY", "bad"), ("NEEDS REVIEW", "warn"),
                         ("REVIEW", "warn"), ("NO DUTY", "good"), ("ELIGIBLE", "good"), ("PASS", "good")):
         sheet.conditional_format(cell_range, {"type": "text", "criteria": "begins with", "value": text, "format": styles[style]})
-
-
-def _status(result: Determination) -> str:
-    if result.regime_kind == "tariff" and result.status != "needs_review":
-        duty = sum((r.figures.get("duty", 0) for r in result.requirements if not isinstance(r.figures.get("duty", 0), str)), Fraction(0))
-        return f"DUTY {float(duty) / 100:,.2f}" if duty else "NO DUTY"
-    return STATUS[result.status]
 
 
 def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) -> None:
