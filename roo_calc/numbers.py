@@ -13,7 +13,7 @@ Display rounding is separate (`display_pct`, `display_money`) and never feeds a 
 from __future__ import annotations
 
 import re
-from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
 
 CENT = Decimal("0.01")
@@ -76,16 +76,23 @@ def floor_2(value: Fraction) -> Decimal:
     return Decimal(floored).scaleb(-2)
 
 
-def display_pct(value: Fraction) -> str:
-    return f"{floor_2(value):.2f}"
+def ceil_2(value: Fraction) -> Decimal:
+    """Round up to 2 decimals: for ceilings ("at most"), the mirror of `floor_2`."""
+    return -floor_2(-value)
+
+
+def display_pct(value: Fraction, comparison: str = "at_least") -> str:
+    """A percentage for people, rounded toward the side that keeps the verdict visible:
+    down for floors ("at least"), up for ceilings ("at most")."""
+    return f"{(ceil_2(value) if comparison == 'at_most' else floor_2(value)):.2f}"
 
 
 def fraction_of(decimal: Decimal) -> Fraction:
     return Fraction(decimal)
 
 
-def decimal_str(value: Fraction, places: int = 6) -> str:
-    """A Fraction as a decimal string for JSON, rounded down to `places` decimals."""
-    q = Decimal(1).scaleb(-places)
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return str(exact.quantize(q, rounding=ROUND_FLOOR))
+def decimal_str(value: Fraction, places: int = 6, up: bool = False) -> str:
+    """A Fraction as a decimal string for JSON, rounded down (or up) to `places` decimals, exactly."""
+    scaled = value * 10**places
+    whole = -((-scaled.numerator) // scaled.denominator) if up else scaled.numerator // scaled.denominator
+    return str(Decimal(whole).scaleb(-places).quantize(Decimal(1).scaleb(-places)))

@@ -32,8 +32,9 @@ def money(cents: int | Fraction) -> str:
     return f"{whole}.{frac.ljust(2, '0')}"
 
 
-def pct(value: Fraction | None) -> str | None:
-    return None if value is None else decimal_str(value, 4)
+def pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
+    """Percent to 4 decimals, rounded toward the verdict (down for floors, up for ceilings)."""
+    return None if value is None else decimal_str(value, 4, up=comparison == "at_most")
 
 
 def figure(name: str, value) -> str:
@@ -52,7 +53,7 @@ def requirement_json(req: RequirementResult) -> dict:
         "title": req.title,
         "status": req.status,
         "comparison": req.comparison,
-        "value": pct(req.value),
+        "value": pct(req.value, req.comparison),
         "threshold": None if req.threshold is None else str(req.threshold),
         "margin": pct(req.margin),
         "threshold_in_force_from": req.threshold_from.isoformat() if req.threshold_from else None,

@@ -20,8 +20,8 @@ def _signed(points: Fraction) -> str:
     return ("+" + text if points >= 0 else text) + " pts"
 
 
-def _pct(value: Fraction | None) -> str:
-    return "-" if value is None else display_pct(value) + "%"
+def _pct(value: Fraction | None, comparison: str = "at_least") -> str:
+    return "-" if value is None else display_pct(value, comparison) + "%"
 
 
 def _threshold(req: RequirementResult) -> str:
@@ -63,7 +63,7 @@ def summary_table(results: list[Determination]) -> list[str]:
             d.regime + (" *" if d.what_if else ""),
             _status(d),
             b.id if b else "-",
-            _pct(b.value) if b else "-",
+            _pct(b.value, b.comparison) if b else "-",
             _threshold(b) if b else "-",
             _signed(b.margin) if b and b.margin is not None else "-",
             failing,
@@ -80,7 +80,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     out = []
     head = f"  [{REQ_STATUS[req.status]}] {req.id}: {req.title}"
     if req.value is not None and req.margin is not None:
-        head += f" = {_pct(req.value)} (required {_threshold(req)}; margin {_signed(req.margin)})"
+        head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {_signed(req.margin)})"
     out.append(head)
     f = req.figures
     m = lambda k: display_money(f[k])  # noqa: E731
@@ -98,7 +98,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     elif req.kind == "tariff_shift" and req.value is not None:
         basis = "total_cost" if "total_cost" in f else "net_cost"
         out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
-                   f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value)}")
+                   f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value, 'at_most')}")
     elif req.kind == "core_parts" and req.value is not None:
         groups = ", ".join(f"{k[:-4]} {_pct(v)}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
         out.append(f"      core-part RVC by group (net cost over the group's lines): {groups}; super-core {_pct(f['super_core_rvc'])}"
