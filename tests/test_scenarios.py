@@ -68,6 +68,7 @@ def test_broken_scenario_files(tmp_path, text, message):
 
 @pytest.mark.parametrize("sample, scenario", [
     ("compact-sedan-mx.xlsx", "sedan-transmission-to-mexico.toml"),
+    ("compact-sedan-mx.xlsx", "sedan-electronics-to-mexico.toml"),
     ("suv-ca.xlsx", "suv-engine-and-steel.toml"),
 ])
 def test_compare_agrees_with_separately_evaluated_boms(sample, scenario):
