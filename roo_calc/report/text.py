@@ -123,7 +123,9 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     out.append(f"      law: {req.citation}")
     if req.drivers:
         label = {"regional_value_content": "lines adding most to VNM", "us_content": "largest non-US content",
-                 "tariff_shift": "non-originating materials of the vehicle's heading"}.get(req.kind, "lines")
+                 "tariff_shift": "non-originating materials of the vehicle's heading",
+                 "core_parts": "largest non-originating core-part lines", "purchases": "largest non-originating purchases",
+                 "section_232": "largest non-US content"}.get(req.kind, "lines")
         out.append(f"      {label}:")
         for d in req.drivers:
             desc = (d.description or "")[:28]
