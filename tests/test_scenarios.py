@@ -102,3 +102,26 @@ def test_compare_excel_output(tmp_path):
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(out)["Compare"]
     assert sheet["A3"].value == "Regime" and len(sheet._charts) == 1
+
+
+def test_compare_batches_sourcing_scenarios_and_agrees_with_the_engine(tmp_path):
+    """Pure sourcing scenarios go through the batch path; its verdicts equal the engine's."""
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    scenarios = [load_scenario(write(tmp_path, f'''
+name = "certify {hs}"
+[[change]]
+select = {{ hs_prefix = "{hs}" }}
+set = {{ origin_country = "MX", usmca_originating = "Y", nafta_originating = "Y", regional_content_pct = 90, high_wage = "Y" }}
+''', f"s{i}.toml")) for i, hs in enumerate(["8708.40", "8708.94", "8537.10", "7318"])]
+    regimes = [REGIMES[r] for r in ("nafta-1994", "us-proposal-2017", "usmca-2020", "usmca-2020-at-80")]
+    on = bom.vehicle.production_date
+    result = compare(bom, scenarios, regimes, on, REGIMES)
+    for scenario in scenarios:
+        edited = apply_scenario(bom, scenario)
+        for regime in regimes:
+            cell = result.cell(regime.id, scenario.name)
+            assert cell.result.requirements[0].reason == "evaluated in a batch of sourcing scenarios"
+            alone = evaluate(edited, regime, on, REGIMES)
+            assert cell.result.status == alone.status
+            assert [(r.id, r.status, r.value) for r in cell.result.requirements] == \
+                [(r.id, r.status, r.value) for r in alone.requirements]

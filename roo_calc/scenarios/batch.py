@@ -36,15 +36,9 @@ EDITABLE = ("origin_country", "supplier", "usmca_originating", "nafta_originatin
 SUMMABLE = {"regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases", "labor_value_content"}
 
 
-def batchable(regime: Regime, scenario: Scenario | None = None) -> bool:
-    if regime.uncertified_regional == "review" or any(r.kind not in SUMMABLE for r in regime.requirements.values()):
-        return False
-    if scenario is not None:
-        if scenario.vehicle is not None:
-            return False
-        if any(c.set.value is not None or c.set.price_change_pct is not None for c in scenario.change):
-            return False
-    return True
+def batchable(regime: Regime) -> bool:
+    """Whether every requirement of the regime is a sum over lines the batch can take apart."""
+    return regime.uncertified_regional != "review" and all(r.kind in SUMMABLE for r in regime.requirements.values())
 
 
 def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
