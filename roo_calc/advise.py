@@ -27,11 +27,12 @@ import pandas as pd
 
 from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
+from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE
 from roo_calc.rules.model import Regime
 
-MOVABLE = {"regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases", "labor_value_content"}
+MOVABLE = LINE_ADDITIVE_KINDS
 
 
 @dataclass

@@ -22,6 +22,11 @@ from roo_calc.rules.model import DatedValue, Regime, Requirement, value_at
 
 TOP_LINES = 10
 
+# Requirement kinds whose figure is a sum over BOM lines of what each line counts (its
+# `line_counted`): sourcing changes move them line by line (used by advise and the batch path).
+LINE_ADDITIVE_KINDS = frozenset({"regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
+                                 "labor_value_content"})
+
 
 @dataclass
 class Context:

@@ -33,7 +33,7 @@ from roo_calc.scenarios.model import Scenario
 
 EDITABLE = ("origin_country", "supplier", "usmca_originating", "nafta_originating", "high_wage",
             "regional_content_e4", "us_content_e4")
-SUMMABLE = {"regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases", "labor_value_content"}
+from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS as SUMMABLE  # noqa: E402
 
 
 def batchable(regime: Regime) -> bool:
