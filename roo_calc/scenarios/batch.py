@@ -25,6 +25,7 @@ import pandas as pd
 
 from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
+from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS
 from roo_calc.engine.result import Determination
 from roo_calc.numbers import SHARE_ONE, pct_to_e4
 from roo_calc.rules.model import Regime
@@ -33,12 +34,11 @@ from roo_calc.scenarios.model import Scenario
 
 EDITABLE = ("origin_country", "supplier", "usmca_originating", "nafta_originating", "high_wage",
             "regional_content_e4", "us_content_e4")
-from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS as SUMMABLE  # noqa: E402
 
 
 def batchable(regime: Regime) -> bool:
     """Whether every requirement of the regime is a sum over lines the batch can take apart."""
-    return regime.uncertified_regional != "review" and all(r.kind in SUMMABLE for r in regime.requirements.values())
+    return regime.uncertified_regional != "review" and all(r.kind in LINE_ADDITIVE_KINDS for r in regime.requirements.values())
 
 
 def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
