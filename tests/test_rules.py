@@ -76,3 +76,17 @@ def test_broken_rule_file_fails_loudly(file):
     assert str(file) in message
     for part in expected:
         assert part.strip() in message, message
+
+
+def test_every_rule_file_key_is_documented():
+    """Each key the schema accepts appears in rules/README.md (docs must not fall behind)."""
+    from roo_calc.rules import model
+
+    doc = (default_rules_dir() / "README.md").read_text()
+    for cls in (model.Regime, model.Requirement, model.DatedValue, model.Reference, model.VehicleClass, model.Tracing,
+                model.Derivation, model.CorePartGroup, model.InForce, model.Averaging, model.Source):
+        for name, field in cls.model_fields.items():
+            if name == "path":
+                continue
+            key = field.alias or name
+            assert key in doc, f"{cls.__name__}.{key} is not documented in rules/README.md"
