@@ -28,6 +28,7 @@ from roo_calc.report.json import MONEY_FIGURES
 from roo_calc.report.text import _status
 from roo_calc.rules.model import Regime
 
+FULL_LINE_TABLE = 20_000  # above this many lines, regime sheets list only the lines that count
 STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW"}
 
 
@@ -214,24 +215,30 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
 
     with_lines = [req for req in result.requirements if req.line_counted is not None]
     start = end + 3
-    sheet.write_string(start - 1, 0, "Line-level contributions (amounts counted by each requirement, in "
-                       f"{bom.vehicle.currency})", styles["bold"])
     lines = bom.lines
+    keep = np.ones(len(lines), dtype=bool)
+    title = f"Line-level contributions (amounts counted by each requirement, in {bom.vehicle.currency})"
+    if len(lines) > FULL_LINE_TABLE and with_lines:
+        # Large BOMs: only the lines that count against some requirement (the rest count 0 everywhere).
+        keep = np.logical_or.reduce([np.asarray(r.line_counted, dtype=np.int64) > 0 for r in with_lines])
+        title += f"; {int(keep.sum()):,} of {len(lines):,} lines, those that count against a requirement"
+    sheet.write_string(start - 1, 0, title, styles["bold"])
+    shown = lines[keep]
     base_cols = ["Row", "Part number", "Description", "HS code", "Origin", "Supplier", "Value"]
     columns = base_cols + [h for req in with_lines for h in (f"{req.id}: counted", f"{req.id}: basis")]
     sheet.write_row(start, 0, columns, styles["head"])
-    n = len(lines)
+    n = len(shown)
     first = start + 1
-    sheet.write_column(first, 0, lines["row"].tolist())
+    sheet.write_column(first, 0, shown["row"].tolist())
     for col, field in ((1, "part_number"), (2, "description"), (3, "hs_code"), (4, "origin_country"), (5, "supplier")):
-        for r, text in enumerate(lines[field].tolist()):
+        for r, text in enumerate(shown[field].tolist()):
             if text is not None:
                 sheet.write_string(first + r, col, str(text))
-    sheet.write_column(first, 6, (lines["value_cents"].to_numpy(dtype=np.int64) / 100).tolist(), styles["money"])
+    sheet.write_column(first, 6, (shown["value_cents"].to_numpy(dtype=np.int64) / 100).tolist(), styles["money"])
     for j, req in enumerate(with_lines):
-        counted = (np.asarray(req.line_counted, dtype=np.int64) / (SHARE_ONE * 100)).tolist()
+        counted = (np.asarray(req.line_counted, dtype=np.int64)[keep] / (SHARE_ONE * 100)).tolist()
         sheet.write_column(first, 7 + 2 * j, counted, styles["money"])
-        for r, text in enumerate(np.asarray(req.line_basis).tolist()):
+        for r, text in enumerate(np.asarray(req.line_basis)[keep].tolist()):
             sheet.write_string(first + r, 8 + 2 * j, str(text))
     if n:
         sheet.autofilter(start, 0, start + n, len(columns) - 1)
