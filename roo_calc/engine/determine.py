@@ -37,7 +37,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     applied_on, what_if = regime.applies_on(as_of)
     base = dict(regime=regime.id, title=regime.title, regime_status=regime.status, regime_kind=regime.kind,
                 as_of=as_of, applied_on=applied_on,
-                what_if=what_if, notes=regime.notes, rule_file=regime.path)
+                what_if=what_if, condition=regime.condition, notes=regime.notes, rule_file=regime.path)
     classes, described = classify(regime, bom.vehicle)
     if len(classes) != 1:
         why = (f"the vehicle ({described}) is in none of this regime's classes: "

@@ -84,6 +84,7 @@ class Determination(_Result):
     as_of: date
     applied_on: date
     what_if: str | None = None
+    condition: str | None = None
     vehicle_class: str | None = None
     vehicle_class_title: str | None = None
     requirements: tuple[RequirementResult, ...] = ()

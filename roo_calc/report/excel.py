@@ -116,14 +116,15 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
     sheet.write_string(8, 0, "Materials", styles["bold"])
     sheet.write_number(8, 1, _money(bom.materials_cents), styles["money"])
     headers = ["Regime", "Title", "Status", "Binding requirement", "Value %", "Threshold %", "Margin (points)",
-               "Gap to qualify (binding)", "Failing requirements", "Duty exposure", "Duty per vehicle", "Duty per year", "What-if"]
+               "Gap to qualify (binding)", "Failing requirements", "Duty exposure", "Duty per vehicle", "Duty per year",
+               "What-if or condition"]
     top = 10
     sheet.write_row(top, 0, headers, styles["head"])
     sheet.set_row(top, 30)
     for i, r in enumerate(results, start=top + 1):
         b = r.binding
         # xlsxwriter cannot measure text; give wrapped rows room for their lines.
-        sheet.set_row(i, 15 * max(1, -(-len(r.title) // 38), -(-len(r.what_if or "") // 45)))
+        sheet.set_row(i, 15 * max(1, -(-len(r.title) // 38), -(-(len(r.what_if or "") + len(r.condition or "")) // 45)))
         sheet.write_string(i, 0, r.regime)
         sheet.write_string(i, 1, r.title, styles["wrap"])
         sheet.write_string(i, 2, _status(r))
@@ -145,7 +146,8 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
                 sheet.write_number(i, 10, _money(exposure.per_vehicle_cents), styles["money"])
             if exposure.per_year_cents is not None:
                 sheet.write_number(i, 11, _money(exposure.per_year_cents), styles["money"])
-        sheet.write_string(i, 12, r.what_if or "", styles["wrap"])
+        sheet.write_string(i, 12, "; ".join(x for x in (r.what_if, f"applies {r.condition}" if r.condition else None) if x),
+                           styles["wrap"])
     last = top + len(results)
     _status_formats(sheet, styles, f"C{top + 2}:C{last + 1}")
     sheet.set_column(0, 0, 26)

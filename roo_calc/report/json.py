@@ -80,6 +80,7 @@ def determination_json(result: Determination) -> dict:
         "eligible": result.eligible,
         "applied_on": result.applied_on.isoformat(),
         "what_if": result.what_if,
+        "condition": result.condition,
         "vehicle_class": result.vehicle_class,
         "binding_requirement": binding.id if binding else None,
         "requirements": [requirement_json(r) for r in result.requirements],

@@ -60,7 +60,7 @@ def summary_table(results: list[Determination]) -> list[str]:
         b = d.binding
         failing = ", ".join(r.id for r in d.requirements if r.status == "fail") or "-"
         rows.append((
-            d.regime + (" *" if d.what_if else ""),
+            d.regime + (" *" if d.what_if else "") + (" †" if d.condition else ""),
             _status(d),
             b.id if b else "-",
             _pct(b.value, b.comparison) if b else "-",
@@ -73,6 +73,9 @@ def summary_table(results: list[Determination]) -> list[str]:
     lines.insert(1, "  ".join("-" * w for w in widths))
     if any(d.what_if for d in results):
         lines.append("* not in force on that date, or never enacted: evaluated as a what-if (see detail)")
+    for d in results:
+        if d.condition:
+            lines.append(f"† {d.regime}: {d.condition}")
     return lines
 
 
@@ -154,6 +157,8 @@ def detail(d: Determination, bom: Bom) -> list[str]:
     out = [f"== {d.regime}: {d.title} -> {_status(d)}"]
     if d.what_if:
         out.append(f"  what-if: {d.what_if}")
+    if d.condition:
+        out.append(f"  applies {d.condition}")
     if d.vehicle_class:
         out.append(f"  vehicle class: {d.vehicle_class} - {d.vehicle_class_title}; law applied as on {d.applied_on}")
     for req in d.requirements:

@@ -208,6 +208,7 @@ class Regime(_Strict):
     sources: tuple[Source, ...] = ()
     notes: tuple[str, ...] = ()
     kind: Literal["preference", "tariff"] = "preference"
+    condition: str | None = None  # a condition roo-calc cannot check (e.g. an approval), shown with every result
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
     classes: dict[str, VehicleClass]
