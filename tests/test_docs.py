@@ -37,3 +37,13 @@ def test_readme_examples_run(tmp_path, monkeypatch):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, f"{command}\n{result.output}"
         assert not re.search(r"Traceback|internal error", result.output)
+
+
+def test_every_package_is_installed():
+    """pyproject lists packages explicitly (rules/ is mapped in); a new subpackage must be added."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "roo_calc").rglob("__init__.py")}
+    assert found <= listed, found - listed
+    assert "roo_calc_rules" in listed

@@ -18,12 +18,22 @@ from pydantic import BaseModel, ValidationError
 from roo_calc.errors import RuleFileError
 from roo_calc.rules.model import MfnTable, Regime
 
-BUILTIN_RULES = Path(__file__).resolve().parents[2] / "rules"
+def _builtin_rules() -> Path:
+    """rules/ beside the package in a checkout, else the copy installed as `roo_calc_rules`."""
+    checkout = Path(__file__).resolve().parents[2] / "rules"
+    if (checkout / "usmca-2020.toml").exists():
+        return checkout
+    import importlib.util
+
+    spec = importlib.util.find_spec("roo_calc_rules")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuleFileError("the shipped rules are missing: reinstall roo-calc, or set ROO_CALC_RULES to a rules folder")
+    return Path(list(spec.submodule_search_locations)[0])
 
 
 def default_rules_dir() -> Path:
     """The shipped rules folder (override with the ROO_CALC_RULES environment variable)."""
-    return Path(os.environ.get("ROO_CALC_RULES", BUILTIN_RULES))
+    return Path(os.environ["ROO_CALC_RULES"]) if os.environ.get("ROO_CALC_RULES") else _builtin_rules()
 
 
 def _read_toml(path: Path) -> dict:
