@@ -64,7 +64,9 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
     for rid, req in r.requirements.items():
         typer.echo(f"  {rid} ({req.kind}): {req.title}")
         typer.echo(f"    law: {req.citation}")
-        for cls, history in req.threshold.items():
+        histories = [(cls, h, "") for cls, h in req.threshold.items()]
+        histories += [(cls, h, " minimum high-wage points") for cls, h in req.minimum.items()]
+        for cls, history, what in histories:
             try:
                 point = value_at(history, applied, f"{rid} threshold for {cls}")
             except NoValueError as exc:
@@ -72,7 +74,8 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
                 continue
             sign = ">=" if req.comparison == "at_least" else "<="
             flag = " [UNCONFIRMED]" if point.unconfirmed else ""
-            typer.echo(f"    {cls}: {sign} {point.value}% (from {point.from_}){flag} - {point.citation}")
+            unit = "" if what else "%"
+            typer.echo(f"    {cls}{what}: {sign} {point.value}{unit} (from {point.from_}){flag} - {point.citation}")
             later = [p for p in history if p.from_ > applied]
             if later:
                 typer.echo("      then: " + ", ".join(f"{p.value}% from {p.from_}" for p in later))
