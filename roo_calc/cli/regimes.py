@@ -78,6 +78,6 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
             typer.echo(f"    {cls}{what}: {sign} {point.value}{unit} (from {point.from_}){flag} - {point.citation}")
             later = [p for p in history if p.from_ > applied]
             if later:
-                typer.echo("      then: " + ", ".join(f"{p.value}% from {p.from_}" for p in later))
+                typer.echo("      then: " + ", ".join(f"{p.value}{unit} from {p.from_}" for p in later))
     for note in r.notes:
         typer.echo(f"note: {note}")
