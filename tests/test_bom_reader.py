@@ -69,3 +69,20 @@ def test_extra_columns_are_kept_and_ignored(make_bom):
     lines = [{**l, "Buyer note": "x"} for l in [{"part_number": "A", "hs_code": "8708.40", "value": 1, "origin_country": "JP"}]]
     bom = load_bom(make_bom(lines=lines, bom_columns=["part_number", "hs_code", "value", "origin_country", "Buyer note"]))
     assert bom.extra_columns == ("Buyer note",)
+
+
+def test_title_rows_above_the_header(make_bom):
+    """Exports often put a title (and a blank row) above the headers; rows are still located."""
+    path = make_bom(lines=[{"part_number": "A", "hs_code": "8708.40", "value": "oops", "origin_country": "JP"}])
+    book = openpyxl.load_workbook(path)
+    sheet = book["BOM"]
+    sheet.insert_rows(1, 2)
+    sheet["A1"] = "BOM export, plant 12, printed 2024-05-01"
+    book.save(path)
+    from roo_calc.errors import BomError
+
+    try:
+        load_bom(path)
+    except BomError as error:
+        messages = [str(p) for p in error.problems]
+    assert any("BOM!F4: value: expected a number, found text 'oops'" in m for m in messages), messages

@@ -75,10 +75,34 @@ def parse_date(text: str) -> date:
     raise ValueError(f"expected a date (YYYY-MM-DD), found {text!r}")
 
 
-def _read_strings(reader, sheet: str, header: bool) -> tuple[pd.DataFrame, list[int]]:
-    """All cells of a sheet as text (None for blank), and each column's absolute index."""
-    loaded = reader.load_sheet(sheet, header_row=0 if header else None, dtypes="string",
-                               whitespace_as_null=True)
+HEADER_SEARCH_ROWS = 20
+
+
+def _header_offset(top: pd.DataFrame, contract: tuple[schema.Column, ...]) -> int:
+    """Rows between the first filled row and the header row: exports often put a title above
+    the headers.  The header is the first of the top rows naming two or more contract columns."""
+    aliases = schema.alias_map(contract)
+    for offset, row in enumerate(top.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
+        if sum(1 for cell in row if isinstance(cell, str) and schema.canonical(cell) in aliases) >= 2:
+            return offset
+    return 0
+
+
+def _read_table(reader, sheet: str, contract: tuple[schema.Column, ...]) -> tuple[pd.DataFrame, list[int], int]:
+    """A sheet with a header row: (the rows below the header, named by it; each column's
+    absolute index; the header's offset below the first filled row).  The sheet is read once."""
+    frame, absolute = _read_strings(reader, sheet)
+    offset = _header_offset(frame, contract) if len(frame) else 0
+    names = [str(v) if v is not None else f"__UNNAMED__{i}" for i, v in enumerate(frame.iloc[offset])] if len(frame) else []
+    body = frame.iloc[offset + 1:].reset_index(drop=True)
+    body.columns = names
+    return body, absolute, offset
+
+
+def _read_strings(reader, sheet: str) -> tuple[pd.DataFrame, list[int]]:
+    """All cells of a sheet as text (None for blank) from its first filled row, and each
+    column's absolute index."""
+    loaded = reader.load_sheet(sheet, header_row=None, dtypes="string", whitespace_as_null=True)
     absolute = [c.absolute_index for c in loaded.selected_columns]
     frame = loaded.to_pandas()
     frame = frame.astype(object).where(frame.notna(), None)
@@ -157,7 +181,7 @@ def _check_formulas(facts: xlsx.XlsxFacts, sheets: dict[str, str], out: _Collect
 
 def _read_vehicle(reader, facts, sheet: str, out: _Collector) -> dict[str, tuple[str | None, str]]:
     """field name -> (text value, cell reference of the value)."""
-    frame, absolute = _read_strings(reader, sheet, header=False)
+    frame, absolute = _read_strings(reader, sheet)
     first = xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1
     if frame.shape[1] < 2:
         out.add("vehicle-layout", "expected field names in column A and values in column B", sheet, "A1")
@@ -371,8 +395,8 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
 def _read_fx(reader, facts, sheet: str | None, out: _Collector) -> dict[str, FxRate]:
     if sheet is None:
         return {}
-    frame, absolute = _read_strings(reader, sheet, header=True)
-    header_row = xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1
+    frame, absolute, offset = _read_table(reader, sheet, schema.FX_COLUMNS)
+    header_row = (xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1) + offset
     columns = _map_headers(frame, absolute, schema.FX_COLUMNS, sheet, header_row, out)
     if columns is None:
         return {}
@@ -445,9 +469,9 @@ _OUTPUT_DTYPES = {
 
 
 def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
-    frame, absolute = _read_strings(reader, sheet, header=True)
+    frame, absolute, offset = _read_table(reader, sheet, schema.BOM_COLUMNS)
     xml = facts.read_sheet(sheet)
-    header_row = xlsx.first_row_with_values(xml) or 1
+    header_row = (xlsx.first_row_with_values(xml) or 1) + offset
     columns = _map_headers(frame, absolute, schema.BOM_COLUMNS, sheet, header_row, out)
     contract = schema.alias_map(schema.BOM_COLUMNS)
     extra = [str(h) for h in frame.columns if schema.canonical(h) not in contract and not str(h).startswith("__UNNAMED__")]
