@@ -7,17 +7,6 @@ import re
 from functools import cache
 
 NORTH_AMERICA = frozenset({"US", "CA", "MX"})
-VEHICLE_TYPES = ("passenger_vehicle", "light_truck", "heavy_truck", "other")
-CORE_PART_GROUPS = (
-    "engine",
-    "transmission",
-    "body_chassis",
-    "axle",
-    "suspension",
-    "steering",
-    "advanced_battery",
-)
-MATERIALS = ("steel", "aluminum")
 
 
 @cache

@@ -87,10 +87,6 @@ def display_pct(value: Fraction, comparison: str = "at_least") -> str:
     return f"{(ceil_2(value) if comparison == 'at_most' else floor_2(value)):.2f}"
 
 
-def fraction_of(decimal: Decimal) -> Fraction:
-    return Fraction(decimal)
-
-
 def decimal_str(value: Fraction, places: int = 6, up: bool = False) -> str:
     """A Fraction as a decimal string for JSON, rounded down (or up) to `places` decimals, exactly."""
     scaled = value * 10**places

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,7 +10,6 @@ import typer
 
 from roo_calc.errors import BomError, RooCalcError
 
-EXIT_OK = 0
 EXIT_INVALID = 2
 
 RulesOption = Annotated[
@@ -61,6 +59,3 @@ def pick_regimes(rules: list[Path] | None, wanted: list[str] | None):
         extra_ids = set(load_regimes(rules, with_builtin=False))
     return [r for r in regimes.values() if r.status != "what-if" or r.id in extra_ids], regimes
 
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()

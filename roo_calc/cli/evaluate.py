@@ -157,11 +157,12 @@ def _progress(total: int, quiet: bool):
 
     if quiet or total < 2 or not sys.stderr.isatty():
         return contextlib.nullcontext(lambda: None)
+    from rich.console import Console
     from rich.progress import Progress
 
     @contextlib.contextmanager
     def bar():
-        with Progress(transient=True, console=__import__("rich.console").console.Console(stderr=True)) as progress:
+        with Progress(transient=True, console=Console(stderr=True)) as progress:
             task = progress.add_task("evaluating", total=total)
             yield lambda: progress.advance(task)
 
