@@ -92,3 +92,9 @@ def decimal_str(value: Fraction, places: int = 6, up: bool = False) -> str:
     scaled = value * 10**places
     whole = -((-scaled.numerator) // scaled.denominator) if up else scaled.numerator // scaled.denominator
     return str(Decimal(whole).scaleb(-places).quantize(Decimal(1).scaleb(-places)))
+
+
+def shown(value: Fraction, comparison: str = "at_least") -> float:
+    """The 2-decimal number a spreadsheet cell should hold for a percentage or margin, rounded
+    like `display_pct`, so that Excel's own display can never contradict the verdict."""
+    return float(ceil_2(value) if comparison == "at_most" else floor_2(value))

@@ -68,3 +68,13 @@ def test_report_is_not_written_over_the_input(tmp_path):
     result = runner.invoke(app, ["evaluate", str(target), "-o", str(target)])
     assert result.exit_code == 2 and "refusing to write the report over the input" in result.output
     assert target.read_bytes() == before
+
+
+def test_report_cells_never_contradict_the_verdict(make_bom, tmp_path):
+    """74.9999% fails; its cell holds 74.99, not a value Excel would show as 75.00."""
+    bom = make_bom(lines=[{"part_number": "T", "hs_code": "8708.40", "value": 2500.01, "origin_country": "JP"}])
+    out = tmp_path / "r.xlsx"
+    assert runner.invoke(app, ["evaluate", str(bom), "--as-of", "2024-01-01", "-r", "usmca-2020", "-o", str(out)]).exit_code == 0
+    sheet = openpyxl.load_workbook(out)["usmca-2020"]
+    assert sheet.cell(6, 1).value == "rvc" and sheet.cell(6, 3).value == "FAIL"
+    assert sheet.cell(6, 4).value == 74.99 and sheet.cell(6, 6).value == -0.01

@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from roo_calc.atomic import atomic_path
-from roo_calc.numbers import display_money
+from roo_calc.numbers import display_money, shown
+from roo_calc.report.excel import _print_setup
 from roo_calc.report.json import money, pct, requirement_json
 from roo_calc.report.text import STATUS, _pct, _signed, _status, header
 from roo_calc.scenarios.compare import Comparison
@@ -82,12 +83,12 @@ def write_excel(path: Path, comparison: Comparison, on: date) -> None:
             sheet.write_string(row, 2, STATUS[d.status] if d.regime_kind == "preference" else _status(d))
             sheet.write_string(row, 3, b.id if b else "")
             if b is not None and b.value is not None:
-                sheet.write_number(row, 4, float(b.value), number)
+                sheet.write_number(row, 4, shown(b.value, b.comparison), number)
             if b is not None and b.margin is not None:
-                sheet.write_number(row, 5, float(b.margin), number)
+                sheet.write_number(row, 5, shown(b.margin), number)
             sheet.write_string(row, 6, cell.status_change or "")
             if cell.scenario != "baseline" and cell.delta is not None:
-                sheet.write_number(row, 7, float(cell.delta), number)
+                sheet.write_number(row, 7, shown(cell.delta), number)
             row += 1
         sheet.autofilter(2, 0, row - 1, len(columns) - 1)
         # RVC of each regime across scenarios, laid out for the chart.
@@ -99,7 +100,7 @@ def write_excel(path: Path, comparison: Comparison, on: date) -> None:
             for j, regime in enumerate(comparison.regimes, start=1):
                 value = comparison.cell(regime, name).value_of("rvc")
                 if value is not None:
-                    sheet.write_number(top + i, j, float(value), number)
+                    sheet.write_number(top + i, j, shown(value), number)
         chart = book.add_chart({"type": "column"})
         for j, regime in enumerate(comparison.regimes, start=1):
             if any(comparison.cell(regime, n).value_of("rvc") is not None for n in comparison.scenarios):
@@ -110,4 +111,5 @@ def write_excel(path: Path, comparison: Comparison, on: date) -> None:
         sheet.insert_chart(top, len(comparison.regimes) + 2, chart)
         sheet.set_column(0, 1, 30)
         sheet.set_column(2, 7, 16)
+        _print_setup(sheet, 2)
         book.close()

@@ -23,8 +23,8 @@ from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
-from roo_calc.numbers import SHARE_ONE
-from roo_calc.report.json import MONEY_FIGURES
+from roo_calc.numbers import SHARE_ONE, display_money, shown
+from roo_calc.report.json import MONEY_FIGURES, pct
 from roo_calc.report.text import _status
 from roo_calc.rules.model import Regime
 
@@ -130,11 +130,11 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
         sheet.write_string(i, 2, _status(r))
         sheet.write_string(i, 3, b.id if b else "")
         if b is not None and b.value is not None:
-            sheet.write_number(i, 4, float(b.value), styles["pct"])
+            sheet.write_number(i, 4, shown(b.value, b.comparison), styles["pct"])
         if b is not None and b.threshold is not None:
             sheet.write_number(i, 5, float(b.threshold), styles["pct"])
         if b is not None and b.margin is not None:
-            sheet.write_number(i, 6, float(b.margin), styles["pct"])
+            sheet.write_number(i, 6, shown(b.margin), styles["pct"])
         gap = b.figures.get("gap_to_qualify", 0) if b is not None and b.status == "fail" else 0
         if gap:
             sheet.write_number(i, 7, _money(gap), styles["money"])
@@ -168,7 +168,7 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
                 continue
             sheet.write_string(row, 0, f"{r.regime}: {req.id}")
             sheet.write_string(row, 1, req.status.upper())
-            sheet.write_number(row, 2, float(req.value), styles["pct"])
+            sheet.write_number(row, 2, shown(req.value, req.comparison), styles["pct"])
             sheet.write_number(row, 3, float(req.threshold), styles["pct"])
             row += 1
     _status_formats(sheet, styles, f"B{start + 2}:B{row}")
@@ -200,9 +200,12 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
         sheet.write_string(i, 0, req.id)
         sheet.write_string(i, 1, req.title)
         sheet.write_string(i, 2, req.status.upper())
-        for col, number in ((3, req.value), (4, req.threshold), (5, req.margin)):
-            if number is not None:
-                sheet.write_number(i, col, float(number), styles["pct"])
+        if req.value is not None:
+            sheet.write_number(i, 3, shown(req.value, req.comparison), styles["pct"])
+        if req.threshold is not None:
+            sheet.write_number(i, 4, float(req.threshold), styles["pct"])
+        if req.margin is not None:
+            sheet.write_number(i, 5, shown(req.margin), styles["pct"])
         sheet.write_string(i, 6, req.threshold_from.isoformat() if req.threshold_from else "")
         sheet.write_string(i, 7, (req.threshold_citation or "") + (" [UNCONFIRMED]" if req.threshold_unconfirmed else ""))
         sheet.write_string(i, 8, req.citation)
@@ -225,18 +228,18 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
         keep = np.logical_or.reduce([np.asarray(r.line_counted, dtype=np.int64) > 0 for r in with_lines])
         title += f"; {int(keep.sum()):,} of {len(lines):,} lines, those that count against a requirement"
     sheet.write_string(start - 1, 0, title, styles["bold"])
-    shown = lines[keep]
+    listed = lines[keep]
     base_cols = ["Row", "Part number", "Description", "HS code", "Origin", "Supplier", "Value"]
     columns = base_cols + [h for req in with_lines for h in (f"{req.id}: counted", f"{req.id}: basis")]
     sheet.write_row(start, 0, columns, styles["head"])
-    n = len(shown)
+    n = len(listed)
     first = start + 1
-    sheet.write_column(first, 0, shown["row"].tolist())
+    sheet.write_column(first, 0, listed["row"].tolist())
     for col, field in ((1, "part_number"), (2, "description"), (3, "hs_code"), (4, "origin_country"), (5, "supplier")):
-        for r, text in enumerate(shown[field].tolist()):
+        for r, text in enumerate(listed[field].tolist()):
             if text is not None:
                 sheet.write_string(first + r, col, str(text))
-    sheet.write_column(first, 6, (shown["value_cents"].to_numpy(dtype=np.int64) / 100).tolist(), styles["money"])
+    sheet.write_column(first, 6, (listed["value_cents"].to_numpy(dtype=np.int64) / 100).tolist(), styles["money"])
     for j, req in enumerate(with_lines):
         counted = (np.asarray(req.line_counted, dtype=np.int64)[keep] / (SHARE_ONE * 100)).tolist()
         sheet.write_column(first, 7 + 2 * j, counted, styles["money"])
@@ -252,8 +255,8 @@ def _figure(key: str, value) -> str:
     if isinstance(value, str):
         return value
     if key in MONEY_FIGURES:
-        return f"{float(Fraction(value) / 100):,.2f}"
-    return f"{float(value):.4f}"
+        return display_money(value)
+    return pct(Fraction(value))
 
 
 def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
