@@ -180,6 +180,7 @@ def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     scaled = np.where(full, value * SHARE_ONE, scaled)
     basis = np.where(listed & ~in_region, "traced material imported from outside NAFTA: full value (UR 9(2)(a))", basis)
     basis = np.where(undeclared, "NAFTA-made, content not declared: full value (UR 9(2)(i))", basis)
+    basis = np.where(undeclared & declined, "NAFTA-made, declared non-originating, no traced value stated: full value (UR 9(2)(i))", basis)
 
     by_rvcr = listed_regional & certified & ~rc_stated & ~traced_stated
     scaled = np.where(by_rvcr, value * (SHARE_ONE - rvcr_ppm), scaled)
