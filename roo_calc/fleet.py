@@ -95,7 +95,7 @@ def combine(boms: list[tuple[Bom, int]]) -> Bom:
         frame = bom.lines.copy()
         frame["value_cents"] = frame["value_cents"] * weight
         frame["nafta_traced_value_cents"] = frame["nafta_traced_value_cents"] * weight
-        frame["part_number"] = bom.vehicle.model + " / " + frame["part_number"].astype(str)
+        frame["part_number"] = Path(bom.path).stem + " / " + frame["part_number"].astype(str)
         frames.append(frame)
         for name in money:
             value = getattr(bom.vehicle, name)
