@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from roo_calc.cli.common import AsOfOption, RegimeOption, RulesOption, as_date, fail, pick_regimes
-from roo_calc.errors import RooCalcError
+from roo_calc.errors import BomError, RooCalcError
 
 
 class Format(str, Enum):
@@ -103,13 +103,13 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         for path in paths:
             entries.extend(read_fleet(path) if is_fleet_workbook(path) else [(path, None)])
         table = load_mfn_table(import_into)
-        vehicles, volumes, errors = [], {}, []
+        vehicles, volumes, problems = [], {}, []
         with _progress(len(entries), quiet or format is Format.json) as advance:
             for path, volume in entries:
                 try:
                     bom = roo_calc.load_bom(path)
-                except RooCalcError as error:
-                    errors.append(error)
+                except BomError as error:  # go on, to report every workbook's problems at once
+                    problems.extend(error.problems)
                     continue
                 if volume:
                     volumes[bom.path] = volume
@@ -117,11 +117,8 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 results = with_duty_exposure(bom, [run(bom, r, on, known) for r in regimes], import_into.upper(), table)
                 vehicles.append((bom, on, results))
                 advance()
-        if errors:
-            from roo_calc.errors import BomError
-
-            raise BomError([p for e in errors for p in getattr(e, "problems", [])]) if all(
-                hasattr(e, "problems") for e in errors) else errors[0]
+        if problems:
+            raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
         averages = average([v[0] for v in vehicles], regimes, on, average_by.value, known, volumes) if average_by else []
     except RooCalcError as error:

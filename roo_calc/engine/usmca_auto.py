@@ -42,6 +42,16 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
     return group_of
 
 
+def best_core_option(each_part: Fraction, super_core: Fraction, threshold, allows_super: bool) -> tuple[str, Fraction]:
+    """The option used and its figure: each part (UR 14(4)) when the weakest group meets the
+    threshold, else the super-core (UR 14(10)) where allowed and enough, else the closer miss."""
+    if each_part >= threshold:
+        return "each core part (UR 14(4))", each_part
+    if allows_super and super_core >= threshold:
+        return "super-core: all core parts as one (UR 14(10))", super_core
+    return "none meets the threshold", max(each_part, super_core) if allows_super else each_part
+
+
 def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
     """Core parts (UR 14(4)): a passenger vehicle or light truck is originating only if its Table
     A.2 column-1 parts are originating; heavy trucks' principal parts likewise (UR 15(4)).
@@ -83,14 +93,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     super_core = Fraction(core_total - core_non, core_total) * 100
     weakest = min(per_group, key=per_group.get)
     allows_super = ctx.vehicle_class in requirement.super_core_classes
-    each_part = per_group[weakest]
-    if each_part >= threshold.value:
-        option, figure = "each core part (UR 14(4))", each_part
-    elif allows_super and super_core >= threshold.value:
-        option, figure = "super-core: all core parts as one (UR 14(10))", super_core
-    else:
-        option = "none meets the threshold"
-        figure = max(each_part, super_core) if allows_super else each_part
+    option, figure = best_core_option(per_group[weakest], super_core, threshold.value, allows_super)
     failing = [g for g, v in per_group.items() if v < threshold.value]
     rows = ctx.lines.frame["row"].to_numpy()
     parts = ctx.lines.frame["part_number"].to_numpy()

@@ -9,7 +9,7 @@ from roo_calc.atomic import atomic_path
 from roo_calc.numbers import display_money, shown
 from roo_calc.report.excel import _print_setup
 from roo_calc.report.json import money, pct, requirement_json
-from roo_calc.report.text import STATUS, _pct, _signed, _status, header
+from roo_calc.report.text import _pct, _signed, header, status_label
 from roo_calc.scenarios.compare import Comparison
 
 
@@ -32,7 +32,7 @@ def render_text(comparison: Comparison, on: date) -> str:
                 if cell.delta is not None:
                     parts.append(f"{cell.baseline.binding.id} {_signed(cell.delta)}")
                 change = "; ".join(parts) or "no change"
-            rows.append((regime, name, _status(d), b.id if b else "-", _pct(b.value) if b else "-",
+            rows.append((regime, name, status_label(d), b.id if b else "-", _pct(b.value, b.comparison) if b else "-",
                          _signed(b.margin) if b and b.margin is not None else "-", change))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     table = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
@@ -80,7 +80,7 @@ def write_excel(path: Path, comparison: Comparison, on: date) -> None:
             d, b = cell.result, cell.result.binding
             sheet.write_string(row, 0, cell.regime)
             sheet.write_string(row, 1, cell.scenario)
-            sheet.write_string(row, 2, STATUS[d.status] if d.regime_kind == "preference" else _status(d))
+            sheet.write_string(row, 2, status_label(d))
             sheet.write_string(row, 3, b.id if b else "")
             if b is not None and b.value is not None:
                 sheet.write_number(row, 4, shown(b.value, b.comparison), number)

@@ -25,7 +25,7 @@ from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
 from roo_calc.numbers import SHARE_ONE, display_money, shown
 from roo_calc.report.json import MONEY_FIGURES, pct
-from roo_calc.report.text import _status
+from roo_calc.report.text import status_label
 from roo_calc.rules.model import Regime
 
 FULL_LINE_TABLE = 20_000  # above this many lines, regime sheets list only the lines that count
@@ -127,7 +127,7 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
         sheet.set_row(i, 15 * max(1, -(-len(r.title) // 38), -(-(len(r.what_if or "") + len(r.condition or "")) // 45)))
         sheet.write_string(i, 0, r.regime)
         sheet.write_string(i, 1, r.title, styles["wrap"])
-        sheet.write_string(i, 2, _status(r))
+        sheet.write_string(i, 2, status_label(r))
         sheet.write_string(i, 3, b.id if b else "")
         if b is not None and b.value is not None:
             sheet.write_number(i, 4, shown(b.value, b.comparison), styles["pct"])
@@ -189,7 +189,7 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
 def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> None:
     sheet = book.add_worksheet(name)
     sheet.write_string(0, 0, f"{result.regime}: {result.title}", styles["title"])
-    sheet.write_string(1, 0, f"Status: {_status(result)}", styles["bold"])
+    sheet.write_string(1, 0, f"Status: {status_label(result)}", styles["bold"])
     sheet.write_string(2, 0, (result.what_if or "") + (f"  Vehicle class: {result.vehicle_class}" if result.vehicle_class else ""))
     headers = ["Requirement", "Title", "Status", "Value %", "Threshold %", "Margin (points)", "Threshold in force from",
                "Threshold citation", "Law", "Figures", "Note"]

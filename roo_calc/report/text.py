@@ -46,7 +46,7 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
     return out
 
 
-def _status(d: Determination) -> str:
+def status_label(d: Determination) -> str:
     """A preference regime's verdict; for a tariff regime, the duty."""
     if d.regime_kind == "tariff" and d.status != "needs_review":
         duty = sum((r.figures.get("duty", 0) for r in d.requirements if isinstance(r.figures.get("duty", 0), (int, Fraction))), Fraction(0))
@@ -61,7 +61,7 @@ def summary_table(results: list[Determination]) -> list[str]:
         failing = ", ".join(r.id for r in d.requirements if r.status == "fail") or "-"
         rows.append((
             d.regime + (" *" if d.what_if else "") + (" †" if d.condition else ""),
-            _status(d),
+            status_label(d),
             b.id if b else "-",
             _pct(b.value, b.comparison) if b else "-",
             _threshold(b) if b else "-",
@@ -154,7 +154,7 @@ def exposure_line(exposure, currency: str) -> str:
 
 def detail(d: Determination, bom: Bom) -> list[str]:
     currency = bom.vehicle.currency
-    out = [f"== {d.regime}: {d.title} -> {_status(d)}"]
+    out = [f"== {d.regime}: {d.title} -> {status_label(d)}"]
     if d.what_if:
         out.append(f"  what-if: {d.what_if}")
     if d.condition:

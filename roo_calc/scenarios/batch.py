@@ -26,6 +26,7 @@ import pandas as pd
 from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS
+from roo_calc.engine.usmca_auto import best_core_option
 from roo_calc.engine.result import Determination
 from roo_calc.numbers import SHARE_ONE, pct_to_e4
 from roo_calc.rules.model import Regime
@@ -213,11 +214,6 @@ def _core_parts(req, new, base_lines, line, scen, count, bom, regime, vehicle_cl
 
     def value_of(k: int) -> Fraction:
         each = min(Fraction(int(n[k]) * 100, int(d[k])) for n, d in parts)
-        whole = Fraction(int(super_num[k]) * 100, total)
-        if each >= t:
-            return each
-        if allows_super and whole >= t:
-            return whole
-        return max(each, whole) if allows_super else each
+        return best_core_option(each, Fraction(int(super_num[k]) * 100, total), t, allows_super)[1]
 
     return value_of, ok
