@@ -94,7 +94,8 @@ def combine(boms: list[tuple[Bom, int]]) -> Bom:
     for (bom, _volume), weight in zip(boms, weights):
         frame = bom.lines.copy()
         frame["value_cents"] = frame["value_cents"] * weight
-        frame["nafta_traced_value_cents"] = frame["nafta_traced_value_cents"] * weight
+        for name in ("nafta_traced_value_cents", "steel_content_value_cents", "aluminum_content_value_cents"):
+            frame[name] = frame[name] * weight
         frame["part_number"] = Path(bom.path).stem + " / " + frame["part_number"].astype(str)
         frames.append(frame)
         for name in money:

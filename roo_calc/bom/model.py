@@ -21,7 +21,9 @@ us_content_e4              Int64        nullable
 nafta_traced_value_cents   Int64        nullable, vehicle currency
 material                   object/str   "steel", "aluminum" or None
 high_wage                  boolean      nullable
-core_part_group            object/str   or None
+core_part_group            object/str   a Table A.2 group, "none" (declared not a core part), or None
+steel_content_value_cents  Int64        nullable, vehicle currency: the steel in this line (UR 17(2))
+aluminum_content_value_cents Int64      nullable, vehicle currency
 resourcing_premium_e4      Int64        nullable
 =========================  ===========  =====================================================
 """
@@ -46,6 +48,10 @@ class Vehicle(BaseModel):
     vehicle_type_inferred: bool = False
     assembly_country: str
     production_date: date | None = None
+    entry_date: date | None = None  # tariff regimes key on entry; None = production_date
+    msrp_cents: int | None = None
+    tariff_rate_quota: str | None = None  # "in", "out" or None (unknown)
+    asr_approved_through: date | None = None
     currency: str = "USD"
     net_cost_cents: int
     total_cost_cents: int | None = None
@@ -89,6 +95,11 @@ class Bom(BaseModel):
     fx: tuple[FxRate, ...] = ()
     warnings: tuple[Problem, ...] = ()
     extra_columns: tuple[str, ...] = ()
+
+    @property
+    def tariff_date(self) -> date | None:
+        """The date tariff regimes key on: entry_date, else production_date."""
+        return self.vehicle.entry_date or self.vehicle.production_date
 
     @property
     def materials_cents(self) -> int:

@@ -288,6 +288,8 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     return Vehicle(
         model=str(values["model"]), hs_code=hs_code, vehicle_type=vehicle_type, vehicle_type_inferred=inferred,  # type: ignore[arg-type]
         assembly_country=values["assembly_country"], production_date=values.get("production_date"),  # type: ignore[arg-type]
+        entry_date=values.get("entry_date"), msrp_cents=cents("msrp"),  # type: ignore[arg-type]
+        tariff_rate_quota=values.get("tariff_rate_quota"), asr_approved_through=values.get("asr_approved_through"),  # type: ignore[arg-type]
         currency=values.get("currency", "USD"), net_cost_cents=net_cents, total_cost_cents=cents("total_cost"),  # type: ignore[arg-type]
         excluded_costs_cents=excluded, net_cost_derived=derived, transaction_value_cents=cents("transaction_value"),
         plant=values.get("plant"), producer=values.get("producer"), model_year=values.get("model_year"),  # type: ignore[arg-type]
@@ -560,6 +562,8 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
     unit_value = convert_column("unit_value", non_negative)
     value = convert_column("value", non_negative)
     traced = convert_column("nafta_traced_value", non_negative)
+    steel = convert_column("steel_content_value", non_negative)
+    aluminum = convert_column("aluminum_content_value", non_negative)
     for name in ("regional_content_pct", "us_content_pct", "resourcing_premium_pct"):
         result[name.replace("_pct", "_e4")] = [None if v is None else pct_to_e4(v) for v in convert_column(name, percentage)]
 
@@ -585,16 +589,20 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
             amounts.append(None)
             continue
         amount = total if total is not None else qty * unit
-        if traced[i] is not None and traced[i] > amount:
-            out.add("bad-value", f"nafta_traced_value: expected at most the line's value {amount}, found {traced[i]}",
-                    sheet, f"{columns['nafta_traced_value'][1]}{row}")
-            bad_rows.add(row)
+        for name, part in (("nafta_traced_value", traced), ("steel_content_value", steel),
+                           ("aluminum_content_value", aluminum)):
+            if part[i] is not None and part[i] > amount:
+                out.add("bad-value", f"{name}: expected at most the line's value {amount}, found {part[i]}",
+                        sheet, f"{columns[name][1]}{row}")
+                bad_rows.add(row)
         amounts.append(amount)
 
     _warn_duplicates(result["part_number"], rows, columns["part_number"][1], sheet, out)
     result["quantity"] = quantity
     result["amount"] = amounts
     result["traced_amount"] = traced
+    result["steel_amount"] = steel
+    result["aluminum_amount"] = aluminum
     lines = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in result.items()})
     return lines, extra, letters
 
@@ -615,9 +623,10 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
                       letters: dict[str, str], out: _Collector) -> pd.DataFrame | None:
     """Turn each line's amount into integer cents of the vehicle's currency (the one rounding)."""
     line_currency = [c or currency for c in lines["currency"]]
-    value_cents, traced_cents = [], []
+    value_cents: list[int] = []
+    part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": []}
     missing: dict[str, int] = {}
-    for amount, traced, cur, row in zip(lines["amount"], lines["traced_amount"], line_currency, lines["row"]):
+    for i, (amount, cur, row) in enumerate(zip(lines["amount"], line_currency, lines["row"])):
         if cur == currency:
             rate = Decimal(1)
         elif cur in fx:
@@ -626,15 +635,19 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
             missing.setdefault(cur, row)
             rate = None
         value_cents.append(to_cents(amount * rate) if amount is not None and rate is not None else 0)
-        traced_cents.append(to_cents(traced * rate) if traced is not None and rate is not None else None)
+        for key, cents in part_cents.items():
+            part = lines[f"{key}_amount"].iat[i]
+            cents.append(to_cents(part * rate) if part is not None and rate is not None else None)
     for cur, row in missing.items():
         out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "
                 f"for {cur} on the FX sheet, found none", sheet, f"{letters.get('currency', 'A')}{row}")
-    lines = lines.drop(columns=["amount", "traced_amount", "regional_content_pct", "us_content_pct",
-                                "resourcing_premium_pct"], errors="ignore")
+    lines = lines.drop(columns=["amount", "traced_amount", "steel_amount", "aluminum_amount", "regional_content_pct",
+                                "us_content_pct", "resourcing_premium_pct"], errors="ignore")
     lines["currency"] = line_currency
     lines["value_cents"] = pd.array(value_cents, dtype="int64")
-    lines["nafta_traced_value_cents"] = pd.array(traced_cents, dtype="Int64")
+    lines["nafta_traced_value_cents"] = pd.array(part_cents["traced"], dtype="Int64")
+    lines["steel_content_value_cents"] = pd.array(part_cents["steel"], dtype="Int64")
+    lines["aluminum_content_value_cents"] = pd.array(part_cents["aluminum"], dtype="Int64")
     for name, dtype in _OUTPUT_DTYPES.items():
         lines[name] = pd.array(lines[name].tolist(), dtype=dtype)
     lines["row"] = lines["row"].astype("int64")

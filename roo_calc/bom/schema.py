@@ -1,4 +1,4 @@
-"""The BOM workbook contract (v1, see the README): sheets, fields, columns and their aliases.
+"""The BOM workbook contract (v2, see the README): sheets, fields, columns and their aliases.
 
 Names match case-insensitively, ignoring surrounding spaces, and treat spaces, hyphens and
 underscores alike; every alias listed here is documented in the README.
@@ -46,6 +46,11 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
            ("passenger_vehicle", "light_truck", "heavy_truck", "other")),
     Column("assembly_country", "country", True, ("assembly_plant_country", "country_of_assembly"), "ISO alpha-2 country of final assembly, e.g. MX"),
     Column("production_date", "date", False, ("date", "build_date"), "Production date (YYYY-MM-DD); picks the rule version in force"),
+    Column("entry_date", "date", False, ("date_of_entry", "import_date"), "Date of entry into the importing country (YYYY-MM-DD); picks the version of tariff regimes; default production_date"),
+    Column("msrp", "money", False, ("manufacturer_suggested_retail_price", "list_price"), "Manufacturer's suggested retail price, for tariff offsets measured as a share of MSRP"),
+    Column("tariff_rate_quota", "choice", False, ("trq", "in_quota"), "in, out or blank (unknown): whether the vehicle falls within a tariff-rate quota that applies to it",
+           ("in", "out")),
+    Column("asr_approved_through", "date", False, ("asr_approved_until", "alternative_staging_through"), "Last day of the producer's approved USMCA alternative staging period (UR s.19)"),
     Column("currency", "currency", False, ("ccy",), "ISO 4217 code of the vehicle's money; default USD"),
     Column("net_cost", "money", False, ("nc",), "Net cost per vehicle (give this or total_cost)"),
     Column("total_cost", "money", False, ("tc",), "Total cost per vehicle; net cost = total cost minus the four excluded costs"),
@@ -86,7 +91,9 @@ BOM_COLUMNS: tuple[Column, ...] = (
     Column("material", "choice", False, ("raw_material",), "steel, aluminum or blank", ("steel", "aluminum")),
     Column("high_wage", "yn", False, ("high_wage_plant",), "Y/N produced in a plant meeting the USMCA high-wage rate"),
     Column("core_part_group", "choice", False, ("core_part", "core_group"), "Overrides the USMCA core-part group",
-           ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery")),
+           ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery", "none")),
+    Column("steel_content_value", "money", False, ("steel_value", "steel_content"), "Value of the steel in this line, for the USMCA steel purchase test from BOM lines (UR 17(2))"),
+    Column("aluminum_content_value", "money", False, ("aluminium_content_value", "aluminum_value", "aluminum_content"), "Value of the aluminum in this line (UR 17(2))"),
     Column("resourcing_premium_pct", "pct", False, ("premium_pct", "resourcing_premium"), "Cost of re-sourcing the line to an originating supplier, % of value"),
 )
 
