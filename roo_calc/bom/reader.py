@@ -675,6 +675,7 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
     value_cents: list[int] = []
     part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": []}
     missing: dict[str, int] = {}
+    parts = {key: lines[f"{key}_amount"].tolist() for key in part_cents}
     for i, (amount, cur, row) in enumerate(zip(lines["amount"], line_currency, lines["row"])):
         if cur == currency:
             rate = Decimal(1)
@@ -685,7 +686,7 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
             rate = None
         value_cents.append(to_cents(amount * rate) if amount is not None and rate is not None else 0)
         for key, cents in part_cents.items():
-            part = lines[f"{key}_amount"].iat[i]
+            part = parts[key][i]
             cents.append(to_cents(part * rate) if part is not None and rate is not None else None)
     for cur, row in missing.items():
         out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "

@@ -38,7 +38,7 @@ def make_parser(start: Callable | None = None, end: Callable | None = None,
     references refused; the given handlers are attached."""
     parser = expat.ParserCreate(namespace_separator=SEP)
     parser.buffer_text = True
-    parser.buffer_size = 1 << 16
+    parser.buffer_size = 1 << 20
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_entity
     parser.UnparsedEntityDeclHandler = _refuse_entity
@@ -56,7 +56,9 @@ def make_parser(start: Callable | None = None, end: Callable | None = None,
 def run(parser: expat.XMLParserType, stream: IO[bytes]) -> None:
     """Parse a stream; malformed XML raises XmlRefused saying where."""
     try:
-        parser.ParseFile(stream)
+        while chunk := stream.read(1 << 20):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
     except expat.ExpatError as exc:
         raise XmlRefused(f"it is not well-formed XML ({expat.ErrorString(exc.code)} at line {exc.lineno}, "
                          f"column {exc.offset + 1})") from None

@@ -273,40 +273,50 @@ class Workbook:
 
 
 class _SheetReader:
-    """Streams one worksheet part and fills its Sheet; the handlers are the reader's hot loop."""
+    """Streams one worksheet part and fills its Sheet; the handlers are the reader's hot loop,
+    so they keep their state in closure variables and compare names interned by expat."""
 
     def __init__(self, sheet: Sheet, workbook: Workbook):
         self.sheet = sheet
         self.workbook = workbook
 
-    def read(self) -> None:
+    def read(self) -> None:  # noqa: C901 - one streaming state machine
         sheet, workbook = self.sheet, self.workbook
         rows: list[int] = []
         cols: list[int] = []
         texts: list[str] = []
+        add_row, add_col, add_text = rows.append, cols.append, texts.append
         percent_styles, date_styles = workbook.styles.percent, workbook.styles.date
         date1904 = workbook.date1904
         columns = _Columns()
-        names: dict[str, str] = {}
-        state = {"row": 0, "col": -1, "ref": "", "type": None, "style": None, "f": False, "v": False,
-                 "text": None, "collect": False, "rph": 0}
+        tag_c = tag_v = tag_t = tag_is = tag_row = tag_f = tag_rph = ""
+        row = 0
+        col = -1
+        ref = ""
+        kind: str | None = None
+        style: str | None = None
+        formula = False
+        text: str | None = None
+        collect = False
+        rph = 0
         parts: list[str] = []
-        strings_box: list[list[str]] = []
+        strings: list[str] | None = None
 
         def refuse(message: str) -> None:
             raise safexml.XmlRefused(message)
 
         def root(name: str) -> None:
+            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph
             ns, loc = safexml.local(name)
             if ns not in MAIN_NS or loc not in ("worksheet", "dialogsheet", "macrosheet"):
                 refuse(f"expected a SpreadsheetML worksheet, found <{loc}> in namespace {ns or 'none'!r}")
-            for tag in ("row", "c", "v", "f", "is", "t", "rPh"):
-                names[ns + " " + tag] = tag
+            tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph = (ns + safexml.SEP + t for t in
+                                                                    ("c", "v", "t", "is", "row", "f", "rPh"))
 
         def start(name: str, attrs: dict[str, str]) -> None:
-            tag = names.get(name)
-            if tag == "c":
-                ref = attrs.get("r")
+            nonlocal row, col, ref, kind, style, formula, text, collect, rph
+            if name == tag_c:
+                ref = attrs.get("r", "")
                 if ref:
                     letters = ref.rstrip(_DIGITS)
                     try:
@@ -314,104 +324,102 @@ class _SheetReader:
                         row = int(ref[len(letters):])
                     except ValueError:
                         refuse(f"cell reference {ref!r} is not a cell (expected letters then a row number)")
-                    if not 1 <= row <= MAX_ROW:
+                    if not 0 < row <= MAX_ROW:
                         refuse(f"cell reference {ref!r} is outside the sheet")
-                    state["row"] = row
                 else:
-                    col = state["col"] + 1
-                    ref = f"{column_letter(col)}{state['row']}"
-                state["col"] = col
-                state["ref"] = ref
-                state["type"] = attrs.get("t")
-                state["style"] = attrs.get("s")
-                state["f"] = state["v"] = False
-                state["text"] = None
-                state["rph"] = 0
+                    col += 1
+                    ref = f"{column_letter(col)}{row}"
+                kind = attrs.get("t")
+                style = attrs.get("s")
+                formula = False
+                text = None
+                rph = 0
+            elif name == tag_v:
+                collect = True
                 parts.clear()
-            elif tag == "v":
-                state["v"] = True
-                state["collect"] = True
-                parts.clear()
-            elif tag == "t":
-                state["collect"] = not state["rph"]
-            elif tag == "row":
+            elif name == tag_t:
+                collect = not rph
+            elif name == tag_row:
                 r = attrs.get("r")
                 try:
-                    state["row"] = int(r) if r else state["row"] + 1
+                    row = int(r) if r else row + 1
                 except ValueError:
                     refuse(f"row number {r!r} is not a number")
-                state["col"] = -1
+                col = -1
                 if attrs.get("hidden") in ("1", "true"):
-                    sheet.hidden_rows.add(state["row"])
-            elif tag == "f":
-                state["f"] = True
-            elif tag == "is":
+                    sheet.hidden_rows.add(row)
+            elif name == tag_is:
                 parts.clear()
-            elif tag == "rPh":
-                state["rph"] += 1
-            elif not names:
+            elif name == tag_f:
+                formula = True
+            elif name == tag_rph:
+                rph += 1
+            elif not tag_c:
                 root(name)
 
         def end(name: str) -> None:
-            tag = names.get(name)
-            if tag == "v":
-                state["text"] = "".join(parts)
-                state["collect"] = False
-            elif tag == "t":
-                state["collect"] = False
-            elif tag == "rPh":
-                state["rph"] -= 1
-            elif tag == "c":
+            nonlocal text, collect, rph
+            if name == tag_c:
                 cell_end()
+            elif name == tag_v:
+                text = "".join(parts)
+                collect = False
+            elif name == tag_t:
+                collect = False
+            elif name == tag_rph:
+                rph -= 1
 
         def chars(data: str) -> None:
-            if state["collect"]:
+            if collect:
                 parts.append(data)
 
         def cell_end() -> None:
-            kind, text, style = state["type"], state["text"], state["style"]
-            row, col = state["row"], state["col"]
-            if state["f"] and not text and kind not in ("inlineStr", "str"):
-                sheet.formulas_without_value.append(state["ref"])
+            nonlocal strings
+            value = text
+            if formula and not value and kind not in ("inlineStr", "str"):
+                sheet.formulas_without_value.append(ref)
             if kind is None or kind == "n":
-                if text is None or not text.strip():
+                if not value or value.isspace():
                     return
-                text = text.strip()
+                value = value.strip()
                 if style is not None:
                     index = int(style) if style.isdigit() else -1
                     if index in date_styles:
-                        text = _serial_to_iso(text, date1904)
+                        value = _serial_to_iso(value, date1904)
                     elif index in percent_styles:
                         sheet.percent.add((row, col))
-            elif kind == "s":
-                if not strings_box:
-                    strings_box.append(workbook.strings())
-                try:
-                    text = strings_box[0][int(text)]  # type: ignore[arg-type]
-                except (TypeError, ValueError, IndexError):
-                    refuse(f"cell {state['ref']} names shared string {text!r}, which the workbook does not hold")
-            elif kind == "inlineStr":
-                text = "".join(parts) if not state["v"] else text
-            elif kind == "b":
-                text = None if text is None else ("true" if text.strip() in ("1", "true") else "false")
-            elif kind == "e":
-                if text is None or not text.strip():
-                    text = "#N/A"
-                sheet.errors[(row, col)] = text.strip()
-            elif kind not in ("str", "d"):
-                refuse(f"cell {state['ref']} has an unknown type {kind!r}")
-            if text is None or not text or text.isspace():
+                add_row(row)
+                add_col(col)
+                add_text(value)
                 return
-            if kind in ("s", "inlineStr", "str") and style is not None and style.isdigit() and int(style) in percent_styles:
+            if kind == "s":
+                if strings is None:
+                    strings = workbook.strings()
+                try:
+                    value = strings[int(value)]  # type: ignore[arg-type]
+                except (TypeError, ValueError, IndexError):
+                    refuse(f"cell {ref} names shared string {value!r}, which the workbook does not hold")
+            elif kind == "inlineStr":
+                value = "".join(parts) if value is None else value
+            elif kind == "b":
+                value = None if value is None else ("true" if value.strip() in ("1", "true") else "false")
+            elif kind == "e":
+                value = (value or "").strip() or "#N/A"
+                sheet.errors[(row, col)] = value
+            elif kind not in ("str", "d"):
+                refuse(f"cell {ref} has an unknown type {kind!r}")
+            if not value or value.isspace():  # type: ignore[union-attr]
+                return
+            if style is not None and style.isdigit() and int(style) in percent_styles:
                 sheet.percent.add((row, col))
-            rows.append(row)
-            cols.append(col)
-            texts.append(text)
+            add_row(row)
+            add_col(col)
+            add_text(value)  # type: ignore[arg-type]
 
         try:
             parse(workbook.package, sheet.part, lambda stream: safexml.run(safexml.make_parser(start, end, chars), stream))
         except PackageError as exc:
-            raise PackageError(str(exc), exc.code, sheet.name, state["ref"] or None) from None
+            raise PackageError(str(exc), exc.code, sheet.name, ref or None) from None
         sheet.rows = np.asarray(rows, dtype=np.int64)
         sheet.cols = np.asarray(cols, dtype=np.int64)
         sheet.texts = texts
