@@ -36,6 +36,7 @@ from decimal import Decimal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from roo_calc.certificates.model import Certificate
 from roo_calc.errors import Problem
 
 
@@ -95,6 +96,7 @@ class Bom(BaseModel):
     fx: tuple[FxRate, ...] = ()
     warnings: tuple[Problem, ...] = ()
     extra_columns: tuple[str, ...] = ()
+    certificates: tuple[Certificate, ...] = ()  # the Certificates sheet, then any --certificates files
 
     @property
     def tariff_date(self) -> date | None:

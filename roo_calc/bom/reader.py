@@ -148,6 +148,9 @@ def load_bom(path: str | Path) -> Bom:
     vehicle_fields = _read_vehicle(reader, facts, sheets[schema.SHEET_VEHICLE], out)
     vehicle = _build_vehicle(vehicle_fields, sheets[schema.SHEET_VEHICLE], out)
     lines, extra, letters = _read_lines(reader, facts, sheets[schema.SHEET_BOM], out)
+    from roo_calc.certificates.reader import read_certificates_sheet
+
+    certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256)
     if lines is not None:
         # Without a valid Vehicle sheet, still report lines whose currency has no rate.
         currency = vehicle.currency if vehicle is not None else _currency_field(vehicle_fields)
@@ -158,7 +161,7 @@ def load_bom(path: str | Path) -> Bom:
         raise BomError(out.finish())
     assert vehicle is not None and lines is not None
     return Bom(path=name, sha256=sha256, vehicle=vehicle, lines=lines, fx=tuple(fx.values()),
-               warnings=tuple(out.finish()), extra_columns=tuple(extra))
+               warnings=tuple(out.finish()), extra_columns=tuple(extra), certificates=certificates)
 
 
 def _currency_field(fields: dict[str, tuple[str | None, str]]) -> str:
