@@ -433,7 +433,7 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
         return _not_applicable(rid, requirement, ctx)
     width = 4 if requirement.level == "heading" else 6
     own = ctx.vehicle.hs_code[:width]
-    same = (ctx.lines.frame["hs_code"].str[:width] == own).to_numpy(dtype=bool)
+    same = HsList((own,)).match(ctx.lines.hs)
     failing = same & ~ctx.originating()
     total = int(ctx.lines.value[failing].sum())
     basis_name = requirement.basis
