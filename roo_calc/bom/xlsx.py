@@ -12,6 +12,7 @@ in a date format) become ISO text, as a spreadsheet app shows them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import IO
@@ -20,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from roo_calc.bom import safexml
-from roo_calc.bom.package import Package, PackageError, parse
+from roo_calc.bom.package import Package, PackageError, parse, read_once, sniff
 
 MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",  # transitional
            "http://purl.oclc.org/ooxml/spreadsheetml/main")  # strict
@@ -253,6 +254,11 @@ class Workbook:
         return list(self.sheets)
 
     @property
+    def sheet_xml(self) -> dict[str, str]:
+        """Sheet name -> its part in the zip."""
+        return {name: sheet.part for name, sheet in self.sheets.items()}
+
+    @property
     def percent_styles(self) -> frozenset[int]:
         return self.styles.percent
 
@@ -270,6 +276,19 @@ class Workbook:
                 _SheetReader(sheet, self).read()
             self._read.add(name)
         return sheet
+
+
+XlsxFacts = Workbook  # the name the readers of other sheets knew it by
+
+
+def open_workbook(path: Path) -> tuple[bytes, Workbook]:
+    """A workbook file read once: (its bytes, for the hash; the workbook parsed from them).
+    Raises PackageError saying why the file is not a readable workbook."""
+    data = read_once(path)
+    reason = sniff(data)
+    if reason:
+        raise PackageError(reason)
+    return data, Workbook(data)
 
 
 class _SheetReader:
