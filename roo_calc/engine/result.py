@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from roo_calc.certificates.model import CertifiedLine
+
 # Statuses.  A preference regime (USMCA, NAFTA...) says whether the vehicle qualifies:
 # "eligible" / "not_eligible".  A tariff regime (Section 232) says what is owed, never
 # "eligible": "duty" (an amount is owed; see the requirements' `duty` figures) / "no_duty".
@@ -100,6 +102,7 @@ class Determination(_Result):
     rule_file: str | None = None
     entry_date: date | None = None  # tariff regimes: the entry date the duty keys on (origin keys on `as_of`)
     duty_exposure: object | None = None  # engine.duty.DutyExposure, added by `with_duty_exposure`
+    certified_lines: tuple[CertifiedLine, ...] = ()  # lines that took facts from a supplier certification
 
     @property
     def eligible(self) -> bool:
