@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import typer
-
-from roo_calc.cli.common import BomArgument, fail
+from roo_calc.cli.common import BomArgument, echo, fail
 from roo_calc.errors import RooCalcError
 
 
@@ -21,5 +19,5 @@ def validate(bom_path: BomArgument) -> None:
     except RooCalcError as error:
         fail(error)
     for warning in bom.warnings:
-        typer.echo(str(warning))
-    typer.echo(summary(bom))
+        echo(str(warning))
+    echo(summary(bom))
