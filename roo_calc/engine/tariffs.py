@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from roo_calc.engine.requirements import EVALUATORS, Context, _drivers
+from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, line_basis
 from roo_calc.engine.result import RequirementResult
 from roo_calc.errors import NoValueError
 from roo_calc.numbers import SHARE_ONE
@@ -61,10 +61,15 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     figures = {"duty": duty, "dutiable_value": dutiable, "us_content": us_content, "transaction_value": tv,
                "rate": str(rate.value), "usmca_qualifying": "yes" if usmca else "no"}
     scaled = np.where(~made_in_us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-    basis = np.full(len(scaled), "non-US content", dtype=object)
+    if usmca:
+        basis = line_basis(scaled, np.char.add(np.char.add("made in ", ctx.lines.origin.astype(str)), ": non-US content, dutiable"),
+                           np.where(made_in_us, "US-made: not dutiable", ""))
+    else:  # the duty is on the full transaction value: no line adds or removes anything
+        scaled, basis = None, None
     return RequirementResult(**base, status="pass" if duty == 0 else "fail", value=effective, threshold=None,
                              threshold_from=rate.from_, threshold_unconfirmed=rate.unconfirmed, threshold_note=rate.note,
-                             threshold_citation=rate.citation, figures=figures, drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis,
+                             threshold_citation=rate.citation, figures=figures, drivers=() if scaled is None else _drivers(ctx, scaled, basis),
+                             line_counted=scaled, line_basis=basis,
                              reason=why)
 
 
