@@ -31,12 +31,12 @@ def requirement_label(req: RequirementResult) -> str:
 
 
 def is_tariff(d: Determination) -> bool:
-    return d.regime_kind == "tariff"
+    return d.regime_kind == "tariff" or d.status in ("duty", "no_duty")
 
 
 def duty(d: Determination) -> Fraction | None:
     """A tariff regime's duty per vehicle in cents (None when it cannot be said)."""
-    if not is_tariff(d) or d.status == "needs_review":
+    if not is_tariff(d) or d.status not in ("duty", "no_duty", "eligible", "not_eligible"):
         return None
     amounts = [r.figures.get("duty") for r in d.requirements]
     known = [Fraction(a) for a in amounts if isinstance(a, (int, Fraction))]
