@@ -177,7 +177,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
         key, deal = deal_found
         figures["deal"] = key
         flag = " [UNCONFIRMED]" if deal.unconfirmed else ""
-        notes.append(f"{deal.title} (from {deal.from_}){flag} [{deal.citation}]" + (f"; {deal.note}" if deal.note else ""))
+        notes.append(f"{deal.title} (from {deal.from_}){flag} [{deal.citation}]" + (f"; {deal.note.rstrip('.')}" if deal.note else ""))
         if deal.all_in is not None:
             if mfn is None:
                 return RequirementResult(**base, status="needs_review", figures=figures, **cited,
@@ -312,7 +312,10 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     counted = lines.value * rate_e4  # cents x rate in ten-thousandths of a percent = duty in scaled cents (SHARE_ONE = 100 x E4)
     liability = Fraction(int(counted.sum()), 100 * E4)
     figures: dict = {"covered_imported": int(lines.value[imported].sum()), "dutiable_parts": int(lines.value[dutiable].sum()),
-                     "rate": str(point.value), "liability": liability, **dates}
+                     "base_rate": str(point.value), "rate": str(point.value)}
+    for r in sorted({int(r) for r in rate_e4[dutiable]}, reverse=True):  # the dutiable value at each rate
+        figures[f"dutiable_at_{_pct(Fraction(r, E4))}"] = int(lines.value[dutiable & (rate_e4 == r)].sum())
+    figures.update(liability=liability, **dates)
     offset_history = requirement.offset.get(ctx.vehicle_class, requirement.offset.get("default"))
     offset_basis = requirement.offset_basis.get(ctx.vehicle_class, requirement.offset_basis.get("default", "msrp"))
     accrued, offset_note = Fraction(0), None
@@ -343,6 +346,10 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     applied = min(accrued, liability)
     net = liability - applied
     figures.update(offset_accrued=accrued, offset_applied=applied, duty=net)
+    if accrued > applied:
+        figures["offset_excess"] = accrued - applied
+        notes.append("the offset is the manufacturer's, usable against the parts-tariff liability of all its vehicles "
+                     "(10984 cl.(11)(e)): the excess over this vehicle's liability is shown, not netted here")
     if v.annual_volume:
         n = v.annual_volume
         figures.update(annual_volume=str(n), liability_per_year=liability * n, offset_applied_per_year=applied * n,

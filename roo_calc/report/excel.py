@@ -24,7 +24,7 @@ from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
 from roo_calc.numbers import SHARE_ONE, display_money, shown
-from roo_calc.report.json import MONEY_FIGURES, pct
+from roo_calc.report.json import is_money, pct
 from roo_calc.report.text import status_label
 from roo_calc.rules.model import Regime
 
@@ -255,7 +255,7 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
 def _figure(key: str, value) -> str:
     if isinstance(value, str):
         return value
-    if key in MONEY_FIGURES:
+    if is_money(key):
         return display_money(value)
     return pct(Fraction(value))
 
