@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 import xlsxwriter
 from handmade_xlsx import Err, Formula, Num, Rich, bom_sheets, build
@@ -191,3 +193,22 @@ def test_every_producer_style_refuses_a_formula_without_its_value(tmp_path, vari
 def test_sheet_name_character_references_are_decoded(tmp_path):
     path = write(tmp_path, {"Café ▲": [["x"]]}, charrefs=True, quote="'")
     assert xlsx.Workbook(path.read_bytes()).sheet_names == ["Café ▲"]
+
+
+PRODUCERS = Path(__file__).parent / "fixtures" / "producers"
+
+
+def test_the_same_bom_from_five_producers_reads_identically():
+    """tests/fixtures/producers: openpyxl, xlsxwriter, LibreOffice-saved, OpenXML-SDK-style prefixed,
+    strict OOXML (written by tests/fixtures/make_producers.py)."""
+    boms = {path.stem: load_bom(path) for path in sorted(PRODUCERS.glob("*.xlsx"))}
+    assert set(boms) == {"openpyxl", "xlsxwriter", "libreoffice", "sdk-prefixed", "strict"}
+    first = boms["openpyxl"]
+    assert first.lines["value_cents"].tolist() == [420_050, 210_025, 50_050, 8_625]  # 2,000,000 VND x 0.0000431234567
+    assert first.lines["regional_content_e4"].tolist() == [720_000, pd.NA, 550_000, pd.NA]  # 72% and 55% cells
+    assert str(first.vehicle.production_date) == "2024-05-01"
+    for name, bom in boms.items():
+        pd.testing.assert_frame_equal(bom.lines, first.lines, obj=name)
+        assert bom.vehicle == first.vehicle, name
+        assert bom.fx == first.fx, name
+        assert not bom.warnings, name
