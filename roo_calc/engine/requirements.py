@@ -272,8 +272,9 @@ def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     basis = line_basis(scaled, basis, np.where(counting, "nothing counted in VNM for this line", basis))
     ctx.assume("tracing-import-value", rid, imported_listed & ~traced_stated,
                "Schedule IV materials imported from outside NAFTA, no nafta_traced_value: counted at their BOM value; "
-               "9(2)(a)-(d) take the customs value plus costs to the first place of receipt in NAFTA, which may be "
-               "lower (inland freight)", "NAFTA UR 9(2)(a)-(d), s.9 Examples 8 and 10")
+               "9(2)(a)-(d) take the customs value, the costs of transport to the first place of receipt in NAFTA (or "
+               "where title is taken) and unrecovered duties and brokerage, which may differ (freight beyond that "
+               "place is left out)", "NAFTA UR 9(2)(a)-(d), s.9 Examples 8 and 10")
     ctx.assume("tracing-undeclared", rid, undeclared & ~declined,
                "NAFTA-made materials of a Schedule IV provision with no statement that they are originating and no "
                "traced value: taken to hold a traced material, counted at full value until a supplier statement is "
