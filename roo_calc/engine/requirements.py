@@ -366,11 +366,12 @@ def vnm_components(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
                "materials, which add nothing; one that is an automotive component assembly or sub-component (it "
                "incorporates an engine, a gear box or a Schedule V listed material) would count under 10(1)(d)",
                "NAFTA UR 10(1)(d); s.2 (automotive component assembly), s.10 Examples 5 and 7")
-    ctx.assume("traced-value-not-used", rid, traced_stated & ~orig_component & ~nafta_component,
-               "a stated traced value is not used for these lines: s.10 accepts a statement of non-originating "
-               "materials only for listed materials (10(1)(b)(ii)) and automotive components, assemblies and "
-               "sub-components (10(1)(d)(i), (e)(i)), which roo-calc tells from the HS code only for engines and "
-               "gear boxes; counted at full value", "NAFTA UR 10(1)(b)(ii), (e)(i), (f); s.10 Example 7")
+    ctx.assume("traced-value-not-used", rid, traced_stated & ~originating & ~nafta_component,
+               "non-originating lines counted at full value although a traced value is stated: an import from "
+               "outside NAFTA counts at its value (10(1)(c), (f)), and s.10 accepts a statement of non-originating "
+               "materials only for NAFTA-made listed materials (10(1)(b)(ii)) and automotive components, assemblies "
+               "and sub-components (10(1)(e)(i)), which roo-calc tells from the HS code only for engines and gear "
+               "boxes", "NAFTA UR 10(1)(b)(ii), (c), (e)(i), (f); s.10 Example 7")
     return scaled, basis
 
 
