@@ -26,11 +26,13 @@ if TYPE_CHECKING:
     from roo_calc.rules.model import Regime
 
 
-def load_bom(path: str | Path) -> "Bom":
-    """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem."""
+def load_bom(path: str | Path, columns: str | Path | None = None) -> "Bom":
+    """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem.
+
+    `columns` is a TOML file mapping the workbook's own headers to contract columns."""
     from roo_calc.bom.reader import load_bom as _load
 
-    return _load(path)
+    return _load(path, columns)
 
 
 def load_regimes(rules: Iterable[str | Path] | None = None) -> dict[str, "Regime"]:

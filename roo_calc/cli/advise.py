@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, BomArgument, RulesOption, as_date, fail, pick_regimes
+from roo_calc.cli.common import AsOfOption, BomArgument, ColumnsOption, RulesOption, as_date, fail, pick_regimes
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
 
@@ -22,6 +22,7 @@ def advise(
     target: Annotated[str, typer.Option("--to", help="Country re-sourced lines come from (ISO alpha-2).")] = "US",
     as_of: AsOfOption = None,
     rules: RulesOption = None,
+    columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
 ) -> None:
     """For each failing requirement, the gap in money; then the cheapest plan that makes every
@@ -33,7 +34,7 @@ def advise(
         regimes, known = pick_regimes(rules, [regime])
         if target.upper() not in regimes[0].region:
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known)
     except RooCalcError as error:

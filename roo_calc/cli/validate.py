@@ -4,22 +4,35 @@ from __future__ import annotations
 
 import typer
 
-from roo_calc.cli.common import BomArgument, fail
-from roo_calc.errors import RooCalcError
+from roo_calc.cli.common import EXIT_INVALID, BomArgument, ColumnsOption, fail
+from roo_calc.errors import BomError, RooCalcError
 
 
-def validate(bom_path: BomArgument) -> None:
-    """Check a BOM workbook against the contract: every error and warning, then a summary.
+def validate(bom_path: BomArgument, columns: ColumnsOption = None) -> None:
+    """Check a BOM workbook against the contract: every error and warning, then a summary, and
+    a header mapping to paste for headers that look like contract columns.
 
     Exit status 0 when the workbook is valid (warnings allowed), 2 when it has errors.
     """
     import roo_calc
+    from roo_calc.bom.columns import proposal_text
     from roo_calc.report.lint import summary
 
     try:
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, columns)
     except RooCalcError as error:
-        fail(error)
+        proposals = getattr(error, "proposals", ()) if isinstance(error, BomError) else ()
+        if not proposals:
+            fail(error)
+        assert isinstance(error, BomError)
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo("\n" + proposal_text(list(proposals)) + "\n", err=True)
+        errors = sum(1 for p in error.problems if p.severity == "error")
+        typer.echo(f"{errors} error(s): the workbook is not valid; the mapping above may fix the header ones.", err=True)
+        raise typer.Exit(EXIT_INVALID)
     for warning in bom.warnings:
         typer.echo(str(warning))
     typer.echo(summary(bom))
+    if bom.proposed_columns:
+        typer.echo("\n" + proposal_text(list(bom.proposed_columns)))
