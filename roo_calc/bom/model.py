@@ -46,6 +46,7 @@ from decimal import Decimal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from roo_calc.certificates.model import Certificate
 from roo_calc.errors import Problem
 
 
@@ -128,6 +129,7 @@ class Bom(BaseModel):
     fx: tuple[FxRate, ...] = ()
     warnings: tuple[Problem, ...] = ()
     extra_columns: tuple[str, ...] = ()
+    certificates: tuple[Certificate, ...] = ()  # the Certificates sheet, then any --certificates files
     made: pd.DataFrame = Field(default_factory=empty_made)  # the self-produced (make) lines
     supplier_detail_rows: tuple[int, ...] = ()  # rows below bought lines: not counted
     column_mapping: tuple[MappedColumn, ...] = ()  # header mappings used (Columns sheet, --columns)

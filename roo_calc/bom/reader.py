@@ -158,6 +158,9 @@ def load_bom(path: str | Path, columns: str | Path | None = None) -> Bom:
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
     vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out) if vehicle_sheet else None
     lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers) if bom_sheet else (None, [], {})
+    from roo_calc.certificates.reader import read_certificates_sheet
+
+    certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256, headers)
     made, detail_rows, levels = None, (), 1
     if lines is not None:
         levels = int(lines["level"].max())
@@ -179,7 +182,8 @@ def load_bom(path: str | Path, columns: str | Path | None = None) -> Bom:
     assert vehicle is not None and lines is not None and made is not None
     return Bom(path=name, sha256=sha256, vehicle=vehicle, lines=lines, fx=tuple(fx.values()),
                warnings=tuple(out.finish()), extra_columns=tuple(extra), made=made, supplier_detail_rows=detail_rows,
-               column_mapping=tuple(headers.used), proposed_columns=tuple(headers.proposals), levels=levels)
+               column_mapping=tuple(headers.used), proposed_columns=tuple(headers.proposals), levels=levels,
+               certificates=certificates)
 
 
 def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, out: _Collector) -> HeaderMapping:

@@ -30,6 +30,7 @@ class Column:
 SHEET_VEHICLE = "Vehicle"
 SHEET_BOM = "BOM"
 SHEET_FX = "FX"
+SHEET_CERTIFICATES = "Certificates"
 SHEET_COLUMNS = "Columns"
 SHEET_ALIASES = {
     "vehicle": SHEET_VEHICLE,
@@ -38,6 +39,9 @@ SHEET_ALIASES = {
     "fx": SHEET_FX,
     "fx_rates": SHEET_FX,
     "exchange_rates": SHEET_FX,
+    "certificates": SHEET_CERTIFICATES,
+    "certifications": SHEET_CERTIFICATES,
+    "supplier_certificates": SHEET_CERTIFICATES,
     "columns": SHEET_COLUMNS,
     "column_mapping": SHEET_COLUMNS,
 }
@@ -121,6 +125,22 @@ FX_COLUMNS: tuple[Column, ...] = (
     Column("source", "text", False, (), "Where the rate comes from"),
 )
 
+CERTIFICATE_COLUMNS: tuple[Column, ...] = (
+    Column("supplier", "text", True, ("vendor", "supplier_name"), "Supplier, as in the BOM's supplier column"),
+    Column("part_number", "text", False, ("part_no", "part_#", "part", "pn", "item_number", "part_num"), "Blank = a blanket certification for every part of that supplier"),
+    Column("agreement", "choice", True, ("trade_agreement",), "usmca or nafta", ("usmca", "nafta")),
+    Column("originating", "yn", True, ("originating_y_n", "certified_originating"), "Y/N: the supplier certifies the goods originating"),
+    Column("regional_content_pct", "pct", False, ("regional_content", "rvc", "rvc_pct", "regional_value_content", "regional_content_%"), "Regional value content stated by the supplier, 0-100"),
+    Column("us_content_pct", "pct", False, ("us_content", "us_content_%"), "US content stated by the supplier, 0-100"),
+    Column("nafta_traced_value", "money", False, ("traced_value",), "NAFTA traced value per vehicle stated by the supplier (per-part certifications only)"),
+    Column("valid_from", "date", False, ("blanket_from", "period_from", "from"), "First day of the blanket period; blank = open"),
+    Column("valid_to", "date", False, ("blanket_to", "period_to", "to", "expires"), "Last day of the blanket period; blank = open"),
+    Column("document", "text", False, ("document_reference", "certificate", "reference"), "The certification's reference, shown in the report"),
+    Column("source_file", "text", False, (), "Written by roo-calc collect: the returned request workbook"),
+    Column("source_sha256", "text", False, (), "Written by roo-calc collect: SHA-256 of that file"),
+    Column("received", "date", False, ("date_received",), "Written by roo-calc collect: the date the answer was received"),
+)
+
 
 COLUMNS_SHEET_COLUMNS: tuple[Column, ...] = (
     Column("sheet", "text", False, (), "The contract sheet the header is on (Vehicle, BOM, FX, ...); blank = BOM"),
@@ -133,6 +153,7 @@ SHEET_CONTRACTS: dict[str, tuple[Column, ...]] = {
     SHEET_VEHICLE: VEHICLE_FIELDS,
     SHEET_BOM: BOM_COLUMNS,
     SHEET_FX: FX_COLUMNS,
+    SHEET_CERTIFICATES: CERTIFICATE_COLUMNS,
 }
 
 

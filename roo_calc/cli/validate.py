@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from roo_calc.cli.common import EXIT_INVALID, BomArgument, ColumnsOption, fail
+from roo_calc.cli.common import EXIT_INVALID, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, fail, with_certificates
 from roo_calc.errors import BomError, RooCalcError
 
 
-def validate(bom_path: BomArgument, columns: ColumnsOption = None) -> None:
+def validate(
+    bom_path: BomArgument,
+    certificates: CertificatesOption = None,
+    as_of: AsOfOption = None,
+    expiring_within: Annotated[int, typer.Option("--expiring-within", min=0, help="List supplier certifications that expire within this many days of the determination date.")] = 90,
+    columns: ColumnsOption = None,
+) -> None:
     """Check a BOM workbook against the contract: every error and warning, then a summary, and
     a header mapping to paste for headers that look like contract columns.
 
@@ -16,10 +24,13 @@ def validate(bom_path: BomArgument, columns: ColumnsOption = None) -> None:
     """
     import roo_calc
     from roo_calc.bom.columns import proposal_text
+    from roo_calc.certificates.report import validity_lines
     from roo_calc.report.lint import summary
 
     try:
         bom = roo_calc.load_bom(bom_path, columns)
+        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        bom, applied = with_certificates(bom, certificates, on)
     except RooCalcError as error:
         proposals = getattr(error, "proposals", ()) if isinstance(error, BomError) else ()
         if not proposals:
@@ -34,5 +45,7 @@ def validate(bom_path: BomArgument, columns: ColumnsOption = None) -> None:
     for warning in bom.warnings:
         typer.echo(str(warning))
     typer.echo(summary(bom))
+    if bom.certificates:
+        typer.echo("\n".join(validity_lines(bom, applied, expiring_within)))
     if bom.proposed_columns:
         typer.echo("\n" + proposal_text(list(bom.proposed_columns)))

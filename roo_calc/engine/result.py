@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from roo_calc.certificates.model import CertifiedLine
+
 DeterminationStatus = Literal["eligible", "not_eligible", "needs_review"]
 RequirementStatus = Literal["pass", "fail", "needs_review", "not_applicable"]
 
@@ -93,6 +95,7 @@ class Determination(_Result):
     notes: tuple[str, ...] = ()
     rule_file: str | None = None
     duty_exposure: object | None = None  # engine.duty.DutyExposure, added by `with_duty_exposure`
+    certified_lines: tuple[CertifiedLine, ...] = ()  # lines that took facts from a supplier certification
 
     @property
     def eligible(self) -> bool:
