@@ -141,7 +141,7 @@ def test_located_errors(bom, tmp_path):
     with pytest.raises(BomError) as caught:
         roo_calc.load_certificates(path)
     where = {(p.cell, p.code) for p in caught.value.problems}
-    assert where == {("C2", "bad-value"), ("D3", "bad-value"), ("A4", "missing-value"), ("I5", "bad-value"),
+    assert where == {("C2", "bad-value"), ("D3", "bad-value"), ("A4", "missing-value"), ("L5", "bad-value"),
                      ("G6", "bad-value"), ("E7", "bad-value"), ("A9", "conflicting-certificates")}
     out = runner.invoke(app, ["evaluate", str(bom), "--certificates", str(path)])
     assert out.exit_code == 2

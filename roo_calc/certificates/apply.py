@@ -19,14 +19,15 @@ from datetime import date, timedelta
 import pandas as pd
 
 from roo_calc.bom.model import Bom
-from roo_calc.certificates.model import FIELD_OF, Certificate, CertifiedLine, supplier_key
+from roo_calc.certificates.model import FIELD_OF, PER_PART, Certificate, CertifiedLine, supplier_key
 from roo_calc.certificates.reader import conflicts
 from roo_calc.engine.result import Assumption, Determination
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import display_money, to_cents
 
 _FIGURE_COLUMNS = {"regional_content_pct": "regional_content_e4", "us_content_pct": "us_content_e4",
-                   "nafta_traced_value": "nafta_traced_value_cents"}
+                   "nafta_traced_value": "nafta_traced_value_cents", "steel_content_value": "steel_content_value_cents",
+                   "aluminum_content_value": "aluminum_content_value_cents"}
 
 
 @dataclass(frozen=True)
@@ -109,10 +110,10 @@ def apply_certificates(bom: Bom, on: date, extra: tuple[Certificate, ...] = ()) 
                 stated = _stated(cert, figure)
                 if stated is None:
                     continue
-                if figure == "nafta_traced_value" and stated > values[i]:
-                    problems.append(Problem("bad-value", f"nafta_traced_value: expected at most the value of BOM row {rows[i]} "
+                if figure in PER_PART and stated > values[i]:
+                    problems.append(Problem("bad-value", f"{figure}: expected at most the value of BOM row {rows[i]} "
                                             f"({display_money(values[i])}), found {display_money(stated)}",
-                                            cert.file, cert.sheet, cert.cells.get("nafta_traced_value")))
+                                            cert.file, cert.sheet, cert.cells.get(figure)))
                     continue
                 current = columns[column][i]
                 if pd.isna(current):
@@ -175,11 +176,12 @@ def _stated(cert: Certificate, figure: str) -> int | None:
         return cert.regional_content_e4
     if figure == "us_content_pct":
         return cert.us_content_e4
-    return None if cert.nafta_traced_value is None else to_cents(cert.nafta_traced_value)
+    amount = getattr(cert, figure)
+    return None if amount is None else to_cents(amount)
 
 
 def _show(figure: str, value: int) -> str:
-    return display_money(int(value)) if figure == "nafta_traced_value" else f"{int(value) / 10_000:g}%"
+    return display_money(int(value)) if figure in PER_PART else f"{int(value) / 10_000:g}%"
 
 
 def _distance(cert: Certificate, on: date) -> int:

@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict
 
 Agreement = Literal["usmca", "nafta"]
 FIELD_OF: dict[str, str] = {"usmca": "usmca_originating", "nafta": "nafta_originating"}
-FIGURES = ("regional_content_pct", "us_content_pct", "nafta_traced_value")
+FIGURES = ("regional_content_pct", "us_content_pct", "nafta_traced_value", "steel_content_value", "aluminum_content_value")
+PER_PART = ("nafta_traced_value", "steel_content_value", "aluminum_content_value")  # money of one part: never blanket
 
 
 def supplier_key(name: str) -> str:
@@ -34,6 +35,9 @@ class Certificate:
     regional_content_e4: int | None = None
     us_content_e4: int | None = None
     nafta_traced_value: Decimal | None = None  # in the vehicle's currency
+    steel_content_value: Decimal | None = None
+    aluminum_content_value: Decimal | None = None
+    rvc_method: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
     document: str | None = None

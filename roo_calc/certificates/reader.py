@@ -9,7 +9,7 @@ from pathlib import Path
 
 from roo_calc.bom import reader as bom_reader
 from roo_calc.bom import schema, xlsx
-from roo_calc.certificates.model import Certificate, supplier_key
+from roo_calc.certificates.model import PER_PART, Certificate, supplier_key
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import pct_to_e4
 
@@ -71,9 +71,10 @@ def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, ou
         if start and end and end < start:
             out.add("bad-value", f"valid_to: expected a date on or after valid_from {start}, found {end}", sheet, cells["valid_to"])
             continue
-        if values.get("nafta_traced_value") is not None and not values.get("part_number"):
-            out.add("bad-value", "nafta_traced_value: a traced value is stated per part; expected a part_number on this "
-                    "row, found a blanket certification", sheet, cells["nafta_traced_value"])
+        blanket_money = [n for n in PER_PART if values.get(n) is not None and not values.get("part_number")]
+        if blanket_money:
+            out.add("bad-value", f"{blanket_money[0]}: an amount per vehicle is stated per part; expected a part_number on "
+                    "this row, found a blanket certification", sheet, cells[blanket_money[0]])
             continue
         if values.get("nafta_traced_value") is not None and values["agreement"] != "nafta":
             out.add("bad-value", f"nafta_traced_value: expected it on a nafta certification, found agreement "
@@ -84,7 +85,9 @@ def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, ou
             originating=values["originating"],
             regional_content_e4=pct_to_e4(values["regional_content_pct"]) if "regional_content_pct" in values else None,
             us_content_e4=pct_to_e4(values["us_content_pct"]) if "us_content_pct" in values else None,
-            nafta_traced_value=values.get("nafta_traced_value"), valid_from=start, valid_to=end,
+            nafta_traced_value=values.get("nafta_traced_value"), steel_content_value=values.get("steel_content_value"),
+            aluminum_content_value=values.get("aluminum_content_value"), rvc_method=values.get("rvc_method"),
+            valid_from=start, valid_to=end,
             document=values.get("document"), file=out.file, sha256=sha256, sheet=sheet, row=row, cells=cells,
             source_file=values.get("source_file"), source_sha256=values.get("source_sha256"), received=values.get("received")))
     for problem in conflicts(found):
@@ -119,7 +122,8 @@ def _overlap(a: Certificate, b: Certificate) -> bool:
 
 
 def _answers(cert: Certificate) -> tuple:
-    return cert.originating, cert.regional_content_e4, cert.us_content_e4, cert.nafta_traced_value
+    return (cert.originating, cert.regional_content_e4, cert.us_content_e4, cert.nafta_traced_value,
+            cert.steel_content_value, cert.aluminum_content_value)
 
 
 def load_certificates(path: str | Path) -> tuple[Certificate, ...]:
