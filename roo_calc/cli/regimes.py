@@ -34,6 +34,38 @@ def list_regimes(ctx: typer.Context, rules: RulesOption = None) -> None:
         typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
 
 
+def tariff_change_points(req, on: date) -> list[str]:
+    """A tariff requirement's other dated law: bilateral terms, offsets, exemptions, stacking."""
+    from roo_calc.rules.model import value_at
+
+    out = []
+    for key, deal in sorted(req.deals.items(), key=lambda kv: kv[1].from_):
+        state = "in force" if deal.from_ <= on and (deal.to is None or on <= deal.to) else "not in force"
+        terms = (f"column 1 + Section 232 = {deal.all_in}%" if deal.all_in is not None
+                 else f"{deal.quota:,} a year at {deal.in_quota_rate}%")
+        flag = " [UNCONFIRMED]" if deal.unconfirmed else ""
+        out.append(f"    deal {key} ({', '.join(deal.countries[:4])}{' ...' if len(deal.countries) > 4 else ''}): {terms}, "
+                   f"from {deal.from_}{f' to {deal.to}' if deal.to else ''}{flag} ({state} on {on}) - {deal.citation}")
+    for cls, history in req.offset.items():
+        try:
+            point = value_at(history, on, f"offset for {cls}")
+            now = f"{point.value}% of {req.offset_basis.get(cls, req.offset_basis.get('default', 'msrp'))} (from {point.from_})"
+        except NoValueError:
+            now = "none yet"
+        later = ", ".join(f"{p.value}% from {p.from_}" for p in history if p.from_ > on)
+        out.append(f"    offset {cls}: {now}" + (f"; then {later}" if later else "") + f" - {history[0].citation}")
+    for point in req.usmca_parts_exempt:
+        out.append(f"    USMCA-qualifying parts exempt: {'yes' if point.value else 'no'} from {point.from_} - {point.citation}")
+    if req.covered_parts is not None:
+        flag = " [UNCONFIRMED]" if req.covered_parts.unconfirmed else ""
+        out.append(f"    covered parts{flag}: HS {', '.join(req.covered_parts.hs)}")
+    for rule in req.stacking:
+        span = f"from {rule.from_}" if rule.from_ else ""
+        span += f" to {rule.to}" if rule.to else ""
+        out.append(f"    stacking: {rule.measure} {rule.effect.replace('_', ' ')} {span} - {rule.citation}")
+    return out
+
+
 @app.command("show")
 def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-2020.")], as_of: AsOfOption = None,
          rules: RulesOption = None) -> None:
@@ -63,7 +95,7 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
     for rid, req in r.requirements.items():
         typer.echo(f"  {rid} ({req.kind}): {req.title}")
         typer.echo(f"    law: {req.citation}")
-        sign = ">=" if req.comparison == "at_least" else "<="
+        sign = "rate" if r.kind == "tariff" else ">=" if req.comparison == "at_least" else "<="
         histories = [(cls, h, sign, "%") for cls, h in req.threshold.items()]
         histories += [(f"{cls} minimum high-wage points", h, sign, "") for cls, h in req.minimum.items()]
         if req.tracing is not None:
@@ -79,6 +111,9 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
             _echo_history(label, history, applied, sign, unit)
         if req.tracing is not None and req.tracing.same_as_vehicle:
             typer.echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
+        if r.kind == "tariff":
+            for line in tariff_change_points(req, applied):
+                typer.echo(line)
     for note in r.notes:
         typer.echo(f"note: {note}")
 

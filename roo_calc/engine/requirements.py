@@ -40,6 +40,8 @@ class Context:
     assumptions: list[Assumption] = field(default_factory=list)
     bom: object = None
     others: object = None
+    origin_on: date | None = None  # tariffs: the date origin is judged on (production), when `on` is the entry date
+    qualify: Callable[[str], object] | None = None  # tariffs: a preference regime's Determination by id (None: not loaded)
     _originating: np.ndarray | None = None
 
     @property

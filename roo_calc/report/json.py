@@ -20,7 +20,10 @@ from roo_calc.numbers import decimal_str
 MONEY_FIGURES = {"net_cost", "vnm", "materials", "vnm_allowed", "gap_to_qualify", "us_content", "us_materials",
                  "non_material_net_cost", "non_originating_same_heading", "total_cost", "core_parts_value",
                  "core_parts_non_originating", "purchases", "originating", "high_wage_labor", "high_wage_materials",
-                 "duty", "dutiable_value", "transaction_value"}
+                 "duty", "dutiable_value", "transaction_value", "mfn_duty", "total_duty", "duty_non_us_content",
+                 "duty_full_value", "duty_non_us_content_in_quota", "duty_non_us_content_out_of_quota", "duty_full_value_in_quota",
+                 "duty_full_value_out_of_quota", "covered_imported", "dutiable_parts", "liability", "offset_accrued",
+                 "offset_applied", "offset_measure", "liability_per_year", "offset_applied_per_year", "duty_per_year"}
 
 
 def money(cents: int | Fraction) -> str:

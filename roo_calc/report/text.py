@@ -12,8 +12,9 @@ from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import display_money, display_pct
 
-STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW"}
-REQ_STATUS = {"pass": "PASS", "fail": "FAIL", "needs_review": "REVIEW", "not_applicable": "N/A"}
+STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW", "not_applicable": "NOT APPLICABLE",
+          "duty": "DUTY", "no_duty": "NO DUTY"}
+REQ_STATUS = {"pass": "PASS", "fail": "FAIL", "needs_review": "REVIEW", "not_applicable": "N/A", "duty": "DUTY", "no_duty": "NO DUTY"}
 
 
 def _signed(points: Fraction) -> str:
@@ -73,7 +74,7 @@ def _rows(rows, limit: int = 8) -> str:
 
 def status_label(d: Determination) -> str:
     """A preference regime's verdict; for a tariff regime, the duty."""
-    if d.regime_kind == "tariff" and d.status != "needs_review":
+    if d.status in ("duty", "no_duty"):
         duty = sum((r.figures.get("duty", 0) for r in d.requirements if isinstance(r.figures.get("duty", 0), (int, Fraction))), Fraction(0))
         return f"DUTY {display_money(duty)}" if duty else "NO DUTY"
     return STATUS[d.status]
@@ -137,9 +138,8 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      (high-wage labor {m('high_wage_labor')} + high-wage materials {m('high_wage_materials')}) / net cost "
                    f"{m('net_cost')} x 100 = {display_pct(f['high_wage_points'])} points (minimum {f['minimum_high_wage_points']})"
                    f" + technology {display_pct(f['technology_points'])} + assembly {display_pct(f['assembly_points'])} = {_pct(req.value)}")
-    elif req.kind == "section_232" and "duty" in f and "dutiable_value" in f:
-        out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
-                   f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")
+    elif req.kind in ("section_232", "section_232_parts"):
+        out.extend(section_232_lines(req, currency))
     if req.reason:
         out.append(f"      note: {req.reason}")
     if req.threshold_citation:
@@ -159,6 +159,35 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
             desc = (d.description or "")[:28]
             out.append(f"        row {d.row:<6} {d.part_number:<14.14} {desc:<28} {hs_display(d.hs_code):<12} {d.origin_country}"
                        f"  {display_money(d.value_cents):>12}  counted {display_money(d.counted_cents):>12}  {d.basis}")
+    return out
+
+
+def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
+    """The Section 232 figures, each with its derivation (see engine.tariffs)."""
+    f = req.figures
+    m = lambda k: display_money(f[k])  # noqa: E731
+    out = []
+    if "origin_date" in f:
+        out.append(f"      entry date {f['entry_date']} (the duty keys on entry); origin judged as of {f['origin_date']} (production)")
+    if req.kind == "section_232" and "dutiable_value" in f:
+        out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
+                   f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")
+        if "total_duty" in f:
+            out.append(f"      with the column 1 duty {m('mfn_duty')} (general rate {f['mfn_rate']}%): total {m('total_duty')} {currency}")
+    elif req.kind == "section_232":
+        for key in [k for k in f if k.startswith("duty_")]:
+            out.append(f"      if {key[5:].replace('_', ' ')}: duty {m(key)} {currency}")
+    if req.kind == "section_232_parts" and "liability" in f:
+        out.append(f"      liability = {f['rate']}% of dutiable imported covered parts {m('dutiable_parts')} (bilateral rates per line) "
+                   f"= {m('liability')} {currency} per vehicle")
+        if "offset_accrued" in f:
+            out.append(f"      offset accrued {m('offset_accrued')}, applied {m('offset_applied')} (capped at the liability); "
+                       f"net {m('duty')} {currency} per vehicle")
+        if "duty_per_year" in f:
+            out.append(f"      per year at {int(f['annual_volume']):,} vehicles: liability {m('liability_per_year')}, offset "
+                       f"{m('offset_applied_per_year')}, net {m('duty_per_year')} {currency}")
+    if "stacking" in f:
+        out.append(f"      other duties: {f['stacking']}")
     return out
 
 

@@ -115,6 +115,9 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         regime = Regime.model_validate({**data, "path": str(file)})
     except ValidationError as exc:
         raise RuleFileError(_format(file, exc)) from None
+    into = next((r.imported_into for r in regime.requirements.values() if r.imported_into), None)
+    if regime.kind == "tariff" and into:  # a tariff's bilateral terms and totals need the importer's general rates
+        regime = regime.model_copy(update={"mfn_table": load_mfn_table(into, file.parent if (file.parent / "mfn").is_dir() else None)})
     done[regime_id] = regime
     return regime
 
@@ -154,7 +157,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
             annotation = args[-1] if typing.get_origin(annotation) is dict else (args[0] if args else annotation)
     annotation = _unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [f.alias or name for name, f in annotation.model_fields.items() if name != "path"]
+        return [f.alias or name for name, f in annotation.model_fields.items() if name not in ("path", "mfn_table")]
     return []
 
 
