@@ -6,8 +6,13 @@ from typing import Annotated
 
 import typer
 
+<<<<<<< HEAD
 from roo_calc.cli.common import EXIT_INVALID, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, fail, with_certificates
 from roo_calc.errors import BomError, RooCalcError
+=======
+from roo_calc.cli.common import AsOfOption, BomArgument, CertificatesOption, as_date, echo, fail, with_certificates
+from roo_calc.errors import RooCalcError
+>>>>>>> main
 
 
 def validate(
@@ -43,9 +48,13 @@ def validate(
         typer.echo(f"{errors} error(s): the workbook is not valid; the mapping above may fix the header ones.", err=True)
         raise typer.Exit(EXIT_INVALID)
     for warning in bom.warnings:
-        typer.echo(str(warning))
-    typer.echo(summary(bom))
+        echo(str(warning))
+    echo(summary(bom))
     if bom.certificates:
+<<<<<<< HEAD
         typer.echo("\n".join(validity_lines(bom, applied, expiring_within)))
     if bom.proposed_columns:
         typer.echo("\n" + proposal_text(list(bom.proposed_columns)))
+=======
+        echo("\n".join(validity_lines(bom, applied, expiring_within)))
+>>>>>>> main

@@ -80,6 +80,22 @@ class Context:
         self._originating = originating
         return originating
 
+    def origin_reasons(self) -> np.ndarray:
+        """Why each line is (or is not) originating by roll-up, in words true of that line."""
+        field = self.regime.certification_field
+        region = "/".join(self.regime.region)
+        certified, declined = self.lines.flag(field)
+        in_region = self.lines.in_countries(self.regime.region)
+        made = np.char.add("made in ", self.lines.origin.astype(str))
+        policy = self.regime.uncertified_regional
+        blank = (f", no {field} certification on file: assumed originating (rule file policy)" if policy == "originating"
+                 else f", no {field} certification on file: non-originating until certified")
+        out = np.where(in_region, np.char.add(made, blank), np.char.add(made, f", outside {region}: non-originating"))
+        out = np.where(in_region & declined, f"supplier declares it non-originating ({field} = N)", out)
+        out = np.where(in_region & certified, f"originating (certified, {field} = Y)", out)
+        out = np.where(~in_region & certified, np.char.add(made, f": certified but made outside {region}, non-originating"), out)
+        return out.astype(object)
+
     def assume(self, code: str, requirement: str | None, mask: np.ndarray | None, text: str,
                citation: str | None = None) -> None:
         """Record an assumption about the lines in `mask` (None: about the vehicle as a whole)."""
@@ -124,6 +140,12 @@ def _drivers(ctx: Context, scaled: np.ndarray, basis: np.ndarray) -> tuple[LineC
     )
 
 
+def line_basis(scaled: np.ndarray, counting, not_counting="") -> np.ndarray:
+    """Each line's basis: why it counts where it counts (scaled > 0), else why not (blank when
+    nothing needs saying).  So a line that counts 0 never carries a reason for counting."""
+    return np.where(np.asarray(scaled) > 0, counting, not_counting).astype(object)
+
+
 def _compare(value: Fraction, threshold: DatedValue, comparison: str) -> str:
     limit = Fraction(threshold.value)
     ok = value >= limit if comparison == "at_least" else value <= limit
@@ -147,8 +169,9 @@ def vnm_roll_up(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     all (19 U.S.C. 4531(d)(4)(A); USMCA UR 7(4)(a))."""
     originating = ctx.originating()
     share = np.where(originating, 0, SHARE_ONE).astype(np.int64)
-    basis = np.where(originating, "originating (certified)", "non-originating: full value (roll-up)")
-    return ctx.lines.value * share, basis
+    scaled = ctx.lines.value * share
+    why = ctx.origin_reasons()
+    return scaled, line_basis(scaled, np.char.add(why.astype(str), ": full value (roll-up)"), np.where(originating, why, ""))
 
 
 def _statements(lines: LineArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -231,6 +254,8 @@ def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     scaled = np.where(stated, traced * SHARE_ONE, scaled)
     basis = np.where(stated, "NAFTA-made, supplier's stated traced value (UR 9(2)(c)-(e), (h))", basis)
 
+    counting = imported_listed | undeclared | by_rvcr | (by_rc & listed) | stated
+    basis = line_basis(scaled, basis, np.where(counting, "nothing counted in VNM for this line", basis))
     ctx.assume("tracing-import-value", rid, imported_listed & ~traced_stated,
                "Schedule IV materials imported from outside NAFTA, no nafta_traced_value: counted at their BOM value; "
                "9(2)(a)-(d) take the customs value plus costs to the first place of receipt in NAFTA, which may be "
@@ -356,8 +381,10 @@ def _regional_share(ctx: Context, rid: str, requirement: Requirement) -> tuple[n
 def vnm_all_traced(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
     """Every component traced: the non-regional share of every material counts in VNM."""
     share, how = _regional_share(ctx, rid, requirement)
-    basis = np.char.add("non-regional share: ", how.astype(str))
-    return ctx.lines.value * (SHARE_ONE - share), basis
+    scaled = ctx.lines.value * (SHARE_ONE - share)
+    how = how.astype(str)
+    return scaled, line_basis(scaled, np.char.add("non-regional share counts: ", how),
+                              np.where(share >= SHARE_ONE, np.char.add("wholly regional: ", how), ""))
 
 
 VNM_METHODS: dict[str, Callable[[Context, str, Requirement], tuple[np.ndarray, np.ndarray]]] = {
@@ -421,8 +448,13 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         "non_material_net_cost": non_material if assembled_in_us else 0,
         "gap_to_qualify": max(Fraction(0), needed - us_value),
     }
-    basis = np.where(us_stated, "stated US content", np.where(made_in_us, "US-made: regional share taken as US", "made outside the US"))
     non_us = lines.value * (SHARE_ONE - share)
+    basis = line_basis(
+        non_us,
+        np.where(us_stated, "stated US content: the rest is non-US",
+                 np.where(made_in_us, "US-made: US content taken as its regional share, the rest is non-US",
+                          np.char.add(np.char.add("made in ", lines.origin.astype(str)), ": non-US content"))),
+        np.where(us_stated, "stated US content: 100% US", np.where(made_in_us, "US-made: wholly US content", "")))
     return _result(rid, requirement, threshold, value, figures, ctx, non_us, basis,
                    reason=None if assembled_in_us else "assembled outside the US: assembly value is not US content")
 
@@ -449,7 +481,9 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
     value = Fraction(total * 100, basis_cents)
     figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
     scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-    basis = np.full(len(scaled), f"non-originating material of the vehicle's own heading {own}", dtype=object)
+    why = ctx.origin_reasons().astype(str)
+    basis = line_basis(scaled, np.char.add(why, f"; of the vehicle's own {requirement.level} {own}"),
+                       np.where(same & ~failing, np.char.add(why, f"; of the vehicle's own {requirement.level} {own}"), ""))
     return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis, reason=note)
 
 

@@ -24,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 
 from roo_calc.codes import HsList
-from roo_calc.engine.requirements import EVALUATORS, Context, _drivers
+from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, line_basis
 from roo_calc.engine.result import RequirementResult
 from roo_calc.errors import NoValueError
 from roo_calc.numbers import SHARE_ONE
@@ -205,7 +205,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     if values[0][0] == "non_us_content":
         non_us = ~ctx.lines.in_countries((requirement.imported_into or "US",))
         counted = np.where(non_us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-        basis = np.where(non_us, "non-US content (dutiable, Proclamation 10908 cl.(2))", "").astype(object)
+        basis = line_basis(counted, "non-US content (dutiable, Proclamation 10908 cl.(2))", np.where(non_us, "", "US content: not dutiable"))
     return RequirementResult(**base, status="duty" if duty else "no_duty", value=Fraction(duty * 100, tv) if tv else Fraction(0),
                              figures=figures, **cited, reason="; ".join(notes),
                              drivers=_drivers(ctx, counted, basis) if counted is not None else (),
@@ -292,6 +292,7 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
                        f"no column 1 rate on file for these parts of {country}: the all-in {deal.all_in}% is taken as "
                        "all Section 232 (an upper bound; it overstates by the part's column 1 rate)")
     counted = lines.value * rate_e4  # cents x rate in ten-thousandths of a percent = duty in scaled cents (SHARE_ONE = 100 x E4)
+    basis = line_basis(counted, basis)
     liability = Fraction(int(counted.sum()), 100 * E4)
     figures: dict = {"covered_imported": int(lines.value[imported].sum()), "dutiable_parts": int(lines.value[dutiable].sum()),
                      "rate": str(point.value), "liability": liability, **dates}

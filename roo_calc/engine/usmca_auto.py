@@ -10,9 +10,10 @@ from fractions import Fraction
 import numpy as np
 
 from roo_calc.codes import HsList
-from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, _not_applicable
+from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, _not_applicable, line_basis
 from roo_calc.engine.result import RequirementResult
-from roo_calc.numbers import SHARE_ONE, display_money
+from roo_calc.display import money as display_money, pct as display_pct
+from roo_calc.numbers import SHARE_ONE
 from roo_calc.rules.model import Requirement
 
 
@@ -100,7 +101,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     named = []
     for g in failing:
         bad = np.flatnonzero((group_of == g) & ~originating)[:3]
-        named.append(f"{g} at {float(per_group[g]):.2f}% (" + "; ".join(
+        named.append(f"{g} at {display_pct(per_group[g])}% (" + "; ".join(
             f"row {rows[i]} {parts[i]}, {lines.origin[i]}, {display_money(int(value[i]))}" for i in bad) + ")")
     reason = f"option used: {option}"
     if failing:
@@ -108,7 +109,12 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     figures = {"option": option, "core_parts_value": core_total, "core_parts_non_originating": core_non,
                "super_core_rvc": super_core, **{f"{g}_rvc": v for g, v in per_group.items()}}
     scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
-    basis = np.char.add("non-originating core part component: ", group_of.astype(str))
+    group_text = np.char.add(group_of.astype(str), " (core part)")
+    why_not = np.where(~in_region, np.char.add(", made in ", lines.origin.astype(str)),
+                       ", no certification and no stated regional content at the threshold")
+    basis = line_basis(scaled, np.char.add(np.char.add(group_text, ": non-originating, full value"), why_not),
+                       np.where(core & originating, np.char.add(group_text, np.where(
+                           certified, ": originating (certified)", ": originating (stated regional content at the threshold)")), ""))
     result = RequirementResult(
         id=rid, title=requirement.title, kind=requirement.kind,
         status="pass" if figure >= threshold.value else "fail", value=figure, threshold=threshold.value,
@@ -149,7 +155,8 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         originating_total = int(lines.value[mask & originating].sum())
         source = f"BOM lines of {material} ({int(mask.sum())} lines: the material column or Table S codes)"
         scaled = np.where(mask & ~originating, lines.value * SHARE_ONE, 0).astype(np.int64)
-        basis = np.full(len(scaled), f"non-originating {material}", dtype=object)
+        why = ctx.origin_reasons().astype(str)
+        basis = line_basis(scaled, np.char.add(f"{material}: ", why), np.where(mask & originating, np.char.add(f"{material}: ", why), ""))
         ctx.assume(f"{material}-from-bom", rid, mask,
                    f"{material} purchases taken from the BOM's {material} lines, standing in for the producer's "
                    f"corporate-level purchases (UR 17(3))", "USMCA UR s.17")
@@ -211,7 +218,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
     total = high_wage_points + points["technology"] + points["assembly"]
     ok_total = total >= threshold.value
     ok_minimum = minimum is None or high_wage_points >= minimum.value
-    reason = (f"high-wage materials from {source}; high-wage points {float(high_wage_points):.4f}"
+    reason = (f"high-wage materials from {source}; high-wage points {display_pct(high_wage_points)}"
               + (f" (minimum {minimum.value})" if minimum else ""))
     if not ok_minimum:
         reason += f"; the high-wage part is under its minimum of {minimum.value} points"
@@ -225,7 +232,10 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note, citation=requirement.citation,
         threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
         figures=figures, reason=reason, line_counted=counted,
-        line_basis=None if counted is None else np.where(counted > 0, "not from a high-wage plant", "high-wage material"))
+        line_basis=None if counted is None else line_basis(
+            counted, np.where(ctx.lines.flag("high_wage")[1], "not from a high-wage plant (high_wage = N)",
+                              "high_wage not stated: not counted as high-wage"),
+            np.where(ctx.lines.flag("high_wage")[0], "high-wage material (high_wage = Y)", "")))
 
 
 EVALUATORS.update({"core_parts": core_parts, "purchases": purchases, "labor_value_content": labor_value_content})

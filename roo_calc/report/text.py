@@ -10,16 +10,9 @@ from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import certified_text
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination, RequirementResult
-from roo_calc.numbers import display_money, display_pct
+from roo_calc.report.verdict import requirement_label, status_label
+from roo_calc.display import money as display_money, money_needed, pct as display_pct, points
 
-STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW", "not_applicable": "NOT APPLICABLE",
-          "duty": "DUTY", "no_duty": "NO DUTY"}
-REQ_STATUS = {"pass": "PASS", "fail": "FAIL", "needs_review": "REVIEW", "not_applicable": "N/A", "duty": "DUTY", "no_duty": "NO DUTY"}
-
-
-def _signed(points: Fraction) -> str:
-    text = display_pct(points)
-    return ("+" + text if points >= 0 else text) + " pts"
 
 
 def _pct(value: Fraction | None, comparison: str = "at_least") -> str:
@@ -72,14 +65,6 @@ def _rows(rows, limit: int = 8) -> str:
     return ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
-def status_label(d: Determination) -> str:
-    """A preference regime's verdict; for a tariff regime, the duty."""
-    if d.status in ("duty", "no_duty"):
-        duty = sum((r.figures.get("duty", 0) for r in d.requirements if isinstance(r.figures.get("duty", 0), (int, Fraction))), Fraction(0))
-        return f"DUTY {display_money(duty)}" if duty else "NO DUTY"
-    return STATUS[d.status]
-
-
 def summary_table(results: list[Determination]) -> list[str]:
     rows = [("Regime", "Status", "Binding", "Value", "Threshold", "Margin", "Failing")]
     for d in results:
@@ -91,7 +76,7 @@ def summary_table(results: list[Determination]) -> list[str]:
             b.id if b else "-",
             _pct(b.value, b.comparison) if b else "-",
             _threshold(b) if b else "-",
-            _signed(b.margin) if b and b.margin is not None else "-",
+            points(b.margin) if b and b.margin is not None else "-",
             failing,
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -107,9 +92,9 @@ def summary_table(results: list[Determination]) -> list[str]:
 
 def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     out = []
-    head = f"  [{REQ_STATUS[req.status]}] {req.id}: {req.title}"
+    head = f"  [{requirement_label(req)}] {req.id}: {req.title}"
     if req.value is not None and req.margin is not None:
-        head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {_signed(req.margin)})"
+        head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {points(req.margin)})"
     out.append(head)
     f = req.figures
     m = lambda k: display_money(f[k])  # noqa: E731
@@ -117,13 +102,13 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = {_pct(req.value)}"
                    f"   [VNM method: {f['vnm_method']}]")
         if f["gap_to_qualify"]:
-            out.append(f"      to qualify, VNM must fall to {m('vnm_allowed')} {currency}: "
-                       f"{m('gap_to_qualify')} {currency} of non-originating value must become originating")
+            out.append(f"      to qualify, VNM must fall to {display_money(f['vnm_allowed'], down=True)} {currency}: "
+                       f"{money_needed(f['gap_to_qualify'])} {currency} of non-originating value must become originating")
     elif req.kind == "us_content" and req.value is not None:
         out.append(f"      (US share of materials {m('us_materials')} + assembly value counted {m('non_material_net_cost')})"
                    f" / net cost {m('net_cost')} x 100 = {_pct(req.value)}")
         if f["gap_to_qualify"]:
-            out.append(f"      to qualify, {m('gap_to_qualify')} {currency} more US content is needed")
+            out.append(f"      to qualify, {money_needed(f['gap_to_qualify'])} {currency} more US content is needed")
     elif req.kind == "tariff_shift" and req.value is not None:
         basis = "total_cost" if "total_cost" in f else "net_cost"
         out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
