@@ -9,13 +9,8 @@ from typing import Annotated
 
 import typer
 
-<<<<<<< HEAD
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, fail,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo, fail,
                                  pick_regimes, with_certificates)
-=======
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, echo, fail, pick_regimes,
-                                 with_certificates)
->>>>>>> main
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
 

@@ -8,13 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-<<<<<<< HEAD
 from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
-                                 as_date, fail, pick_regimes, with_certificates)
-=======
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail,
-                                 pick_regimes, with_certificates)
->>>>>>> main
+                                 as_date, echo, fail, pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
 

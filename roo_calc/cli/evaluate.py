@@ -9,13 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-<<<<<<< HEAD
-from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, RegimeOption, RulesOption, as_date, fail,
-                                 pick_regimes, with_certificates)
-=======
-from roo_calc.cli.common import (AsOfOption, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail, pick_regimes,
-                                 with_certificates)
->>>>>>> main
+from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, RegimeOption, RulesOption, as_date, echo,
+                                 fail, pick_regimes, with_certificates)
 from roo_calc.errors import BomError, RooCalcError
 
 

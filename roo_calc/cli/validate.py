@@ -6,13 +6,9 @@ from typing import Annotated
 
 import typer
 
-<<<<<<< HEAD
-from roo_calc.cli.common import EXIT_INVALID, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, fail, with_certificates
+from roo_calc.cli.common import (EXIT_INVALID, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, echo,
+                                 fail, with_certificates)
 from roo_calc.errors import BomError, RooCalcError
-=======
-from roo_calc.cli.common import AsOfOption, BomArgument, CertificatesOption, as_date, echo, fail, with_certificates
-from roo_calc.errors import RooCalcError
->>>>>>> main
 
 
 def validate(
@@ -42,19 +38,15 @@ def validate(
             fail(error)
         assert isinstance(error, BomError)
         for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo("\n" + proposal_text(list(proposals)) + "\n", err=True)
+            echo(str(problem), err=True)
+        echo("\n" + proposal_text(list(proposals)) + "\n", err=True)
         errors = sum(1 for p in error.problems if p.severity == "error")
-        typer.echo(f"{errors} error(s): the workbook is not valid; the mapping above may fix the header ones.", err=True)
+        echo(f"{errors} error(s): the workbook is not valid; the mapping above may fix the header ones.", err=True)
         raise typer.Exit(EXIT_INVALID)
     for warning in bom.warnings:
         echo(str(warning))
     echo(summary(bom))
     if bom.certificates:
-<<<<<<< HEAD
-        typer.echo("\n".join(validity_lines(bom, applied, expiring_within)))
-    if bom.proposed_columns:
-        typer.echo("\n" + proposal_text(list(bom.proposed_columns)))
-=======
         echo("\n".join(validity_lines(bom, applied, expiring_within)))
->>>>>>> main
+    if bom.proposed_columns:
+        echo("\n" + proposal_text(list(bom.proposed_columns)))
