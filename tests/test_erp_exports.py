@@ -147,3 +147,25 @@ def test_ambiguous_country_name_is_a_located_error(make_bom, text):
         load_bom(make_bom(vehicle={**BASE_VEHICLE, "assembly_country": text}))
     problem = caught.value.problems[0]
     assert (problem.sheet, problem.cell) == ("Vehicle", "B3") and "expected one country" in problem.message
+
+
+def test_vehicle_fields_map_too_and_the_readme_mapping_is_valid(tmp_path, make_bom):
+    from roo_calc.bom.columns import check_entry
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme[readme.index("# columns.toml\n"):]
+    example = tomllib.loads(block[:block.index("```")])
+    for sheet, table in example.items():
+        for header, column in table.items():
+            assert check_entry(sheet, header, column)[0] is not None, (sheet, header, column)
+
+    vehicle = {("Plant country" if k == "assembly_country" else k): v for k, v in BASE_VEHICLE.items()}
+    mapping = tmp_path / "columns.toml"
+    mapping.write_text('[Vehicle]\n"Plant country" = "assembly_country"\n', encoding="utf-8")
+    with pytest.raises(BomError) as caught:
+        load_bom(make_bom(vehicle=vehicle, notes=False))
+    assert any(p.code == "unknown-field" and "looks like assembly_country" in p.message for p in caught.value.problems)
+    bom = load_bom(make_bom(vehicle=vehicle, notes=False), mapping)
+    assert bom.vehicle.assembly_country == "MX"
+    assert [str(m) for m in bom.column_mapping] == ["Vehicle 'Plant country' -> assembly_country (--columns columns.toml)"]
