@@ -64,6 +64,7 @@ def _index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     return unique, several
 
 
+@cache
 def to_alpha2(text: str) -> tuple[str, bool]:
     """(ISO alpha-2 code, whether the cell held a name or other code that was converted);
     ValueError says what was found."""
