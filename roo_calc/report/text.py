@@ -35,10 +35,34 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
         f"BOM: {bom.path} ({len(bom.lines)} lines; materials {display_money(bom.materials_cents)} {v.currency}; "
         f"net cost {display_money(v.net_cost_cents)} {v.currency}{derived})",
     ]
+    out += input_lines(bom)
     if as_of:
         source = "production_date" if v.production_date == as_of else "--as-of / today"
         out.append(f"As of {as_of} ({source})")
     return out
+
+
+def input_lines(bom: Bom) -> list[str]:
+    """How the workbook was read: header mappings used, the BOM's structure, and the columns
+    ignored that look like contract columns (each may change the verdict)."""
+    out = []
+    if bom.column_mapping:
+        out.append("Headers mapped: " + "; ".join(str(m) for m in bom.column_mapping))
+    if bom.levels > 1 or len(bom.made) or bom.supplier_detail_rows:
+        made = ", ".join(str(r) for r in bom.made["row"])
+        detail = bom.supplier_detail_rows
+        out.append(f"Structure: {bom.levels} levels; {len(bom.made)} make (self-produced) lines" + (f" (rows {made})" if made else "")
+                   + f" whose components are counted in their place; {len(detail)} supplier sub-BOM lines below bought lines not counted"
+                   + (f" (rows {_rows(detail)})" if detail else ""))
+    converted = [w.message for w in bom.warnings if w.code == "country-name"]
+    if converted:
+        out.append("Country names read as ISO codes: " + "; ".join(converted))
+    out += [f"warning: {w.location}: {w.message}" for w in bom.warnings if w.code == "unused-column"]
+    return out
+
+
+def _rows(rows, limit: int = 8) -> str:
+    return ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
 def summary_table(results: list[Determination]) -> list[str]:
@@ -105,7 +129,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      note: {req.reason}")
     if req.threshold_citation:
         flag = " [UNCONFIRMED]" if req.threshold_unconfirmed else ""
-        label = f"threshold {req.threshold}%" if req.threshold is not None else f"rate {f.get('rate', '?')}%"
+        label = f"threshold {req.threshold}%" if req.threshold is not None else f"rate {f.get('base_rate', f.get('rate', '?'))}%"
         out.append(f"      {label} in force from {req.threshold_from}{flag}: {req.threshold_citation}")
         if req.threshold_note:
             out.append(f"      {req.threshold_note}")
@@ -128,7 +152,7 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
     f = req.figures
     m = lambda k: display_money(f[k])  # noqa: E731
     out = []
-    if "origin_date" in f:
+    if "origin_date" in f and req.status != "not_applicable":
         out.append(f"      entry date {f['entry_date']} (the duty keys on entry); origin judged as of {f['origin_date']} (production)")
     if req.kind == "section_232" and "dutiable_value" in f:
         out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
@@ -139,10 +163,12 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
         for key in [k for k in f if k.startswith("duty_")]:
             out.append(f"      if {key[5:].replace('_', ' ')}: duty {m(key)} {currency}")
     if req.kind == "section_232_parts" and "liability" in f:
-        out.append(f"      liability = {f['rate']}% of dutiable imported covered parts {m('dutiable_parts')} (bilateral rates per line) "
+        terms = " + ".join(f"{k.removeprefix('dutiable_at_')}% x {m(k)}" for k in f if k.startswith("dutiable_at_"))
+        out.append(f"      liability = {terms or '0'} (dutiable imported covered parts {m('dutiable_parts')}) "
                    f"= {m('liability')} {currency} per vehicle")
         if "offset_accrued" in f:
-            out.append(f"      offset accrued {m('offset_accrued')}, applied {m('offset_applied')} (capped at the liability); "
+            excess = f", excess {m('offset_excess')}" if "offset_excess" in f else ""
+            out.append(f"      offset accrued {m('offset_accrued')}, applied {m('offset_applied')} (capped at the liability{excess}); "
                        f"net {m('duty')} {currency} per vehicle")
         if "duty_per_year" in f:
             out.append(f"      per year at {int(f['annual_volume']):,} vehicles: liability {m('liability_per_year')}, offset "
@@ -189,6 +215,9 @@ def detail(d: Determination, bom: Bom) -> list[str]:
         for a in d.assumptions:
             rows = ", ".join(str(r) for r in a.rows[:8]) + (f" and {len(a.rows) - 8} more" if len(a.rows) > 8 else "")
             cite = f" [{a.citation}]" if a.citation else ""
+            if not a.rows:  # about the vehicle as a whole, not about lines
+                out.append(f"    - {a.text}{cite}")
+                continue
             out.append(f"    - {a.text}{cite}: {len(a.rows)} lines, value at stake {display_money(a.value_at_stake_cents)} "
                        f"{currency} (rows {rows})")
     out.extend(certified_text(d.certified_lines))
