@@ -11,6 +11,7 @@ in a date format) become ISO text, as a spreadsheet app shows them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import datetime, timedelta
@@ -144,7 +145,7 @@ def _shared_strings(stream: IO[bytes]) -> list[str]:
         nonlocal depth_rph, in_t
         loc = name.rpartition(" ")[2]
         if loc == "si":
-            strings.append("".join(parts))
+            strings.append(unescape_xstring("".join(parts)))
         elif loc == "rPh":
             depth_rph -= 1
         elif loc == "t":
@@ -156,6 +157,16 @@ def _shared_strings(stream: IO[bytes]) -> list[str]:
 
     safexml.run(safexml.make_parser(start, end, chars), stream)
     return strings
+
+
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_xstring(text: str) -> str:
+    """Decode OOXML's escapes of characters XML cannot hold ("_x001B_" is ESC, "_x005F_" an
+    underscore), as spreadsheet apps do (ECMA-376 Part 1, 22.9.2.19 ST_Xstring).  This reads
+    cell text, after the XML parser is done with it."""
+    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
 def _serial_to_iso(text: str, date1904: bool) -> str:
@@ -419,13 +430,15 @@ class _SheetReader:
                 except (TypeError, ValueError, IndexError):
                     refuse(f"cell {ref} names shared string {value!r}, which the workbook does not hold")
             elif kind == "inlineStr":
-                value = "".join(parts) if value is None else value
+                value = unescape_xstring("".join(parts) if value is None else value)
+            elif kind == "str":
+                value = unescape_xstring(value) if value else value
             elif kind == "b":
                 value = None if value is None else ("true" if value.strip() in ("1", "true") else "false")
             elif kind == "e":
                 value = (value or "").strip() or "#N/A"
                 sheet.errors[(row, col)] = value
-            elif kind not in ("str", "d"):
+            elif kind != "d":
                 refuse(f"cell {ref} has an unknown type {kind!r}")
             if not value or value.isspace():  # type: ignore[union-attr]
                 return
