@@ -195,6 +195,9 @@ def detail(d: Determination, bom: Bom) -> list[str]:
         for a in d.assumptions:
             rows = ", ".join(str(r) for r in a.rows[:8]) + (f" and {len(a.rows) - 8} more" if len(a.rows) > 8 else "")
             cite = f" [{a.citation}]" if a.citation else ""
+            if not a.rows:  # about the vehicle as a whole, not about lines
+                out.append(f"    - {a.text}{cite}")
+                continue
             out.append(f"    - {a.text}{cite}: {len(a.rows)} lines, value at stake {display_money(a.value_at_stake_cents)} "
                        f"{currency} (rows {rows})")
     out.extend(certified_text(d.certified_lines))
