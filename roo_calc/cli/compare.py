@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail,
-                                 pick_regimes, with_certificates)
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
+                                 as_date, echo, fail, pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
 
@@ -20,9 +20,12 @@ def compare(
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
+    columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel comparison (.xlsx).")] = None,
     certificates: CertificatesOption = None,
+    import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY",
+                                             help="Importing country for the duty owed (ISO alpha-2; rates in rules/mfn/).")] = "US",
 ) -> None:
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
@@ -35,10 +38,12 @@ def compare(
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
         scenarios = [load_scenario(p) for p in scenario or []]
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, _applied = with_certificates(bom, certificates, on)
-        result = run(bom, scenarios, regimes, on, known)
+        from roo_calc.rules.loader import load_mfn_table
+
+        result = run(bom, scenarios, regimes, on, known, mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
         if output is not None:
             from roo_calc.report.compare import write_excel
 
