@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from roo_calc.cli import advise, collect, compare, evaluate, regimes, solicit, template, validate
+from roo_calc.cli import advise, certify, collect, compare, evaluate, regimes, solicit, template, validate
 
 app = typer.Typer(
     name="roo-calc",
@@ -24,6 +24,7 @@ app.command(epilog=validate.EXAMPLES)(validate.validate)
 app.command(epilog=template.EXAMPLES)(template.template)
 app.command()(solicit.solicit)
 app.command()(collect.collect)
+app.command()(certify.certify)
 app.add_typer(regimes.app, name="regimes")
 
 
