@@ -62,5 +62,5 @@ def test_sample_batch_is_quick_and_exact_for_many_scenarios():
                           "us_content_e4": None, "supplier": None})
     batch = evaluate_batch(BOM, REGIMES["usmca-2020"], ON, edits, count, REGIMES)
     assert len(batch.status) == count
-    assert set(batch.status) <= {"eligible", "not_eligible", "needs_review"}
+    assert set(batch.status) <= {"eligible", "not_eligible", "needs_review", "not_applicable"}
     assert datetime.date(2024, 3, 15) == ON

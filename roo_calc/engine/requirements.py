@@ -18,7 +18,7 @@ from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.rules.model import DatedValue, Regime, Requirement, value_at
+from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, value_at
 
 TOP_LINES = 10
 
@@ -41,6 +41,7 @@ class Context:
     bom: object = None
     others: object = None
     _originating: np.ndarray | None = None
+    _origin_basis: np.ndarray | None = None
 
     @property
     def net_cost(self) -> int:
@@ -50,24 +51,33 @@ class Context:
         """Roll-up originating status of each line under this regime (certification-based).
 
         Certified Y and made in the region: originating.  Certified N, or made outside the
-        region: non-originating.  Made in the region with no certification on file: by the
-        rule file's `uncertified_regional` policy, listed as an assumption either way.
+        region: non-originating.  A part whose origin the regime ties to its own RVC for this
+        class of vehicle (`part_origin`, e.g. USMCA UR 15(4)) and that has no certification is
+        originating when its stated regional content meets that threshold.  Made in the region
+        with no certification otherwise: by the rule file's `uncertified_regional` policy,
+        listed as an assumption either way.
         """
         if self._originating is not None:
             return self._originating
         certified, declined = self.lines.flag(self.regime.certification_field)
         in_region = self.lines.in_countries(self.regime.region)
         originating = certified & in_region
+        basis = np.where(originating, "originating (certified)", "non-originating: full value (roll-up)").astype(object)
         odd = certified & ~in_region
         if odd.any():
             self.assume("certified-outside-region", None, odd,
                         f"certified {self.regime.certification_field} = Y but made outside "
                         f"{'/'.join(self.regime.region)}; treated as non-originating")
-        undeclared = in_region & ~certified & ~declined
+        decided = np.zeros(len(originating), dtype=bool)
+        for rule in self.regime.part_origin:
+            if self.vehicle_class in rule.classes:
+                decided |= self._part_origin(rule, in_region & ~certified & ~declined & ~decided, originating, basis)
+        undeclared = in_region & ~certified & ~declined & ~decided
         if undeclared.any():
             policy = self.regime.uncertified_regional
             if policy == "originating":
                 originating = originating | undeclared
+                basis = np.where(undeclared, "originating (assumed: no certification on file)", basis)
                 text = "made in the region with no certification on file; assumed originating (rule file policy)"
             elif policy == "review":
                 text = "made in the region with no certification on file; origin must be established (needs review)"
@@ -76,7 +86,39 @@ class Context:
             citation = "; ".join(f"{r.title}, {r.pinpoint}" for r in self.regime.uncertified_reference) or None
             self.assume("uncertified-regional", None, undeclared, text, citation)
         self._originating = originating
+        self._origin_basis = basis
         return originating
+
+    def origin_basis(self) -> np.ndarray:
+        """Why each line is (non-)originating under `originating`."""
+        self.originating()
+        return self._origin_basis
+
+    def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, basis: np.ndarray) -> np.ndarray:
+        """Decide, in place, the uncertified regional lines a `part_origin` rule covers that state a
+        regional content; returns which lines it decided."""
+        lines = self.lines
+        mask = HsList(rule.hs).match(lines.hs) if rule.hs else np.zeros(len(open_), dtype=bool)
+        if rule.ex_hs:
+            group = lines.frame["core_part_group"]
+            declared = (group.notna() & (group != "none")).to_numpy(dtype=bool)
+            mask |= declared & HsList(rule.ex_hs).match(lines.hs)
+        if rule.except_hs:
+            mask &= ~HsList(rule.except_hs).match(lines.hs)
+        rc, stated = lines.pct("regional_content_e4")
+        decided = mask & open_ & stated
+        if not decided.any():
+            return decided
+        threshold = value_at(rule.threshold, self.on, f"{self.regime.id} part_origin threshold ({rule.title})")
+        meets = decided & (rc >= int(threshold.value * 10_000))
+        originating |= meets
+        basis[meets] = f"originating: stated regional content meets {threshold.value}% ({threshold.citation})"
+        basis[decided & ~meets] = f"non-originating: stated regional content under {threshold.value}% ({threshold.citation})"
+        self.assume("part-origin-by-content", None, decided,
+                    f"{rule.title}: no certification on file, so origin is decided by the supplier's stated regional "
+                    f"content against {threshold.value}%, taken as a net cost figure (the method of that threshold)",
+                    threshold.citation)
+        return decided
 
     def assume(self, code: str, requirement: str | None, mask: np.ndarray | None, text: str,
                citation: str | None = None) -> None:
@@ -145,8 +187,7 @@ def vnm_roll_up(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     all (19 U.S.C. 4531(d)(4)(A); USMCA UR 7(4)(a))."""
     originating = ctx.originating()
     share = np.where(originating, 0, SHARE_ONE).astype(np.int64)
-    basis = np.where(originating, "originating (certified)", "non-originating: full value (roll-up)")
-    return ctx.lines.value * share, basis
+    return ctx.lines.value * share, ctx.origin_basis().copy()
 
 
 def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
@@ -240,6 +281,11 @@ def vnm_all_traced(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
     return ctx.lines.value * (SHARE_ONE - share), basis
 
 
+# Credits toward the RVC that other requirements earn (USMCA UR 18(22)), registered by their module:
+# (ctx, rid, requirement, rvc) -> (credit points, reason, figures).
+RVC_CREDITS: dict[str, Callable[[Context, str, Requirement, Fraction], tuple[Fraction, str | None, dict]]] = {}
+
+
 VNM_METHODS: dict[str, Callable[[Context, str, Requirement], tuple[np.ndarray, np.ndarray]]] = {
     "roll_up": vnm_roll_up,
     "tracing": vnm_tracing,
@@ -259,7 +305,12 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
     vnm_scaled = int(scaled.sum())
     nc_scaled = ctx.net_cost * SHARE_ONE
     value = Fraction(nc_scaled - vnm_scaled, nc_scaled) * 100
-    allowed = Fraction(ctx.net_cost) * (1 - Fraction(threshold.value) / 100)
+    figures: dict = {}
+    reason = None
+    credit = Fraction(0)
+    if requirement.lvc_credit is not None:
+        credit, reason, figures = RVC_CREDITS["lvc_credit"](ctx, rid, requirement, value)
+    allowed = Fraction(ctx.net_cost) * (1 - (Fraction(threshold.value) - credit) / 100)
     vnm = Fraction(vnm_scaled, SHARE_ONE)
     figures = {
         "net_cost": ctx.net_cost,
@@ -268,8 +319,9 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
         "vnm_method": method,
         "vnm_allowed": allowed,
         "gap_to_qualify": max(Fraction(0), vnm - allowed),
+        **figures,
     }
-    return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis)
+    return _result(rid, requirement, threshold, value + credit, figures, ctx, scaled, basis, reason=reason)
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:

@@ -13,7 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DeterminationStatus = Literal["eligible", "not_eligible", "needs_review"]
+# not_applicable: the regime does not cover the vehicle (e.g. a motorcycle under USMCA Part 6).
+DeterminationStatus = Literal["eligible", "not_eligible", "needs_review", "not_applicable"]
 RequirementStatus = Literal["pass", "fail", "needs_review", "not_applicable"]
 
 

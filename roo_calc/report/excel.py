@@ -29,7 +29,7 @@ from roo_calc.report.text import status_label
 from roo_calc.rules.model import Regime
 
 FULL_LINE_TABLE = 20_000  # above this many lines, regime sheets list only the lines that count
-STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW"}
+STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW", "not_applicable": "NOT APPLICABLE"}
 
 
 

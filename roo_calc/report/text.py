@@ -11,7 +11,7 @@ from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import display_money, display_pct
 
-STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW"}
+STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW", "not_applicable": "NOT APPLICABLE"}
 REQ_STATUS = {"pass": "PASS", "fail": "FAIL", "needs_review": "REVIEW", "not_applicable": "N/A"}
 
 
@@ -88,8 +88,10 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     f = req.figures
     m = lambda k: display_money(f[k])  # noqa: E731
     if req.kind == "regional_value_content" and req.value is not None:
-        out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = {_pct(req.value)}"
-                   f"   [VNM method: {f['vnm_method']}]")
+        credit = (f" + excess-LVC credit {display_pct(f['excess_lvc_credit'])} pts = {_pct(req.value)}"
+                  if "excess_lvc_credit" in f else "")
+        out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = "
+                   f"{_pct(f.get('rvc_before_credit', req.value))}{credit}   [VNM method: {f['vnm_method']}]")
         if f["gap_to_qualify"]:
             out.append(f"      to qualify, VNM must fall to {m('vnm_allowed')} {currency}: "
                        f"{m('gap_to_qualify')} {currency} of non-originating value must become originating")
