@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "load_bom", "load_regime", "load_regimes", "evaluate", "default_as_of", "to_json"]
+__all__ = ["__version__", "load_bom", "load_certificates", "load_regime", "load_regimes", "evaluate", "default_as_of",
+           "to_json"]
 
 if TYPE_CHECKING:
     from roo_calc.bom.model import Bom
+    from roo_calc.certificates.model import Certificate
     from roo_calc.engine.result import Determination
     from roo_calc.rules.model import Regime
 
@@ -29,6 +31,13 @@ if TYPE_CHECKING:
 def load_bom(path: str | Path) -> "Bom":
     """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem."""
     from roo_calc.bom.reader import load_bom as _load
+
+    return _load(path)
+
+
+def load_certificates(path: str | Path) -> "tuple[Certificate, ...]":
+    """Read a certificates workbook (a `Certificates` sheet); raises `roo_calc.errors.BomError`."""
+    from roo_calc.certificates.reader import load_certificates as _load
 
     return _load(path)
 
@@ -60,16 +69,24 @@ def default_as_of(bom: "Bom", today: date | None = None) -> date:
 
 
 def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
-             others: "dict[str, Regime] | None" = None, import_into: str | None = "US") -> "Determination":
+             others: "dict[str, Regime] | None" = None, import_into: str | None = "US",
+             certificates: "tuple[Certificate, ...]" = ()) -> "Determination":
     """Apply a regime to a BOM; `as_of` defaults to the production date, else today.
 
     `others` are the regimes a requirement may refer to (Section 232 asks whether the vehicle
     is USMCA-qualifying); by default the shipped ones.  With `import_into` (default US), the
     result carries its duty exposure at that country's general rates (None to skip).
+    Supplier certifications -- the BOM's `Certificates` sheet and any `certificates` from
+    `load_certificates` -- are applied when valid on the date; the result lists the lines that
+    relied on one (`certified_lines`) and the expired ones as assumptions.
     """
+    from roo_calc.certificates.apply import annotate, apply_certificates
     from roo_calc.engine.determine import evaluate as _evaluate
 
-    result = _evaluate(bom, regime, as_of or default_as_of(bom), others if others is not None else load_regimes())
+    on = as_of or default_as_of(bom)
+    bom, application = apply_certificates(bom, on, tuple(certificates))
+    result = _evaluate(bom, regime, on, others if others is not None else load_regimes())
+    result = annotate(result, application, regime.certification_field)
     if import_into:
         from roo_calc.engine.duty import with_duty_exposure
         from roo_calc.rules.loader import load_mfn_table

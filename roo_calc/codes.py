@@ -78,6 +78,39 @@ def infer_vehicle_type(hs_digits: str) -> str:
     return "other"
 
 
+_HS_CACHE: list = []  # [(weak reference to a column converted, its numbers)], newest last
+_HS_CACHE_SIZE = 8
+
+
+def _hs_numbers(hs_codes):
+    """A column of HS digit strings as (the code padded to 10 digits, as int64; its digit count,
+    0 where it is not 1 to 10 digits).
+
+    The engine matches the same columns against dozens of lists per evaluation, so the last few
+    columns converted are remembered, by identity, through weak references."""
+    import weakref
+
+    import numpy as np
+
+    for ref, result in _HS_CACHE:
+        if ref() is hs_codes:
+            return result
+    texts = np.asarray(hs_codes, dtype=str)
+    if texts.size == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    width = np.char.str_len(texts).astype(np.int64)
+    valid = np.char.isdigit(texts) & (width <= 10)
+    width = np.where(valid, width, 0)
+    padded = np.char.ljust(np.where(valid, texts, "0"), 10, "0")
+    result = (padded.astype(np.int64), width)
+    try:
+        _HS_CACHE.append((weakref.ref(hs_codes), result))
+        del _HS_CACHE[:-_HS_CACHE_SIZE]
+    except TypeError:  # a plain list cannot be weakly referenced: nothing to remember
+        pass
+    return result
+
+
 class HsList:
     """A list of HS provisions ("40.09", "8708.29", "8482.10-8482.80") matched against codes.
 
@@ -99,19 +132,17 @@ class HsList:
             if len(low_d) != len(high_d):
                 raise ValueError(f"HS range {entry!r}: both ends need the same number of digits")
             self._ranges.append((len(low_d), int(low_d), int(high_d)))
+        self._bounds = [(len(p), int(p), int(p)) for p in self._prefixes if p.isdigit()] + self._ranges
 
     def match(self, hs_codes):
         """A boolean numpy array: which codes fall under any entry."""
         import numpy as np
-        import pandas as pd
 
-        series = pd.Series(hs_codes, dtype=object).astype(str)
-        found = np.zeros(len(series), dtype=bool)
-        if self._prefixes:
-            found |= series.str.startswith(tuple(self._prefixes)).to_numpy(dtype=bool)
-        for width, low, high in self._ranges:
-            head = pd.to_numeric(series.str[:width], errors="coerce").to_numpy(dtype="float64")
-            found |= (head >= low) & (head <= high)
+        number, width = _hs_numbers(hs_codes)
+        found = np.zeros(len(number), dtype=bool)
+        for entry_width, low, high in self._bounds:
+            head = number // 10 ** (10 - entry_width)
+            found |= (width >= entry_width) & (head >= low) & (head <= high)
         return found
 
     def contains(self, hs_code: str) -> bool:

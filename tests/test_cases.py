@@ -36,6 +36,8 @@ def regimes():
 def test_case(case, regimes, make_bom):
     assert case.get("source"), "every case cites its source"
     vehicle = {**DEFAULT_VEHICLE, **case.get("vehicle", {})}
+    if "total_cost" in case.get("vehicle", {}) and "net_cost" not in case["vehicle"]:
+        del vehicle["net_cost"]  # net cost derived from total cost minus excluded costs
     lines = [{k: (float(v) if isinstance(v, Decimal) else v) for k, v in line.items()} for line in case["lines"]]
     vehicle = {k: (float(v) if isinstance(v, Decimal) else v) for k, v in vehicle.items()}
     bom = load_bom(make_bom(vehicle=vehicle, lines=lines))
@@ -63,7 +65,21 @@ def test_case(case, regimes, make_bom):
         assert requirements[rid]["figures"][name] == value, context
     for rid, text in expect.get("reason", {}).items():
         assert text in (requirements[rid]["reason"] or ""), context
+    assumptions = {a["code"]: a for a in data["assumptions"]}
     for code in expect.get("assumptions", []):
-        assert code in {a["code"] for a in data["assumptions"]}, context
+        assert code in assumptions, context
+    for code in expect.get("no_assumptions", []):
+        assert code not in assumptions, context
+    for code, stake in expect.get("at_stake", {}).items():
+        assert assumptions[code]["value_at_stake"] == stake, context
+    for key, value in expect.get("counted", {}).items():  # "rvc.PART": what the line adds ("0.00" if nothing)
+        rid, part = key.split(".", 1)
+        counted = {line["part_number"]: line["counted"] for line in requirements[rid]["lines"]}
+        assert counted.get(part, "0.00") == value, context
+    for key, text in expect.get("basis", {}).items():
+        rid, part = key.split(".", 1)
+        assert any(line["part_number"] == part and text in line["basis"] for line in requirements[rid]["lines"]), context
     for rid in expect.get("unconfirmed", []):
         assert requirements[rid]["threshold_unconfirmed"], context
+    for rid in expect.get("confirmed", []):
+        assert not requirements[rid]["threshold_unconfirmed"], context

@@ -25,17 +25,28 @@ core_part_group            object/str   a Table A.2 group, "none" (declared not 
 steel_content_value_cents  Int64        nullable, vehicle currency: the steel in this line (UR 17(2))
 aluminum_content_value_cents Int64      nullable, vehicle currency
 resourcing_premium_e4      Int64        nullable
+level                      int64        1 = directly in the vehicle (multi-level BOMs)
+parent_row                 Int64        row of the nearest ``make`` line above it; <NA> at level 1
 =========================  ===========  =====================================================
+
+In a multi-level BOM, `lines` holds only the materials that count: bought lines whose ancestors
+are all self-produced (``make``).  Their quantity and values are for the vehicle: a line's own
+quantity (per unit of its parent) multiplied by every ancestor's.  `made` holds the ``make``
+lines themselves with the same columns (value_cents = the part's own cost of production per
+vehicle), and `supplier_detail_rows` the rows below bought lines (a supplier's sub-BOM, shown
+for information and never counted).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
+from roo_calc.certificates.model import Certificate
 from roo_calc.errors import Problem
 
 
@@ -83,6 +94,29 @@ class FxRate(BaseModel):
     row: int
 
 
+@dataclass(frozen=True)
+class MappedColumn:
+    """One header mapping that was used: the workbook's `header` on `sheet` read as the
+    contract's `column`, as `source` says (the Columns sheet's row, or a --columns file)."""
+
+    sheet: str
+    header: str
+    column: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.sheet} {self.header!r} -> {self.column} ({self.source})"
+
+
+def empty_made() -> pd.DataFrame:
+    """No self-produced lines (a single-level BOM)."""
+    return pd.DataFrame({"row": pd.array([], dtype="int64"), "part_number": pd.Series([], dtype=object),
+                         "description": pd.Series([], dtype=object), "hs_code": pd.Series([], dtype=object),
+                         "origin_country": pd.Series([], dtype=object), "value_cents": pd.array([], dtype="int64"),
+                         "level": pd.array([], dtype="int64"), "parent_row": pd.array([], dtype="Int64"),
+                         "core_part_group": pd.Series([], dtype=object)})
+
+
 class Bom(BaseModel):
     """A BOM workbook after validation: what the engine consumes."""
 
@@ -95,6 +129,22 @@ class Bom(BaseModel):
     fx: tuple[FxRate, ...] = ()
     warnings: tuple[Problem, ...] = ()
     extra_columns: tuple[str, ...] = ()
+    certificates: tuple[Certificate, ...] = ()  # the Certificates sheet, then any --certificates files
+    made: pd.DataFrame = Field(default_factory=empty_made)  # the self-produced (make) lines
+    supplier_detail_rows: tuple[int, ...] = ()  # rows below bought lines: not counted
+    column_mapping: tuple[MappedColumn, ...] = ()  # header mappings used (Columns sheet, --columns)
+
+    @property
+    def levels(self) -> int:
+        """How many levels the BOM has (1 for a flat BOM)."""
+        deepest = [int(frame["level"].max()) for frame in (self.lines, self.made) if len(frame)]
+        return max(deepest, default=1)
+
+    def children_rows(self, row: int) -> list[int]:
+        """Rows of the counted materials and make lines directly below a make line."""
+        found = [int(r) for frame in (self.lines, self.made)
+                 for r in frame["row"][(frame["parent_row"] == row).fillna(False).to_numpy(dtype=bool)]]
+        return sorted(found)
 
     @property
     def tariff_date(self) -> date | None:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from roo_calc import codes
-from roo_calc.bom import schema, xlsx
+from roo_calc.bom import schema, structure, xlsx
 from roo_calc.bom.model import Bom, FxRate, Vehicle
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
@@ -148,17 +148,35 @@ def load_bom(path: str | Path) -> Bom:
     vehicle_fields = _read_vehicle(reader, facts, sheets[schema.SHEET_VEHICLE], out)
     vehicle = _build_vehicle(vehicle_fields, sheets[schema.SHEET_VEHICLE], out)
     lines, extra, letters = _read_lines(reader, facts, sheets[schema.SHEET_BOM], out)
+    from roo_calc.certificates.reader import read_certificates_sheet
+
+    certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256)
+    made, detail_rows = None, ()
     if lines is not None:
+        detail = (lines["_kind"] == structure.DETAIL).to_numpy(dtype=bool)
+        detail_rows = tuple(int(r) for r in lines["row"][detail])
         # Without a valid Vehicle sheet, still report lines whose currency has no rate.
         currency = vehicle.currency if vehicle is not None else _currency_field(vehicle_fields)
-        lines = _convert_currency(lines, currency, fx, sheets[schema.SHEET_BOM], letters, out)
+        lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, sheets[schema.SHEET_BOM], letters, out)
+        lines, made = _split_made(lines)
         if vehicle is not None:
             _check_totals(vehicle, lines, sheets, out)
     if out.has_errors:
         raise BomError(out.finish())
-    assert vehicle is not None and lines is not None
+    assert vehicle is not None and lines is not None and made is not None
     return Bom(path=name, sha256=sha256, vehicle=vehicle, lines=lines, fx=tuple(fx.values()),
-               warnings=tuple(out.finish()), extra_columns=tuple(extra))
+               warnings=tuple(out.finish()), extra_columns=tuple(extra), made=made, supplier_detail_rows=detail_rows,
+               certificates=certificates)
+
+
+def _split_made(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the counted materials, the self-produced lines), each with its level and the row of
+    its make parent."""
+    lines["level"] = lines["level"].astype("int64")
+    lines["parent_row"] = pd.array(lines["parent_row"].tolist(), dtype="Int64")
+    made = (lines["_kind"] == structure.MADE).to_numpy(dtype=bool)
+    lines = lines.drop(columns=["_kind"])
+    return lines[~made].reset_index(drop=True), lines[made].reset_index(drop=True)
 
 
 def _currency_field(fields: dict[str, tuple[str | None, str]]) -> str:
@@ -342,6 +360,14 @@ def _convert(column: schema.Column, text: str):
         return parse_yn(text)
     if kind == "date":
         return parse_date(text)
+    if kind == "level":
+        return structure.parse_level(text)
+    if kind == "procurement":
+        value = schema.PROCUREMENT_VALUES.get(schema.canonical(text))
+        if value is None:
+            both = " (X, both, does not say which this line is)" if schema.canonical(text) == "x" else ""
+            raise ValueError(f"expected buy or make (also purchased/in-house, SAP's F/E), found {text!r}{both}")
+        return value
     raise AssertionError(kind)
 
 
@@ -496,6 +522,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
     percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
     result: dict[str, list] = {"row": rows}
     bad_rows: set[int] = set()
+    detail: set[int] = set()  # indexes of a supplier's sub-BOM lines: blanks there are no error
 
     def convert_column(name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:
         """Convert one column: vectorised for the cells that are plainly right, cell by cell
@@ -515,6 +542,8 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
             values[i] = value
         if column.required:
             for i in np.flatnonzero(~present).tolist():
+                if i in detail:
+                    continue
                 out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, f"{letter}{rows[i]}")
                 bad_rows.add(rows[i])
         for i in sorted(slow):
@@ -555,6 +584,14 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
     def percentage(value, _row, _cell):
         return None if 0 <= value <= 100 else f"expected a percentage from 0 to 100, found {value}"
 
+    levels = [level or 1 for level in convert_column("level")]
+    make = [p == "make" for p in convert_column("procurement")]
+    tree = structure.build(levels, make, rows)
+    for i, name, message in tree.problems:
+        out.add("bom-structure", f"{name}: {message}", sheet, f"{letters.get(name, letters['part_number'])}{rows[i]}")
+        bad_rows.add(rows[i])
+    detail.update(i for i, kind in enumerate(tree.kind) if kind == structure.DETAIL)
+
     for name in ("part_number", "description", "hs_code", "currency", "origin_country", "supplier",
                  "nafta_originating", "usmca_originating", "material", "high_wage", "core_part_group"):
         result[name] = convert_column(name)
@@ -568,17 +605,22 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
         result[name.replace("_pct", "_e4")] = [None if v is None else pct_to_e4(v) for v in convert_column(name, percentage)]
 
     amounts: list[Decimal | None] = []
+    per_vehicle: list[Decimal] = []  # the line's quantity for one vehicle: its own times its ancestors'
     for i, row in enumerate(rows):
         qty = quantity[i] if quantity[i] is not None else Decimal(1)
-        quantity[i] = qty
+        parent = tree.parent[i]
+        scale = per_vehicle[parent] if parent is not None else Decimal(1)
+        per_vehicle.append(qty * scale)
+        quantity[i] = qty * scale
         unit, total = unit_value[i], value[i]
-        if row in bad_rows:
+        if row in bad_rows or i in detail:
             amounts.append(None)
             continue
         if total is None and unit is None:
             which = " or ".join(n for n in ("value", "unit_value") if n in columns)
             cell = f"{columns['value' if 'value' in columns else 'unit_value'][1]}{row}"
-            out.add("missing-value", f"{which}: expected the line's value, found a blank cell", sheet, cell)
+            what = "the make line's own cost of production" if tree.kind[i] == structure.MADE else "the line's value"
+            out.add("missing-value", f"{which}: expected {what}, found a blank cell", sheet, cell)
             bad_rows.add(row)
             amounts.append(None)
             continue
@@ -595,14 +637,20 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
                 out.add("bad-value", f"{name}: expected at most the line's value {amount}, found {part[i]}",
                         sheet, f"{columns[name][1]}{row}")
                 bad_rows.add(row)
-        amounts.append(amount)
+            if part[i] is not None:
+                part[i] = part[i] * scale
+        amounts.append(amount * scale)
 
-    _warn_duplicates(result["part_number"], rows, columns["part_number"][1], sheet, out)
+    counted = [i for i, kind in enumerate(tree.kind) if kind == structure.MATERIAL]
+    _warn_duplicates([result["part_number"][i] for i in counted], [rows[i] for i in counted], columns["part_number"][1], sheet, out)
     result["quantity"] = quantity
     result["amount"] = amounts
     result["traced_amount"] = traced
     result["steel_amount"] = steel
     result["aluminum_amount"] = aluminum
+    result["level"] = levels
+    result["parent_row"] = [rows[p] if p is not None else None for p in tree.parent]
+    result["_kind"] = tree.kind
     lines = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in result.items()})
     return lines, extra, letters
 

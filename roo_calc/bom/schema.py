@@ -20,7 +20,7 @@ def canonical(name: object) -> str:
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text, hs, number, money, pct, yn, country, currency, choice
+    kind: str  # text, hs, number, money, pct, yn, country, currency, choice, date, level, procurement
     required: bool = False
     aliases: tuple[str, ...] = ()
     note: str = ""
@@ -30,6 +30,8 @@ class Column:
 SHEET_VEHICLE = "Vehicle"
 SHEET_BOM = "BOM"
 SHEET_FX = "FX"
+SHEET_CERTIFICATES = "Certificates"
+SHEET_COLUMNS = "Columns"
 SHEET_ALIASES = {
     "vehicle": SHEET_VEHICLE,
     "bom": SHEET_BOM,
@@ -37,6 +39,11 @@ SHEET_ALIASES = {
     "fx": SHEET_FX,
     "fx_rates": SHEET_FX,
     "exchange_rates": SHEET_FX,
+    "certificates": SHEET_CERTIFICATES,
+    "certifications": SHEET_CERTIFICATES,
+    "supplier_certificates": SHEET_CERTIFICATES,
+    "columns": SHEET_COLUMNS,
+    "column_mapping": SHEET_COLUMNS,
 }
 
 VEHICLE_FIELDS: tuple[Column, ...] = (
@@ -95,7 +102,21 @@ BOM_COLUMNS: tuple[Column, ...] = (
     Column("steel_content_value", "money", False, ("steel_value", "steel_content"), "Value of the steel in this line, for the USMCA steel purchase test from BOM lines (UR 17(2))"),
     Column("aluminum_content_value", "money", False, ("aluminium_content_value", "aluminum_value", "aluminum_content"), "Value of the aluminum in this line (UR 17(2))"),
     Column("resourcing_premium_pct", "pct", False, ("premium_pct", "resourcing_premium"), "Cost of re-sourcing the line to an originating supplier, % of value"),
+    Column("level", "level", False, ("bom_level", "lvl", "explosion_level", "indent_level"),
+           "Multi-level BOMs: 1 = directly in the vehicle; a line at level n+1 is a component of the nearest line above it at level n; "
+           "blank = 1; indented levels (.2, ..3) are read"),
+    Column("procurement", "procurement", False, ("procurement_type", "make_buy", "make_or_buy", "source_type"),
+           "buy (purchased; default) or make (self-produced: its materials are its children, its value its own cost of production); "
+           "children of a buy line are the supplier's detail and are not counted", ("buy", "make")),
 )
+
+# Values of the procurement column: the contract's words, and those ERP systems export
+# (SAP's procurement type: E in-house production, F external procurement).
+PROCUREMENT_VALUES = {
+    "buy": "buy", "b": "buy", "bought": "buy", "purchased": "buy", "purchase": "buy", "external": "buy", "f": "buy",
+    "make": "make", "m": "make", "made": "make", "in_house": "make", "inhouse": "make", "self_produced": "make",
+    "produced": "make", "e": "make",
+}
 
 FX_COLUMNS: tuple[Column, ...] = (
     Column("currency", "currency", True, ("ccy",), "ISO 4217 code"),
@@ -103,6 +124,45 @@ FX_COLUMNS: tuple[Column, ...] = (
     Column("date", "date", False, ("rate_date",), "Date of the rate"),
     Column("source", "text", False, (), "Where the rate comes from"),
 )
+
+CERTIFICATE_COLUMNS: tuple[Column, ...] = (
+    Column("supplier", "text", True, ("vendor", "supplier_name"), "Supplier, as in the BOM's supplier column"),
+    Column("part_number", "text", False, ("part_no", "part_#", "part", "pn", "item_number", "part_num"), "Blank = a blanket certification for every part of that supplier"),
+    Column("agreement", "choice", True, ("trade_agreement",), "usmca or nafta", ("usmca", "nafta")),
+    Column("originating", "yn", True, ("originating_y_n", "certified_originating"), "Y/N: the supplier certifies the goods originating"),
+    Column("regional_content_pct", "pct", False, ("regional_content", "rvc", "rvc_pct", "regional_value_content", "regional_content_%"), "Regional value content stated by the supplier, 0-100"),
+    Column("us_content_pct", "pct", False, ("us_content", "us_content_%"), "US content stated by the supplier, 0-100"),
+    Column("nafta_traced_value", "money", False, ("traced_value",), "NAFTA traced value per vehicle stated by the supplier (per-part certifications only)"),
+    Column("rvc_method", "choice", False, ("method",), "net_cost or transaction_value: how regional_content_pct was computed", ("net_cost", "transaction_value")),
+    Column("steel_content_value", "money", False, ("steel_value",), "Value of the steel in the part per vehicle, stated by the supplier (per-part certifications only)"),
+    Column("aluminum_content_value", "money", False, ("aluminium_content_value", "aluminum_value"), "Value of the aluminum in the part per vehicle (per-part certifications only)"),
+    Column("valid_from", "date", False, ("blanket_from", "period_from", "from"), "First day of the blanket period; blank = open"),
+    Column("valid_to", "date", False, ("blanket_to", "period_to", "to", "expires"), "Last day of the blanket period; blank = open"),
+    Column("document", "text", False, ("document_reference", "certificate", "reference"), "The certification's reference, shown in the report"),
+    Column("source_file", "text", False, (), "Written by roo-calc collect: the returned request workbook"),
+    Column("source_sha256", "text", False, (), "Written by roo-calc collect: SHA-256 of that file"),
+    Column("received", "date", False, ("date_received",), "Written by roo-calc collect: the date the answer was received"),
+)
+
+
+COLUMNS_SHEET_COLUMNS: tuple[Column, ...] = (
+    Column("sheet", "text", False, (), "The contract sheet the header is on (Vehicle, BOM, FX, ...); blank = BOM"),
+    Column("header", "text", True, ("workbook_header", "your_header", "header_text"), "The header as it appears in the workbook"),
+    Column("column", "text", True, ("contract_column", "maps_to", "field"), "The contract column (or Vehicle field) it holds"),
+)
+
+# The contract sheets a header mapping may name, with their columns (Vehicle: its fields).
+SHEET_CONTRACTS: dict[str, tuple[Column, ...]] = {
+    SHEET_VEHICLE: VEHICLE_FIELDS,
+    SHEET_BOM: BOM_COLUMNS,
+    SHEET_FX: FX_COLUMNS,
+    SHEET_CERTIFICATES: CERTIFICATE_COLUMNS,
+}
+
+
+def sheet_name(name: object) -> str | None:
+    """The contract sheet a name stands for ('bill of materials' -> 'BOM'), or None."""
+    return SHEET_ALIASES.get(canonical(name))
 
 
 def alias_map(columns: tuple[Column, ...]) -> dict[str, Column]:

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, BomArgument, RulesOption, as_date, fail, pick_regimes
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, fail, pick_regimes,
+                                 with_certificates)
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
 
@@ -23,6 +24,7 @@ def advise(
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    certificates: CertificatesOption = None,
 ) -> None:
     """For each failing requirement, the gap in money; then the cheapest plan that makes every
     requirement pass, solved exactly, and the determination after it."""
@@ -35,6 +37,7 @@ def advise(
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
         bom = roo_calc.load_bom(bom_path)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
+        bom, _applied = with_certificates(bom, certificates, on)
         plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known)
     except RooCalcError as error:
         fail(error)

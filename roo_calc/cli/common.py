@@ -24,6 +24,10 @@ AsOfOption = Annotated[
     Optional[datetime],
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Apply the law as on this date (YYYY-MM-DD); default: the workbook's production_date, else today."),
 ]
+CertificatesOption = Annotated[
+    Optional[list[Path]],
+    typer.Option("--certificates", help="Certificates workbook of supplier certifications with their periods (repeatable); added to the BOM's own Certificates sheet."),
+]
 BomArgument = Annotated[Path, typer.Argument(help="BOM workbook (.xlsx).", show_default=False)]
 
 
@@ -59,3 +63,11 @@ def pick_regimes(rules: list[Path] | None, wanted: list[str] | None):
         extra_ids = set(load_regimes(rules, with_builtin=False))
     return [r for r in regimes.values() if r.status != "what-if" or r.id in extra_ids], regimes
 
+
+
+def with_certificates(bom, paths: list[Path] | None, on: date):
+    """(The BOM with the supplier certifications valid on `on` applied, what was applied)."""
+    from roo_calc.certificates.apply import apply_certificates
+    from roo_calc.certificates.reader import load_certificate_files
+
+    return apply_certificates(bom, on, load_certificate_files(paths))

@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, BomArgument, RegimeOption, RulesOption, as_date, fail, pick_regimes
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, fail,
+                                 pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
 
@@ -21,6 +22,7 @@ def compare(
     rules: RulesOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel comparison (.xlsx).")] = None,
+    certificates: CertificatesOption = None,
 ) -> None:
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
@@ -35,6 +37,7 @@ def compare(
         scenarios = [load_scenario(p) for p in scenario or []]
         bom = roo_calc.load_bom(bom_path)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
+        bom, _applied = with_certificates(bom, certificates, on)
         result = run(bom, scenarios, regimes, on, known)
         if output is not None:
             from roo_calc.report.compare import write_excel

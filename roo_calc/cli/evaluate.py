@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, RegimeOption, RulesOption, as_date, fail, pick_regimes
+from roo_calc.cli.common import (AsOfOption, CertificatesOption, RegimeOption, RulesOption, as_date, fail, pick_regimes,
+                                 with_certificates)
 from roo_calc.errors import BomError, RooCalcError
 
 
@@ -34,6 +35,7 @@ def evaluate(
     import_into: Annotated[str, typer.Option("--import-into", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
     average_by: Annotated[Optional[AverageBy], typer.Option("--average-by", help="Also average over the fleet by this category (needs annual volumes).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    certificates: CertificatesOption = None,
 ) -> None:
     """Evaluate a BOM workbook under each regime and explain every verdict; with several BOMs
     (or a fleet workbook), each vehicle's verdicts and, with --average-by, the averaged ones.
@@ -43,10 +45,11 @@ def evaluate(
     from roo_calc.fleet import is_fleet_workbook
 
     if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
-        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet)
+        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates)
         return
     bom_path = bom_paths[0]
     import roo_calc
+    from roo_calc.certificates.apply import annotate
     from roo_calc.engine.determine import evaluate as run
 
     try:
@@ -55,7 +58,8 @@ def evaluate(
         regimes, known = pick_regimes(rules, regime)
         bom = roo_calc.load_bom(bom_path)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
-        results = [run(bom, r, on, known) for r in regimes]
+        bom, applied = with_certificates(bom, certificates, on)
+        results = [annotate(run(bom, r, on, known), applied, r.certification_field) for r in regimes]
         from roo_calc.engine.duty import with_duty_exposure
         from roo_calc.rules.loader import load_mfn_table
 
@@ -87,9 +91,10 @@ def _check_output(output: Path, bom_path: Path) -> None:
         raise RooCalcError(f"{output}: the folder {output.parent} does not exist")
 
 
-def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet) -> None:
+def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None) -> None:
     """Several vehicles: each one's determinations, then volume-weighted averages per category."""
     import roo_calc
+    from roo_calc.certificates.apply import annotate
     from roo_calc.engine.determine import evaluate as run
     from roo_calc.engine.duty import with_duty_exposure
     from roo_calc.fleet import average, is_fleet_workbook, read_fleet
@@ -114,7 +119,9 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 if volume:
                     volumes[bom.path] = volume
                 on = as_date(as_of) or roo_calc.default_as_of(bom)
-                results = with_duty_exposure(bom, [run(bom, r, on, known) for r in regimes], import_into.upper(), table)
+                bom, applied = with_certificates(bom, certificates, on)
+                results = with_duty_exposure(bom, [annotate(run(bom, r, on, known), applied, r.certification_field)
+                                                   for r in regimes], import_into.upper(), table)
                 vehicles.append((bom, on, results))
                 advance()
         if problems:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from roo_calc.cli import advise, compare, evaluate, regimes, template, validate
+from roo_calc.cli import advise, compare, evaluate, regimes, solicit, template, validate
 
 app = typer.Typer(
     name="roo-calc",
@@ -20,6 +20,7 @@ app.command()(compare.compare)
 app.command()(advise.advise)
 app.command()(validate.validate)
 app.command()(template.template)
+app.command()(solicit.solicit)
 app.add_typer(regimes.app, name="regimes")
 
 

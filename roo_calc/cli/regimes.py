@@ -39,7 +39,6 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
          rules: RulesOption = None) -> None:
     """Every requirement of a regime and the threshold in force on a date, with its citation."""
     from roo_calc.rules.loader import load_regimes
-    from roo_calc.rules.model import value_at
 
     try:
         regimes = load_regimes(rules)
@@ -64,20 +63,37 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
     for rid, req in r.requirements.items():
         typer.echo(f"  {rid} ({req.kind}): {req.title}")
         typer.echo(f"    law: {req.citation}")
-        histories = [(cls, h, "") for cls, h in req.threshold.items()]
-        histories += [(cls, h, " minimum high-wage points") for cls, h in req.minimum.items()]
-        for cls, history, what in histories:
-            try:
-                point = value_at(history, applied, f"{rid} threshold for {cls}")
-            except NoValueError as exc:
-                typer.echo(f"    {cls}: {exc}")
-                continue
-            sign = ">=" if req.comparison == "at_least" else "<="
-            flag = " [UNCONFIRMED]" if point.unconfirmed else ""
-            unit = "" if what else "%"
-            typer.echo(f"    {cls}{what}: {sign} {point.value}{unit} (from {point.from_}){flag} - {point.citation}")
-            later = [p for p in history if p.from_ > applied]
-            if later:
-                typer.echo("      then: " + ", ".join(f"{p.value}{unit} from {p.from_}" for p in later))
+        sign = ">=" if req.comparison == "at_least" else "<="
+        histories = [(cls, h, sign, "%") for cls, h in req.threshold.items()]
+        histories += [(f"{cls} minimum high-wage points", h, sign, "") for cls, h in req.minimum.items()]
+        if req.tracing is not None:
+            if req.tracing.material_rvc_requirement:
+                histories.append(("RVC requirement of other Schedule IV materials (9(2)(g))",
+                                  req.tracing.material_rvc_requirement, ">=", "%"))
+            histories += [(f"RVC requirement of {e.title} (9(2)(g))", e.requirement, ">=", "%")
+                          for e in req.tracing.material_rvc_exceptions]
+        if req.components is not None:
+            histories.append((f"RVC requirement of {req.components.title} (10(1)(d)(iii))", req.components.requirement,
+                              ">=", "%"))
+        for label, history, sign, unit in histories:
+            _echo_history(label, history, applied, sign, unit)
+        if req.tracing is not None and req.tracing.same_as_vehicle:
+            typer.echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
     for note in r.notes:
         typer.echo(f"note: {note}")
+
+
+def _echo_history(label: str, history, applied: date, sign: str, unit: str) -> None:
+    """One dated value as in force on `applied`, with its citation and the later change points."""
+    from roo_calc.rules.model import value_at
+
+    try:
+        point = value_at(history, applied, label)
+    except NoValueError as exc:
+        typer.echo(f"    {label}: {exc}")
+        return
+    flag = " [UNCONFIRMED]" if point.unconfirmed else ""
+    typer.echo(f"    {label}: {sign} {point.value}{unit} (from {point.from_}){flag} - {point.citation}")
+    later = [p for p in history if p.from_ > applied]
+    if later:
+        typer.echo("      then: " + ", ".join(f"{p.value}{unit} from {p.from_}" for p in later))

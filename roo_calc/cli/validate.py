@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-from roo_calc.cli.common import BomArgument, fail
+from roo_calc.cli.common import AsOfOption, BomArgument, CertificatesOption, as_date, fail, with_certificates
 from roo_calc.errors import RooCalcError
 
 
-def validate(bom_path: BomArgument) -> None:
+def validate(
+    bom_path: BomArgument,
+    certificates: CertificatesOption = None,
+    as_of: AsOfOption = None,
+    expiring_within: Annotated[int, typer.Option("--expiring-within", min=0, help="List supplier certifications that expire within this many days of the determination date.")] = 90,
+) -> None:
     """Check a BOM workbook against the contract: every error and warning, then a summary.
 
     Exit status 0 when the workbook is valid (warnings allowed), 2 when it has errors.
     """
     import roo_calc
+    from roo_calc.certificates.report import validity_lines
     from roo_calc.report.lint import summary
 
     try:
         bom = roo_calc.load_bom(bom_path)
+        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        bom, applied = with_certificates(bom, certificates, on)
     except RooCalcError as error:
         fail(error)
     for warning in bom.warnings:
         typer.echo(str(warning))
     typer.echo(summary(bom))
+    if bom.certificates:
+        typer.echo("\n".join(validity_lines(bom, applied, expiring_within)))

@@ -190,62 +190,180 @@ def vnm_roll_up(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     return ctx.lines.value * share, ctx.origin_basis().copy()
 
 
+def _statements(lines: LineArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A supplier's stated figures per line: regional content (ppm) and traced value (cents),
+    each with whether it is stated."""
+    rc, rc_stated = lines.pct("regional_content_e4")
+    traced, traced_stated = lines.money("nafta_traced_value_cents")
+    return rc, rc_stated, traced, traced_stated
+
+
+def _material_rvcr(ctx: Context, rid: str, requirement: Requirement, used: np.ndarray) -> tuple[np.ndarray, str]:
+    """Each line's own RVC requirement (ppm) for NAFTA UR 9(2)(g), and the figures applied to
+    the lines in `used`.
+
+    Engines and gear boxes take the vehicle's (s.13(1)(a)(ii), (b)(ii)); the goods s.13(1)(b)(iii)
+    excepts keep their own (rule file `material_rvc_exceptions`); other Schedule IV goods the
+    rule file's `material_rvc_requirement` (s.13(1)(b)(iii)).
+    """
+    tracing = requirement.tracing
+    hs = ctx.lines.hs
+    vehicle = ctx.threshold(rid, requirement)
+    material = (value_at(tracing.material_rvc_requirement, ctx.on, "NAFTA material RVC requirement")
+                if tracing.material_rvc_requirement else vehicle)
+    groups = [(np.ones(len(hs), dtype=bool), material, "Schedule IV goods")]
+    groups += [(HsList(e.hs).match(hs), value_at(e.requirement, ctx.on, f"NAFTA RVC requirement for {e.title}"), e.title)
+               for e in tracing.material_rvc_exceptions]
+    if tracing.same_as_vehicle:
+        groups.append((HsList(tracing.same_as_vehicle).match(hs), vehicle, "engines and gear boxes (the vehicle's)"))
+    ppm = np.zeros(len(hs), dtype=np.int64)
+    which = np.zeros(len(hs), dtype=np.int64)
+    for index, (mask, point, _title) in enumerate(groups):
+        ppm = np.where(mask, int(point.value * 10_000), ppm)
+        which = np.where(mask, index, which)
+    present = set(which[used].tolist())
+    summary = ", ".join(f"{point.value}% for {title}" + (" (unconfirmed)" if point.unconfirmed else "")
+                        for index, (_mask, point, title) in enumerate(groups) if index in present)
+    return ppm, summary
+
+
 def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
-    """NAFTA tracing (UR s.9): only traced materials -- Schedule IV goods made outside NAFTA --
-    count, valued per 9(2)(a)-(i); other imports stay in net cost only (9(9)(b))."""
+    """NAFTA light-duty tracing (UR 9(1)): VNM is the value of traced materials -- Schedule IV
+    goods made outside NAFTA -- valued per 9(2); imports not listed stay in net cost only
+    (9(9)(b)).  A NAFTA-made line is not itself traced (s.9 Example 3); it counts by the
+    supplier statement on file: a traced value (9(2)(c)-(e), (h)); an originating statement with
+    the regional content (9(2)(f)) or without it (9(2)(g)); none, its full value (9(2)(i))."""
     tracing = requirement.tracing
     assert tracing is not None
     lines = ctx.lines
     value = lines.value
     listed = HsList(tracing.list).match(lines.hs)
-    engine_like = HsList(tracing.same_as_vehicle).match(lines.hs) if tracing.same_as_vehicle else np.zeros(len(value), bool)
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(ctx.regime.certification_field)
-    rc, rc_stated = lines.pct("regional_content_e4")
-    traced, traced_stated = lines.money("nafta_traced_value_cents")
-
-    vehicle_rvcr = ctx.threshold(rid, requirement)
-    assert vehicle_rvcr is not None
-    material_rvcr = (value_at(tracing.material_rvc_requirement, ctx.on, "NAFTA material RVC requirement")
-                     if tracing.material_rvc_requirement else vehicle_rvcr)
-    rvcr_ppm = np.where(engine_like, int(vehicle_rvcr.value * 10_000), int(material_rvcr.value * 10_000)).astype(np.int64)
+    rc, rc_stated, traced, traced_stated = _statements(lines)
+    imported_listed = listed & ~in_region
+    regional = in_region & ~traced_stated
+    by_rc = regional & certified & rc_stated  # 9(2)(f) needs the statement that it is originating
+    by_rvcr = regional & listed & certified & ~rc_stated
+    rvcr_ppm, rvcr_summary = _material_rvcr(ctx, rid, requirement, by_rvcr)
+    undeclared = regional & ~certified & (listed if tracing.undeclared_regional == "listed" else True)
+    stated = in_region & traced_stated
 
     scaled = np.zeros(len(value), dtype=np.int64)
-    basis = np.full(len(value), "not a traced material: in net cost only (UR 9(9)(b))", dtype=object)
-    listed_regional = listed & in_region
-    undeclared = listed_regional & ~traced_stated & ~rc_stated & ~certified
-    if tracing.undeclared_regional == "all":
-        undeclared = in_region & ~traced_stated & ~rc_stated & ~certified
-
-    full = (listed & ~in_region) | undeclared
-    scaled = np.where(full, value * SHARE_ONE, scaled)
-    basis = np.where(listed & ~in_region, "traced material imported from outside NAFTA: full value (UR 9(2)(a))", basis)
-    basis = np.where(undeclared, "NAFTA-made, content not declared: full value (UR 9(2)(i))", basis)
-    basis = np.where(undeclared & declined, "NAFTA-made, declared non-originating, no traced value stated: full value (UR 9(2)(i))", basis)
-
-    by_rvcr = listed_regional & certified & ~rc_stated & ~traced_stated
+    basis = np.full(len(value), "imported, not of a Schedule IV provision: not a traced material, in net cost only "
+                                "(UR 9(9)(b))", dtype=object)
+    basis = np.where(in_region, "NAFTA-made, not of a Schedule IV provision: taken to hold no traced material, adds "
+                                "nothing (UR 9(1))", basis)
+    scaled = np.where(imported_listed, np.where(traced_stated, traced, value) * SHARE_ONE, scaled)
+    basis = np.where(imported_listed, np.where(traced_stated, "traced material, stated customs value and costs "
+                                               "(UR 9(2)(a)-(d))", "traced material imported from outside NAFTA: "
+                                               "its value (UR 9(2)(a)-(d))"), basis)
+    scaled = np.where(undeclared, value * SHARE_ONE, scaled)
+    basis = np.where(undeclared & ~declined, "NAFTA-made, no supplier statement: full value (UR 9(2)(i))", basis)
+    basis = np.where(undeclared & declined, "NAFTA-made, declared non-originating, no traced value stated: full "
+                                            "value (UR 9(2)(i))", basis)
     scaled = np.where(by_rvcr, value * (SHARE_ONE - rvcr_ppm), scaled)
     basis = np.where(by_rvcr, "certified originating, no figures: value x (1 - RVC requirement) (UR 9(2)(g))", basis)
+    scaled = np.where(by_rc & listed, value * (SHARE_ONE - rc), scaled)
+    basis = np.where(by_rc & listed, "certified originating with stated regional content: value x (1 - RVC) "
+                                     "(UR 9(2)(f))", basis)
+    scaled = np.where(stated, traced * SHARE_ONE, scaled)
+    basis = np.where(stated, "NAFTA-made, supplier's stated traced value (UR 9(2)(c)-(e), (h))", basis)
 
-    by_rc = listed_regional & rc_stated & ~traced_stated
-    scaled = np.where(by_rc, value * (SHARE_ONE - rc), scaled)
-    basis = np.where(by_rc, "stated regional content: value x (1 - RVC) (UR 9(2)(f))", basis)
-
-    scaled = np.where(traced_stated, traced * SHARE_ONE, scaled)
-    basis = np.where(traced_stated, "supplier's stated traced value (UR 9(2)(c)-(e))", basis)
-
+    ctx.assume("tracing-import-value", rid, imported_listed & ~traced_stated,
+               "Schedule IV materials imported from outside NAFTA, no nafta_traced_value: counted at their BOM value; "
+               "9(2)(a)-(d) take the customs value plus costs to the first place of receipt in NAFTA, which may be "
+               "lower (inland freight)", "NAFTA UR 9(2)(a)-(d), s.9 Examples 8 and 10")
     ctx.assume("tracing-undeclared", rid, undeclared & ~declined,
-               "NAFTA-made materials of a Schedule IV provision with no certification, stated content or traced "
-               "value: counted at full value in VNM until a supplier statement is on file", "NAFTA UR 9(2)(i)")
+               "NAFTA-made materials of a Schedule IV provision with no statement that they are originating and no "
+               "traced value: taken to hold a traced material, counted at full value until a supplier statement is "
+               "on file" + ("; a stated regional content alone does not allow 9(2)(f)"
+                            if (undeclared & ~declined & rc_stated).any() else ""), "NAFTA UR 9(2)(i); 9(2)(f)")
+    ctx.assume("tracing-declared-non-originating", rid, undeclared & declined,
+               "NAFTA-made materials of a Schedule IV provision declared non-originating, no traced value stated: "
+               "taken to hold a traced material, counted at full value (a statement of their traced value, even 0 "
+               "when they hold none, would replace it)", "NAFTA UR 9(2)(i); s.9 Example 3")
     ctx.assume("tracing-by-requirement", rid, by_rvcr,
-               f"certified NAFTA-originating Schedule IV materials without figures: traced content taken as value x "
-               f"(1 - RVC requirement), {material_rvcr.value}% (engines, gear boxes: {vehicle_rvcr.value}%)",
-               "NAFTA UR 9(2)(g)")
-    if tracing.undeclared_regional == "listed":
-        quiet = in_region & ~listed & ~traced_stated & ~certified & ~declined
-        ctx.assume("tracing-unlisted-regional", rid, quiet,
-                   "NAFTA-made materials outside Schedule IV without a certification: taken to contain no traced "
-                   "material (rule file: undeclared_regional = 'listed')", "NAFTA UR s.8, 9(1)")
+               f"certified NAFTA-originating Schedule IV materials without figures: taken to be subject to a regional "
+               f"value-content requirement and counted at value x (1 - that requirement): {rvcr_summary}",
+               "NAFTA UR 9(2)(g), s.13(1)")
+    quiet = in_region & ~listed & ~traced_stated & ~undeclared
+    ctx.assume("tracing-unlisted-regional", rid, quiet,
+               "NAFTA-made materials outside Schedule IV without a stated traced value: taken to hold no traced "
+               "material, adding nothing to VNM (rule file: undeclared_regional = 'listed'); one that does counts "
+               "by 9(2)(f), (g) or (i)", "NAFTA UR s.8 (traced material), 9(1), 9(2)(f)-(i); s.9 Example 4")
+    if tracing.partial:
+        wider = HsList(tracing.partial).match(lines.hs) & (scaled > 0)
+        ctx.assume("tracing-partial-provision", rid, wider,
+                   "lines counted as Schedule IV although the schedule lists only some tariff items of their "
+                   "subheading (or marks it 'ex'): the HS code cannot tell the items apart, so the whole subheading "
+                   "is treated as listed", "NAFTA UR Schedule IV")
+    ignored = traced_stated & ~in_region & ~listed
+    ctx.assume("traced-value-not-used", rid, ignored,
+               "a traced value is stated for imported materials outside Schedule IV: they are not traced materials, "
+               "so it is not used", "NAFTA UR 9(9)(b)")
+    return scaled, basis
+
+
+def vnm_components(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
+    """NAFTA heavy-duty VNM (UR 10(1)): non-originating materials at their value ((b)(i), (c),
+    (e)(ii), (f)), and each originating automotive component (Schedule V column I: engines, gear
+    boxes) at the least the producer may choose under 10(1)(d): the stated value of its
+    non-originating materials (i), value x (1 - RVC) (ii), or value x (1 - RVC requirement)
+    (iii).  Other originating materials add nothing (s.10 Examples 5 and 7)."""
+    components = requirement.components
+    assert components is not None
+    lines = ctx.lines
+    value = lines.value
+    component = HsList(components.hs).match(lines.hs)
+    in_region = lines.in_countries(ctx.regime.region)
+    originating = ctx.originating()
+    rc, rc_stated, traced, traced_stated = _statements(lines)
+    rvcr = value_at(components.requirement, ctx.on, "NAFTA RVC requirement for automotive components")
+
+    full = value * SHARE_ONE
+    by_rvcr = value * (SHARE_ONE - int(rvcr.value * 10_000))
+    by_rc = np.where(rc_stated, value * (SHARE_ONE - rc), full)
+    by_statement = np.where(traced_stated, traced * SHARE_ONE, full)
+    best = np.minimum(np.minimum(by_rvcr, by_rc), by_statement)
+
+    orig_component = originating & component
+    nafta_component = in_region & ~originating & component & traced_stated
+    scaled = np.where(originating, 0, full)
+    scaled = np.where(orig_component, best, scaled)
+    scaled = np.where(nafta_component, np.minimum(by_statement, full), scaled)
+
+    basis = np.full(len(value), "non-originating: full value (UR 10(1)(b)(i), (e)(ii), (f))", dtype=object)
+    basis = np.where(~in_region, "imported from outside NAFTA: full value (UR 10(1)(c), (f))", basis)
+    basis = np.where(originating, "originating material other than an engine or gear box: adds nothing (UR 10(1); "
+                                  "s.10 Examples 5, 7)", basis)
+    chose_statement = orig_component & traced_stated & (best == by_statement)
+    chose_rc = orig_component & ~chose_statement & rc_stated & (best == by_rc)
+    chose_rvcr = orig_component & ~chose_statement & ~chose_rc
+    basis = np.where(chose_statement, "originating engine or gear box, supplier's stated value of its non-originating "
+                                      "materials (UR 10(1)(d)(i))", basis)
+    basis = np.where(chose_rc, "originating engine or gear box with stated regional content: value x (1 - RVC) "
+                               "(UR 10(1)(d)(ii))", basis)
+    basis = np.where(chose_rvcr, f"originating engine or gear box: value x (1 - its RVC requirement, {rvcr.value}%) "
+                                 "(UR 10(1)(d)(iii))", basis)
+    basis = np.where(nafta_component, "non-originating NAFTA-made engine or gear box, supplier's stated value of "
+                                      "its non-originating materials (UR 10(1)(e)(i))", basis)
+
+    ctx.assume("components-by-requirement", rid, chose_rvcr,
+               f"certified originating engines and gear boxes: counted at value x (1 - their RVC requirement, "
+               f"{rvcr.value}%), the least 10(1)(d) allows with the figures on file"
+               + (" (requirement unconfirmed)" if rvcr.unconfirmed else ""),
+               f"NAFTA UR 10(1)(d)(iii); {rvcr.citation}")
+    ctx.assume("heavy-duty-originating-material", rid, originating & ~component,
+               "originating materials other than engines and gear boxes: taken to be listed materials or other "
+               "materials, which add nothing; one that is an automotive component assembly or sub-component (it "
+               "incorporates an engine, a gear box or a Schedule V listed material) would count under 10(1)(d)",
+               "NAFTA UR 10(1)(d); s.2 (automotive component assembly), s.10 Examples 5 and 7")
+    ctx.assume("traced-value-not-used", rid, traced_stated & ~orig_component & ~nafta_component,
+               "a stated traced value is not used for these lines: s.10 accepts a statement of non-originating "
+               "materials only for listed materials (10(1)(b)(ii)) and automotive components, assemblies and "
+               "sub-components (10(1)(d)(i), (e)(i)), which roo-calc tells from the HS code only for engines and "
+               "gear boxes; counted at full value", "NAFTA UR 10(1)(b)(ii), (e)(i), (f); s.10 Example 7")
     return scaled, basis
 
 
@@ -289,6 +407,7 @@ RVC_CREDITS: dict[str, Callable[[Context, str, Requirement, Fraction], tuple[Fra
 VNM_METHODS: dict[str, Callable[[Context, str, Requirement], tuple[np.ndarray, np.ndarray]]] = {
     "roll_up": vnm_roll_up,
     "tracing": vnm_tracing,
+    "components": vnm_components,
     "all_traced": vnm_all_traced,
 }
 
@@ -366,7 +485,7 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
         return _not_applicable(rid, requirement, ctx)
     width = 4 if requirement.level == "heading" else 6
     own = ctx.vehicle.hs_code[:width]
-    same = (ctx.lines.frame["hs_code"].str[:width] == own).to_numpy(dtype=bool)
+    same = HsList((own,)).match(ctx.lines.hs)
     failing = same & ~ctx.originating()
     total = int(ctx.lines.value[failing].sum())
     basis_name = requirement.basis

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from roo_calc.certificates.model import CertifiedLine
+
 # not_applicable: the regime does not cover the vehicle (e.g. a motorcycle under USMCA Part 6).
 DeterminationStatus = Literal["eligible", "not_eligible", "needs_review", "not_applicable"]
 RequirementStatus = Literal["pass", "fail", "needs_review", "not_applicable"]
@@ -94,6 +96,7 @@ class Determination(_Result):
     notes: tuple[str, ...] = ()
     rule_file: str | None = None
     duty_exposure: object | None = None  # engine.duty.DutyExposure, added by `with_duty_exposure`
+    certified_lines: tuple[CertifiedLine, ...] = ()  # lines that took facts from a supplier certification
 
     @property
     def eligible(self) -> bool:

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from roo_calc import __version__
 from roo_calc.bom.model import Bom
+from roo_calc.certificates.report import certified_json, sources_json
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import decimal_str
 
@@ -93,6 +94,7 @@ def determination_json(result: Determination) -> dict:
         "notes": list(result.notes),
         "rule_file": result.rule_file,
         "duty_exposure": exposure_json(result.duty_exposure),
+        "certified_lines": certified_json(result.certified_lines),
     }
 
 
@@ -125,7 +127,7 @@ def vehicle_json(bom: Bom) -> dict:
 def to_json(bom: Bom, determinations: list[Determination], as_of: date) -> dict:
     return {
         "roo_calc_version": __version__,
-        "input": {"path": bom.path, "sha256": bom.sha256},
+        "input": {"path": bom.path, "sha256": bom.sha256, "certificates": sources_json(bom)},
         "vehicle": vehicle_json(bom),
         "as_of": as_of.isoformat(),
         "results": [determination_json(d) for d in determinations],

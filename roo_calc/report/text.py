@@ -7,6 +7,7 @@ from datetime import date
 from fractions import Fraction
 
 from roo_calc.bom.model import Bom
+from roo_calc.certificates.report import certified_text
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import display_money, display_pct
@@ -178,6 +179,7 @@ def detail(d: Determination, bom: Bom) -> list[str]:
             cite = f" [{a.citation}]" if a.citation else ""
             out.append(f"    - {a.text}{cite}: {len(a.rows)} lines, value at stake {display_money(a.value_at_stake_cents)} "
                        f"{currency} (rows {rows})")
+    out.extend(certified_text(d.certified_lines))
     for note in d.notes:
         out.append(f"  rule-file note: {note}")
     return out

@@ -19,7 +19,7 @@ from roo_calc.errors import NoValueError
 Status = Literal["enacted", "proposed", "what-if"]
 Kind = Literal["regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
                "labor_value_content", "section_232"]
-VnmMethod = Literal["roll_up", "tracing", "all_traced"]
+VnmMethod = Literal["roll_up", "tracing", "components", "all_traced"]
 
 
 class _Strict(BaseModel):
@@ -109,13 +109,33 @@ class VehicleClass(_Strict):
         return self
 
 
+class MaterialRequirement(_Strict):
+    """The RVC requirement of the materials of some HS codes, dated (e.g. the goods NAFTA UR
+    13(1)(b)(iii) leaves at their Schedule I requirement)."""
+
+    title: str = Field(min_length=1)
+    hs: tuple[str, ...] = Field(min_length=1)
+    requirement: tuple[DatedValue, ...]
+
+    @field_validator("requirement")
+    @classmethod
+    def _history(cls, value: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
+        return _check_history(value)
+
+
 class Tracing(_Strict):
-    """NAFTA tracing (UR s.9): the Schedule IV list and how undeclared lines are valued."""
+    """NAFTA tracing (UR s.9): the Schedule IV list and how undeclared lines are valued.
+
+    `partial` names the list entries matched wider than the law: Schedule IV lists only some
+    tariff items of those subheadings (or marks them "ex"), which an HS code cannot tell apart.
+    """
 
     list: tuple[str, ...] = Field(min_length=1)
     reference: tuple[Reference, ...] = Field(min_length=1)
+    partial: tuple[str, ...] = ()
     same_as_vehicle: tuple[str, ...] = ()
     material_rvc_requirement: tuple[DatedValue, ...] = ()
+    material_rvc_exceptions: tuple[MaterialRequirement, ...] = ()
     undeclared_regional: Literal["listed", "all"] = "listed"
     note: str | None = None
 
@@ -123,6 +143,29 @@ class Tracing(_Strict):
     @classmethod
     def _history(cls, value: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
         return _check_history(value) if value else value
+
+    @model_validator(mode="after")
+    def _partial_listed(self) -> Tracing:
+        missing = [entry for entry in self.partial if entry not in self.list]
+        if missing:
+            raise ValueError(f"partial entries must also be in list; not in list: {', '.join(missing)}")
+        return self
+
+
+class Components(_Strict):
+    """NAFTA heavy-duty VNM (UR s.10, Schedule V): the automotive components (column I) and
+    their RVC requirement, used when an originating one comes without figures (10(1)(d)(iii))."""
+
+    title: str = Field(min_length=1)
+    hs: tuple[str, ...] = Field(min_length=1)
+    requirement: tuple[DatedValue, ...]
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("requirement")
+    @classmethod
+    def _history(cls, value: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
+        return _check_history(value)
 
 
 class Derivation(_Strict):
@@ -203,6 +246,7 @@ class Requirement(_Strict):
     vnm_by_class: dict[str, VnmMethod] = {}
     threshold: dict[str, tuple[DatedValue, ...]]
     tracing: Tracing | None = None
+    components: Components | None = None
     derivation: Derivation | None = None
     level: Literal["heading", "subheading"] = "heading"
     basis: Literal["total_cost", "net_cost"] = "total_cost"
@@ -297,6 +341,9 @@ class Regime(_Strict):
             if requirement.vnm == "tracing" or "tracing" in requirement.vnm_by_class.values():
                 if requirement.tracing is None:
                     raise ValueError(f"requirements.{rid}: vnm 'tracing' needs a [requirements.{rid}.tracing] table")
+            if requirement.vnm == "components" or "components" in requirement.vnm_by_class.values():
+                if requirement.components is None:
+                    raise ValueError(f"requirements.{rid}: vnm 'components' needs a [requirements.{rid}.components] table")
             if requirement.kind == "us_content" or requirement.vnm == "all_traced":
                 if requirement.derivation is None:
                     raise ValueError(f"requirements.{rid}: needs a [requirements.{rid}.derivation] table")

@@ -1,0 +1,73 @@
+"""How reports show supplier certifications: the document behind every certified line, the
+files they came from, and (for `validate`) the ones expiring soon or out of their period."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from roo_calc.certificates.apply import Application, expiring
+from roo_calc.certificates.model import CertifiedLine
+
+
+def _rows(rows: list[int], most: int = 12) -> str:
+    return ", ".join(str(r) for r in rows[:most]) + (f" and {len(rows) - most} more" if len(rows) > most else "")
+
+
+def _period(start: date | None, end: date | None) -> str:
+    return f"valid {start or 'open'} to {end or 'open'}"
+
+
+def certified_text(lines: tuple[CertifiedLine, ...], indent: str = "  ") -> list[str]:
+    """One line per document: the BOM rows that took facts from it, and which facts."""
+    if not lines:
+        return []
+    groups: dict[tuple, list[CertifiedLine]] = {}
+    for line in lines:
+        groups.setdefault((line.document, line.agreement, line.supplier, line.valid_from, line.valid_to, line.location),
+                          []).append(line)
+    out = [f"{indent}supplier certifications relied on ({len({l.row for l in lines})} lines):"]
+    for (document, agreement, supplier, start, end, location), members in groups.items():
+        fields = sorted({f for m in members for f in m.fields})
+        out.append(f"{indent}  - {document} ({agreement.upper()}, {supplier}, {_period(start, end)}; {location}): "
+                   f"rows {_rows(sorted(m.row for m in members))} took {', '.join(fields)}")
+    return out
+
+
+def certified_json(lines: tuple[CertifiedLine, ...]) -> list[dict]:
+    return [{"row": line.row, "part_number": line.part_number, "supplier": line.supplier, "agreement": line.agreement,
+             "document": line.document, "valid_from": line.valid_from.isoformat() if line.valid_from else None,
+             "valid_to": line.valid_to.isoformat() if line.valid_to else None, "fields": list(line.fields),
+             "location": line.location} for line in lines]
+
+
+def sources_json(bom) -> list[dict]:
+    """The files the certifications came from, with their SHA-256 (the BOM itself for its own sheet)."""
+    seen: dict[str, str] = {}
+    for cert in bom.certificates:
+        seen.setdefault(cert.file, cert.sha256)
+    return [{"path": path, "sha256": sha} for path, sha in seen.items()]
+
+
+def validity_lines(bom, applied: Application, days: int) -> list[str]:
+    """`validate`: the certifications on file, those expiring within `days` of the determination
+    date, and those out of their period on it."""
+    on = applied.on
+    certs = bom.certificates
+    valid = [c for c in certs if c.valid_on(on)]
+    out = ["", f"Supplier certifications: {len(certs)} on file ({len(valid)} valid on {on}, the determination date); "
+               f"{len({l.row for l in applied.certified})} BOM lines took facts from them"]
+    soon = expiring(certs, on, days)
+    if soon:
+        out.append(f"Expiring within {days} days of {on}:")
+        out += [f"  - {c.name} ({c.agreement.upper()}, {c.scope}) valid to {c.valid_to}, in {(c.valid_to - on).days} days "
+                f"[{c.location}]" for c in soon]
+    else:
+        out.append(f"None expires within {days} days of {on}.")
+    stale = [c for c in certs if not c.valid_on(on)]
+    if stale:
+        out.append(f"Out of their period on {on} (counted as not on file):")
+        out += [f"  - {c.name} ({c.agreement.upper()}, {c.scope}) period {c.period} [{c.location}]" for c in stale]
+    for finding in applied.findings:
+        a = finding.assumption
+        out.append(f"  note: {a.text} (rows {_rows(list(a.rows))})")
+    return out

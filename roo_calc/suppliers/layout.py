@@ -1,0 +1,47 @@
+"""The layout shared by the request workbooks `solicit` writes and `collect` reads back: sheet
+names, the labels of the request's identity, and the answer columns.  Changing one side means
+changing the other, so both read it from here."""
+
+from __future__ import annotations
+
+SHEET_INSTRUCTIONS = "Instructions"
+SHEET_PARTS = "Parts"
+SHEET_CERTIFICATION = "Certification"
+
+# Identity of the request, on the Instructions sheet: label in column A, value in column B.
+ID_LABELS = ("Request", "Supplier", "Vehicle", "Producer", "BOM file", "BOM SHA-256", "Determination date",
+             "Next determination", "Regimes", "Currency")
+
+# Certification sheet: label in column A, the supplier's answer in column B.
+CERT_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("response", "Response", "answered: your answers below and on the Parts sheet; declined: you will not certify"),
+    ("decline_reason", "If declined, why", "optional"),
+    ("valid_from", "Blanket period from", "first day the answers hold (YYYY-MM-DD)"),
+    ("valid_to", "Blanket period to", "last day (YYYY-MM-DD), a blanket period covers at most 12 months (USMCA Art. 5.2; Annex 5-A)"),
+    ("document", "Your certification reference", "your document number; shown in the producer's reports"),
+    ("certifier_name", "Certifier name", "person certifying for the supplier"),
+    ("certifier_title", "Certifier title", ""),
+    ("certifier_contact", "Certifier address, e-mail and telephone", ""),
+    ("signed_on", "Date signed", "YYYY-MM-DD"),
+)
+RESPONSES = ("answered", "declined")
+
+# Parts sheet: locked information columns, then answer columns (unlocked only where asked).
+INFO_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("row", "BOM row"), ("part_number", "Part number"), ("description", "Description"), ("hs_code", "HS code"),
+    ("origin_country", "Origin"), ("value", "Value per vehicle"), ("regimes", "Verdicts that depend on it"),
+    ("asked", "What we need"), ("on_file", "On file now"),
+)
+ANSWER_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    # (key, header, kind)
+    ("usmca_originating", "USMCA originating? (Y/N)", "yn"),
+    ("nafta_originating", "NAFTA originating? (Y/N)", "yn"),
+    ("regional_content_pct", "Regional value content %", "pct"),
+    ("rvc_method", "RVC method", "method"),
+    ("nafta_traced_value", "NAFTA traced value", "money"),
+    ("us_content_pct", "US content %", "pct"),
+    ("steel_content_value", "Steel content value", "money"),
+    ("aluminum_content_value", "Aluminum content value", "money"),
+)
+RVC_METHODS = ("net cost", "transaction value")
+HEADER_ROW = 4  # 1-based row of the Parts headers; parts start below it

@@ -1,0 +1,171 @@
+"""Supplier certifications with their periods: the Certificates sheet, --certificates files,
+expiry on both sides of a period boundary, the line winning over a certificate, and located errors."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+import roo_calc
+from roo_calc.certificates.writer import write_certificates
+from roo_calc.cli.main import app
+from roo_calc.errors import BomError
+
+runner = CliRunner()
+VEHICLE = {"model": "Test car", "hs_code": "8703.23", "assembly_country": "MX", "production_date": "2024-05-01",
+           "net_cost": 10000}
+LINES = [
+    {"part_number": "P1", "hs_code": "8708.29", "value": 3000, "origin_country": "MX", "supplier": "Acme MX"},
+    {"part_number": "P2", "hs_code": "8708.99", "value": 1000, "origin_country": "US", "supplier": "Old Co",
+     "usmca_originating": "N"},
+]
+CERT = {"supplier": "ACME  mx", "agreement": "usmca", "originating": True, "valid_from": date(2024, 1, 1),
+        "valid_to": date(2024, 5, 1), "document": "ACME-USMCA-2024", "regional_content_pct": 80}
+
+
+@pytest.fixture
+def bom(make_bom):
+    return make_bom(VEHICLE, LINES)
+
+
+def rvc(result):
+    return next(r for r in result.requirements if r.id == "rvc")
+
+
+def with_sheet(path, rows, header=("supplier", "part_number", "agreement", "originating", "valid_from", "valid_to", "document")):
+    """Add a Certificates sheet to a BOM workbook (as trade staff would)."""
+    book = load_workbook(path)
+    sheet = book.create_sheet("Certificates")
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("on, used", [(date(2024, 5, 1), True), (date(2024, 5, 2), False)])
+def test_expiry_boundary(bom, tmp_path, on, used):
+    """Valid through its last day; the day after, it counts as not on file and is an assumption."""
+    certs = tmp_path / "certs.xlsx"
+    write_certificates(certs, [CERT])
+    result = roo_calc.evaluate(roo_calc.load_bom(bom), roo_calc.load_regime("usmca-2020"), on,
+                               certificates=roo_calc.load_certificates(certs))
+    if used:
+        assert rvc(result).status == "pass"
+        assert [(c.row, c.document, c.fields) for c in result.certified_lines] == [
+            (2, "ACME-USMCA-2024", ("usmca_originating", "regional_content_pct"))]
+        assert not any(a.code.startswith("certificate-") for a in result.assumptions)
+    else:
+        assert rvc(result).status == "fail"
+        assert result.certified_lines == ()
+        stale = [a for a in result.assumptions if a.code == "certificate-expired"]
+        assert len(stale) == 1 and stale[0].rows == (2,) and stale[0].value_at_stake_cents == 300000
+        assert "ACME-USMCA-2024" in stale[0].text and "2024-01-01 to 2024-05-01" in stale[0].text
+
+
+@pytest.mark.parametrize("on, used", [(date(2024, 4, 30), False), (date(2024, 5, 1), True)])
+def test_not_yet_valid_boundary(bom, tmp_path, on, used):
+    certs = tmp_path / "certs.xlsx"
+    write_certificates(certs, [{**CERT, "valid_from": date(2024, 5, 1), "valid_to": date(2025, 4, 30)}])
+    result = roo_calc.evaluate(roo_calc.load_bom(bom), roo_calc.load_regime("usmca-2020"), on,
+                               certificates=roo_calc.load_certificates(certs))
+    assert (rvc(result).status == "pass") is used
+    assert any(a.code == "certificate-not-yet-valid" for a in result.assumptions) is not used
+
+
+def test_bom_sheet_and_line_wins(bom):
+    """The BOM's own Certificates sheet is applied; a line's own Y/N wins and the report says so."""
+    with_sheet(bom, [("Acme MX", None, "USMCA", "Y", "2024-01-01", "2024-12-31", "ACME-1"),
+                     ("Old Co", "P2", "usmca", "yes", None, None, "OLD-P2")])
+    loaded = roo_calc.load_bom(bom)
+    assert len(loaded.certificates) == 2
+    result = roo_calc.evaluate(loaded, roo_calc.load_regime("usmca-2020"))
+    assert [c.row for c in result.certified_lines] == [2]
+    disagree = [a for a in result.assumptions if a.code == "certificate-disagrees"]
+    assert disagree[0].rows == (3,) and "usmca_originating N on the line, Y on OLD-P2" in disagree[0].text
+    nafta = roo_calc.evaluate(loaded, roo_calc.load_regime("nafta-1994"))
+    assert nafta.certified_lines == () and not any(a.code.startswith("certificate-") for a in nafta.assumptions)
+
+
+def test_part_certificate_before_blanket(bom, tmp_path):
+    certs = tmp_path / "c.xlsx"
+    write_certificates(certs, [{**CERT, "originating": False, "regional_content_pct": None, "document": "BLANKET"},
+                               {**CERT, "part_number": "P1", "document": "PART"}])
+    result = roo_calc.evaluate(roo_calc.load_bom(bom), roo_calc.load_regime("usmca-2020"), date(2024, 3, 1),
+                               certificates=roo_calc.load_certificates(certs))
+    assert [c.document for c in result.certified_lines] == ["PART"]
+
+
+def test_cli_reports_document(bom, tmp_path):
+    certs = tmp_path / "certs.xlsx"
+    write_certificates(certs, [CERT])
+    out = runner.invoke(app, ["evaluate", str(bom), "-r", "usmca-2020", "--certificates", str(certs), "-f", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["input"]["certificates"][0]["path"] == str(certs)
+    assert data["results"][0]["certified_lines"][0]["document"] == "ACME-USMCA-2024"
+    text = runner.invoke(app, ["evaluate", str(bom), "-r", "usmca-2020", "--certificates", str(certs)]).output
+    assert "ACME-USMCA-2024 (USMCA, ACME  mx, valid 2024-01-01 to 2024-05-01" in text and "rows 2 took" in text
+
+
+def test_validate_expiring(bom, tmp_path):
+    certs = tmp_path / "certs.xlsx"
+    write_certificates(certs, [CERT, {**CERT, "supplier": "Old Co", "document": "OLD-2023", "valid_from": date(2023, 1, 1),
+                                      "valid_to": date(2023, 12, 31)}])
+    out = runner.invoke(app, ["validate", str(bom), "--certificates", str(certs), "--as-of", "2024-04-01"])
+    assert out.exit_code == 0, out.output
+    assert "ACME-USMCA-2024 (USMCA, ACME  mx, all parts (blanket)) valid to 2024-05-01, in 30 days" in out.output
+    assert "OLD-2023" in out.output and "Out of their period on 2024-04-01" in out.output
+    out = runner.invoke(app, ["validate", str(bom), "--certificates", str(certs), "--as-of", "2024-04-01",
+                              "--expiring-within", "29"])
+    assert "None expires within 29 days of 2024-04-01." in out.output
+
+
+def test_located_errors(bom, tmp_path):
+    """Every problem in one pass, each as file:sheet!cell, exit 2, nothing evaluated."""
+    path = tmp_path / "bad.xlsx"
+    write_certificates(path, [
+        {"supplier": "Acme", "agreement": "cusma?", "originating": "Y"},
+        {"supplier": "Acme", "agreement": "usmca", "originating": "maybe"},
+        {"agreement": "usmca", "originating": "Y"},
+        {"supplier": "Acme", "agreement": "usmca", "originating": "Y", "valid_from": date(2024, 5, 1), "valid_to": date(2024, 1, 1)},
+        {"supplier": "Acme", "agreement": "nafta", "originating": "Y", "nafta_traced_value": 10},
+        {"supplier": "Acme", "agreement": "usmca", "originating": "Y", "regional_content_pct": 140},
+        {"supplier": "Bolt", "agreement": "usmca", "originating": "Y", "valid_to": date(2024, 6, 30)},
+        {"supplier": "bolt", "agreement": "usmca", "originating": "N", "valid_from": date(2024, 6, 1)},
+    ])
+    with pytest.raises(BomError) as caught:
+        roo_calc.load_certificates(path)
+    where = {(p.cell, p.code) for p in caught.value.problems}
+    assert where == {("C2", "bad-value"), ("D3", "bad-value"), ("A4", "missing-value"), ("L5", "bad-value"),
+                     ("G6", "bad-value"), ("E7", "bad-value"), ("A9", "conflicting-certificates")}
+    out = runner.invoke(app, ["evaluate", str(bom), "--certificates", str(path)])
+    assert out.exit_code == 2
+    assert f"{path}:Certificates!C2: agreement: expected one of usmca, nafta, found 'cusma?'" in out.output
+    assert "Traceback" not in out.output
+
+
+def test_traced_value_above_line_value(bom, tmp_path):
+    path = tmp_path / "c.xlsx"
+    write_certificates(path, [{"supplier": "Acme MX", "part_number": "P1", "agreement": "nafta", "originating": "Y",
+                               "nafta_traced_value": 3000.01}])
+    out = runner.invoke(app, ["evaluate", str(bom), "--certificates", str(path)])
+    assert out.exit_code == 2 and f"{path}:Certificates!G2: nafta_traced_value: expected at most the value of BOM row 2" in out.output
+
+
+def test_sheet_errors_in_bom(bom):
+    with_sheet(bom, [("Acme MX", None, "usmca", "perhaps", None, None, None)])
+    with pytest.raises(BomError) as caught:
+        roo_calc.load_bom(bom)
+    assert [(p.sheet, p.cell) for p in caught.value.problems if p.severity == "error"] == [("Certificates", "D2")]
+
+
+def test_missing_file_and_sheet(tmp_path, bom):
+    out = runner.invoke(app, ["evaluate", str(bom), "--certificates", str(tmp_path / "none.xlsx")])
+    assert out.exit_code == 2 and "none.xlsx: expected a certificates workbook" in out.output
+    out = runner.invoke(app, ["evaluate", str(bom), "--certificates", str(bom)])
+    assert out.exit_code == 2 and "expected a sheet named 'Certificates'" in out.output

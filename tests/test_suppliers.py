@@ -1,0 +1,90 @@
+"""Working with suppliers: solicit -> requests filled by three suppliers -> collect -> evaluate.
+
+The sample BOM is built so that exactly one supplier's certification flips USMCA: its lines take
+RVC from 60% to exactly 75%, the threshold (which passes); the others' do not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from roo_calc.cli.main import app
+
+runner = CliRunner()
+
+VEHICLE = {"model": "Round-trip sedan", "hs_code": "8703.23", "assembly_country": "MX", "production_date": "2024-05-01",
+           "producer": "Aurora Motors", "net_cost": 20000, "transaction_value": 25000,
+           "steel_purchases": 1000, "steel_purchases_originating": 800,
+           "aluminum_purchases": 500, "aluminum_purchases_originating": 400,
+           "lvc_high_wage_labor": 6000, "lvc_high_wage_materials": 2000,
+           "lvc_technology_points": 0, "lvc_assembly_points": 0}
+LINES = [
+    {"part_number": "E-100", "description": "Engine", "hs_code": "8407.34", "value": 4000, "origin_country": "MX",
+     "supplier": "Motores MX", "usmca_originating": "Y", "regional_content_pct": 80, "core_part_group": "engine"},
+    {"part_number": "R-200", "description": "Radio", "hs_code": "8527.21", "value": 2000, "origin_country": "JP",
+     "supplier": "Nippon Audio"},
+    {"part_number": "S-300", "description": "Front seat", "hs_code": "9401.20", "value": 1800, "origin_country": "US",
+     "supplier": "Valid Co"},
+    {"part_number": "S-301", "description": "Rear seat", "hs_code": "9401.20", "value": 1200, "origin_country": "US",
+     "supplier": "Valid Co"},
+    {"part_number": "W-400", "description": "Wiring harness", "hs_code": "8544.30", "value": 2000, "origin_country": "CA",
+     "supplier": "Errant Inc"},
+    {"part_number": "B-500", "description": "Brakes", "hs_code": "8708.30", "value": 1000, "origin_country": "MX",
+     "supplier": "Declining SA"},
+]
+
+
+@pytest.fixture
+def sample(make_bom):
+    return make_bom(VEHICLE, LINES, name="sedan.xlsx")
+
+
+def solicit(bom: Path, folder: Path, *extra: str):
+    result = runner.invoke(app, ["solicit", str(bom), "-r", "usmca-2020", "--output", str(folder), *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_solicit_ranks_the_supplier_whose_certification_flips(sample, tmp_path):
+    folder = tmp_path / "requests"
+    out = solicit(sample, folder)
+    assert "usmca-2020 (not eligible)" in out.output
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["request-declining-sa.xlsx", "request-errant-inc.xlsx", "request-valid-co.xlsx", "summary.xlsx"]
+    summary = load_workbook(folder / "summary.xlsx")["Suppliers"]
+    ranked = [(summary.cell(r, 2).value, summary.cell(r, 3).value, summary.cell(r, 4).value) for r in range(5, 8)]
+    assert ranked == [("Valid Co", "usmca-2020: not eligible -> eligible", 3000),
+                      ("Errant Inc", "none alone", 2000), ("Declining SA", "none alone", 1000)]
+    regimes = load_workbook(folder / "summary.xlsx")["Regimes"]
+    assert [c.value for c in regimes[2]] == ["usmca-2020", "not eligible", "not eligible -> eligible", "Valid Co"]
+
+
+def test_request_layout(sample, tmp_path):
+    """Protected sheets; answer cells unlocked, with a drop-down, only where an answer is asked."""
+    folder = tmp_path / "requests"
+    solicit(sample, folder)
+    book = load_workbook(folder / "request-valid-co.xlsx")
+    assert book.sheetnames == ["Instructions", "Parts", "Certification"]
+    assert all(book[s].protection.sheet for s in book.sheetnames)
+    parts = book["Parts"]
+    headers = [c.value for c in parts[4]]
+    assert headers[:2] == ["BOM row", "Part number"] and "USMCA originating? (Y/N)" in headers
+    col = headers.index("USMCA originating? (Y/N)") + 1
+    assert [parts.cell(r, 2).value for r in (5, 6)] == ["S-300", "S-301"]
+    assert not parts.cell(5, col).protection.locked and parts.cell(5, 1).protection.locked
+    unlocked = {(c.row, c.column) for row in parts.iter_rows() for c in row if not c.protection.locked}
+    assert unlocked == {(5, col), (6, col)}
+    lists = [dv for dv in parts.data_validations.dataValidation if dv.type == "list"]
+    assert any(f"{parts.cell(5, col).coordinate}" in str(dv.sqref) and dv.formula1 == '"Y,N"' for dv in lists)
+    ident = {book["Instructions"].cell(r, 1).value: book["Instructions"].cell(r, 2).value for r in range(3, 13)}
+    assert ident["Supplier"] == "Valid Co" and ident["Determination date"] == "2024-05-01"
+
+
+def test_solicit_refuses_to_overwrite(sample, tmp_path):
+    folder = tmp_path / "requests"
+    solicit(sample, folder)
+    again = runner.invoke(app, ["solicit", str(sample), "-r", "usmca-2020", "--output", str(folder)])
+    assert again.exit_code == 2 and "refusing to replace" in again.output
