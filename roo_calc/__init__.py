@@ -13,7 +13,8 @@ Everything else is internal and may change.
 
 from __future__ import annotations
 
-from datetime import date
+import os
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -28,10 +29,33 @@ if TYPE_CHECKING:
     from roo_calc.rules.model import Regime
 
 
+def _kind(value: object) -> str:
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    name = type(value).__name__
+    return f"{'an' if name[0].lower() in 'aeiou' else 'a'} {name}"
+
+
+def _require(name: str, value: object, expected: type | tuple[type, ...], wanted: str, hint: str = "") -> None:
+    """TypeError naming the argument, what it must be and what was given (before any work)."""
+    if not isinstance(value, expected):
+        raise TypeError(f"{name}: expected {wanted}, found {_kind(value)}{hint}")
+
+
+def _require_paths(name: str, value: object) -> None:
+    if value is None:
+        return
+    if isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name}: expected a list of rule files or folders, found {_kind(value)}; pass [{str(value)!r}]")
+    if not isinstance(value, Iterable):
+        raise TypeError(f"{name}: expected a list of rule files or folders, found {_kind(value)}")
+
+
 def load_bom(path: str | Path) -> "Bom":
     """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem."""
     from roo_calc.bom.reader import load_bom as _load
 
+    _require("path", path, (str, os.PathLike), "the path of a BOM workbook (str or Path)")
     return _load(path)
 
 
@@ -39,13 +63,18 @@ def load_certificates(path: str | Path) -> "tuple[Certificate, ...]":
     """Read a certificates workbook (a `Certificates` sheet); raises `roo_calc.errors.BomError`."""
     from roo_calc.certificates.reader import load_certificates as _load
 
+    _require("path", path, (str, os.PathLike), "the path of a certificates workbook (str or Path)")
     return _load(path)
 
 
 def load_regimes(rules: Iterable[str | Path] | None = None) -> dict[str, "Regime"]:
-    """The shipped regimes plus any rule files or folders given, by id."""
+    """The shipped regimes plus any rule files or folders given (a list), by id."""
     from roo_calc.rules.loader import load_regimes as _load
 
+    _require_paths("rules", rules)
+    rules = list(rules) if rules is not None else None
+    for item in rules or []:
+        _require("rules", item, (str, os.PathLike), "rule file or folder paths (str or Path)")
     return _load(rules)
 
 
@@ -54,6 +83,8 @@ def load_regime(id_or_path: str | Path, rules: Iterable[str | Path] | None = Non
     from roo_calc.errors import RuleFileError
     from roo_calc.rules.loader import load_regime as _load_file
 
+    _require("id_or_path", id_or_path, (str, os.PathLike), "a regime id or the path of a rule file (str or Path)")
+    _require_paths("rules", rules)
     candidate = Path(id_or_path)
     if candidate.suffix == ".toml" or candidate.exists():
         return _load_file(candidate)
@@ -65,6 +96,8 @@ def load_regime(id_or_path: str | Path, rules: Iterable[str | Path] | None = Non
 
 def default_as_of(bom: "Bom", today: date | None = None) -> date:
     """The date whose law applies by default: the workbook's production_date, else today."""
+    _require_bom(bom)
+    _require_date("today", today)
     return bom.vehicle.production_date or today or date.today()
 
 
@@ -82,7 +115,20 @@ def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
     """
     from roo_calc.certificates.apply import annotate, apply_certificates
     from roo_calc.engine.determine import evaluate as _evaluate
+    from roo_calc.rules.model import Regime
 
+    _require_bom(bom)
+    _require("regime", regime, Regime, "a Regime",
+             f"; load it first: roo_calc.load_regime({regime!r})" if isinstance(regime, str) else "")
+    _require_date("as_of", as_of)
+    if others is not None:
+        _require("others", others, dict, "a dict of Regime by id, as load_regimes() returns")
+        for key, value in others.items():
+            _require(f"others[{key!r}]", value, Regime, "a Regime")
+    if import_into is not None:
+        _require("import_into", import_into, str, "an ISO alpha-2 country code such as 'US', or None")
+    if not isinstance(certificates, (list, tuple)):
+        raise TypeError(f"certificates: expected a tuple of certificates from roo_calc.load_certificates, found {_kind(certificates)}")
     on = as_of or default_as_of(bom)
     bom, application = apply_certificates(bom, on, tuple(certificates))
     result = _evaluate(bom, regime, on, others if others is not None else load_regimes())
@@ -97,6 +143,27 @@ def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
 
 def to_json(bom: "Bom", determinations: list["Determination"], as_of: date) -> dict:
     """The documented JSON shape of `roo-calc evaluate --format json`."""
+    from roo_calc.engine.result import Determination
     from roo_calc.report.json import to_json as _to_json
 
+    _require_bom(bom)
+    _require("determinations", determinations, (list, tuple), "a list of results of roo_calc.evaluate")
+    for item in determinations:
+        _require("determinations", item, Determination, "a list of results of roo_calc.evaluate")
+    _require_date("as_of", as_of, optional=False)
     return _to_json(bom, determinations, as_of)
+
+
+def _require_bom(bom: object) -> None:
+    from roo_calc.bom.model import Bom
+
+    _require("bom", bom, Bom, "a Bom", "; read it first: roo_calc.load_bom(path)" if isinstance(bom, (str, os.PathLike)) else "")
+
+
+def _require_date(name: str, value: object, optional: bool = True) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, datetime) or not isinstance(value, date):
+        hint = "; pass its .date()" if isinstance(value, datetime) else ""
+        hint += "; parse it with datetime.date.fromisoformat" if isinstance(value, str) else ""
+        raise TypeError(f"{name}: expected a datetime.date, found {_kind(value)}{hint}")

@@ -62,3 +62,7 @@ class NoValueError(RooCalcError):
 
 class ScenarioError(RooCalcError):
     """A scenario file is malformed or one of its selectors matches nothing."""
+
+
+class OutputError(RooCalcError):
+    """An output file cannot be written (a folder, a read-only place, a full disk); nothing was written."""

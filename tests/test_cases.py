@@ -62,7 +62,14 @@ def test_case(case, regimes, make_bom):
         assert requirements[rid]["threshold"] == value, context
     for key, value in expect.get("figures", {}).items():
         rid, name = key.split(".")
-        assert requirements[rid]["figures"][name] == value, context
+        exact = requirements[rid]["figures_exact"].get(name)  # money off the cent: its exact value
+        assert (requirements[rid]["figures"][name] == value) or exact == value, context
+    for key, texts in expect.get("figures_contain", {}).items():
+        rid, name = key.split(".")
+        for text in texts:
+            assert text in requirements[rid]["figures"][name], context
+    for rid in expect.get("unconfirmed_deal", []):
+        assert "[UNCONFIRMED]" in (requirements[rid]["reason"] or ""), context
     for rid, text in expect.get("reason", {}).items():
         assert text in (requirements[rid]["reason"] or ""), context
     assumptions = {a["code"]: a for a in data["assumptions"]}

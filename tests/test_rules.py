@@ -84,7 +84,8 @@ def test_every_rule_file_key_is_documented():
 
     doc = (default_rules_dir() / "README.md").read_text()
     for cls in (model.Regime, model.Requirement, model.DatedValue, model.Reference, model.VehicleClass, model.Tracing,
-                model.MaterialRequirement, model.Components, model.Derivation, model.CorePartGroup, model.InForce, model.Averaging, model.Source):
+                model.MaterialRequirement, model.Components, model.Derivation, model.CorePartGroup, model.InForce, model.Averaging,
+                model.Source, model.Deal, model.DatedFlag, model.CoveredParts, model.Stacking, model.MfnRate, model.MfnTable):
         for name, field in cls.model_fields.items():
             if name == "path":
                 continue

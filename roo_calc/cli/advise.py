@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, fail, pick_regimes,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, echo, fail, pick_regimes,
                                  with_certificates)
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
@@ -44,6 +44,6 @@ def advise(
     from roo_calc.report import advise as report
 
     if format is Format.json:
-        typer.echo(json.dumps(report.to_json(plan, bom, on), indent=2))
+        echo(json.dumps(report.to_json(plan, bom, on), indent=2))
     else:
-        typer.echo(report.render_text(plan, bom, on), nl=False)
+        echo(report.render_text(plan, bom, on), nl=False)

@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from roo_calc.errors import BomError, RooCalcError
+from roo_calc.terminal import printable
 
 EXIT_INVALID = 2
 
@@ -31,15 +32,21 @@ CertificatesOption = Annotated[
 BomArgument = Annotated[Path, typer.Argument(help="BOM workbook (.xlsx).", show_default=False)]
 
 
+def echo(text: str, err: bool = False, nl: bool = True) -> None:
+    """Print to the terminal (stdout, or stderr with `err`), control characters from the input
+    escaped (`roo_calc.terminal.printable`): every command prints through this."""
+    typer.echo(printable(text), err=err, nl=nl)
+
+
 def fail(error: RooCalcError) -> None:
     """Print an input error to stderr, one located problem per line, and exit 2."""
     if isinstance(error, BomError):
         errors = [p for p in error.problems if p.severity == "error"]
         for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo(f"{len(errors)} error(s): the workbook was not evaluated and nothing was written.", err=True)
+            echo(str(problem), err=True)
+        echo(f"{len(errors)} error(s): the workbook was not evaluated and nothing was written.", err=True)
     else:
-        typer.echo(f"error: {error}", err=True)
+        echo(f"error: {error}", err=True)
     raise typer.Exit(EXIT_INVALID)
 
 

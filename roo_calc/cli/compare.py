@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, fail,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail,
                                  pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
@@ -48,8 +48,8 @@ def compare(
     from roo_calc.report import compare as report
 
     if format is Format.json:
-        typer.echo(json.dumps(report.to_json(result, on), indent=2))
+        echo(json.dumps(report.to_json(result, on), indent=2))
     else:
-        typer.echo(report.render_text(result, on), nl=False)
+        echo(report.render_text(result, on), nl=False)
         if output is not None:
-            typer.echo(f"\nExcel comparison written to {output}")
+            echo(f"\nExcel comparison written to {output}")

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, CertificatesOption, RegimeOption, RulesOption, as_date, fail, pick_regimes,
+from roo_calc.cli.common import (AsOfOption, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail, pick_regimes,
                                  with_certificates)
 from roo_calc.errors import BomError, RooCalcError
 
@@ -73,13 +73,13 @@ def evaluate(
     if format is Format.json:
         from roo_calc.report.json import to_json
 
-        typer.echo(json.dumps(to_json(bom, results, on), indent=2))
+        echo(json.dumps(to_json(bom, results, on), indent=2))
     else:
         from roo_calc.report.text import render
 
-        typer.echo(render(bom, results, on), nl=False)
+        echo(render(bom, results, on), nl=False)
         if output is not None:
-            typer.echo(f"\nExcel report written to {output}")
+            echo(f"\nExcel report written to {output}")
 
 
 def _check_output(output: Path, bom_path: Path) -> None:
@@ -87,8 +87,9 @@ def _check_output(output: Path, bom_path: Path) -> None:
         raise RooCalcError(f"{output}: the report is an Excel workbook; give a name ending in .xlsx")
     if output.exists() and bom_path.exists() and output.resolve() == bom_path.resolve():
         raise RooCalcError(f"{output}: refusing to write the report over the input workbook")
-    if not output.parent.exists():
-        raise RooCalcError(f"{output}: the folder {output.parent} does not exist")
+    from roo_calc.atomic import check_target
+
+    check_target(output)
 
 
 def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None) -> None:
@@ -138,20 +139,20 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 "averages": [{"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
                               "citation": a.note if a.result else None, "note": None if a.result else a.note,
                               "result": determination_json(a.result) if a.result else None} for a in averages]}
-        typer.echo(json.dumps(data, indent=2))
+        echo(json.dumps(data, indent=2))
         return
     from roo_calc.report.text import header, summary_table
 
     for bom, when, results in vehicles:
-        typer.echo("\n".join(header(bom, when) + [""] + summary_table(results)) + "\n")
+        echo("\n".join(header(bom, when) + [""] + summary_table(results)) + "\n")
     if average_by:
-        typer.echo(f"== Averaged by {average_by.value}, weighted by annual volume, as of {on}")
+        echo(f"== Averaged by {average_by.value}, weighted by annual volume, as of {on}")
         for a in averages:
             if a.result is None:
-                typer.echo(f"  {a.note}")
+                echo(f"  {a.note}")
                 continue
-            typer.echo(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicles a year) [{a.note}]")
-            typer.echo("\n".join("    " + line for line in summary_table([a.result])))
+            echo(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicles a year) [{a.note}]")
+            echo("\n".join("    " + line for line in summary_table([a.result])))
 
 
 def _progress(total: int, quiet: bool):

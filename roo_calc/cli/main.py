@@ -39,15 +39,21 @@ def _root(version: bool = typer.Option(False, "--version", is_eager=True, callba
 
 
 def run() -> None:
-    """Entry point: user errors exit 2 inside the commands; anything unexpected is reported in
-    one line (set ROO_CALC_DEBUG=1 for the traceback) and exits 1."""
+    """Entry point: user errors exit 2 inside the commands; a stop signal while writing a file
+    exits 128 + its number; anything unexpected is reported in one line (set ROO_CALC_DEBUG=1
+    for the traceback) and exits 1."""
     import os
     import sys
+
+    from roo_calc.atomic import Interrupted
 
     try:
         app(standalone_mode=True)
     except SystemExit:
         raise
+    except Interrupted as stop:
+        print(f"roo-calc: {stop}", file=sys.stderr)
+        sys.exit(128 + stop.signum)
     except Exception as exc:  # noqa: BLE001
         if os.environ.get("ROO_CALC_DEBUG"):
             raise

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, RulesOption, as_date, fail
+from roo_calc.cli.common import AsOfOption, RulesOption, as_date, echo, fail
 from roo_calc.errors import NoValueError, RooCalcError
 
 app = typer.Typer(help="List regimes, or show one with the thresholds in force on a date.", invoke_without_command=True)
@@ -31,7 +31,39 @@ def list_regimes(ctx: typer.Context, rules: RulesOption = None) -> None:
         rows.append((r.id, r.status, span, r.title))
     widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
     for row in rows:
-        typer.echo("  ".join(str(c).ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+        echo("  ".join(str(c).ljust(w) for c, w in zip(row[:3], widths)) + "  " + row[3])
+
+
+def tariff_change_points(req, on: date) -> list[str]:
+    """A tariff requirement's other dated law: bilateral terms, offsets, exemptions, stacking."""
+    from roo_calc.rules.model import value_at
+
+    out = []
+    for key, deal in sorted(req.deals.items(), key=lambda kv: kv[1].from_):
+        state = "in force" if deal.from_ <= on and (deal.to is None or on <= deal.to) else "not in force"
+        terms = (f"column 1 + Section 232 = {deal.all_in}%" if deal.all_in is not None
+                 else f"{deal.quota:,} a year at {deal.in_quota_rate}%")
+        flag = " [UNCONFIRMED]" if deal.unconfirmed else ""
+        out.append(f"    deal {key} ({', '.join(deal.countries[:4])}{' ...' if len(deal.countries) > 4 else ''}): {terms}, "
+                   f"from {deal.from_}{f' to {deal.to}' if deal.to else ''}{flag} ({state} on {on}) - {deal.citation}")
+    for cls, history in req.offset.items():
+        try:
+            point = value_at(history, on, f"offset for {cls}")
+            now = f"{point.value}% of {req.offset_basis.get(cls, req.offset_basis.get('default', 'msrp'))} (from {point.from_})"
+        except NoValueError:
+            now = "none yet"
+        later = ", ".join(f"{p.value}% from {p.from_}" for p in history if p.from_ > on)
+        out.append(f"    offset {cls}: {now}" + (f"; then {later}" if later else "") + f" - {history[0].citation}")
+    for point in req.usmca_parts_exempt:
+        out.append(f"    USMCA-qualifying parts exempt: {'yes' if point.value else 'no'} from {point.from_} - {point.citation}")
+    if req.covered_parts is not None:
+        flag = " [UNCONFIRMED]" if req.covered_parts.unconfirmed else ""
+        out.append(f"    covered parts{flag}: HS {', '.join(req.covered_parts.hs)}")
+    for rule in req.stacking:
+        span = f"from {rule.from_}" if rule.from_ else ""
+        span += f" to {rule.to}" if rule.to else ""
+        out.append(f"    stacking: {rule.measure} {rule.effect.replace('_', ' ')} {span} - {rule.citation}")
+    return out
 
 
 @app.command("show")
@@ -49,21 +81,21 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
     r = regimes[regime_id]
     on = as_date(as_of) or date.today()
     applied, what_if = r.applies_on(on)
-    typer.echo(f"{r.id}: {r.title}  [{r.status}]")
+    echo(f"{r.id}: {r.title}  [{r.status}]")
     if r.summary:
-        typer.echo(r.summary)
-    typer.echo(f"rule file: {r.path}" + (f" (extends {r.extends})" if r.extends else ""))
-    typer.echo(f"as of {on}" + (f" - {what_if}" if what_if else ""))
+        echo(r.summary)
+    echo(f"rule file: {r.path}" + (f" (extends {r.extends})" if r.extends else ""))
+    echo(f"as of {on}" + (f" - {what_if}" if what_if else ""))
     for source in r.sources:
-        typer.echo(f"  source {source.id}: {source.title}" + (f" <{source.href}>" if source.href else ""))
-    typer.echo("classes:")
+        echo(f"  source {source.id}: {source.title}" + (f" <{source.href}>" if source.href else ""))
+    echo("classes:")
     for name, c in r.classes.items():
-        typer.echo(f"  {name}: {c.title} [HS {', '.join(c.hs)}]")
-    typer.echo("requirements:")
+        echo(f"  {name}: {c.title} [HS {', '.join(c.hs)}]")
+    echo("requirements:")
     for rid, req in r.requirements.items():
-        typer.echo(f"  {rid} ({req.kind}): {req.title}")
-        typer.echo(f"    law: {req.citation}")
-        sign = ">=" if req.comparison == "at_least" else "<="
+        echo(f"  {rid} ({req.kind}): {req.title}")
+        echo(f"    law: {req.citation}")
+        sign = "rate" if r.kind == "tariff" else ">=" if req.comparison == "at_least" else "<="
         histories = [(cls, h, sign, "%") for cls, h in req.threshold.items()]
         histories += [(f"{cls} minimum high-wage points", h, sign, "") for cls, h in req.minimum.items()]
         if req.tracing is not None:
@@ -78,9 +110,12 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
         for label, history, sign, unit in histories:
             _echo_history(label, history, applied, sign, unit)
         if req.tracing is not None and req.tracing.same_as_vehicle:
-            typer.echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
+            echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
+        if r.kind == "tariff":
+            for line in tariff_change_points(req, applied):
+                echo(line)
     for note in r.notes:
-        typer.echo(f"note: {note}")
+        echo(f"note: {note}")
 
 
 def _echo_history(label: str, history, applied: date, sign: str, unit: str) -> None:
@@ -90,10 +125,10 @@ def _echo_history(label: str, history, applied: date, sign: str, unit: str) -> N
     try:
         point = value_at(history, applied, label)
     except NoValueError as exc:
-        typer.echo(f"    {label}: {exc}")
+        echo(f"    {label}: {exc}")
         return
     flag = " [UNCONFIRMED]" if point.unconfirmed else ""
-    typer.echo(f"    {label}: {sign} {point.value}{unit} (from {point.from_}){flag} - {point.citation}")
+    echo(f"    {label}: {sign} {point.value}{unit} (from {point.from_}){flag} - {point.citation}")
     later = [p for p in history if p.from_ > applied]
     if later:
-        typer.echo("      then: " + ", ".join(f"{p.value}{unit} from {p.from_}" for p in later))
+        echo("      then: " + ", ".join(f"{p.value}{unit} from {p.from_}" for p in later))

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, fail,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail,
                                  pick_regimes)
 from roo_calc.errors import RooCalcError
 
@@ -70,11 +70,11 @@ def solicit(
         write_request(output / names[need.supplier], bom, solicitation, need, holder)
     write_summary(output / SUMMARY, bom, solicitation, names)
     regimes = ", ".join(f"{r.regime} ({r.status.replace('_', ' ')})" for r in solicitation.regimes)
-    typer.echo(f"{bom.path} as of {on}: {regimes}")
-    typer.echo(f"{len(solicitation.suppliers)} request workbooks and {SUMMARY} written to {output}")
+    echo(f"{bom.path} as of {on}: {regimes}")
+    echo(f"{len(solicitation.suppliers)} request workbooks and {SUMMARY} written to {output}")
     for rank, need in enumerate(solicitation.suppliers[:10], start=1):
         flips = ", ".join(f"{k} flips ({v.replace('_', ' ')})" for k, v in need.flips.items()) or "flips nothing alone"
-        typer.echo(f"  {rank:>2}. {need.supplier}: {len(need.parts)} parts, value at stake "
+        echo(f"  {rank:>2}. {need.supplier}: {len(need.parts)} parts, value at stake "
                    f"{display_money(need.value_at_stake_cents)} {bom.vehicle.currency}; {flips}  -> {names[need.supplier]}")
     if solicitation.unnamed_rows:
-        typer.echo(f"{len(solicitation.unnamed_rows)} lines need an answer but name no supplier (see {SUMMARY}, sheet Regimes)")
+        echo(f"{len(solicitation.unnamed_rows)} lines need an answer but name no supplier (see {SUMMARY}, sheet Regimes)")

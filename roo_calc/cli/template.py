@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import EXIT_INVALID
+from roo_calc.cli.common import EXIT_INVALID, echo, fail
 
 
 def template(
@@ -16,16 +16,19 @@ def template(
 ) -> None:
     """Write a blank BOM workbook: the Vehicle, BOM and FX sheets, a note on every column and
     drop-down lists for fixed-choice columns."""
+    from roo_calc.atomic import check_target
     from roo_calc.bom.template import write_template
+    from roo_calc.errors import OutputError
 
     if output.suffix.lower() != ".xlsx":
-        typer.echo(f"error: {output}: give a file name ending in .xlsx", err=True)
+        echo(f"error: {output}: give a file name ending in .xlsx", err=True)
         raise typer.Exit(EXIT_INVALID)
     if output.exists() and not force:
-        typer.echo(f"error: {output} exists; use --force to overwrite it", err=True)
+        echo(f"error: {output} exists; use --force to overwrite it", err=True)
         raise typer.Exit(EXIT_INVALID)
-    if not output.parent.exists():
-        typer.echo(f"error: {output}: the folder {output.parent} does not exist", err=True)
-        raise typer.Exit(EXIT_INVALID)
-    write_template(output)
-    typer.echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, then run: roo-calc validate {output}")
+    try:
+        check_target(output)
+        write_template(output)
+    except OutputError as error:
+        fail(error)
+    echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, then run: roo-calc validate {output}")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, BomArgument, CertificatesOption, as_date, fail, with_certificates
+from roo_calc.cli.common import AsOfOption, BomArgument, CertificatesOption, as_date, echo, fail, with_certificates
 from roo_calc.errors import RooCalcError
 
 
@@ -31,7 +31,7 @@ def validate(
     except RooCalcError as error:
         fail(error)
     for warning in bom.warnings:
-        typer.echo(str(warning))
-    typer.echo(summary(bom))
+        echo(str(warning))
+    echo(summary(bom))
     if bom.certificates:
-        typer.echo("\n".join(validity_lines(bom, applied, expiring_within)))
+        echo("\n".join(validity_lines(bom, applied, expiring_within)))

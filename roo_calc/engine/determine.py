@@ -58,13 +58,21 @@ def class_warning(regime: Regime, vehicle: Vehicle, vehicle_class: str) -> str |
 def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime] | None = None) -> Determination:
     """Apply `regime` to `bom` as the law stood on `as_of` (pure: no I/O, no clock).
 
-    `others` resolves regimes that a requirement refers to (Section 232 asks whether the
-    vehicle is USMCA-qualifying).
+    A tariff regime keys on the vehicle's entry date (`entry_date`, else `as_of`), while the
+    origin it asks about keys on `as_of` (production).  `others` resolves the regimes a
+    requirement refers to (Section 232 asks whether the vehicle is USMCA-qualifying).
     """
-    applied_on, what_if = regime.applies_on(as_of)
+    others = others or {}
+    approved = getattr(bom.vehicle, regime.approved_through_field) if regime.approved_through_field else None
+    entry = (bom.vehicle.entry_date or as_of) if regime.kind == "tariff" else None
+    applied_on, what_if = regime.applies_on(entry or as_of, approved)
+    condition = regime.condition
+    if approved:
+        condition = (f"only for vehicles of a producer with an approved alternative staging period; the Vehicle sheet "
+                     f"gives {regime.approved_through_field} = {approved} (UR 19(2)); roo-calc cannot check the approval")
     base = dict(regime=regime.id, title=regime.title, regime_status=regime.status, regime_kind=regime.kind,
-                as_of=as_of, applied_on=applied_on,
-                what_if=what_if, condition=regime.condition, notes=regime.notes, rule_file=regime.path)
+                as_of=as_of, applied_on=applied_on, entry_date=entry,
+                what_if=what_if, condition=condition, notes=regime.notes, rule_file=regime.path)
     classes, described = classify(regime, bom.vehicle)
     if not covers(regime, bom.vehicle.hs_code):
         why = (f"{regime.title} does not cover this vehicle ({described}); its classes: "
@@ -79,7 +87,8 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     warning = class_warning(regime, bom.vehicle, vehicle_class)
     if warning:
         base["notes"] = (warning,) + tuple(regime.notes)
-    ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others or {})
+    ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others,
+                  origin_on=as_of, qualify=_qualifier(bom, as_of, others) if regime.kind == "tariff" else None)
     results: list[RequirementResult] = []
     review: list[str] = []
     for rid, requirement in regime.requirements.items():
@@ -105,7 +114,9 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
                 review.append(f"{len(assumption.rows)} lines made in the region lack a {regime.certification_field} "
                               f"certification (rows {_rows(assumption.rows)})")
     statuses = {r.status for r in results}
-    if "fail" in statuses:
+    if regime.kind == "tariff":
+        status = _tariff_status(statuses, review)
+    elif "fail" in statuses:
         status = "not_eligible"
     elif "needs_review" in statuses or review:
         status = "needs_review"
@@ -114,6 +125,28 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     return Determination(**base, status=status, vehicle_class=vehicle_class,
                          vehicle_class_title=regime.classes[vehicle_class].title, requirements=tuple(results),
                          assumptions=tuple(ctx.assumptions), review=tuple(review))
+
+
+def _qualifier(bom: Bom, as_of: date, others: Mapping[str, Regime]):
+    """Evaluates (once each) the preference regimes a tariff asks about, on the origin date."""
+    seen: dict[str, Determination | None] = {}
+
+    def qualify(regime_id: str) -> Determination | None:
+        if regime_id not in seen:
+            regime = others.get(regime_id)
+            seen[regime_id] = None if regime is None else evaluate(bom, regime, as_of, others)
+        return seen[regime_id]
+
+    return qualify
+
+
+def _tariff_status(statuses: set[str], review: list[str]) -> str:
+    """A tariff's verdict: what is owed, never "eligible" (see engine.result)."""
+    if "needs_review" in statuses or review:
+        return "needs_review"
+    if "duty" in statuses:
+        return "duty"
+    return "no_duty" if "no_duty" in statuses else "not_applicable"
 
 
 def _rows(rows: tuple[int, ...], most: int = 12) -> str:

@@ -1,7 +1,9 @@
 """Duty exposure: what a preference is worth for a vehicle, in money.
 
 When the vehicle qualifies, the importing country's general (MFN) duty is saved; when it does
-not, that duty is owed.  Per vehicle on the transaction value, and per year at `annual_volume`.
+not, that duty is owed.  Per vehicle on the transaction value, and per year at `annual_volume`,
+at the rate in force on the entry date (`entry_date`, else the date evaluated).  Rates come from
+rules/mfn/<country>.toml (US, CA, MX).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from fractions import Fraction
 from pydantic import BaseModel, ConfigDict
 
 from roo_calc.bom.model import Bom
-from roo_calc.codes import HsList
 from roo_calc.engine.result import Determination
 from roo_calc.rules.model import MfnTable
 
@@ -38,10 +39,12 @@ def duty_exposure(bom: Bom, result: Determination, table: MfnTable | None, impor
         return DutyExposure(import_into=import_into, effect=None, note=f"assembled in {import_into}: not an import")
     if table is None:
         return DutyExposure(import_into=import_into, effect=None, note=f"no duty-rate table for {import_into} in rules/mfn/")
-    rate = next((r for r in table.rates if HsList(r.hs).contains(vehicle.hs_code)), None)
+    entry = vehicle.entry_date or result.as_of  # duties key on the entry date
+    rate = table.rate_for(vehicle.hs_code, entry)
     if rate is None:
-        return DutyExposure(import_into=import_into, effect=None, note=f"no {import_into} duty rate on file for HS {vehicle.hs_code}")
-    base = dict(import_into=import_into, rate=str(rate.rate), rate_citation=rate.citation)
+        return DutyExposure(import_into=import_into, effect=None, note=f"no {import_into} duty rate on file for HS {vehicle.hs_code} on {entry}")
+    citation = rate.citation + (f" [UNCONFIRMED: {rate.note.removeprefix('UNCONFIRMED: ')}]" if rate.unconfirmed and rate.note else "")
+    base = dict(import_into=import_into, rate=str(rate.rate), rate_citation=citation)
     if vehicle.transaction_value_cents is None:
         return DutyExposure(**base, effect=None, note="transaction_value not given (Vehicle sheet): duty cannot be computed")
     effect = {"eligible": "saved", "not_eligible": "owed"}.get(result.status)

@@ -40,8 +40,10 @@ class Context:
     assumptions: list[Assumption] = field(default_factory=list)
     bom: object = None
     others: object = None
+    origin_on: date | None = None  # tariffs: the date origin is judged on (production), when `on` is the entry date
+    qualify: Callable[[str], object] | None = None  # tariffs: a preference regime's Determination by id (None: not loaded)
     _originating: np.ndarray | None = None
-    _origin_basis: np.ndarray | None = None
+    _part_reasons: np.ndarray | None = None  # why a `part_origin` rule decided a line; "" where none did
 
     @property
     def net_cost(self) -> int:
@@ -62,7 +64,7 @@ class Context:
         certified, declined = self.lines.flag(self.regime.certification_field)
         in_region = self.lines.in_countries(self.regime.region)
         originating = certified & in_region
-        basis = np.where(originating, "originating (certified)", "non-originating: full value (roll-up)").astype(object)
+        reasons = np.full(len(originating), "", dtype=object)
         odd = certified & ~in_region
         if odd.any():
             self.assume("certified-outside-region", None, odd,
@@ -71,13 +73,12 @@ class Context:
         decided = np.zeros(len(originating), dtype=bool)
         for rule in self.regime.part_origin:
             if self.vehicle_class in rule.classes:
-                decided |= self._part_origin(rule, in_region & ~certified & ~declined & ~decided, originating, basis)
+                decided |= self._part_origin(rule, in_region & ~certified & ~declined & ~decided, originating, reasons)
         undeclared = in_region & ~certified & ~declined & ~decided
         if undeclared.any():
             policy = self.regime.uncertified_regional
             if policy == "originating":
                 originating = originating | undeclared
-                basis = np.where(undeclared, "originating (assumed: no certification on file)", basis)
                 text = "made in the region with no certification on file; assumed originating (rule file policy)"
             elif policy == "review":
                 text = "made in the region with no certification on file; origin must be established (needs review)"
@@ -86,15 +87,28 @@ class Context:
             citation = "; ".join(f"{r.title}, {r.pinpoint}" for r in self.regime.uncertified_reference) or None
             self.assume("uncertified-regional", None, undeclared, text, citation)
         self._originating = originating
-        self._origin_basis = basis
+        self._part_reasons = reasons
         return originating
 
-    def origin_basis(self) -> np.ndarray:
-        """Why each line is (non-)originating under `originating`."""
+    def origin_reasons(self) -> np.ndarray:
+        """Why each line is (or is not) originating by roll-up, in words true of that line."""
+        field = self.regime.certification_field
+        region = "/".join(self.regime.region)
+        certified, declined = self.lines.flag(field)
+        in_region = self.lines.in_countries(self.regime.region)
+        made = np.char.add("made in ", self.lines.origin.astype(str))
+        policy = self.regime.uncertified_regional
+        blank = (f", no {field} certification on file: assumed originating (rule file policy)" if policy == "originating"
+                 else f", no {field} certification on file: non-originating until certified")
+        out = np.where(in_region, np.char.add(made, blank), np.char.add(made, f", outside {region}: non-originating"))
+        out = np.where(in_region & declined, f"supplier declares it non-originating ({field} = N)", out)
+        out = np.where(in_region & certified, f"originating (certified, {field} = Y)", out)
+        out = np.where(~in_region & certified, np.char.add(made, f": certified but made outside {region}, non-originating"), out)
         self.originating()
-        return self._origin_basis
+        decided = self._part_reasons != ""
+        return np.where(decided, self._part_reasons, out).astype(object)
 
-    def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
         """Decide, in place, the uncertified regional lines a `part_origin` rule covers that state a
         regional content; returns which lines it decided."""
         lines = self.lines
@@ -112,8 +126,9 @@ class Context:
         threshold = value_at(rule.threshold, self.on, f"{self.regime.id} part_origin threshold ({rule.title})")
         meets = decided & (rc >= int(threshold.value * 10_000))
         originating |= meets
-        basis[meets] = f"originating: stated regional content meets {threshold.value}% ({threshold.citation})"
-        basis[decided & ~meets] = f"non-originating: stated regional content under {threshold.value}% ({threshold.citation})"
+        reasons[meets] = f"no certification; stated regional content meets {threshold.value}%: originating ({threshold.citation})"
+        reasons[decided & ~meets] = (f"no certification; stated regional content under {threshold.value}%: non-originating "
+                                     f"({threshold.citation})")
         self.assume("part-origin-by-content", None, decided,
                     f"{rule.title}: no certification on file, so origin is decided by the supplier's stated regional "
                     f"content against {threshold.value}%, taken as a net cost figure (the method of that threshold)",
@@ -164,6 +179,12 @@ def _drivers(ctx: Context, scaled: np.ndarray, basis: np.ndarray) -> tuple[LineC
     )
 
 
+def line_basis(scaled: np.ndarray, counting, not_counting="") -> np.ndarray:
+    """Each line's basis: why it counts where it counts (scaled > 0), else why not (blank when
+    nothing needs saying).  So a line that counts 0 never carries a reason for counting."""
+    return np.where(np.asarray(scaled) > 0, counting, not_counting).astype(object)
+
+
 def _compare(value: Fraction, threshold: DatedValue, comparison: str) -> str:
     limit = Fraction(threshold.value)
     ok = value >= limit if comparison == "at_least" else value <= limit
@@ -187,7 +208,9 @@ def vnm_roll_up(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     all (19 U.S.C. 4531(d)(4)(A); USMCA UR 7(4)(a))."""
     originating = ctx.originating()
     share = np.where(originating, 0, SHARE_ONE).astype(np.int64)
-    return ctx.lines.value * share, ctx.origin_basis().copy()
+    scaled = ctx.lines.value * share
+    why = ctx.origin_reasons()
+    return scaled, line_basis(scaled, np.char.add(why.astype(str), ": full value (roll-up)"), np.where(originating, why, ""))
 
 
 def _statements(lines: LineArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -270,6 +293,8 @@ def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     scaled = np.where(stated, traced * SHARE_ONE, scaled)
     basis = np.where(stated, "NAFTA-made, supplier's stated traced value (UR 9(2)(c)-(e), (h))", basis)
 
+    counting = imported_listed | undeclared | by_rvcr | (by_rc & listed) | stated
+    basis = line_basis(scaled, basis, np.where(counting, "nothing counted in VNM for this line", basis))
     ctx.assume("tracing-import-value", rid, imported_listed & ~traced_stated,
                "Schedule IV materials imported from outside NAFTA, no nafta_traced_value: counted at their BOM value; "
                "9(2)(a)-(d) take the customs value plus costs to the first place of receipt in NAFTA, which may be "
@@ -395,8 +420,10 @@ def _regional_share(ctx: Context, rid: str, requirement: Requirement) -> tuple[n
 def vnm_all_traced(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray]:
     """Every component traced: the non-regional share of every material counts in VNM."""
     share, how = _regional_share(ctx, rid, requirement)
-    basis = np.char.add("non-regional share: ", how.astype(str))
-    return ctx.lines.value * (SHARE_ONE - share), basis
+    scaled = ctx.lines.value * (SHARE_ONE - share)
+    how = how.astype(str)
+    return scaled, line_basis(scaled, np.char.add("non-regional share counts: ", how),
+                              np.where(share >= SHARE_ONE, np.char.add("wholly regional: ", how), ""))
 
 
 # Credits toward the RVC that other requirements earn (USMCA UR 18(22)), registered by their module:
@@ -471,8 +498,13 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         "non_material_net_cost": non_material if assembled_in_us else 0,
         "gap_to_qualify": max(Fraction(0), needed - us_value),
     }
-    basis = np.where(us_stated, "stated US content", np.where(made_in_us, "US-made: regional share taken as US", "made outside the US"))
     non_us = lines.value * (SHARE_ONE - share)
+    basis = line_basis(
+        non_us,
+        np.where(us_stated, "stated US content: the rest is non-US",
+                 np.where(made_in_us, "US-made: US content taken as its regional share, the rest is non-US",
+                          np.char.add(np.char.add("made in ", lines.origin.astype(str)), ": non-US content"))),
+        np.where(us_stated, "stated US content: 100% US", np.where(made_in_us, "US-made: wholly US content", "")))
     return _result(rid, requirement, threshold, value, figures, ctx, non_us, basis,
                    reason=None if assembled_in_us else "assembled outside the US: assembly value is not US content")
 
@@ -499,7 +531,9 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
     value = Fraction(total * 100, basis_cents)
     figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
     scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-    basis = np.full(len(scaled), f"non-originating material of the vehicle's own heading {own}", dtype=object)
+    why = ctx.origin_reasons().astype(str)
+    basis = line_basis(scaled, np.char.add(why, f"; of the vehicle's own {requirement.level} {own}"),
+                       np.where(same & ~failing, np.char.add(why, f"; of the vehicle's own {requirement.level} {own}"), ""))
     return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis, reason=note)
 
 

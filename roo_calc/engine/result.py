@@ -15,9 +15,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from roo_calc.certificates.model import CertifiedLine
 
-# not_applicable: the regime does not cover the vehicle (e.g. a motorcycle under USMCA Part 6).
-DeterminationStatus = Literal["eligible", "not_eligible", "needs_review", "not_applicable"]
-RequirementStatus = Literal["pass", "fail", "needs_review", "not_applicable"]
+# Statuses.  A preference regime (USMCA, NAFTA...) says whether the vehicle qualifies:
+# "eligible" / "not_eligible".  A tariff regime (Section 232) says what is owed, never
+# "eligible": "duty" (an amount is owed; see the requirements' `duty` figures) / "no_duty".
+# Both use "needs_review" when a fact is missing or the law leaves it open (a tariff then shows
+# each possible amount), and "not_applicable" when the regime does not cover the vehicle.
+DeterminationStatus = Literal["eligible", "not_eligible", "duty", "no_duty", "needs_review", "not_applicable"]
+RequirementStatus = Literal["pass", "fail", "duty", "no_duty", "needs_review", "not_applicable"]
+TARIFF_STATUSES = ("duty", "no_duty")
 
 
 class _Result(BaseModel):
@@ -95,6 +100,7 @@ class Determination(_Result):
     review: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     rule_file: str | None = None
+    entry_date: date | None = None  # tariff regimes: the entry date the duty keys on (origin keys on `as_of`)
     duty_exposure: object | None = None  # engine.duty.DutyExposure, added by `with_duty_exposure`
     certified_lines: tuple[CertifiedLine, ...] = ()  # lines that took facts from a supplier certification
 

@@ -1,71 +1,339 @@
-"""Tariff regimes, whose result is a duty rather than a preference: Section 232 (2025)."""
+"""Tariff regimes, whose result is a duty rather than a preference: US Section 232 (2025-26).
+
+Two requirement kinds:
+
+- `section_232`: the duty on an imported vehicle (Proclamation 10908 cl.(1)-(2); Proclamation
+  10984 cl.(1)-(2), (10) for medium and heavy-duty vehicles and buses), with the bilateral terms
+  in force on the entry date for the vehicle's country (UK quota, Japan, EU, Korea).
+- `section_232_parts`: for a vehicle assembled in the US, the duty on its imported covered parts,
+  less the import adjustment offset (Proclamation 10925 cl.(1) as revised by Proclamation 10984
+  cl.(11)), per vehicle and per year.
+
+Statuses are tariff statuses ("duty" / "no_duty" / "needs_review" / "not_applicable"; see
+`engine.result`).  The duty keys on the entry date (`Context.on`); whether the vehicle is
+USMCA-qualifying keys on its production date (`Context.origin_on`).  Money is exact: Fraction
+cents.  The law (rates, dates, deals, covered parts, offsets) comes from the rule file.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from fractions import Fraction
 
 import numpy as np
 
-from roo_calc.engine.requirements import EVALUATORS, Context, _drivers
+from roo_calc.codes import HsList
+from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, line_basis
 from roo_calc.engine.result import RequirementResult
 from roo_calc.errors import NoValueError
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.rules.model import Requirement, value_at
+from roo_calc.rules.model import DatedFlag, Deal, Requirement, value_at
+
+E4 = SHARE_ONE // 100  # rates held as integer ten-thousandths of a percent
+
+
+@dataclass(frozen=True)
+class Usmca:
+    """Whether the vehicle is USMCA-qualifying: "yes", "no" or "review", and why."""
+
+    answer: str
+    why: str
+
+
+def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
+    """USMCA qualification on the origin date, under any of the qualifying regimes.
+
+    A regime with an approved period (the alternative staging regime, UR s.19) counts only for a
+    vehicle whose producer's approved period (`asr_approved_through`) covers the origin date.
+    """
+    v = ctx.vehicle
+    if v.assembly_country not in ctx.regime.region:
+        return Usmca("no", f"assembled in {v.assembly_country}, outside the USMCA region: not USMCA-qualifying")
+    verdicts = []
+    for regime_id in requirement.qualifying:
+        regime = (ctx.others or {}).get(regime_id)
+        if regime is None or ctx.qualify is None:
+            return Usmca("review", f"the qualifying regime {regime_id!r} is not loaded")
+        if regime.approved_through_field:
+            through = getattr(v, regime.approved_through_field)
+            if through is None or ctx.origin_on is None or ctx.origin_on > through:
+                continue
+        result = ctx.qualify(regime_id)
+        if result is not None and not result.what_if:
+            verdicts.append(result)
+    origin = f"as of {ctx.origin_on}"
+    eligible = [d for d in verdicts if d.status == "eligible"]
+    if eligible:
+        via = eligible[0]
+        extra = (f", approved alternative staging period through {v.asr_approved_through}"
+                 if via.condition and v.asr_approved_through and "alternative staging" in via.condition else "")
+        return Usmca("yes", f"USMCA-qualifying ({via.regime} {origin}{extra})")
+    review = [d for d in verdicts if d.status == "needs_review"]
+    if review:
+        items = "; ".join(review[0].review) or "see its result"
+        return Usmca("review", f"USMCA qualification needs review ({review[0].regime} {origin}: {items})")
+    if not verdicts:
+        return Usmca("no", f"no qualifying regime in force {origin}: not USMCA-qualifying")
+    return Usmca("no", "not USMCA-qualifying (" + ", ".join(f"{d.regime}: {d.status}" for d in verdicts) + f" {origin})")
+
+
+def _mfn(ctx: Context, hs: str):
+    table = ctx.regime.mfn_table
+    return table.rate_for(hs, ctx.on) if table is not None else None
+
+
+def _deal_rate(deal: Deal, base: Fraction, mfn: Fraction) -> Fraction:
+    """The Section 232 rate under an all-in deal: all_in minus the column 1 rate, never below 0."""
+    return max(Fraction(deal.all_in) - mfn, Fraction(0)) if deal.all_in is not None else base
+
+
+def _dates(ctx: Context) -> dict:
+    out = {"entry_date": ctx.on.isoformat()}
+    if ctx.origin_on and ctx.origin_on != ctx.on:
+        out["origin_date"] = ctx.origin_on.isoformat()
+    return out
+
+
+def _stacking(ctx: Context, requirement: Requirement) -> str | None:
+    rules = [s for s in requirement.stacking if s.applies(ctx.vehicle.assembly_country, ctx.on)]
+    if not rules:
+        return None
+    return "; ".join(f"{'added' if s.effect == 'added' else 'not added'}: {s.measure} [{s.citation}]" for s in rules)
+
+
+def _too_old(ctx: Context, requirement: Requirement) -> bool:
+    """Proclamation 10984 cl.(10): vehicles made at least `excluded_age_years` before entry."""
+    if requirement.excluded_age_years is None or ctx.vehicle_class not in requirement.excluded_age_classes:
+        return False
+    made = ctx.vehicle.production_date.year if ctx.vehicle.production_date else None
+    if made is None and ctx.vehicle.model_year and ctx.vehicle.model_year.strip().isdigit():
+        made = int(ctx.vehicle.model_year)
+    return made is not None and ctx.on.year - made >= requirement.excluded_age_years
 
 
 def section_232(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
-    """Section 232 duty on vehicles (Proclamation 10908, cl.(1)-(2)): the rate on the full value,
-    or, for a USMCA-qualifying vehicle, only on its non-US content: value minus the value of parts
-    wholly obtained, produced entirely or substantially transformed in the United States.
+    """Section 232 duty on an imported vehicle, on the entry date.
 
-    US content is taken as the value of BOM lines made in the US (origin_country US).
+    Rate: the class's rate (25%; buses 10%), or the bilateral term for the vehicle's country
+    (taken as its assembly country) in force on that date.  Value: the full transaction value,
+    or, for a USMCA-qualifying vehicle of a class with non-US-content treatment, the value minus
+    its US content (10908 cl.(2); 10984 cl.(2), not buses).  US content is taken as the value of
+    BOM lines made in the US.  When USMCA qualification or the quota status is open, the result
+    needs review and shows each amount.
     """
-    history = requirement.history_for(ctx.vehicle_class)
+    v = ctx.vehicle
     base = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation, comparison="at_most")
+    dates = _dates(ctx)
+    history = requirement.history_for(ctx.vehicle_class)
+    if history is None:
+        return RequirementResult(**base, status="not_applicable", figures=dates, reason=f"no rate for vehicle class {ctx.vehicle_class!r}")
     try:
-        rate = value_at(history, ctx.on, f"{ctx.regime.id} rate for {ctx.vehicle_class}") if history else None
+        point = value_at(history, ctx.on, f"{ctx.regime.id} rate for {ctx.vehicle_class}")
     except NoValueError:
         first = history[0]
-        return RequirementResult(**base, status="pass", value=Fraction(0), figures={"duty": 0, "rate": "0"},
-                                 reason=f"no Section 232 duty on entries before {first.from_} ({first.citation})")
-    if rate is None:
-        return RequirementResult(**base, status="not_applicable", reason=f"no rate for vehicle class {ctx.vehicle_class!r}")
-    if requirement.imported_into and ctx.vehicle.assembly_country == requirement.imported_into:
-        return RequirementResult(**base, status="pass", value=Fraction(0), figures={"duty": 0, "rate": str(rate.value)},
-                                 threshold_citation=rate.citation, threshold_from=rate.from_,
-                                 reason=f"assembled in {requirement.imported_into}: not an import, no duty")
-    tv = ctx.vehicle.transaction_value_cents
+        return RequirementResult(**base, status="no_duty", value=Fraction(0), figures={"duty": 0, "rate": "0", **dates},
+                                 reason=f"no Section 232 duty on vehicles entered before {first.from_} ({first.citation})")
+    cited = dict(threshold_from=point.from_, threshold_unconfirmed=point.unconfirmed, threshold_note=point.note,
+                 threshold_citation=point.citation)
+    if requirement.imported_into and v.assembly_country == requirement.imported_into:
+        return RequirementResult(**base, status="not_applicable", figures=dates,
+                                 reason=f"assembled in {requirement.imported_into}: not an import (its imported parts are a separate figure)")
+    if _too_old(ctx, requirement):
+        return RequirementResult(**base, status="no_duty", value=Fraction(0), figures={"duty": 0, "rate": "0", **dates}, **cited,
+                                 reason=f"made at least {requirement.excluded_age_years} years before entry: excluded (Proclamation 10984 cl.(10))")
+    tv = v.transaction_value_cents
     if tv is None:
-        return RequirementResult(**base, status="needs_review", reason="missing fact: transaction_value (Vehicle sheet), the value the duty is assessed on")
-    made_in_us = ctx.lines.in_countries(("US",))
-    us_content = int(ctx.lines.value[made_in_us].sum())
-    qualifying = None
-    if requirement.qualifying_regime:
-        regime = (ctx.others or {}).get(requirement.qualifying_regime)
-        if regime is None:
-            return RequirementResult(**base, status="needs_review",
-                                     reason=f"the qualifying regime {requirement.qualifying_regime!r} is not loaded")
-        from roo_calc.engine.determine import evaluate
+        return RequirementResult(**base, status="needs_review", figures=dates, **cited,
+                                 reason="missing fact: transaction_value (Vehicle sheet), the value the duty is assessed on")
+    rate = Fraction(point.value)
+    figures: dict = {"transaction_value": tv, "base_rate": str(point.value), **dates}
+    notes: list[str] = []
 
-        qualifying = evaluate(ctx.bom, regime, ctx.on, ctx.others)
-    usmca = qualifying is not None and qualifying.status == "eligible"
-    dutiable = max(tv - us_content, 0) if usmca else tv
-    duty = Fraction(dutiable) * Fraction(rate.value) / 100
-    effective = Fraction(duty * 100, tv) if tv else Fraction(0)
-    if qualifying is None:
-        why = "no qualifying regime named: duty on the full value"
-    elif usmca:
-        why = f"USMCA-qualifying ({qualifying.regime}): duty on non-US content only (transaction value minus US content)"
+    # The rate: the class's own, or a bilateral term's.
+    options = [("", rate)]
+    deal_found = requirement.deal_for(v.assembly_country, ctx.vehicle_class, v.hs_code, ctx.on)
+    mfn = _mfn(ctx, v.hs_code)
+    if mfn is not None:
+        figures["mfn_rate"] = str(mfn.rate)
+    if deal_found:
+        key, deal = deal_found
+        figures["deal"] = key
+        flag = " [UNCONFIRMED]" if deal.unconfirmed else ""
+        notes.append(f"{deal.title} (from {deal.from_}){flag} [{deal.citation}]" + (f"; {deal.note}" if deal.note else ""))
+        if deal.all_in is not None:
+            if mfn is None:
+                return RequirementResult(**base, status="needs_review", figures=figures, **cited,
+                                         reason=f"{notes[0]}; missing fact: the column 1 (MFN) rate for HS {v.hs_code} "
+                                                f"(rules/mfn/): the Section 232 rate is {deal.all_in}% minus it")
+            options = [("", _deal_rate(deal, rate, Fraction(mfn.rate)))]
+        elif v.tariff_rate_quota == "in":
+            options = [("", Fraction(deal.in_quota_rate))]
+        elif v.tariff_rate_quota == "out":
+            notes.append(f"out of the {deal.quota:,}-vehicle quota: the full rate")
+        else:
+            options = [("in_quota", Fraction(deal.in_quota_rate)), ("out_of_quota", rate)]
+            notes.append(f"missing fact: tariff_rate_quota (Vehicle sheet): in the {deal.quota:,}-vehicle quota "
+                         f"{deal.in_quota_rate}%, out of it {point.value}%")
+
+    # The value: non-US content for a USMCA-qualifying vehicle, else the full value.
+    us_content = int(ctx.lines.value[ctx.lines.in_countries((requirement.imported_into or "US",))].sum())
+    if ctx.vehicle_class in requirement.non_us_content_classes:
+        usmca = _usmca(ctx, requirement)
     else:
-        why = f"not USMCA-qualifying ({qualifying.regime}: {qualifying.status}): duty on the full value"
-    figures = {"duty": duty, "dutiable_value": dutiable, "us_content": us_content, "transaction_value": tv,
-               "rate": str(rate.value), "usmca_qualifying": "yes" if usmca else "no"}
-    scaled = np.where(~made_in_us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-    basis = np.full(len(scaled), "non-US content", dtype=object)
-    return RequirementResult(**base, status="pass" if duty == 0 else "fail", value=effective, threshold=None,
-                             threshold_from=rate.from_, threshold_unconfirmed=rate.unconfirmed, threshold_note=rate.note,
-                             threshold_citation=rate.citation, figures=figures, drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis,
-                             reason=why)
+        usmca = Usmca("no", f"vehicle class {ctx.vehicle_class}: no non-US-content treatment (duty on the full value)")
+    notes.insert(0, usmca.why)
+    values = {"yes": [("non_us_content", max(tv - us_content, 0))], "no": [("full_value", tv)],
+              "review": [("non_us_content", max(tv - us_content, 0)), ("full_value", tv)]}[usmca.answer]
+    figures.update(us_content=us_content, usmca_qualifying=usmca.answer)
+    stacking = _stacking(ctx, requirement)
+    if stacking:
+        figures["stacking"] = stacking
+    amounts = {"_".join(p for p in ("duty", vk, rk) if p): Fraction(value) * r / 100 for vk, value in values for rk, r in options}
+    if len(amounts) > 1:
+        figures.update(amounts)
+        figures["rates"] = ", ".join(f"{rk or 'rate'} {_pct(r)}" for rk, r in options)
+        return RequirementResult(**base, status="needs_review", figures=figures, **cited,
+                                 reason="; ".join(notes) + "; the duty depends on this: each amount is shown")
+    (_, dutiable), (_, r) = values[0], options[0]
+    duty = Fraction(dutiable) * r / 100
+    figures.update(rate=_pct(r), dutiable_value=dutiable, duty=duty)
+    if mfn is not None:  # EO 14289 s.4(b): column 1 duties still apply (a USMCA-qualifying vehicle enters free)
+        mfn_duty = Fraction(0) if usmca.answer == "yes" else Fraction(tv) * Fraction(mfn.rate) / 100
+        figures.update(mfn_duty=mfn_duty, total_duty=duty + mfn_duty)
+    counted, basis = None, None
+    if values[0][0] == "non_us_content":
+        non_us = ~ctx.lines.in_countries((requirement.imported_into or "US",))
+        counted = np.where(non_us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
+        basis = line_basis(counted, "non-US content (dutiable, Proclamation 10908 cl.(2))", np.where(non_us, "", "US content: not dutiable"))
+    return RequirementResult(**base, status="duty" if duty else "no_duty", value=Fraction(duty * 100, tv) if tv else Fraction(0),
+                             figures=figures, **cited, reason="; ".join(notes),
+                             drivers=_drivers(ctx, counted, basis) if counted is not None else (),
+                             line_counted=counted, line_basis=basis)
+
+
+def _pct(r: Fraction) -> str:
+    """An exact rate as text: 12.5, 7.5, 25."""
+    text = f"{float(r):.6f}".rstrip("0").rstrip(".")
+    if Fraction(text) != r:
+        raise ValueError(f"rate {r} is not a short decimal")
+    return text
+
+
+def _flag_at(points: tuple[DatedFlag, ...], on: date) -> DatedFlag | None:
+    current = None
+    for p in points:
+        if p.from_ <= on:
+            current = p
+    return current
+
+
+def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
+    """The parts tariff on a US-assembled vehicle's imported covered parts, and the offset.
+
+    Liability: the rate on each imported covered part (the all-in bilateral rate for parts of
+    Japan, the EU and Korea), USMCA-qualifying parts exempt while the rule file says so (10908
+    cl.(4)).  Offset: a share of MSRP for vehicles assembled in its period (10984 cl.(11)),
+    usable only against parts-tariff liability, so capped at it.  Per vehicle, and per year at
+    `annual_volume`, exactly.
+    """
+    v = ctx.vehicle
+    base = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation, comparison="at_most")
+    dates = _dates(ctx)
+    into = requirement.imported_into or "US"
+    if v.assembly_country != into:
+        return RequirementResult(**base, status="not_applicable", figures=dates,
+                                 reason=f"assembled in {v.assembly_country}: the parts tariff is on parts imported for assembly in {into}")
+    history = requirement.history_for(ctx.vehicle_class)
+    if history is None or requirement.covered_parts is None:
+        return RequirementResult(**base, status="not_applicable", figures=dates, reason=f"no parts tariff for vehicle class {ctx.vehicle_class!r}")
+    try:
+        point = value_at(history, ctx.on, f"{ctx.regime.id} parts rate for {ctx.vehicle_class}")
+    except NoValueError:
+        return RequirementResult(**base, status="no_duty", figures={"duty": 0, **dates},
+                                 reason=f"no parts tariff on parts entered before {history[0].from_} ({history[0].citation})")
+    cited = dict(threshold_from=point.from_, threshold_unconfirmed=point.unconfirmed,
+                 threshold_note=point.note, threshold_citation=point.citation)
+    lines = ctx.lines
+    covered = HsList(requirement.covered_parts.hs).match(lines.hs)
+    imported = covered & ~lines.in_countries((into,))
+    certified, declined = lines.flag(ctx.regime.certification_field)
+    usmca_made = lines.in_countries(tuple(c for c in ctx.regime.region if c != into))
+    exemption = _flag_at(requirement.usmca_parts_exempt, ctx.on)
+    parts = requirement.covered_parts
+    notes = [f"covered parts: the rule file's HS list{' [UNCONFIRMED]' if parts.unconfirmed else ''} ({parts.citation})"]
+    dutiable = imported.copy()
+    if exemption is not None and exemption.value:
+        exempt = imported & usmca_made & certified
+        dutiable &= ~exempt
+        notes.append(f"USMCA-qualifying parts exempt [{exemption.citation}]")
+        ctx.assume("uncertified-usmca-part", rid, imported & usmca_made & ~certified & ~declined,
+                   "covered part made in CA/MX with no USMCA certification on file: counted as dutiable, "
+                   "not shown to qualify for the USMCA parts exemption", exemption.citation)
+    rate_e4 = np.zeros(len(lines.value), dtype=np.int64)
+    rate_e4[dutiable] = int(Fraction(point.value) * E4)
+    basis = np.where(dutiable, f"imported covered part: {point.value}%", "").astype(object)
+    for country in sorted({str(c) for c in lines.origin[dutiable]}):
+        found = requirement.deal_for(country, ctx.vehicle_class, "", ctx.on)
+        if not found:
+            continue
+        key, deal = found
+        mask = dutiable & (lines.origin == country)
+        unknown = np.zeros(len(mask), dtype=bool)
+        for i in np.flatnonzero(mask):
+            mfn = _mfn(ctx, str(lines.hs[i]))
+            r = _deal_rate(deal, Fraction(point.value), Fraction(mfn.rate) if mfn else Fraction(0))
+            unknown[i] = mfn is None
+            rate_e4[i] = int(r * E4)
+            basis[i] = f"covered part of {country}: {_pct(r)}% ({deal.title})"
+        notes.append(f"{deal.title} (from {deal.from_}){' [UNCONFIRMED]' if deal.unconfirmed else ''} [{deal.citation}]")
+        if deal.all_in is not None:
+            ctx.assume(f"deal-mfn-{key}", rid, unknown,
+                       f"no column 1 rate on file for these parts of {country}: the all-in {deal.all_in}% is taken as "
+                       "all Section 232 (an upper bound; it overstates by the part's column 1 rate)")
+    counted = lines.value * rate_e4  # cents x rate in ten-thousandths of a percent = duty in scaled cents (SHARE_ONE = 100 x E4)
+    basis = line_basis(counted, basis)
+    liability = Fraction(int(counted.sum()), 100 * E4)
+    figures: dict = {"covered_imported": int(lines.value[imported].sum()), "dutiable_parts": int(lines.value[dutiable].sum()),
+                     "rate": str(point.value), "liability": liability, **dates}
+    offset_history = requirement.offset.get(ctx.vehicle_class, requirement.offset.get("default"))
+    offset_basis = requirement.offset_basis.get(ctx.vehicle_class, requirement.offset_basis.get("default", "msrp"))
+    accrued, offset_note = Fraction(0), None
+    when = ctx.origin_on or ctx.on
+    if offset_history:
+        try:
+            offset_point = value_at(offset_history, when, f"{ctx.regime.id} offset for {ctx.vehicle_class}")
+        except NoValueError:
+            offset_point = None
+            offset_note = f"no offset for vehicles assembled before {offset_history[0].from_}"
+        if offset_point is not None and offset_point.value:
+            measure = v.msrp_cents if offset_basis == "msrp" else v.transaction_value_cents
+            if measure is None:
+                field = "msrp" if offset_basis == "msrp" else "transaction_value"
+                figures.update(offset_rate=str(offset_point.value))
+                return RequirementResult(**base, status="needs_review", figures=figures, **cited,
+                                         reason=f"missing fact: {field} (Vehicle sheet): the offset is {offset_point.value}% of it "
+                                                f"[{offset_point.citation}]; liability before the offset is shown",
+                                         drivers=_drivers(ctx, counted, basis))
+            accrued = Fraction(measure) * Fraction(offset_point.value) / 100
+            figures.update(offset_rate=str(offset_point.value), offset_basis=offset_basis, offset_measure=measure)
+            notes.append(f"offset {offset_point.value}% of {offset_basis.replace('_', ' ')} for vehicles assembled on {when}, "
+                         f"capped at the parts-tariff liability [{offset_point.citation}]")
+        elif offset_point is not None:
+            offset_note = f"no offset for vehicles assembled on {when} [{offset_point.citation}]"
+    if offset_note:
+        notes.append(offset_note)
+    applied = min(accrued, liability)
+    net = liability - applied
+    figures.update(offset_accrued=accrued, offset_applied=applied, duty=net)
+    if v.annual_volume:
+        n = v.annual_volume
+        figures.update(annual_volume=str(n), liability_per_year=liability * n, offset_applied_per_year=applied * n,
+                       duty_per_year=net * n)
+    return RequirementResult(**base, status="duty" if net else "no_duty",
+                             value=None, figures=figures, **cited, reason="; ".join(notes) or None,
+                             drivers=_drivers(ctx, counted, basis), line_counted=counted, line_basis=basis)
 
 
 EVALUATORS["section_232"] = section_232
+EVALUATORS["section_232_parts"] = section_232_parts

@@ -10,9 +10,10 @@ from fractions import Fraction
 import numpy as np
 
 from roo_calc.codes import HsList
-from roo_calc.engine.requirements import EVALUATORS, RVC_CREDITS, Context, _drivers, _not_applicable
+from roo_calc.engine.requirements import EVALUATORS, RVC_CREDITS, Context, _drivers, _not_applicable, line_basis
 from roo_calc.engine.result import RequirementResult
-from roo_calc.numbers import SHARE_ONE, display_money
+from roo_calc.display import money as display_money, pct as display_pct
+from roo_calc.numbers import SHARE_ONE
 from roo_calc.rules.model import Requirement
 
 
@@ -136,7 +137,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     named = []
     for g in failing:
         bad = np.flatnonzero((group_of == g) & ~originating)[:3]
-        named.append(f"{g} at {float(per_group[g]):.2f}% (" + "; ".join(
+        named.append(f"{g} at {display_pct(per_group[g])}% (" + "; ".join(
             f"row {rows[i]} {parts[i]}, {lines.origin[i]}, {display_money(int(value[i]))}" for i in bad) + ")")
     reason = f"option used: {option}"
     if failing:
@@ -144,7 +145,15 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     figures = {"option": option, "core_parts_value": core_total, "core_parts_non_originating": core_non,
                "super_core_rvc": super_core, **{f"{g}_rvc": v for g, v in per_group.items()}}
     scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
-    basis = np.char.add("non-originating core part component: ", group_of.astype(str))
+    group_text = np.char.add(group_of.astype(str), " (core part)")
+    in_region = lines.in_countries(ctx.regime.region)
+    certified, declined = lines.flag(ctx.regime.certification_field)
+    why_not = np.where(~in_region, np.char.add(", made in ", lines.origin.astype(str)),
+                       np.where(declined, f", certified non-originating ({ctx.regime.certification_field} = N)",
+                                ", no certification and no stated regional content at the threshold"))
+    basis = line_basis(scaled, np.char.add(np.char.add(group_text, ": non-originating, full value"), why_not),
+                       np.where(core & originating, np.char.add(group_text, np.where(
+                           certified, ": originating (certified)", ": originating (stated regional content at the threshold)")), ""))
     result = RequirementResult(
         id=rid, title=requirement.title, kind=requirement.kind,
         status="pass" if figure >= threshold.value else "fail", value=figure, threshold=threshold.value,
@@ -216,8 +225,9 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         source = f"BOM lines of Table S {material} ({int(mask.sum())} lines; parts count only their {material} content)"
         scaled = np.where(mask & ~originating, counted * SHARE_ONE, 0).astype(np.int64)
         part = mask & ~HsList(requirement.table_s).match(lines.hs)
-        basis = np.where(part, f"non-originating part: its {material} content (UR 17(2))",
-                         f"non-originating Table S {material}: full value").astype(object)
+        why = ctx.origin_reasons().astype(str)
+        what = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}, full value: ").astype(str)
+        basis = line_basis(scaled, np.char.add(what, why), np.where(mask & originating, np.char.add(what, why), ""))
         ctx.assume(f"{material}-from-bom", rid, mask,
                    f"{material} purchases taken from the BOM's Table S {material} lines, standing in for the producer's "
                    f"corporate-level purchases (UR 17(3)); the {material} in a part takes the part's originating status",
@@ -280,7 +290,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
     total = high_wage_points + points["technology"] + points["assembly"]
     ok_total = total >= threshold.value
     ok_minimum = minimum is None or high_wage_points >= minimum.value
-    reason = (f"high-wage materials from {source}; high-wage points {float(high_wage_points):.4f}"
+    reason = (f"high-wage materials from {source}; high-wage points {display_pct(high_wage_points)}"
               + (f" (minimum {minimum.value})" if minimum else ""))
     if not ok_minimum:
         reason += f"; the high-wage part is under its minimum of {minimum.value} points"
@@ -294,7 +304,10 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note, citation=requirement.citation,
         threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
         figures=figures, reason=reason, line_counted=counted,
-        line_basis=None if counted is None else np.where(counted > 0, "not from a high-wage plant", "high-wage material"))
+        line_basis=None if counted is None else line_basis(
+            counted, np.where(ctx.lines.flag("high_wage")[1], "not from a high-wage plant (high_wage = N)",
+                              "high_wage not stated: not counted as high-wage"),
+            np.where(ctx.lines.flag("high_wage")[0], "high-wage material (high_wage = Y)", "")))
 
 
 def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement, rvc: Fraction) -> tuple[Fraction, str | None, dict]:
@@ -319,15 +332,15 @@ def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement, rvc: Fra
     above = Fraction(credit.points_above)
     if lvc.value <= Fraction(credit.lvc_above) or points <= above:
         return Fraction(0), (f"no excess-LVC credit (UR 18(22)): needs an LVC above {credit.lvc_above}% with high-wage points "
-                             f"above {credit.points_above}; LVC {float(lvc.value):.4f}%, high-wage points {float(points):.4f}"), {}
+                             f"above {credit.points_above}; LVC {display_pct(lvc.value)}%, high-wage points {display_pct(points)}"), {}
     available = points - above
     figures = {"excess_lvc_points": available, "excess_lvc_rvc_floor": Fraction(credit.rvc_floor)}
     if rvc < Fraction(credit.rvc_floor):
-        return Fraction(0), (f"excess-LVC credit of {float(available):.4f} points not usable: the RVC of {float(rvc):.4f}% is "
+        return Fraction(0), (f"excess-LVC credit of {display_pct(available)} points not usable: the RVC of {display_pct(rvc)}% is "
                              f"below {credit.rvc_floor}% (UR 18(22)){unconfirmed}"), figures
     figures.update({"rvc_before_credit": rvc, "excess_lvc_credit": available})
-    return available, (f"RVC {float(rvc):.4f}% + excess-LVC credit {float(available):.4f} points (high-wage points "
-                       f"{float(points):.4f} above {credit.points_above}; {credit.citation}){unconfirmed}"), figures
+    return available, (f"RVC {display_pct(rvc)}% + excess-LVC credit {display_pct(available)} points (high-wage points "
+                       f"{display_pct(points)} above {credit.points_above}; {credit.citation}){unconfirmed}"), figures
 
 
 RVC_CREDITS["lvc_credit"] = excess_lvc_credit

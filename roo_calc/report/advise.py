@@ -7,7 +7,7 @@ from datetime import date
 from roo_calc.advise import Plan
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
-from roo_calc.numbers import display_money
+from roo_calc.display import money as display_money
 from roo_calc.report.json import determination_json, money
 from roo_calc.report.text import detail, header, summary_table
 

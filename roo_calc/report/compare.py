@@ -6,10 +6,12 @@ from datetime import date
 from pathlib import Path
 
 from roo_calc.atomic import atomic_path
-from roo_calc.numbers import display_money, shown
+from roo_calc.display import money as display_money, pct_cell as shown
 from roo_calc.report.excel import _print_setup
 from roo_calc.report.json import money, pct, requirement_json
-from roo_calc.report.text import _pct, _signed, header, status_label
+from roo_calc.display import points
+from roo_calc.report.text import _pct, header
+from roo_calc.report.verdict import status_code, status_label
 from roo_calc.scenarios.compare import Comparison
 
 
@@ -30,10 +32,10 @@ def render_text(comparison: Comparison, on: date) -> str:
                 if cell.status_change:
                     parts.append(cell.status_change.replace("_", " ").upper())
                 if cell.delta is not None:
-                    parts.append(f"{cell.baseline.binding.id} {_signed(cell.delta)}")
+                    parts.append(f"{cell.baseline.binding.id} {points(cell.delta)}")
                 change = "; ".join(parts) or "no change"
             rows.append((regime, name, status_label(d), b.id if b else "-", _pct(b.value, b.comparison) if b else "-",
-                         _signed(b.margin) if b and b.margin is not None else "-", change))
+                         points(b.margin) if b and b.margin is not None else "-", change))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     table = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     table.insert(1, "  ".join("-" * w for w in widths))
@@ -49,7 +51,7 @@ def to_json(comparison: Comparison, on: date) -> dict:
         "regimes": comparison.regimes,
         "matrix": [
             {
-                "regime": c.regime, "scenario": c.scenario, "status": c.result.status,
+                "regime": c.regime, "scenario": c.scenario, "status": status_code(c.result),
                 "binding_requirement": c.result.binding.id if c.result.binding else None,
                 "net_cost": money(comparison.boms[c.scenario].vehicle.net_cost_cents),
                 "status_change": c.status_change if c.scenario != "baseline" else None,

@@ -23,19 +23,19 @@ from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
-from roo_calc.numbers import SHARE_ONE, display_money, shown
+from roo_calc.display import money as display_money, money_cell, pct_cell as shown
+from roo_calc.numbers import SHARE_ONE
 from roo_calc.report.json import MONEY_FIGURES, pct
-from roo_calc.report.text import status_label
+from roo_calc.report.verdict import requirement_label, status_code, status_label
 from roo_calc.rules.model import Regime
 
 FULL_LINE_TABLE = 20_000  # above this many lines, regime sheets list only the lines that count
-STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW", "not_applicable": "NOT APPLICABLE"}
 
 
 
-def _money(cents) -> float:
-    """Cents as a currency amount for a numeric cell (display only: exact figures are in JSON)."""
-    return float(Fraction(cents) / 100)
+def _money(cents, up: bool = False) -> float:
+    """Cents as a currency amount for a numeric cell, to the cent (exact figures are in JSON)."""
+    return money_cell(cents, up)
 
 
 def _sheet_name(regime_id: str, used: set[str]) -> str:
@@ -137,7 +137,7 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
             sheet.write_number(i, 6, shown(b.margin), styles["pct"])
         gap = b.figures.get("gap_to_qualify", 0) if b is not None and b.status == "fail" else 0
         if gap:
-            sheet.write_number(i, 7, _money(gap), styles["money"])
+            sheet.write_number(i, 7, _money(gap, up=True), styles["money"])
         sheet.write_string(i, 8, ", ".join(req.id for req in r.requirements if req.status == "fail"))
         exposure = r.duty_exposure
         if exposure is not None:
@@ -167,7 +167,7 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
             if req.value is None or req.threshold is None:
                 continue
             sheet.write_string(row, 0, f"{r.regime}: {req.id}")
-            sheet.write_string(row, 1, req.status.upper())
+            sheet.write_string(row, 1, requirement_label(req))
             sheet.write_number(row, 2, shown(req.value, req.comparison), styles["pct"])
             sheet.write_number(row, 3, float(req.threshold), styles["pct"])
             row += 1
@@ -199,7 +199,7 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
     for i, req in enumerate(result.requirements, start=top + 1):
         sheet.write_string(i, 0, req.id)
         sheet.write_string(i, 1, req.title)
-        sheet.write_string(i, 2, req.status.upper())
+        sheet.write_string(i, 2, requirement_label(req))
         if req.value is not None:
             sheet.write_number(i, 3, shown(req.value, req.comparison), styles["pct"])
         if req.threshold is not None:
@@ -244,7 +244,8 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
         counted = (np.asarray(req.line_counted, dtype=np.int64)[keep] / (SHARE_ONE * 100)).tolist()
         sheet.write_column(first, 7 + 2 * j, counted, styles["money"])
         for r, text in enumerate(np.asarray(req.line_basis)[keep].tolist()):
-            sheet.write_string(first + r, 8 + 2 * j, str(text))
+            if text:  # blank where the line counts nothing and nothing needs saying
+                sheet.write_string(first + r, 8 + 2 * j, str(text))
     if n:
         sheet.autofilter(start, 0, start + n, len(columns) - 1)
     sheet.freeze_panes(start + 1, 2)

@@ -1,58 +1,66 @@
 """The JSON report: a stable, documented shape for embedding roo-calc in other tools.
 
-Money is a decimal string in the vehicle's currency (exact: whole cents, or up to 8 decimals
-for traced shares); percentages are decimal strings rounded down to 4 places (rounding down
-never contradicts the verdict).  Keys are only ever added, never renamed.
+Money is a decimal string in the vehicle's currency at a fixed scale of 2 decimals; where an
+amount is not a whole number of cents (traced shares, duty), its exact value is given under a
+key ending in `_exact`.  Percentages are decimal strings to 4 places, rounded toward the verdict
+(`roo_calc.display`).  Keys are only ever added, never renamed.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from fractions import Fraction
 
 from roo_calc import __version__
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import certified_json, sources_json
 from roo_calc.engine.result import Determination, RequirementResult
-from roo_calc.numbers import decimal_str
+from roo_calc.display import json_money, json_money_exact, json_pct
+from roo_calc.report.verdict import duty, is_tariff, requirement_code, status_code
 
+NEEDED_FIGURES = {"gap_to_qualify"}  # rounded up: a gap never shows as 0.00 beside a failure
+CEILING_FIGURES = {"vnm_allowed"}  # rounded down: the rounded ceiling still qualifies
 MONEY_FIGURES = {"net_cost", "vnm", "materials", "vnm_allowed", "gap_to_qualify", "us_content", "us_materials",
                  "non_material_net_cost", "non_originating_same_heading", "total_cost", "core_parts_value",
                  "core_parts_non_originating", "purchases", "originating", "high_wage_labor", "high_wage_materials",
-                 "duty", "dutiable_value", "transaction_value"}
+                 "duty", "dutiable_value", "transaction_value", "mfn_duty", "total_duty", "duty_non_us_content",
+                 "duty_full_value", "duty_non_us_content_in_quota", "duty_non_us_content_out_of_quota", "duty_full_value_in_quota",
+                 "duty_full_value_out_of_quota", "covered_imported", "dutiable_parts", "liability", "offset_accrued",
+                 "offset_applied", "offset_measure", "liability_per_year", "offset_applied_per_year", "duty_per_year"}
 
 
-def money(cents: int | Fraction) -> str:
-    cents = Fraction(cents)
-    if cents.denominator == 1:
-        return str(Decimal(cents.numerator).scaleb(-2).quantize(Decimal("0.01")))
-    value = cents / 100
-    text = decimal_str(value, 8).rstrip("0")
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
+def money(cents: int | Fraction, up: bool = False, down: bool = False) -> str:
+    """Money at a fixed scale of 2 decimals (half to even; up for amounts still needed, down for
+    ceilings not to be exceeded)."""
+    return json_money(cents, up, down)
 
 
 def pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
     """Percent to 4 decimals, rounded toward the verdict (down for floors, up for ceilings)."""
-    return None if value is None else decimal_str(value, 4, up=comparison == "at_most")
+    return json_pct(value, comparison)
 
 
 def figure(name: str, value) -> str:
     if isinstance(value, str):
         return value
     if name in MONEY_FIGURES:
-        return money(value)
+        return money(value, up=name in NEEDED_FIGURES, down=name in CEILING_FIGURES)
     if isinstance(value, Fraction):
         return pct(value)
     return str(value)
+
+
+def exact_figures(figures: dict) -> dict:
+    """The money figures that are not whole cents, exactly (their `figures` entry is rounded)."""
+    return {k: json_money_exact(v) for k, v in figures.items()
+            if k in MONEY_FIGURES and isinstance(v, Fraction) and (v.denominator != 1)}
 
 
 def requirement_json(req: RequirementResult) -> dict:
     return {
         "id": req.id,
         "title": req.title,
-        "status": req.status,
+        "status": requirement_code(req),
         "comparison": req.comparison,
         "value": pct(req.value, req.comparison),
         "threshold": None if req.threshold is None else str(req.threshold),
@@ -62,10 +70,12 @@ def requirement_json(req: RequirementResult) -> dict:
         "citation": req.citation,
         "threshold_citation": req.threshold_citation,
         "figures": {k: figure(k, v) for k, v in req.figures.items()},
+        "figures_exact": exact_figures(req.figures),
         "reason": req.reason,
         "lines": [
             {"row": d.row, "part_number": d.part_number, "hs_code": d.hs_code, "origin_country": d.origin_country,
-             "value": money(d.value_cents), "counted": money(d.counted_cents), "basis": d.basis}
+             "value": money(d.value_cents), "counted": money(d.counted_cents),
+             "counted_exact": json_money_exact(d.counted_cents), "basis": d.basis}
             for d in req.drivers
         ],
     }
@@ -77,8 +87,11 @@ def determination_json(result: Determination) -> dict:
         "regime": result.regime,
         "title": result.title,
         "regime_status": result.regime_status,
-        "status": result.status,
-        "eligible": result.eligible,
+        "regime_kind": result.regime_kind,
+        "status": status_code(result),
+        "eligible": None if is_tariff(result) else result.eligible,
+        "duty": None if duty(result) is None else money(duty(result), up=True),
+        "duty_exact": None if duty(result) is None else json_money_exact(duty(result)),
         "applied_on": result.applied_on.isoformat(),
         "what_if": result.what_if,
         "condition": result.condition,

@@ -6,7 +6,7 @@ import numpy as np
 
 from roo_calc.bom.model import Bom
 from roo_calc.codes import NORTH_AMERICA
-from roo_calc.numbers import display_money
+from roo_calc.display import money as display_money
 from roo_calc.report.text import header
 
 

@@ -10,15 +10,9 @@ from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import certified_text
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination, RequirementResult
-from roo_calc.numbers import display_money, display_pct
+from roo_calc.report.verdict import requirement_label, status_label
+from roo_calc.display import money as display_money, money_needed, pct as display_pct, points
 
-STATUS = {"eligible": "ELIGIBLE", "not_eligible": "NOT ELIGIBLE", "needs_review": "NEEDS REVIEW", "not_applicable": "NOT APPLICABLE"}
-REQ_STATUS = {"pass": "PASS", "fail": "FAIL", "needs_review": "REVIEW", "not_applicable": "N/A"}
-
-
-def _signed(points: Fraction) -> str:
-    text = display_pct(points)
-    return ("+" + text if points >= 0 else text) + " pts"
 
 
 def _pct(value: Fraction | None, comparison: str = "at_least") -> str:
@@ -47,14 +41,6 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
     return out
 
 
-def status_label(d: Determination) -> str:
-    """A preference regime's verdict; for a tariff regime, the duty."""
-    if d.regime_kind == "tariff" and d.status != "needs_review":
-        duty = sum((r.figures.get("duty", 0) for r in d.requirements if isinstance(r.figures.get("duty", 0), (int, Fraction))), Fraction(0))
-        return f"DUTY {display_money(duty)}" if duty else "NO DUTY"
-    return STATUS[d.status]
-
-
 def summary_table(results: list[Determination]) -> list[str]:
     rows = [("Regime", "Status", "Binding", "Value", "Threshold", "Margin", "Failing")]
     for d in results:
@@ -66,7 +52,7 @@ def summary_table(results: list[Determination]) -> list[str]:
             b.id if b else "-",
             _pct(b.value, b.comparison) if b else "-",
             _threshold(b) if b else "-",
-            _signed(b.margin) if b and b.margin is not None else "-",
+            points(b.margin) if b and b.margin is not None else "-",
             failing,
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -82,9 +68,9 @@ def summary_table(results: list[Determination]) -> list[str]:
 
 def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     out = []
-    head = f"  [{REQ_STATUS[req.status]}] {req.id}: {req.title}"
+    head = f"  [{requirement_label(req)}] {req.id}: {req.title}"
     if req.value is not None and req.margin is not None:
-        head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {_signed(req.margin)})"
+        head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {points(req.margin)})"
     out.append(head)
     f = req.figures
     m = lambda k: display_money(f[k])  # noqa: E731
@@ -94,13 +80,13 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = "
                    f"{_pct(f.get('rvc_before_credit', req.value))}{credit}   [VNM method: {f['vnm_method']}]")
         if f["gap_to_qualify"]:
-            out.append(f"      to qualify, VNM must fall to {m('vnm_allowed')} {currency}: "
-                       f"{m('gap_to_qualify')} {currency} of non-originating value must become originating")
+            out.append(f"      to qualify, VNM must fall to {display_money(f['vnm_allowed'], down=True)} {currency}: "
+                       f"{money_needed(f['gap_to_qualify'])} {currency} of non-originating value must become originating")
     elif req.kind == "us_content" and req.value is not None:
         out.append(f"      (US share of materials {m('us_materials')} + assembly value counted {m('non_material_net_cost')})"
                    f" / net cost {m('net_cost')} x 100 = {_pct(req.value)}")
         if f["gap_to_qualify"]:
-            out.append(f"      to qualify, {m('gap_to_qualify')} {currency} more US content is needed")
+            out.append(f"      to qualify, {money_needed(f['gap_to_qualify'])} {currency} more US content is needed")
     elif req.kind == "tariff_shift" and req.value is not None:
         basis = "total_cost" if "total_cost" in f else "net_cost"
         out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
@@ -115,9 +101,8 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      (high-wage labor {m('high_wage_labor')} + high-wage materials {m('high_wage_materials')}) / net cost "
                    f"{m('net_cost')} x 100 = {display_pct(f['high_wage_points'])} points (minimum {f['minimum_high_wage_points']})"
                    f" + technology {display_pct(f['technology_points'])} + assembly {display_pct(f['assembly_points'])} = {_pct(req.value)}")
-    elif req.kind == "section_232" and "duty" in f and "dutiable_value" in f:
-        out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
-                   f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")
+    elif req.kind in ("section_232", "section_232_parts"):
+        out.extend(section_232_lines(req, currency))
     if req.reason:
         out.append(f"      note: {req.reason}")
     if req.threshold_citation:
@@ -137,6 +122,35 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
             desc = (d.description or "")[:28]
             out.append(f"        row {d.row:<6} {d.part_number:<14.14} {desc:<28} {hs_display(d.hs_code):<12} {d.origin_country}"
                        f"  {display_money(d.value_cents):>12}  counted {display_money(d.counted_cents):>12}  {d.basis}")
+    return out
+
+
+def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
+    """The Section 232 figures, each with its derivation (see engine.tariffs)."""
+    f = req.figures
+    m = lambda k: display_money(f[k])  # noqa: E731
+    out = []
+    if "origin_date" in f:
+        out.append(f"      entry date {f['entry_date']} (the duty keys on entry); origin judged as of {f['origin_date']} (production)")
+    if req.kind == "section_232" and "dutiable_value" in f:
+        out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
+                   f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")
+        if "total_duty" in f:
+            out.append(f"      with the column 1 duty {m('mfn_duty')} (general rate {f['mfn_rate']}%): total {m('total_duty')} {currency}")
+    elif req.kind == "section_232":
+        for key in [k for k in f if k.startswith("duty_")]:
+            out.append(f"      if {key[5:].replace('_', ' ')}: duty {m(key)} {currency}")
+    if req.kind == "section_232_parts" and "liability" in f:
+        out.append(f"      liability = {f['rate']}% of dutiable imported covered parts {m('dutiable_parts')} (bilateral rates per line) "
+                   f"= {m('liability')} {currency} per vehicle")
+        if "offset_accrued" in f:
+            out.append(f"      offset accrued {m('offset_accrued')}, applied {m('offset_applied')} (capped at the liability); "
+                       f"net {m('duty')} {currency} per vehicle")
+        if "duty_per_year" in f:
+            out.append(f"      per year at {int(f['annual_volume']):,} vehicles: liability {m('liability_per_year')}, offset "
+                       f"{m('offset_applied_per_year')}, net {m('duty_per_year')} {currency}")
+    if "stacking" in f:
+        out.append(f"      other duties: {f['stacking']}")
     return out
 
 

@@ -7,16 +7,16 @@ Floats are parsed as Decimal, so 62.5 in a file is exactly 62.5.  A broken file 
 from __future__ import annotations
 
 import os
-import tomllib
 import types
 import typing
-from decimal import Decimal
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from roo_calc.errors import RuleFileError
 from roo_calc.rules.model import MfnTable, Regime
+from roo_calc.tomlfile import read_toml
+
 
 def _builtin_rules() -> Path:
     """rules/ beside the package in a checkout, else the copy installed as `roo_calc_rules`."""
@@ -37,13 +37,7 @@ def default_rules_dir() -> Path:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise RuleFileError(f"{path}: not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise RuleFileError(f"{path}: cannot read the rule file: {exc.strerror}") from None
+    return read_toml(path, RuleFileError, "rule file")
 
 
 def _files(paths: typing.Iterable[Path]) -> list[Path]:
@@ -72,17 +66,13 @@ def _merge(base: dict, override: dict) -> dict:
 def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_builtin: bool = True) -> dict[str, Regime]:
     """Every regime in the shipped rules plus the given files or folders, by id.
 
-    A user's file with the same id as a shipped one replaces it.  `extends` is resolved
-    against all of them.
+    A user's file with the same id as a shipped one replaces it; two user files with the same
+    id are an error naming both.  `extends` is resolved against all of them.
     """
-    sources = ([default_rules_dir()] if with_builtin else []) + [Path(p) for p in (paths or [])]
-    raw: dict[str, tuple[Path, dict]] = {}
-    for file in _files(sources):
-        data = _read_toml(file)
-        regime_id = data.get("id")
-        if not isinstance(regime_id, str):
-            raise RuleFileError(f"{file}: id: expected a regime id such as id = \"usmca-2020\", found {regime_id!r}")
-        raw[regime_id] = (file, data)
+    raw = _read_all(_files([default_rules_dir()])) if with_builtin else {}
+    shipped = {file.resolve() for file, _ in raw.values()}
+    user = _read_all([f for f in _files([Path(p) for p in (paths or [])]) if f.resolve() not in shipped])
+    raw.update(user)
     resolved: dict[str, Regime] = {}
     for regime_id in raw:
         resolved[regime_id] = _resolve(regime_id, raw, resolved, ())
@@ -90,11 +80,39 @@ def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_built
 
 
 def load_regime(path: str | Path) -> Regime:
-    """One regime file (its `extends`, if any, is looked up among the shipped rules and its folder)."""
+    """The regime in one rule file, whatever else is in its folder.
+
+    Its `extends` parent is looked up among the shipped rules, else as ``<id>.toml`` beside
+    the file (and so on up the chain).
+    """
     path = Path(path)
-    data = _read_toml(path)
-    regimes = load_regimes([path.parent, path] if path.parent != default_rules_dir() else [path])
-    return regimes[data["id"]]
+    if path.is_dir():
+        raise RuleFileError(f"{path}: is a folder; give one rule file (or load every file of a folder with load_regimes)")
+    own = _read_all([path])
+    regime_id = next(iter(own))
+    raw = _read_all(_files([default_rules_dir()]))
+    raw.update(own)
+    parent = own[regime_id][1].get("extends")
+    while isinstance(parent, str) and parent not in raw and (path.parent / f"{parent}.toml").is_file():
+        found = _read_all([path.parent / f"{parent}.toml"])
+        raw.update(found)
+        parent = next(iter(found.values()))[1].get("extends")
+    return _resolve(regime_id, raw, {}, ())
+
+
+def _read_all(files: list[Path]) -> dict[str, tuple[Path, dict]]:
+    """Each file's table by its regime id; one id in two different files is an error naming both."""
+    raw: dict[str, tuple[Path, dict]] = {}
+    for file in files:
+        data = _read_toml(file)
+        regime_id = data.get("id")
+        if not isinstance(regime_id, str):
+            raise RuleFileError(f"{file}: id: expected a regime id such as id = \"usmca-2020\", found {regime_id!r}")
+        if regime_id in raw and raw[regime_id][0].resolve() != file.resolve():
+            raise RuleFileError(f"{file}: id: {regime_id!r} is also the id of {raw[regime_id][0]}; "
+                                "each regime needs its own id")
+        raw[regime_id] = (file, data)
+    return raw
 
 
 def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, Regime], chain: tuple[str, ...]) -> Regime:
@@ -104,23 +122,28 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
     if regime_id in chain:
         raise RuleFileError(f"{file}: extends: circular chain {' -> '.join(chain + (regime_id,))}")
     parent_id = data.get("extends")
+    if parent_id is not None and not isinstance(parent_id, str):
+        raise RuleFileError(f"{file}: extends: expected the id of another regime, such as extends = \"usmca-2020\", found {parent_id!r}")
     if parent_id is not None:
         if parent_id not in raw:
             raise RuleFileError(f"{file}: extends: no regime with id {parent_id!r}; known: {', '.join(sorted(raw))}")
-        parent_file, parent_data = raw[parent_id]
         _resolve(parent_id, raw, done, chain + (regime_id,))
-        base = {k: v for k, v in parent_data.items() if k not in ("extends", "path")}
+        base = {k: v for k, v in raw[parent_id][1].items() if k not in ("extends", "path")}  # merged by now
         data = _merge(base, data)
+        raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
     try:
         regime = Regime.model_validate({**data, "path": str(file)})
     except ValidationError as exc:
         raise RuleFileError(_format(file, exc)) from None
+    into = next((r.imported_into for r in regime.requirements.values() if r.imported_into), None)
+    if regime.kind == "tariff" and into:  # a tariff's bilateral terms and totals need the importer's general rates
+        regime = regime.model_copy(update={"mfn_table": load_mfn_table(into, file.parent if (file.parent / "mfn").is_dir() else None)})
     done[regime_id] = regime
     return regime
 
 
 def _format(file: Path, exc: ValidationError) -> str:
-    lines = [f"{file}: invalid rule file"]
+    lines = []
     for error in exc.errors():
         loc = ".".join(str(part) for part in error["loc"])
         message = error["msg"]
@@ -135,7 +158,9 @@ def _format(file: Path, exc: ValidationError) -> str:
                 message += ': every dated value needs reference = [{title = "...", pinpoint = "..."}]'
         elif error["type"] == "too_short" and error["loc"] and error["loc"][-1] == "reference":
             message = "needs at least one citation: reference = [{title = \"...\", pinpoint = \"...\"}]"
-        lines.append(f"  {loc or '(top level)'}: {message}")
+        elif error["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+            message += f", found {error['input']}"
+        lines.append(f"{file}: {loc or '(top level)'}: {message}")
     return "\n".join(lines)
 
 
@@ -154,7 +179,7 @@ def _allowed_keys(loc: tuple) -> list[str]:
             annotation = args[-1] if typing.get_origin(annotation) is dict else (args[0] if args else annotation)
     annotation = _unwrap(annotation)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [f.alias or name for name, f in annotation.model_fields.items() if name != "path"]
+        return [f.alias or name for name, f in annotation.model_fields.items() if name not in ("path", "mfn_table")]
     return []
 
 
@@ -174,4 +199,4 @@ def load_mfn_table(country: str, rules_dir: Path | None = None) -> MfnTable | No
     try:
         return MfnTable.model_validate({**_read_toml(file), "path": str(file)})
     except ValidationError as exc:
-        raise RuleFileError(_format(file, exc).replace("invalid rule file", "invalid duty-rate file")) from None
+        raise RuleFileError(_format(file, exc)) from None

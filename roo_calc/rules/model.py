@@ -18,7 +18,7 @@ from roo_calc.errors import NoValueError
 
 Status = Literal["enacted", "proposed", "what-if"]
 Kind = Literal["regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
-               "labor_value_content", "section_232"]
+               "labor_value_content", "section_232", "section_232_parts"]
 VnmMethod = Literal["roll_up", "tracing", "components", "all_traced"]
 
 
@@ -236,6 +236,94 @@ class LvcCredit(_Strict):
         return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
 
 
+class Deal(_Strict):
+    """A bilateral term that replaces a tariff's rate for goods of some countries from a date.
+
+    Either `all_in` (the column 1 rate plus the tariff add up to this; no add-on where the
+    column 1 rate is already at least this) or a tariff-rate quota (`quota` units a year at
+    `in_quota_rate`; over the quota, the tariff's own rate).  A later term is a new entry with a
+    later `from`.
+    """
+
+    title: str
+    countries: tuple[str, ...] = Field(min_length=1)
+    from_: date = Field(alias="from")
+    to: date | None = None
+    classes: tuple[str, ...] = ()
+    hs: tuple[str, ...] = ()
+    all_in: Decimal | None = None
+    quota: int | None = None
+    in_quota_rate: Decimal | None = None
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    unconfirmed: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Deal:
+        if (self.all_in is None) == (self.in_quota_rate is None):
+            raise ValueError("give either all_in (column 1 rate + tariff = all_in) or quota with in_quota_rate")
+        if self.in_quota_rate is not None and self.quota is None:
+            raise ValueError("in_quota_rate needs quota (units a year)")
+        if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
+            raise ValueError("an unconfirmed term says why in its note (starting UNCONFIRMED)")
+        return self
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+
+    def covers(self, country: str, vehicle_class: str, hs: str, on: date) -> bool:
+        from roo_calc.codes import HsList
+
+        return (country in self.countries and (not self.classes or vehicle_class in self.classes)
+                and (not self.hs or HsList(self.hs).contains(hs)) and self.from_ <= on and (self.to is None or on <= self.to))
+
+
+class DatedFlag(_Strict):
+    """A yes/no rule in force from `from_` until the next change point (e.g. an exemption)."""
+
+    from_: date = Field(alias="from")
+    value: bool
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+
+
+class CoveredParts(_Strict):
+    """The parts a parts tariff covers, by HS code."""
+
+    hs: tuple[str, ...] = Field(min_length=1)
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    unconfirmed: bool = False
+    note: str | None = None
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+
+
+class Stacking(_Strict):
+    """How another duty combines with this tariff: `added` on top, or `not_added`."""
+
+    measure: str
+    effect: Literal["added", "not_added"]
+    countries: tuple[str, ...] = ()  # goods of these countries only (empty: any)
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    reference: tuple[Reference, ...] = Field(min_length=1)
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+
+    def applies(self, country: str, on: date) -> bool:
+        return ((not self.countries or country in self.countries) and (self.from_ is None or self.from_ <= on)
+                and (self.to is None or on <= self.to))
+
+
 class Requirement(_Strict):
     kind: Kind
     title: str
@@ -266,11 +354,21 @@ class Requirement(_Strict):
     minimum: dict[str, tuple[DatedValue, ...]] = {}
     technology_cap: Decimal | None = None
     assembly_credit: Decimal | None = None
-    # section_232
+    # section_232 and section_232_parts (tariffs: the rate is `threshold`)
     qualifying_regime: str | None = None
+    qualifying_regimes: tuple[str, ...] = ()
     imported_into: str | None = None
+    non_us_content_classes: tuple[str, ...] = ()
+    deals: dict[str, Deal] = {}
+    stacking: tuple[Stacking, ...] = ()
+    excluded_age_years: int | None = None
+    excluded_age_classes: tuple[str, ...] = ()
+    covered_parts: CoveredParts | None = None
+    usmca_parts_exempt: tuple[DatedFlag, ...] = ()
+    offset: dict[str, tuple[DatedValue, ...]] = {}
+    offset_basis: dict[str, Literal["msrp", "transaction_value"]] = {}
 
-    @field_validator("threshold", "minimum")
+    @field_validator("threshold", "minimum", "offset")
     @classmethod
     def _histories(cls, value: dict[str, tuple[DatedValue, ...]]) -> dict[str, tuple[DatedValue, ...]]:
         for key, history in value.items():
@@ -279,6 +377,16 @@ class Requirement(_Strict):
             except ValueError as exc:
                 raise ValueError(f"{key}: {exc}") from None
         return value
+
+    @property
+    def qualifying(self) -> tuple[str, ...]:
+        """The preference regimes whose verdict decides a tariff's USMCA treatment."""
+        return self.qualifying_regimes or ((self.qualifying_regime,) if self.qualifying_regime else ())
+
+    def deal_for(self, country: str, vehicle_class: str, hs: str, on: date) -> tuple[str, Deal] | None:
+        """The bilateral term in force for goods of `country` on `on` (the latest to start), if any."""
+        found = [(d.from_, k, d) for k, d in self.deals.items() if d.covers(country, vehicle_class, hs, on)]
+        return max(found, key=lambda t: t[0])[1:] if found else None
 
     def vnm_for(self, vehicle_class: str) -> VnmMethod:
         return self.vnm_by_class.get(vehicle_class, self.vnm)
@@ -323,19 +431,27 @@ class Regime(_Strict):
     notes: tuple[str, ...] = ()
     kind: Literal["preference", "tariff"] = "preference"
     condition: str | None = None  # a condition roo-calc cannot check (e.g. an approval), shown with every result
+    # A Vehicle field giving the last day of the producer's approved period, which then replaces
+    # in_force.to (USMCA UR 19(2): "or any other period provided for in the producer's approved
+    # alternative staging regime").
+    approved_through_field: Literal["asr_approved_through"] | None = None
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
     classes: dict[str, VehicleClass]
     part_origin: tuple[PartOrigin, ...] = ()
     requirements: dict[str, Requirement]
     path: str | None = None
+    mfn_table: MfnTable | None = Field(default=None, exclude=True)  # the importing country's rates, set by the loader
 
     @model_validator(mode="after")
     def _consistent(self) -> Regime:
         if self.in_force.from_ and self.in_force.to and self.in_force.to < self.in_force.from_:
             raise ValueError(f"in_force.to ({self.in_force.to}) is before in_force.from ({self.in_force.from_})")
         for rid, requirement in self.requirements.items():
-            for key in list(requirement.threshold) + list(requirement.vnm_by_class) + list(requirement.classes):
+            keys = list(requirement.threshold) + list(requirement.vnm_by_class) + list(requirement.classes) + list(requirement.offset)
+            keys += list(requirement.offset_basis) + list(requirement.non_us_content_classes) + list(requirement.excluded_age_classes)
+            keys += [c for deal in requirement.deals.values() for c in deal.classes]
+            for key in keys:
                 if key != "default" and key not in self.classes:
                     raise ValueError(f"requirements.{rid}: unknown vehicle class {key!r}; classes are {', '.join(self.classes)}")
             if requirement.vnm == "tracing" or "tracing" in requirement.vnm_by_class.values():
@@ -355,14 +471,19 @@ class Regime(_Strict):
             raise ValueError("uncertified_regional other than 'non_originating' needs uncertified_reference citing why")
         return self
 
-    def applies_on(self, on: date) -> tuple[date, str | None]:
+    def applies_on(self, on: date, approved_through: date | None = None) -> tuple[date, str | None]:
         """The date whose law is applied for `on`, and why it differs, if it does.
 
         A regime not in force on `on` (repealed, not yet in force, or never enacted) is
-        evaluated as a what-if at its nearest version, and the result says so.
+        evaluated as a what-if at its nearest version, and the result says so.  For a regime
+        with an `approved_through_field`, the vehicle's approved period (`approved_through`)
+        replaces the end date.
         """
         start = self.in_force.from_ or self.proposed_on
-        end = self.in_force.to
+        end = approved_through if (self.approved_through_field and approved_through) else self.in_force.to
+        if self.approved_through_field and approved_through and on > approved_through:
+            return approved_through, (f"the producer's approved period ended {approved_through} "
+                                      f"({self.approved_through_field}); evaluated as a what-if as on {approved_through}")
         if self.kind == "tariff":
             return on, None
         if self.status == "proposed":
@@ -378,10 +499,22 @@ class Regime(_Strict):
 
 
 class MfnRate(_Strict):
+    """One general (most-favoured-nation) duty rate, for the HS codes listed, from a date."""
+
     title: str
     hs: tuple[str, ...] = Field(min_length=1)
     rate: Decimal
     reference: tuple[Reference, ...] = Field(min_length=1)
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    unconfirmed: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _why(self) -> MfnRate:
+        if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
+            raise ValueError("an unconfirmed rate says why in its note (starting UNCONFIRMED)")
+        return self
 
     @property
     def citation(self) -> str:
@@ -396,3 +529,15 @@ class MfnTable(_Strict):
     last_verified_on: date | None = None
     rates: tuple[MfnRate, ...]
     path: str | None = None
+
+    def rate_for(self, hs: str, on: date | None = None) -> MfnRate | None:
+        """The rate for an HS code in force on `on`: of the matching entries in force, the latest
+        to start; among equals, the first in the file."""
+        from roo_calc.codes import HsList
+
+        found = [r for r in self.rates if HsList(r.hs).contains(hs)
+                 and (on is None or ((r.from_ is None or r.from_ <= on) and (r.to is None or on <= r.to)))]
+        return max(found, key=lambda r: r.from_ or date.min) if found else None
+
+
+Regime.model_rebuild()

@@ -7,7 +7,6 @@ cost, the net cost moves by the same amount: materials are part of net cost.
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,27 +18,24 @@ from roo_calc.bom.model import Bom
 from roo_calc.errors import ScenarioError
 from roo_calc.numbers import pct_to_e4, to_cents
 from roo_calc.scenarios.model import Scenario, Selector
+from roo_calc.tomlfile import read_toml
 
 
 def load_scenario(path: str | Path) -> Scenario:
     path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle, parse_float=Decimal)
-    except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such scenario file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, ScenarioError, "scenario file")
     try:
         return Scenario.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
-        lines = [f"{path}: invalid scenario file"]
+        lines = []
         for error in exc.errors():
             loc = ".".join(str(p) for p in error["loc"]) or "(top level)"
             message = error["msg"].removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
                 message = "unknown key"
-            lines.append(f"  {loc}: {message}")
+            elif error["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+                message += f", found {error['input']}"
+            lines.append(f"{path}: {loc}: {message}")
         raise ScenarioError("\n".join(lines)) from None
 
 

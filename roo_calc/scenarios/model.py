@@ -24,6 +24,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from roo_calc.codes import countries
 
+# Bounds on what a scenario may set: beyond them a value is a typing slip (1e30), and exact
+# sums would overflow.  No vehicle costs ten billion; no price rises a hundredfold.
+MAX_AMOUNT = Decimal(10) ** 10
+MAX_PRICE_CHANGE_PCT = Decimal(10_000)
+MAX_POINTS = Decimal(100)
+
 _YES = {"y", "yes", "true", "1"}
 _NO = {"n", "no", "false", "0"}
 
@@ -46,7 +52,12 @@ def _yn(value):
 def _many(value):
     if value is None:
         return None
-    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else (str(value),)
+    values = tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else (str(value),)
+    if not values:
+        raise ValueError("an empty list selects nothing; give at least one value, or leave the key out")
+    if any(not v.strip() for v in values):
+        raise ValueError("an empty value would select every line; give a value, or leave the key out")
+    return values
 
 
 class Selector(_Strict):
@@ -77,8 +88,8 @@ class LineEdit(_Strict):
     high_wage: bool | None = None
     regional_content_pct: Decimal | None = Field(default=None, ge=0, le=100)
     us_content_pct: Decimal | None = Field(default=None, ge=0, le=100)
-    value: Decimal | None = Field(default=None, ge=0)
-    price_change_pct: Decimal | None = Field(default=None, gt=-100)
+    value: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    price_change_pct: Decimal | None = Field(default=None, gt=-100, le=MAX_PRICE_CHANGE_PCT)
 
     _flags = field_validator("usmca_originating", "nafta_originating", "high_wage", mode="before")(
         classmethod(lambda cls, v: _yn(v)))
@@ -106,16 +117,16 @@ class Change(_Strict):
 
 class VehicleEdit(_Strict):
     assembly_country: str | None = None
-    net_cost: Decimal | None = Field(default=None, gt=0)
-    transaction_value: Decimal | None = Field(default=None, gt=0)
-    steel_purchases: Decimal | None = Field(default=None, ge=0)
-    steel_purchases_originating: Decimal | None = Field(default=None, ge=0)
-    aluminum_purchases: Decimal | None = Field(default=None, ge=0)
-    aluminum_purchases_originating: Decimal | None = Field(default=None, ge=0)
-    lvc_high_wage_labor: Decimal | None = Field(default=None, ge=0)
-    lvc_high_wage_materials: Decimal | None = Field(default=None, ge=0)
-    lvc_technology_points: Decimal | None = Field(default=None, ge=0)
-    lvc_assembly_points: Decimal | None = None
+    net_cost: Decimal | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    transaction_value: Decimal | None = Field(default=None, gt=0, le=MAX_AMOUNT)
+    steel_purchases: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    steel_purchases_originating: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    aluminum_purchases: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    aluminum_purchases_originating: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    lvc_high_wage_labor: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    lvc_high_wage_materials: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    lvc_technology_points: Decimal | None = Field(default=None, ge=0, le=MAX_POINTS)
+    lvc_assembly_points: Decimal | None = Field(default=None, ge=-MAX_POINTS, le=MAX_POINTS)
 
     @field_validator("assembly_country")
     @classmethod

@@ -1,0 +1,80 @@
+"""Section 232 beyond the table-driven cases: `regimes show`, a user's override of an unconfirmed
+date, duty exposure in Canada and Mexico, and the engine's import structure."""
+
+from __future__ import annotations
+
+import ast
+import datetime
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import roo_calc
+from roo_calc.cli.main import app
+from roo_calc.engine.determine import evaluate
+from roo_calc.rules.loader import load_regimes
+
+runner = CliRunner()
+JAPAN_CAR = {"model": "JP car", "hs_code": "8703.23", "assembly_country": "JP", "net_cost": 10000, "transaction_value": 30000}
+LINES = [{"part_number": "E", "hs_code": "8407.34", "value": 3000, "origin_country": "JP"}]
+
+
+def test_regimes_show_prints_the_section_232_change_points():
+    """Proclamation 10984 cl.(11) (offset to 2030-04-30), the bilateral terms, the stacking rules."""
+    out = runner.invoke(app, ["regimes", "show", "us-section-232-2025", "--as-of", "2026-11-29"]).output
+    assert "deal japan (JP): column 1 + Section 232 = 15%, from 2025-09-16 [UNCONFIRMED]" in out
+    assert "deal uk_quota (GB): 100,000 a year at 7.5%, from 2025-06-30 [UNCONFIRMED]" in out
+    assert "offset default: 3.75% of msrp (from 2025-04-05); then 0% from 2030-05-01" in out
+    assert "bus: rate 10% (from 2025-11-01)" in out
+    assert "stacking: section 338 duty of 50% on products of Canada (Proclamation 11048) not added from 2026-08-22" in out
+    assert "covered parts [UNCONFIRMED]: HS 8407.31-8407.34" in out
+
+
+def test_a_users_rule_file_overrides_an_unconfirmed_date(tmp_path, make_bom):
+    """Japan EO s.4(a): the date is set by a Federal Register notice; a user may restate it."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "mine.toml").write_text(
+        'id = "us-section-232-mine"\nextends = "us-section-232-2025"\ntitle = "Ours"\nstatus = "enacted"\n'
+        "[requirements.section_232.deals.japan]\nfrom = 2025-10-01\nunconfirmed = false\nnote = \"our date\"\n")
+    regimes = load_regimes([rules])
+    bom = roo_calc.load_bom(make_bom(vehicle=JAPAN_CAR, lines=LINES))
+    on = datetime.date(2025, 9, 20)
+    shipped = evaluate(bom, regimes["us-section-232-2025"], on, regimes).requirements[0]
+    ours = evaluate(bom, regimes["us-section-232-mine"], on, regimes).requirements[0]
+    assert shipped.figures["rate"] == "12.5" and "[UNCONFIRMED]" in shipped.reason
+    assert ours.figures["rate"] == "25" and "deal" not in ours.figures
+    later = evaluate(bom, regimes["us-section-232-mine"], datetime.date(2025, 10, 1), regimes).requirements[0]
+    assert later.figures["rate"] == "12.5" and "[UNCONFIRMED]" not in later.reason
+
+
+def test_duty_exposure_into_canada_and_mexico(make_bom):
+    """Customs Tariff (Canada) 87.03 MFN 6.1%; LIGIE 87.03 20% to 2025, 50% from 2026 (unconfirmed)."""
+    vehicle = {"model": "US car", "hs_code": "8703.23", "assembly_country": "US", "net_cost": 10000,
+               "transaction_value": 20000, "annual_volume": 10, "production_date": "2026-02-01"}
+    bom = roo_calc.load_bom(make_bom(vehicle=vehicle, lines=LINES))
+    usmca = roo_calc.load_regime("usmca-2020")
+    ca = roo_calc.evaluate(bom, usmca, import_into="CA").duty_exposure
+    assert (ca.import_into, ca.rate, ca.per_vehicle_cents, ca.per_year_cents) == ("CA", "6.1", 122000, 1220000)
+    mx = roo_calc.evaluate(bom, usmca, import_into="MX").duty_exposure
+    assert mx.rate == "50" and "UNCONFIRMED" in mx.rate_citation
+    mx_2025 = roo_calc.evaluate(bom, usmca, as_of=datetime.date(2025, 6, 1), import_into="MX").duty_exposure
+    assert mx_2025.rate == "20"
+    out = runner.invoke(app, ["evaluate", str(bom.path), "--import-into", "CA", "--regime", "usmca-2020"]).output
+    assert "duty exposure (import into CA, general rate 6.1%)" in out
+
+
+def test_road_tractor_duty_exposure_in_the_us(make_bom):
+    """HTSUS 8701.21-8701.29, road tractors for semi-trailers, general rate 4%."""
+    vehicle = {"model": "Tractor", "hs_code": "8701.21", "vehicle_type": "heavy_truck", "assembly_country": "MX",
+               "net_cost": 90000, "transaction_value": 100000, "production_date": "2026-02-01"}
+    bom = roo_calc.load_bom(make_bom(vehicle=vehicle, lines=LINES))
+    exposure = roo_calc.evaluate(bom, roo_calc.load_regime("usmca-2020")).duty_exposure
+    assert exposure.rate == "4" and exposure.per_vehicle_cents == 400000
+
+
+def test_tariffs_do_not_import_determine():
+    """Issue 9: no determine <-> tariffs cycle; the qualifying verdicts come in through the Context."""
+    source = (Path(roo_calc.__file__).parent / "engine" / "tariffs.py").read_text()
+    imported = {node.module for node in ast.walk(ast.parse(source)) if isinstance(node, ast.ImportFrom)}
+    assert "roo_calc.engine.determine" not in imported
