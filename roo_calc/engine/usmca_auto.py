@@ -226,8 +226,9 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         scaled = np.where(mask & ~originating, counted * SHARE_ONE, 0).astype(np.int64)
         part = mask & ~HsList(requirement.table_s).match(lines.hs)
         why = ctx.origin_reasons().astype(str)
-        what = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}, full value: ").astype(str)
-        basis = line_basis(scaled, np.char.add(what, why), np.where(mask & originating, np.char.add(what, why), ""))
+        what = np.where(part, f"{material} content of a part counts (UR 17(2)): ", f"Table S {material}, full value: ").astype(str)
+        kind = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}: ").astype(str)
+        basis = line_basis(scaled, np.char.add(what, why), np.where(mask & originating, np.char.add(kind, why), ""))
         ctx.assume(f"{material}-from-bom", rid, mask,
                    f"{material} purchases taken from the BOM's Table S {material} lines, standing in for the producer's "
                    f"corporate-level purchases (UR 17(3)); the {material} in a part takes the part's originating status",
