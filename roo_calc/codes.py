@@ -4,6 +4,7 @@ vehicle types of the USMCA Uniform Regulations (UR s.12)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
 NORTH_AMERICA = frozenset({"US", "CA", "MX"})
@@ -24,6 +25,27 @@ def currencies() -> frozenset[str]:
 
 
 _HS_CLEAN = re.compile(r"[\s.]")
+_FOLDED = ("<wide>", "<narrow>", "<noBreak>")  # compatibility forms NFKC folds to ASCII in a code
+
+
+def ascii_code(text: str) -> str:
+    """A code cell's text (HS, country, currency, Y/N) in ASCII: full-width and half-width
+    forms and no-break spaces are folded by NFKC (so "８７０８．２９" is 8708.29); any other
+    non-ASCII character is refused with a ValueError naming it (a superscript is a footnote
+    mark, not a digit)."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if not char.isascii():
+            folded = unicodedata.normalize("NFKC", char)
+            if not (unicodedata.decomposition(char).startswith(_FOLDED) and folded.isascii()):
+                raise ValueError(f"found {text!r}, whose character {char!r} (U+{ord(char):04X} "
+                                 f"{unicodedata.name(char, 'unnamed')}) is not allowed in a code: expected ASCII "
+                                 "letters and digits")
+            char = folded
+        out.append(char)
+    return "".join(out)
 
 
 def normalize_hs(text: str) -> tuple[str | None, str | None]:
@@ -33,7 +55,10 @@ def normalize_hs(text: str) -> tuple[str | None, str | None]:
     (8708.10 is stored as 8708.1); an odd digit count after a dot is read as that, and the
     note says so.
     """
-    raw = text.strip()
+    try:
+        raw = ascii_code(text).strip()
+    except ValueError as exc:
+        return None, f"expected an HS code of 6 to 10 digits (dots optional, e.g. 8708.29), {exc}"
     digits = _HS_CLEAN.sub("", raw)
     note = None
     if not digits.isdigit():

@@ -1,16 +1,15 @@
 """Read a BOM workbook (.xlsx) into a validated `Bom`, collecting every problem in one pass.
 
-Cells are read by calamine through fastexcel, every cell as text, so that numbers reach
-`Decimal` through their shortest exact decimal form and part numbers stay text.  Problems are
-gathered as values and raised together as one `BomError`; the input file is only ever opened for
-reading.
+Cells come from `xlsx` as text: a number as the decimal text stored in the sheet, so it
+reaches `Decimal` exactly, and part numbers stay text.  Problems are gathered as values and
+raised together as one `BomError`; the input file is read once, and only for reading.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Context, Decimal, localcontext
 from pathlib import Path
 from typing import Callable
 
@@ -18,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from roo_calc import codes
-from roo_calc.bom import schema, structure, xlsx
+from roo_calc.bom import package, schema, structure, xlsx
 from roo_calc.bom.model import Bom, FxRate, Vehicle
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
@@ -99,50 +98,41 @@ def _read_table(reader, sheet: str, contract: tuple[schema.Column, ...]) -> tupl
     return body, absolute, offset
 
 
-def _read_strings(reader, sheet: str) -> tuple[pd.DataFrame, list[int]]:
-    """All cells of a sheet as text (None for blank) from its first filled row, and each
-    column's absolute index."""
-    loaded = reader.load_sheet(sheet, header_row=None, dtypes="string", whitespace_as_null=True)
-    absolute = [c.absolute_index for c in loaded.selected_columns]
-    frame = loaded.to_pandas()
-    frame = frame.astype(object).where(frame.notna(), None)
-    return frame, absolute
+def _read_strings(reader: xlsx.Workbook, sheet: str) -> tuple[pd.DataFrame, list[int]]:
+    """All cells of a sheet as text (None for blank; a number as the decimal text stored in
+    the sheet) from its first filled row, and each column's absolute index."""
+    return reader.read_sheet(sheet).table()
+
+
+# Numbers read from a workbook: at most this large (a quadrillion, in any currency), and
+# carried with enough precision that quantity x unit value x rate is exact before the one
+# rounding to the cent.
+MAX_NUMBER = Decimal(10) ** 15
+MAX_DIGITS = 60
+_EXACT = Context(prec=4 * MAX_DIGITS, Emin=-999_999, Emax=999_999)
 
 
 def load_bom(path: str | Path) -> Bom:
     """Read and validate a BOM workbook; raise `BomError` listing every problem found."""
-    path = Path(path)
+    with localcontext(_EXACT):
+        return _load_bom(Path(path))
+
+
+def _load_bom(path: Path) -> Bom:
     name = str(path)
     out = _Collector(name)
-    if not path.exists():
-        raise BomError([Problem("file-not-found", "no such file", name)])
-    if not path.is_file():
-        raise BomError([Problem("not-a-file", "expected an .xlsx file, found a directory", name)])
-    reason = xlsx.sniff(path)
-    if reason:
-        raise BomError([Problem("not-xlsx", reason, name)])
-    data = path.read_bytes()
-    sha256 = hashlib.sha256(data).hexdigest()
     try:
-        facts = xlsx.XlsxFacts.open(path)
-        import fastexcel
-
-        reader = fastexcel.read_excel(data)
-    except Exception as exc:  # a zip that is not a workbook, or a damaged one
-        raise BomError([Problem("not-xlsx", f"expected an .xlsx workbook, could not read it ({exc})", name)]) from None
-
-    sheets = {}
-    for actual in facts.sheet_xml:
-        key = schema.canonical(actual)
-        if key in schema.SHEET_ALIASES:
-            sheets.setdefault(schema.SHEET_ALIASES[key], actual)
-    found = ", ".join(repr(s) for s in facts.sheet_xml) or "none"
-    for required in (schema.SHEET_VEHICLE, schema.SHEET_BOM):
-        if required not in sheets:
-            out.add("missing-sheet", f"expected a sheet named {required!r}, found sheets {found}", required)
-    if out.has_errors:
-        raise BomError(out.finish())
-
+        data, book = xlsx.open_workbook(path)  # hashed and parsed: the same bytes
+        sha256 = hashlib.sha256(data).hexdigest()
+        sheets = _select_sheets(book, out)
+        if out.has_errors:
+            raise BomError(out.finish())
+        for actual in sheets.values():
+            book.read_sheet(actual)
+    except package.PackageError as exc:
+        raise BomError([Problem(exc.code, str(exc), name, exc.sheet, exc.cell)]) from None
+    reader = facts = book
+    _note_hidden(book, sheets, out)
     _check_formulas(facts, sheets, out)
     fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out)
     vehicle_fields = _read_vehicle(reader, facts, sheets[schema.SHEET_VEHICLE], out)
@@ -179,13 +169,49 @@ def _split_made(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return lines[~made].reset_index(drop=True), lines[made].reset_index(drop=True)
 
 
+def _select_sheets(book: xlsx.Workbook, out: _Collector) -> dict[str, str]:
+    """Contract sheet name -> the workbook's sheet; two sheets for one contract sheet are an
+    error naming both (never pick one silently), and a hidden sheet that is read a warning."""
+    matches: dict[str, list[str]] = {}
+    for actual in book.sheet_names:
+        key = schema.canonical(actual)
+        if key in schema.SHEET_ALIASES:
+            matches.setdefault(schema.SHEET_ALIASES[key], []).append(actual)
+    sheets = {}
+    for contract, actuals in matches.items():
+        sheets[contract] = actuals[0]
+        if len(actuals) > 1:
+            named = ", ".join(f"{a!r}" + ("" if book.sheets[a].state == "visible" else " (hidden)") for a in actuals)
+            out.add("duplicate-sheet", f"expected one sheet for {contract!r}, found {len(actuals)}: {named}; delete or "
+                    "rename all but one", actuals[1])
+        elif book.sheets[actuals[0]].state != "visible":
+            out.warn("hidden-sheet", f"sheet {actuals[0]!r} is hidden in the workbook; it is read as the "
+                     f"{contract} sheet", actuals[0])
+    found = ", ".join(repr(s) for s in book.sheet_names) or "none"
+    for required in (schema.SHEET_VEHICLE, schema.SHEET_BOM):
+        if required not in sheets:
+            out.add("missing-sheet", f"expected a sheet named {required!r}, found sheets {found}", required)
+    return sheets
+
+
+def _note_hidden(book: xlsx.Workbook, sheets: dict[str, str], out: _Collector) -> None:
+    """Hidden rows holding values are read like any other: say so, since nobody sees them."""
+    for actual in sheets.values():
+        hidden = book.read_sheet(actual).hidden_rows_with_values()
+        if hidden:
+            shown = ", ".join(str(r) for r in hidden[:20]) + (f" and {len(hidden) - 20} more" if len(hidden) > 20 else "")
+            out.warn("hidden-rows", f"{len(hidden)} hidden row{'s' if len(hidden) > 1 else ''} holding values "
+                     f"{'are' if len(hidden) > 1 else 'is'} read like any other: row{'s' if len(hidden) > 1 else ''} {shown}",
+                     actual, f"{hidden[0]}:{hidden[0]}")
+
+
 def _currency_field(fields: dict[str, tuple[str | None, str]]) -> str:
     text = (fields.get("currency") or (None, ""))[0]
     code = (text or "USD").strip().upper()
     return code if code in codes.currencies() else "USD"
 
 
-def _check_formulas(facts: xlsx.XlsxFacts, sheets: dict[str, str], out: _Collector) -> None:
+def _check_formulas(facts: xlsx.Workbook, sheets: dict[str, str], out: _Collector) -> None:
     for actual in sheets.values():
         for cell in xlsx.formula_cells_without_value(facts.read_sheet(actual)):
             out.add("formula-without-value",
@@ -327,6 +353,9 @@ _MONEY_FIELDS = {c.name for c in schema.VEHICLE_FIELDS if c.kind == "money"}
 def _convert(column: schema.Column, text: str):
     """One cell's text to its typed value, by the column's kind; ValueError says what was found."""
     kind = column.kind
+    if text.strip() in xlsx.ERROR_VALUES:
+        raise ValueError(f"expected a value, found the Excel error value {text.strip()} (a formula that failed, "
+                         "or a value pasted from one): fix the formula or type the value")
     if kind == "text":
         return text.strip()
     if kind == "hs":
@@ -336,9 +365,11 @@ def _convert(column: schema.Column, text: str):
         return digits
     if kind in ("number", "money", "pct"):
         try:
-            return parse_decimal(text)
+            return _bounded(parse_decimal(text), text)
         except ValueError as exc:
             raise ValueError(f"expected a number, {exc}") from None
+    if kind in ("country", "currency", "yn"):
+        text = codes.ascii_code(text)
     if kind == "country":
         code = text.strip().upper()
         if code not in codes.countries():
@@ -374,6 +405,15 @@ def _convert(column: schema.Column, text: str):
 _YN_MAP = {**{k: True for k in _YES}, **{k: False for k in _NO}}
 
 
+def _bounded(number: Decimal, text: str) -> Decimal:
+    """A number within what the reader carries exactly; ValueError says what was found."""
+    if abs(number) >= MAX_NUMBER:
+        raise ValueError(f"found {text.strip()!r}, beyond the largest number read ({MAX_NUMBER:,})")
+    if len(number.as_tuple().digits) > MAX_DIGITS:
+        raise ValueError(f"found {text.strip()!r}, with more than {MAX_DIGITS} significant digits")
+    return number
+
+
 def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.ndarray]:
     """Convert the plainly valid cells of a column at once; (values of the valid ones, valid mask).
 
@@ -384,11 +424,14 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
         return [], np.zeros(0, dtype=bool)
     strings = texts.astype(str)
     if kind == "text":
-        return strings.str.strip().tolist(), np.ones(len(texts), dtype=bool)
+        stripped = strings.str.strip()
+        ok = ~stripped.isin(xlsx.ERROR_VALUES).to_numpy(dtype=bool)
+        return stripped[ok].tolist(), ok
     if kind == "hs":
         digits = strings.str.replace(r"[\s.]", "", regex=True)
         chapter = pd.to_numeric(digits.str[:2], errors="coerce").to_numpy()
-        ok = digits.str.fullmatch(r"\d{6}|\d{8}|\d{10}").fillna(False).to_numpy(dtype=bool) & (chapter >= 1) & (chapter <= 97)
+        ok = (digits.str.fullmatch(r"[0-9]{6}|[0-9]{8}|[0-9]{10}").fillna(False).to_numpy(dtype=bool)
+              & (chapter >= 1) & (chapter <= 97))
         return digits[ok].tolist(), ok
     if kind in ("country", "currency"):
         upper = strings.str.strip().str.upper()
@@ -404,11 +447,12 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
         ok = canon.isin(column.choices).to_numpy(dtype=bool)
         return canon[ok].tolist(), ok
     if kind in ("number", "money", "pct"):
+        # Decimal(text) is exact; cells it refuses, and numbers out of bounds, go the slow way.
         values, ok = [], np.ones(len(texts), dtype=bool)
         for i, text in enumerate(strings.tolist()):
             try:
                 number = Decimal(text)
-                if number.is_finite():
+                if number.is_finite() and abs(number) < MAX_NUMBER and len(number.as_tuple().digits) <= MAX_DIGITS:
                     values.append(number)
                     continue
             except ArithmeticError:
@@ -674,6 +718,7 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
     value_cents: list[int] = []
     part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": []}
     missing: dict[str, int] = {}
+    parts = {key: lines[f"{key}_amount"].tolist() for key in part_cents}
     for i, (amount, cur, row) in enumerate(zip(lines["amount"], line_currency, lines["row"])):
         if cur == currency:
             rate = Decimal(1)
@@ -684,7 +729,7 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
             rate = None
         value_cents.append(to_cents(amount * rate) if amount is not None and rate is not None else 0)
         for key, cents in part_cents.items():
-            part = lines[f"{key}_amount"].iat[i]
+            part = parts[key][i]
             cents.append(to_cents(part * rate) if part is not None and rate is not None else None)
     for cur, row in missing.items():
         out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "

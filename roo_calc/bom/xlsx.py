@@ -1,153 +1,37 @@
-"""Low-level facts about an .xlsx file that the fast cell reader does not expose.
+"""Read an .xlsx workbook's cells exactly: every cell as its text, a number as the decimal
+text stored in the sheet, never through a binary float.
 
-The cell values come from calamine (through fastexcel); this module looks into the zip itself
-for what calamine hides: whether the file is an xlsx at all (or a legacy .xls, or an encrypted
-workbook, which are both OLE compound files), which sheet XML holds which sheet, the absolute row
-of the header, cells styled as percentages, and formula cells saved without a cached value.
-Every scan is skipped when a cheap byte test shows there is nothing to find.
+The workbook is parsed as XML (`safexml`): the package relationships name the workbook part,
+its relationships name the sheets, shared strings and styles, whatever the producer called
+them, and both the transitional and the strict OOXML namespaces are read, under any prefix.
+Beside the cell texts each sheet keeps the facts the contract needs: cells formatted as
+percentages, formulas saved without a value, Excel error values, hidden rows.  Dates (numbers
+in a date format) become ISO text, as a spreadsheet app shows them.
 """
 
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import IO
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+import numpy as np
+import pandas as pd
 
-_SHEET = re.compile(rb'<sheet\b[^>]*?name="([^"]*)"[^>]*?r:id="([^"]*)"', re.S)
-_SHEET_ALT = re.compile(rb'<sheet\b[^>]*?r:id="([^"]*)"[^>]*?name="([^"]*)"', re.S)
-_REL = re.compile(rb'<Relationship\b[^>]*?Id="([^"]*)"[^>]*?Target="([^"]*)"', re.S)
-_REL_ALT = re.compile(rb'<Relationship\b[^>]*?Target="([^"]*)"[^>]*?Id="([^"]*)"', re.S)
-_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
-_STYLE_ATTR = re.compile(rb'\ss="(\d+)"')
-_ROW = re.compile(rb"<row\b[^>]*?\sr=\"(\d+)\"[^>]*>(.*?)</row>", re.S)
-_VALUE = re.compile(rb"<v>[^<]+</v>|<is>", re.S)
-_NUMFMT = re.compile(rb'<numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"', re.S)
-_CELLXFS = re.compile(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", re.S)
-_XF = re.compile(rb"<xf\b([^>]*)", re.S)
-_NUMFMT_ID = re.compile(rb'numFmtId="(\d+)"')
-_PERCENT_BUILTIN = {9, 10}
+from roo_calc.bom import safexml
+from roo_calc.bom.package import Package, PackageError, parse, read_once, sniff
 
-
-def _unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8")
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
-        text = text.replace(entity, char)
-    return text
-
-
-def sniff(path: Path) -> str | None:
-    """Say why a file is not a readable xlsx, or None when it is a zip we can open."""
-    with path.open("rb") as handle:
-        head = handle.read(8)
-        if head == OLE_MAGIC:
-            rest = handle.read(1 << 20)
-            if _ENCRYPTION_INFO in rest:
-                return (
-                    "the workbook is encrypted (password-protected); expected an unencrypted "
-                    ".xlsx: open it in a spreadsheet app, remove the password and save again"
-                )
-            return (
-                "this is a legacy Excel 97-2003 .xls workbook; expected .xlsx: open it in a "
-                "spreadsheet app and save it as Excel Workbook (.xlsx)"
-            )
-    if not zipfile.is_zipfile(path):
-        found = "an empty file" if head == b"" else f"a file starting with {head[:4]!r}"
-        return f"expected an .xlsx workbook (a zip file), found {found}"
-    return None
-
-
-@dataclass
-class XlsxFacts:
-    """What roo-calc needs from the zip beyond cell values."""
-
-    path: Path
-    sheet_xml: dict[str, str] = field(default_factory=dict)  # sheet name -> part name
-    percent_styles: frozenset[int] = frozenset()
-
-    @classmethod
-    def open(cls, path: Path) -> XlsxFacts:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" not in names:
-                raise ValueError("the zip holds no xl/workbook.xml: it is not an .xlsx workbook")
-            workbook = archive.read("xl/workbook.xml")
-            rels = archive.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
-            styles = archive.read("xl/styles.xml") if "xl/styles.xml" in names else b""
-        targets = {rid: target for rid, target in _REL.findall(rels)}
-        targets.update({rid: target for target, rid in _REL_ALT.findall(rels)})
-        pairs = list(_SHEET.findall(workbook)) + [(n, r) for r, n in _SHEET_ALT.findall(workbook)]
-        sheet_xml = {}
-        for name, rid in pairs:
-            target = targets.get(rid, b"").decode()
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            sheet_xml[_unescape(name)] = part
-        return cls(path, sheet_xml, _percent_styles(styles))
-
-    _xml: dict[str, bytes] = field(default_factory=dict, repr=False)
-
-    def read_sheet(self, sheet: str) -> bytes:
-        """The sheet's XML, decompressed once."""
-        if sheet not in self._xml:
-            with zipfile.ZipFile(self.path) as archive:
-                self._xml[sheet] = archive.read(self.sheet_xml[sheet])
-        return self._xml[sheet]
-
-
-def _percent_styles(styles: bytes) -> frozenset[int]:
-    """Indexes of cell formats (cellXfs) whose number format shows a percentage."""
-    if b"%" not in styles and not any(f'numFmtId="{i}"'.encode() in styles for i in _PERCENT_BUILTIN):
-        return frozenset()
-    percent_fmts = set(_PERCENT_BUILTIN)
-    for fmt_id, code in _NUMFMT.findall(styles):
-        if b"%" in code.replace(b'\\%', b"").replace(b'"%"', b""):
-            percent_fmts.add(int(fmt_id))
-    block = _CELLXFS.search(styles)
-    if not block:
-        return frozenset()
-    found = set()
-    for index, attrs in enumerate(_XF.findall(block.group(1))):
-        fmt = _NUMFMT_ID.search(attrs)
-        if fmt and int(fmt.group(1)) in percent_fmts:
-            found.add(index)
-    return frozenset(found)
-
-
-def first_row_with_values(xml: bytes) -> int | None:
-    """The absolute (1-based) row number of the first row holding any value."""
-    for match in _ROW.finditer(xml):
-        if _VALUE.search(match.group(2)):
-            return int(match.group(1))
-    return None
-
-
-def formula_cells_without_value(xml: bytes) -> list[str]:
-    """Cells holding a formula whose result was never calculated and saved (e.g. written by a
-    script): the reader would see them as blank."""
-    if b"<f" not in xml:
-        return []
-    missing = []
-    for col, row, _attrs, body in _CELL.findall(xml):
-        if body and b"<f" in body and not _VALUE.search(body):
-            missing.append(f"{col.decode()}{row.decode()}")
-    return missing
-
-
-def percent_cells(xml: bytes, styles: frozenset[int], columns: set[str]) -> set[str]:
-    """Cells in the given columns whose format shows a percentage (so 0.55 means 55%)."""
-    if not styles or not columns:
-        return set()
-    found = set()
-    for col, row, attrs, _body in _CELL.findall(xml):
-        letter = col.decode()
-        if letter in columns:
-            style = _STYLE_ATTR.search(attrs)
-            if style and int(style.group(1)) in styles:
-                found.add(f"{letter}{row.decode()}")
-    return found
+MAIN_NS = ("http://schemas.openxmlformats.org/spreadsheetml/2006/main",  # transitional
+           "http://purl.oclc.org/ooxml/spreadsheetml/main")  # strict
+ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!")
+MAX_ROW, MAX_COL = 1_048_576, 16_384
+_PERCENT_BUILTIN = frozenset({9, 10})
+_DATE_BUILTIN = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+_DIGITS = "0123456789"
 
 
 def column_letter(index: int) -> str:
@@ -158,3 +42,465 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_index(letters: str) -> int:
+    """Excel letters to a 0-based column index (A -> 0); ValueError when they are not letters."""
+    index = 0
+    for char in letters:
+        if not "A" <= char <= "Z":
+            raise ValueError(letters)
+        index = index * 26 + ord(char) - 64
+    if not 1 <= index <= MAX_COL:
+        raise ValueError(letters)
+    return index - 1
+
+
+class _Columns(dict):
+    """Letters -> index, computed once per distinct letters."""
+
+    def __missing__(self, letters: str) -> int:
+        self[letters] = index = column_index(letters)
+        return index
+
+
+@dataclass
+class Styles:
+    """Which cell formats (indexes into cellXfs) show percentages, and which show dates."""
+
+    percent: frozenset[int] = frozenset()
+    date: frozenset[int] = frozenset()
+
+
+def _format_kind(code: str) -> str | None:
+    """'percent', 'date' or None for a number format code; quoted text, escaped characters
+    and [bracketed] parts (colours, locales, conditions) say nothing about the kind."""
+    plain, quoted, bracket, escaped = [], False, False, False
+    for char in code:
+        if escaped:
+            escaped = False
+        elif quoted:
+            quoted = char != '"'
+        elif bracket:
+            bracket = char != "]"
+        elif char == '"':
+            quoted = True
+        elif char == "[":
+            bracket = True
+        elif char in "\\_*":
+            escaped = True
+        else:
+            plain.append(char.lower())
+    text = "".join(plain)
+    if "%" in text:
+        return "percent"
+    if text != "general" and any(c in text for c in "ymdhs"):
+        return "date"
+    return None
+
+
+def _styles(root: safexml.Node | None) -> Styles:
+    if root is None:
+        return Styles()
+    kinds = {i: "percent" for i in _PERCENT_BUILTIN} | {i: "date" for i in _DATE_BUILTIN}
+    formats = root.find("numFmts")
+    for fmt in formats.findall("numFmt") if formats else []:
+        try:
+            fmt_id = int(fmt.attr("numFmtId") or "")
+        except ValueError:
+            continue
+        kinds[fmt_id] = _format_kind(fmt.attr("formatCode") or "")  # type: ignore[assignment]
+    percent, date = set(), set()
+    xfs = root.find("cellXfs")
+    for index, xf in enumerate(xfs.findall("xf") if xfs else []):
+        try:
+            kind = kinds.get(int(xf.attr("numFmtId") or "0"))
+        except ValueError:
+            continue
+        if kind == "percent":
+            percent.add(index)
+        elif kind == "date":
+            date.add(index)
+    return Styles(frozenset(percent), frozenset(date))
+
+
+def _shared_strings(stream: IO[bytes]) -> list[str]:
+    """Each shared string's text: its runs joined, phonetic guides (rPh) left out."""
+    strings: list[str] = []
+    parts: list[str] = []
+    depth_rph = 0
+    in_t = False
+
+    def start(name: str, _attrs) -> None:
+        nonlocal depth_rph, in_t, parts
+        loc = name.rpartition(" ")[2]
+        if loc == "si":
+            parts = []
+        elif loc == "rPh":
+            depth_rph += 1
+        elif loc == "t" and not depth_rph:
+            in_t = True
+
+    def end(name: str) -> None:
+        nonlocal depth_rph, in_t
+        loc = name.rpartition(" ")[2]
+        if loc == "si":
+            strings.append(unescape_xstring("".join(parts)))
+        elif loc == "rPh":
+            depth_rph -= 1
+        elif loc == "t":
+            in_t = False
+
+    def chars(data: str) -> None:
+        if in_t:
+            parts.append(data)
+
+    safexml.run(safexml.make_parser(start, end, chars), stream)
+    return strings
+
+
+_XSTRING_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_xstring(text: str) -> str:
+    """Decode OOXML's escapes of characters XML cannot hold ("_x001B_" is ESC, "_x005F_" an
+    underscore), as spreadsheet apps do (ECMA-376 Part 1, 22.9.2.19 ST_Xstring).  This reads
+    cell text, after the XML parser is done with it."""
+    return _XSTRING_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _serial_to_iso(text: str, date1904: bool) -> str:
+    """A date serial number as ISO text (the 1900 system counts the phantom 29 Feb 1900)."""
+    try:
+        serial = float(text)
+    except ValueError:
+        return text
+    if not 0 <= serial < 2_958_466:
+        return text
+    days = int(serial)
+    seconds = round((serial - days) * 86400)
+    if date1904:
+        base = datetime(1904, 1, 1)
+    else:
+        base = datetime(1899, 12, 30) if serial >= 61 else datetime(1899, 12, 31)
+    moment = base + timedelta(days=days, seconds=seconds)
+    return moment.strftime("%Y-%m-%d") if not seconds else moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class Sheet:
+    """One sheet's cells and facts; rows are absolute (1-based), columns 0-based."""
+
+    name: str
+    part: str
+    state: str = "visible"  # visible, hidden or veryHidden
+    rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    texts: list[str] = field(default_factory=list)
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    formulas_without_value: list[str] = field(default_factory=list)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+
+    @property
+    def first_row(self) -> int | None:
+        return int(self.rows.min()) if len(self.rows) else None
+
+    def table(self) -> tuple[pd.DataFrame, list[int]]:
+        """The cell texts (None for blank) from the first filled row to the last, across the
+        filled columns, and each column's absolute index."""
+        if not len(self.rows):
+            return pd.DataFrame(), []
+        first, last = int(self.rows.min()), int(self.rows.max())
+        low, high = int(self.cols.min()), int(self.cols.max())
+        grid = np.full((last - first + 1, high - low + 1), None, dtype=object)
+        values = np.empty(len(self.texts), dtype=object)
+        values[:] = self.texts
+        grid[self.rows - first, self.cols - low] = values
+        return pd.DataFrame(grid, dtype=object), list(range(low, high + 1))
+
+    def hidden_rows_with_values(self) -> list[int]:
+        if not self.hidden_rows:
+            return []
+        return sorted(self.hidden_rows & set(np.unique(self.rows).tolist()))
+
+
+class Workbook:
+    """An .xlsx package's sheets by name, read on demand and kept."""
+
+    def __init__(self, data: bytes):
+        self.package = Package(data)
+        root_rels = self.package.relationships("")
+        office = [target for kind, target in root_rels.values() if kind.endswith("/officeDocument")]
+        part = office[0] if office else "xl/workbook.xml"
+        if not self.package.has(part):
+            raise PackageError("the zip holds no workbook part (xl/workbook.xml): it is not an .xlsx workbook")
+        workbook = self.package.tree(part)
+        if workbook.ns not in MAIN_NS or workbook.name != "workbook":
+            raise PackageError(f"expected a SpreadsheetML workbook in {part!r}, found <{workbook.name}> "
+                               f"in namespace {workbook.ns or 'none'!r}")
+        rels = self.package.relationships(part)
+        pr = workbook.find("workbookPr")
+        self.date1904 = pr is not None and (pr.attr("date1904") or "").lower() in ("1", "true")
+        self.sheets: dict[str, Sheet] = {}
+        self._kinds: dict[str, str] = {}
+        sheets = workbook.find("sheets")
+        for node in sheets.findall("sheet") if sheets else []:
+            name, rid = node.attr("name"), node.attr("id")
+            if name is None or rid is None or rid not in rels:
+                raise PackageError(f"sheet {name!r} in {part!r} names no part of the workbook (relationship {rid!r})")
+            kind, target = rels[rid]
+            if name in self.sheets:
+                raise PackageError(f"two sheets are both named {name!r}")
+            self.sheets[name] = Sheet(name, target, node.attr("state") or "visible")
+            self._kinds[name] = kind.rpartition("/")[2]
+        by_kind = {kind.rpartition("/")[2]: target for kind, target in rels.values()}
+        self.styles = _styles(self.package.tree(by_kind["styles"]) if "styles" in by_kind else None)
+        self._strings_part = by_kind.get("sharedStrings")
+        self._strings: list[str] | None = None
+        self._read: set[str] = set()
+
+    @property
+    def sheet_names(self) -> list[str]:
+        return list(self.sheets)
+
+    @property
+    def sheet_xml(self) -> dict[str, str]:
+        """Sheet name -> its part in the zip."""
+        return {name: sheet.part for name, sheet in self.sheets.items()}
+
+    @property
+    def percent_styles(self) -> frozenset[int]:
+        return self.styles.percent
+
+    def strings(self) -> list[str]:
+        if self._strings is None:
+            part = self._strings_part
+            self._strings = parse(self.package, part, _shared_strings) if part and self.package.has(part) else []
+        return self._strings
+
+    def read_sheet(self, name: str) -> Sheet:
+        """The sheet with its cells read (once)."""
+        sheet = self.sheets[name]
+        if name not in self._read:
+            if self._kinds[name] == "worksheet":
+                _SheetReader(sheet, self).read()
+            self._read.add(name)
+        return sheet
+
+
+XlsxFacts = Workbook  # the name the readers of other sheets knew it by
+
+
+def open_workbook(path: Path) -> tuple[bytes, Workbook]:
+    """A workbook file read once: (its bytes, for the hash; the workbook parsed from them).
+    Raises PackageError saying why the file is not a readable workbook."""
+    data = read_once(path)
+    reason = sniff(data)
+    if reason:
+        raise PackageError(reason)
+    return data, Workbook(data)
+
+
+class _SheetReader:
+    """Streams one worksheet part and fills its Sheet; the handlers are the reader's hot loop,
+    so they keep their state in closure variables and compare names interned by expat."""
+
+    def __init__(self, sheet: Sheet, workbook: Workbook):
+        self.sheet = sheet
+        self.workbook = workbook
+
+    def read(self) -> None:  # noqa: C901 - one streaming state machine
+        sheet, workbook = self.sheet, self.workbook
+        rows: list[int] = []
+        cols: list[int] = []
+        texts: list[str] = []
+        add_row, add_col, add_text = rows.append, cols.append, texts.append
+        percent_styles, date_styles = workbook.styles.percent, workbook.styles.date
+        date1904 = workbook.date1904
+        columns = _Columns()
+        tag_c = tag_v = tag_t = tag_is = tag_row = tag_f = tag_rph = ""
+        row = 0
+        col = -1
+        ref = ""
+        kind: str | None = None
+        style: str | None = None
+        formula = False
+        text: str | None = None
+        collect = False
+        rph = 0
+        parts: list[str] = []
+        strings: list[str] | None = None
+
+        def refuse(message: str) -> None:
+            raise safexml.XmlRefused(message)
+
+        def root(name: str) -> None:
+            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph
+            ns, loc = safexml.local(name)
+            if ns not in MAIN_NS or loc not in ("worksheet", "dialogsheet", "macrosheet"):
+                refuse(f"expected a SpreadsheetML worksheet, found <{loc}> in namespace {ns or 'none'!r}")
+            tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph = (ns + safexml.SEP + t for t in
+                                                                    ("c", "v", "t", "is", "row", "f", "rPh"))
+
+        def start(name: str, attrs: dict[str, str]) -> None:
+            nonlocal row, col, ref, kind, style, formula, text, collect, rph
+            if name == tag_c:
+                ref = attrs.get("r", "")
+                if ref:
+                    letters = ref.rstrip(_DIGITS)
+                    try:
+                        col = columns[letters]
+                        row = int(ref[len(letters):])
+                    except ValueError:
+                        refuse(f"cell reference {ref!r} is not a cell (expected letters then a row number)")
+                    if not 0 < row <= MAX_ROW:
+                        refuse(f"cell reference {ref!r} is outside the sheet")
+                else:
+                    col += 1
+                    ref = f"{column_letter(col)}{row}"
+                kind = attrs.get("t")
+                style = attrs.get("s")
+                formula = False
+                text = None
+                rph = 0
+            elif name == tag_v:
+                collect = True
+                parts.clear()
+            elif name == tag_t:
+                collect = not rph
+            elif name == tag_row:
+                r = attrs.get("r")
+                try:
+                    row = int(r) if r else row + 1
+                except ValueError:
+                    refuse(f"row number {r!r} is not a number")
+                col = -1
+                if attrs.get("hidden") in ("1", "true"):
+                    sheet.hidden_rows.add(row)
+            elif name == tag_is:
+                parts.clear()
+            elif name == tag_f:
+                formula = True
+            elif name == tag_rph:
+                rph += 1
+            elif not tag_c:
+                root(name)
+
+        def end(name: str) -> None:
+            nonlocal text, collect, rph
+            if name == tag_c:
+                cell_end()
+            elif name == tag_v:
+                text = "".join(parts)
+                collect = False
+            elif name == tag_t:
+                collect = False
+            elif name == tag_rph:
+                rph -= 1
+
+        def chars(data: str) -> None:
+            if collect:
+                parts.append(data)
+
+        def cell_end() -> None:
+            nonlocal strings
+            value = text
+            if formula and not value and kind not in ("inlineStr", "str"):
+                sheet.formulas_without_value.append(ref)
+            if kind is None or kind == "n":
+                if not value or value.isspace():
+                    return
+                value = value.strip()
+                if style is not None:
+                    index = int(style) if style.isdigit() else -1
+                    if index in date_styles:
+                        value = _serial_to_iso(value, date1904)
+                    elif index in percent_styles:
+                        sheet.percent.add((row, col))
+                add_row(row)
+                add_col(col)
+                add_text(value)
+                return
+            if kind == "s":
+                if strings is None:
+                    strings = workbook.strings()
+                try:
+                    value = strings[int(value)]  # type: ignore[arg-type]
+                except (TypeError, ValueError, IndexError):
+                    refuse(f"cell {ref} names shared string {value!r}, which the workbook does not hold")
+            elif kind == "inlineStr":
+                value = unescape_xstring("".join(parts) if value is None else value)
+            elif kind == "str":
+                value = unescape_xstring(value) if value else value
+            elif kind == "b":
+                value = None if value is None else ("true" if value.strip() in ("1", "true") else "false")
+            elif kind == "e":
+                value = (value or "").strip() or "#N/A"
+                sheet.errors[(row, col)] = value
+            elif kind != "d":
+                refuse(f"cell {ref} has an unknown type {kind!r}")
+            if not value or value.isspace():  # type: ignore[union-attr]
+                return
+            if style is not None and style.isdigit() and int(style) in percent_styles:
+                sheet.percent.add((row, col))
+            add_row(row)
+            add_col(col)
+            add_text(value)  # type: ignore[arg-type]
+
+        try:
+            parse(workbook.package, sheet.part, lambda stream: safexml.run(safexml.make_parser(start, end, chars), stream))
+        except PackageError as exc:
+            raise PackageError(str(exc), exc.code, sheet.name, ref or None) from None
+        sheet.rows = np.asarray(rows, dtype=np.int64)
+        sheet.cols = np.asarray(cols, dtype=np.int64)
+        sheet.texts = texts
+        self._check_shape()
+
+    def _check_shape(self) -> None:
+        sheet = self.sheet
+        if not len(sheet.rows):
+            return
+        keys = sheet.rows * MAX_COL + sheet.cols
+        unique, counts = np.unique(keys, return_counts=True)
+        if len(unique) != len(keys):
+            twice = int(unique[counts > 1][0])
+            cell = f"{column_letter(twice % MAX_COL)}{twice // MAX_COL}"
+            raise PackageError(f"the sheet holds cell {cell} twice; expected each cell once (the file is damaged)",
+                               sheet=sheet.name, cell=cell)
+        height = int(sheet.rows.max() - sheet.rows.min() + 1)
+        width = int(sheet.cols.max() - sheet.cols.min() + 1)
+        if height * width > 20 * len(keys) + 1_000_000:
+            raise PackageError(f"the sheet spans {column_letter(int(sheet.cols.min()))}{int(sheet.rows.min())}:"
+                               f"{column_letter(int(sheet.cols.max()))}{int(sheet.rows.max())} but holds only "
+                               f"{len(keys):,} values; expected a compact table (delete the stray cells far from it)",
+                               sheet=sheet.name)
+
+
+def is_number_text(text: str) -> bool:
+    """Whether a numeric cell's stored text is a finite decimal number."""
+    try:
+        return Decimal(text).is_finite()
+    except InvalidOperation:
+        return False
+
+
+# -- the facts the BOM reader asks for (kept with their old names for its call sites) ------------
+
+def first_row_with_values(sheet: Sheet) -> int | None:
+    """The absolute (1-based) row number of the first row holding any value."""
+    return sheet.first_row
+
+
+def formula_cells_without_value(sheet: Sheet) -> list[str]:
+    """Cells holding a formula whose result was never calculated and saved (e.g. written by a
+    script): the reader would see them as blank."""
+    return sheet.formulas_without_value
+
+
+def percent_cells(sheet: Sheet, _styles: object, columns: set[str]) -> set[str]:
+    """Cells in the given columns (letters) whose format shows a percentage (so 0.55 means 55%)."""
+    if not sheet.percent or not columns:
+        return set()
+    wanted = {column_index(letter) for letter in columns}
+    return {f"{column_letter(col)}{row}" for row, col in sheet.percent if col in wanted}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from roo_calc.bom import reader as bom_reader
 from roo_calc.bom import schema, xlsx
+from roo_calc.bom.package import PackageError
 from roo_calc.certificates.model import PER_PART, Certificate, supplier_key
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import pct_to_e4
@@ -130,21 +131,16 @@ def load_certificates(path: str | Path) -> tuple[Certificate, ...]:
     name = str(path)
     if not path.is_file():
         raise BomError([Problem("file-not-found", "expected a certificates workbook (.xlsx), found no such file", name)])
-    reason = xlsx.sniff(path)
-    if reason:
-        raise BomError([Problem("not-xlsx", reason, name)])
-    data = path.read_bytes()
     try:
-        facts = xlsx.XlsxFacts.open(path)
-        import fastexcel
-
-        reader = fastexcel.read_excel(data)
-    except Exception as exc:  # a zip that is not a workbook, or a damaged one
-        raise BomError([Problem("not-xlsx", f"expected an .xlsx workbook, could not read it ({exc})", name)]) from None
-    sheet = next((s for s in facts.sheet_xml if schema.SHEET_ALIASES.get(schema.canonical(s)) == schema.SHEET_CERTIFICATES), None)
-    if sheet is None:
-        found = ", ".join(repr(s) for s in facts.sheet_xml) or "none"
-        raise BomError([Problem("missing-sheet", f"expected a sheet named 'Certificates', found sheets {found}", name)])
+        data, reader = xlsx.open_workbook(path)
+        facts = reader
+        sheet = next((s for s in facts.sheet_xml if schema.SHEET_ALIASES.get(schema.canonical(s)) == schema.SHEET_CERTIFICATES), None)
+        if sheet is None:
+            found = ", ".join(repr(s) for s in facts.sheet_xml) or "none"
+            raise BomError([Problem("missing-sheet", f"expected a sheet named 'Certificates', found sheets {found}", name)])
+        reader.read_sheet(sheet)
+    except PackageError as exc:  # a zip that is not a workbook, a damaged or hostile one
+        raise BomError([Problem(exc.code, str(exc), name, exc.sheet, exc.cell)]) from None
     out = bom_reader._Collector(name)
     for cell in xlsx.formula_cells_without_value(facts.read_sheet(sheet)):
         out.add("formula-without-value", "expected a value, found a formula whose result was never calculated: open "

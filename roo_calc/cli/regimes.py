@@ -145,4 +145,5 @@ def _echo_history(label: str, history, applied: date, sign: str, unit: str) -> N
     echo(f"    {label}: {sign} {point.value}{unit} (from {point.from_}){flag} - {point.citation}")
     later = [p for p in history if p.from_ > applied]
     if later:
-        echo("      then: " + ", ".join(f"{p.value}{unit} from {p.from_}" for p in later))
+        echo("      then: " + ", ".join(f"{p.value}{unit} from {p.from_}"
+                                + (" (the producer's fiscal year nearest)" if p.fiscal_year else "") for p in later))

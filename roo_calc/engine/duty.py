@@ -47,10 +47,11 @@ def duty_exposure(bom: Bom, result: Determination, table: MfnTable | None, impor
     base = dict(import_into=import_into, rate=str(rate.rate), rate_citation=citation)
     if vehicle.transaction_value_cents is None:
         return DutyExposure(**base, effect=None, note="transaction_value not given (Vehicle sheet): duty cannot be computed")
-    effect = {"eligible": "saved", "not_eligible": "owed"}.get(result.status)
+    effect = {"eligible": "saved", "not_eligible": "owed", "not_applicable": "owed"}.get(result.status)
     per_vehicle = Fraction(vehicle.transaction_value_cents) * Fraction(rate.rate) / 100
     per_year = per_vehicle * vehicle.annual_volume if vehicle.annual_volume else None
-    note = None if effect else "the verdict needs review: the duty is at stake either way"
+    note = ("the regime does not cover this vehicle: no preference under it" if result.status == "not_applicable"
+            else None if effect else "the verdict needs review: the duty is at stake either way")
     return DutyExposure(**base, effect=effect, per_vehicle_cents=per_vehicle, annual_volume=vehicle.annual_volume,
                         per_year_cents=per_year, note=note)
 

@@ -21,6 +21,7 @@ from roo_calc.numbers import SHARE_ONE
 from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, value_at
 
 TOP_LINES = 10
+FISCAL_YEAR_SLACK_DAYS = 183  # a fiscal year "beginning on the day closest to" a date starts within half a year of it
 
 # Requirement kinds whose figure is a sum over BOM lines of what each line counts (its
 # `line_counted`): sourcing changes move them line by line (used by advise and the batch path).
@@ -151,13 +152,26 @@ class Context:
         history = requirement.history_for(self.vehicle_class)
         if history is None:
             return None
-        return value_at(history, self.on, f"{self.regime.id} {requirement_id} threshold for {self.vehicle_class}")
+        return self.dated(history, f"{self.regime.id} {requirement_id} threshold for {self.vehicle_class}", requirement_id)
 
     def minimum(self, requirement_id: str, requirement: Requirement) -> DatedValue | None:
         history = requirement.minimum.get(self.vehicle_class, requirement.minimum.get("default"))
         if history is None:
             return None
-        return value_at(history, self.on, f"{self.regime.id} {requirement_id} minimum for {self.vehicle_class}")
+        return self.dated(history, f"{self.regime.id} {requirement_id} minimum for {self.vehicle_class}", requirement_id)
+
+    def dated(self, history: tuple[DatedValue, ...], what: str, requirement_id: str | None) -> DatedValue:
+        """The value in force on this date.  A change point the law ties to the producer's fiscal
+        year (`fiscal_year = true`, e.g. NAFTA UR s.13(1)) moves with that year, which may begin up
+        to half a year either side of the date; within that window the choice is an assumption."""
+        for change in history[1:]:
+            if change.fiscal_year and abs((self.on - change.from_).days) <= FISCAL_YEAR_SLACK_DAYS:
+                self.assume(f"fiscal-year-{change.from_}", requirement_id, None,
+                            f"the change points of {change.from_} apply from the producer's fiscal year beginning on "
+                            f"the day closest to {change.from_}, which can begin up to six months earlier or later; "
+                            f"the workbook gives no fiscal year, so they are applied from {change.from_}",
+                            change.citation)
+        return value_at(history, self.on, what)
 
     def rows(self, mask: np.ndarray) -> list[int]:
         return [int(r) for r in self.lines.frame["row"].to_numpy()[mask]]
@@ -232,10 +246,10 @@ def _material_rvcr(ctx: Context, rid: str, requirement: Requirement, used: np.nd
     tracing = requirement.tracing
     hs = ctx.lines.hs
     vehicle = ctx.threshold(rid, requirement)
-    material = (value_at(tracing.material_rvc_requirement, ctx.on, "NAFTA material RVC requirement")
+    material = (ctx.dated(tracing.material_rvc_requirement, "NAFTA material RVC requirement", rid)
                 if tracing.material_rvc_requirement else vehicle)
     groups = [(np.ones(len(hs), dtype=bool), material, "Schedule IV goods")]
-    groups += [(HsList(e.hs).match(hs), value_at(e.requirement, ctx.on, f"NAFTA RVC requirement for {e.title}"), e.title)
+    groups += [(HsList(e.hs).match(hs), ctx.dated(e.requirement, f"NAFTA RVC requirement for {e.title}", rid), e.title)
                for e in tracing.material_rvc_exceptions]
     if tracing.same_as_vehicle:
         groups.append((HsList(tracing.same_as_vehicle).match(hs), vehicle, "engines and gear boxes (the vehicle's)"))
@@ -297,8 +311,9 @@ def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     basis = line_basis(scaled, basis, np.where(counting, "nothing counted in VNM for this line", basis))
     ctx.assume("tracing-import-value", rid, imported_listed & ~traced_stated,
                "Schedule IV materials imported from outside NAFTA, no nafta_traced_value: counted at their BOM value; "
-               "9(2)(a)-(d) take the customs value plus costs to the first place of receipt in NAFTA, which may be "
-               "lower (inland freight)", "NAFTA UR 9(2)(a)-(d), s.9 Examples 8 and 10")
+               "9(2)(a)-(d) take the customs value, the costs of transport to the first place of receipt in NAFTA (or "
+               "where title is taken) and unrecovered duties and brokerage, which may differ (freight beyond that "
+               "place is left out)", "NAFTA UR 9(2)(a)-(d), s.9 Examples 8 and 10")
     ctx.assume("tracing-undeclared", rid, undeclared & ~declined,
                "NAFTA-made materials of a Schedule IV provision with no statement that they are originating and no "
                "traced value: taken to hold a traced material, counted at full value until a supplier statement is "
@@ -344,7 +359,7 @@ def vnm_components(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
     in_region = lines.in_countries(ctx.regime.region)
     originating = ctx.originating()
     rc, rc_stated, traced, traced_stated = _statements(lines)
-    rvcr = value_at(components.requirement, ctx.on, "NAFTA RVC requirement for automotive components")
+    rvcr = ctx.dated(components.requirement, "NAFTA RVC requirement for automotive components", rid)
 
     full = value * SHARE_ONE
     by_rvcr = value * (SHARE_ONE - int(rvcr.value * 10_000))
@@ -379,16 +394,23 @@ def vnm_components(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
                f"{rvcr.value}%), the least 10(1)(d) allows with the figures on file"
                + (" (requirement unconfirmed)" if rvcr.unconfirmed else ""),
                f"NAFTA UR 10(1)(d)(iii); {rvcr.citation}")
+    if components.partial:
+        ctx.assume("components-partial-provision", rid, orig_component & HsList(components.partial).match(lines.hs),
+                   "originating lines of a subheading that holds both automotive components and their parts (8708.40: "
+                   "gear boxes and transmission parts) are counted as components; a part is a listed material, which "
+                   "adds nothing when originating", "NAFTA UR s.2 (automotive component, listed material); Schedule V, "
+                   "item 2; s.10 Example 5")
     ctx.assume("heavy-duty-originating-material", rid, originating & ~component,
                "originating materials other than engines and gear boxes: taken to be listed materials or other "
                "materials, which add nothing; one that is an automotive component assembly or sub-component (it "
                "incorporates an engine, a gear box or a Schedule V listed material) would count under 10(1)(d)",
                "NAFTA UR 10(1)(d); s.2 (automotive component assembly), s.10 Examples 5 and 7")
-    ctx.assume("traced-value-not-used", rid, traced_stated & ~orig_component & ~nafta_component,
-               "a stated traced value is not used for these lines: s.10 accepts a statement of non-originating "
-               "materials only for listed materials (10(1)(b)(ii)) and automotive components, assemblies and "
-               "sub-components (10(1)(d)(i), (e)(i)), which roo-calc tells from the HS code only for engines and "
-               "gear boxes; counted at full value", "NAFTA UR 10(1)(b)(ii), (e)(i), (f); s.10 Example 7")
+    ctx.assume("traced-value-not-used", rid, traced_stated & ~originating & ~nafta_component,
+               "non-originating lines counted at full value although a traced value is stated: an import from "
+               "outside NAFTA counts at its value (10(1)(c), (f)), and s.10 accepts a statement of non-originating "
+               "materials only for NAFTA-made listed materials (10(1)(b)(ii)) and automotive components, assemblies "
+               "and sub-components (10(1)(e)(i)), which roo-calc tells from the HS code only for engines and gear "
+               "boxes", "NAFTA UR 10(1)(b)(ii), (c), (e)(i), (f); s.10 Example 7")
     return scaled, basis
 
 

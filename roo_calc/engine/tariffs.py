@@ -83,6 +83,23 @@ def _mfn(ctx: Context, hs: str):
     return table.rate_for(hs, ctx.on) if table is not None else None
 
 
+def _mfn_lines(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's column 1 rate on the entry date (ten-thousandths of a percent), and whether one
+    is on file: of the entries in force, the latest to start; among equals, the first (as
+    `MfnTable.rate_for`)."""
+    rates = np.zeros(len(ctx.lines.value), dtype=np.int64)
+    known = np.zeros(len(ctx.lines.value), dtype=bool)
+    table = ctx.regime.mfn_table
+    if table is None:
+        return rates, known
+    in_force = [r for r in table.rates if (r.from_ is None or r.from_ <= ctx.on) and (r.to is None or ctx.on <= r.to)]
+    for rate in sorted(in_force, key=lambda r: r.from_ or date.min, reverse=True):  # stable: file order among equals
+        hit = HsList(rate.hs).match(ctx.lines.hs) & ~known
+        rates[hit] = int(Fraction(rate.rate) * E4)
+        known |= hit
+    return rates, known
+
+
 def _deal_rate(deal: Deal, base: Fraction, mfn: Fraction) -> Fraction:
     """The Section 232 rate under an all-in deal: all_in minus the column 1 rate, never below 0."""
     return max(Fraction(deal.all_in) - mfn, Fraction(0)) if deal.all_in is not None else base
@@ -160,7 +177,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
         key, deal = deal_found
         figures["deal"] = key
         flag = " [UNCONFIRMED]" if deal.unconfirmed else ""
-        notes.append(f"{deal.title} (from {deal.from_}){flag} [{deal.citation}]" + (f"; {deal.note}" if deal.note else ""))
+        notes.append(f"{deal.title} (from {deal.from_}){flag} [{deal.citation}]" + (f"; {deal.note.rstrip('.')}" if deal.note else ""))
         if deal.all_in is not None:
             if mfn is None:
                 return RequirementResult(**base, status="needs_review", figures=figures, **cited,
@@ -175,6 +192,9 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
             options = [("in_quota", Fraction(deal.in_quota_rate)), ("out_of_quota", rate)]
             notes.append(f"missing fact: tariff_rate_quota (Vehicle sheet): in the {deal.quota:,}-vehicle quota "
                          f"{deal.in_quota_rate}%, out of it {point.value}%")
+
+    if v.tariff_rate_quota and not (deal_found and deal_found[1].quota):
+        notes.append(f"tariff_rate_quota = {v.tariff_rate_quota} is not used: no quota applies to this vehicle on {ctx.on}")
 
     # The value: non-US content for a USMCA-qualifying vehicle, else the full value.
     us_content = int(ctx.lines.value[ctx.lines.in_countries((requirement.imported_into or "US",))].sum())
@@ -273,29 +293,30 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     rate_e4 = np.zeros(len(lines.value), dtype=np.int64)
     rate_e4[dutiable] = int(Fraction(point.value) * E4)
     basis = np.where(dutiable, f"imported covered part: {point.value}%", "").astype(object)
+    mfn_e4, mfn_known = None, None
     for country in sorted({str(c) for c in lines.origin[dutiable]}):
         found = requirement.deal_for(country, ctx.vehicle_class, "", ctx.on)
         if not found:
             continue
         key, deal = found
         mask = dutiable & (lines.origin == country)
-        unknown = np.zeros(len(mask), dtype=bool)
-        for i in np.flatnonzero(mask):
-            mfn = _mfn(ctx, str(lines.hs[i]))
-            r = _deal_rate(deal, Fraction(point.value), Fraction(mfn.rate) if mfn else Fraction(0))
-            unknown[i] = mfn is None
-            rate_e4[i] = int(r * E4)
-            basis[i] = f"covered part of {country}: {_pct(r)}% ({deal.title})"
-        notes.append(f"{deal.title} (from {deal.from_}){' [UNCONFIRMED]' if deal.unconfirmed else ''} [{deal.citation}]")
-        if deal.all_in is not None:
-            ctx.assume(f"deal-mfn-{key}", rid, unknown,
+        if mfn_e4 is None:
+            mfn_e4, mfn_known = _mfn_lines(ctx)
+        if deal.all_in is not None:  # all-in minus each part's column 1 rate (0 where none is on file), never below 0
+            rate_e4[mask] = np.maximum(int(Fraction(deal.all_in) * E4) - mfn_e4[mask], 0)
+            ctx.assume(f"deal-mfn-{key}", rid, mask & ~mfn_known,
                        f"no column 1 rate on file for these parts of {country}: the all-in {deal.all_in}% is taken as "
                        "all Section 232 (an upper bound; it overstates by the part's column 1 rate)")
+        basis[mask] = [f"covered part of {country}: {_pct(Fraction(int(r), E4))}% (deal {key})" for r in rate_e4[mask]]
+        notes.append(f"{deal.title} (from {deal.from_}){' [UNCONFIRMED]' if deal.unconfirmed else ''} [{deal.citation}]")
     counted = lines.value * rate_e4  # cents x rate in ten-thousandths of a percent = duty in scaled cents (SHARE_ONE = 100 x E4)
     basis = line_basis(counted, basis)
     liability = Fraction(int(counted.sum()), 100 * E4)
     figures: dict = {"covered_imported": int(lines.value[imported].sum()), "dutiable_parts": int(lines.value[dutiable].sum()),
-                     "rate": str(point.value), "liability": liability, **dates}
+                     "base_rate": str(point.value), "rate": str(point.value)}
+    for r in sorted({int(r) for r in rate_e4[dutiable]}, reverse=True):  # the dutiable value at each rate
+        figures[f"dutiable_at_{_pct(Fraction(r, E4))}"] = int(lines.value[dutiable & (rate_e4 == r)].sum())
+    figures.update(liability=liability, **dates)
     offset_history = requirement.offset.get(ctx.vehicle_class, requirement.offset.get("default"))
     offset_basis = requirement.offset_basis.get(ctx.vehicle_class, requirement.offset_basis.get("default", "msrp"))
     accrued, offset_note = Fraction(0), None
@@ -326,6 +347,10 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     applied = min(accrued, liability)
     net = liability - applied
     figures.update(offset_accrued=accrued, offset_applied=applied, duty=net)
+    if accrued > applied:
+        figures["offset_excess"] = accrued - applied
+        notes.append("the offset is the manufacturer's, usable against the parts-tariff liability of all its vehicles "
+                     "(10984 cl.(11)(e)): the excess over this vehicle's liability is shown, not netted here")
     if v.annual_volume:
         n = v.annual_volume
         figures.update(annual_volume=str(n), liability_per_year=liability * n, offset_applied_per_year=applied * n,

@@ -25,7 +25,7 @@ from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
 from roo_calc.display import money as display_money, money_cell, pct_cell as shown
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.report.json import MONEY_FIGURES, pct
+from roo_calc.report.json import is_money, pct
 from roo_calc.report.verdict import requirement_label, status_code, status_label
 from roo_calc.rules.model import Regime
 
@@ -255,7 +255,7 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
 def _figure(key: str, value) -> str:
     if isinstance(value, str):
         return value
-    if key in MONEY_FIGURES:
+    if is_money(key):
         return display_money(value)
     return pct(Fraction(value))
 

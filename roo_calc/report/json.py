@@ -26,7 +26,7 @@ MONEY_FIGURES = {"net_cost", "vnm", "materials", "vnm_allowed", "gap_to_qualify"
                  "duty", "dutiable_value", "transaction_value", "mfn_duty", "total_duty", "duty_non_us_content",
                  "duty_full_value", "duty_non_us_content_in_quota", "duty_non_us_content_out_of_quota", "duty_full_value_in_quota",
                  "duty_full_value_out_of_quota", "covered_imported", "dutiable_parts", "liability", "offset_accrued",
-                 "offset_applied", "offset_measure", "liability_per_year", "offset_applied_per_year", "duty_per_year"}
+                 "offset_applied", "offset_excess", "offset_measure", "liability_per_year", "offset_applied_per_year", "duty_per_year"}
 
 
 def money(cents: int | Fraction, up: bool = False, down: bool = False) -> str:
@@ -40,10 +40,15 @@ def pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
     return json_pct(value, comparison)
 
 
+def is_money(name: str) -> bool:
+    """Whether a figure is money (cents); `dutiable_at_<rate>` are Section 232 parts per rate."""
+    return name in MONEY_FIGURES or name.startswith("dutiable_at_")
+
+
 def figure(name: str, value) -> str:
     if isinstance(value, str):
         return value
-    if name in MONEY_FIGURES:
+    if is_money(name):
         return money(value, up=name in NEEDED_FIGURES, down=name in CEILING_FIGURES)
     if isinstance(value, Fraction):
         return pct(value)

@@ -107,7 +107,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      note: {req.reason}")
     if req.threshold_citation:
         flag = " [UNCONFIRMED]" if req.threshold_unconfirmed else ""
-        label = f"threshold {req.threshold}%" if req.threshold is not None else f"rate {f.get('rate', '?')}%"
+        label = f"threshold {req.threshold}%" if req.threshold is not None else f"rate {f.get('base_rate', f.get('rate', '?'))}%"
         out.append(f"      {label} in force from {req.threshold_from}{flag}: {req.threshold_citation}")
         if req.threshold_note:
             out.append(f"      {req.threshold_note}")
@@ -130,7 +130,7 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
     f = req.figures
     m = lambda k: display_money(f[k])  # noqa: E731
     out = []
-    if "origin_date" in f:
+    if "origin_date" in f and req.status != "not_applicable":
         out.append(f"      entry date {f['entry_date']} (the duty keys on entry); origin judged as of {f['origin_date']} (production)")
     if req.kind == "section_232" and "dutiable_value" in f:
         out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
@@ -141,10 +141,12 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
         for key in [k for k in f if k.startswith("duty_")]:
             out.append(f"      if {key[5:].replace('_', ' ')}: duty {m(key)} {currency}")
     if req.kind == "section_232_parts" and "liability" in f:
-        out.append(f"      liability = {f['rate']}% of dutiable imported covered parts {m('dutiable_parts')} (bilateral rates per line) "
+        terms = " + ".join(f"{k.removeprefix('dutiable_at_')}% x {m(k)}" for k in f if k.startswith("dutiable_at_"))
+        out.append(f"      liability = {terms or '0'} (dutiable imported covered parts {m('dutiable_parts')}) "
                    f"= {m('liability')} {currency} per vehicle")
         if "offset_accrued" in f:
-            out.append(f"      offset accrued {m('offset_accrued')}, applied {m('offset_applied')} (capped at the liability); "
+            excess = f", excess {m('offset_excess')}" if "offset_excess" in f else ""
+            out.append(f"      offset accrued {m('offset_accrued')}, applied {m('offset_applied')} (capped at the liability{excess}); "
                        f"net {m('duty')} {currency} per vehicle")
         if "duty_per_year" in f:
             out.append(f"      per year at {int(f['annual_volume']):,} vehicles: liability {m('liability_per_year')}, offset "
@@ -191,6 +193,9 @@ def detail(d: Determination, bom: Bom) -> list[str]:
         for a in d.assumptions:
             rows = ", ".join(str(r) for r in a.rows[:8]) + (f" and {len(a.rows) - 8} more" if len(a.rows) > 8 else "")
             cite = f" [{a.citation}]" if a.citation else ""
+            if not a.rows:  # about the vehicle as a whole, not about lines
+                out.append(f"    - {a.text}{cite}")
+                continue
             out.append(f"    - {a.text}{cite}: {len(a.rows)} lines, value at stake {display_money(a.value_at_stake_cents)} "
                        f"{currency} (rows {rows})")
     out.extend(certified_text(d.certified_lines))

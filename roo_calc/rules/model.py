@@ -49,6 +49,7 @@ class DatedValue(_Strict):
     reference: tuple[Reference, ...] = Field(min_length=1)
     note: str | None = None
     unconfirmed: bool = False
+    fiscal_year: bool = False  # the law ties this change to the producer's fiscal year nearest `from`
 
     @field_validator("value")
     @classmethod
@@ -109,6 +110,12 @@ class VehicleClass(_Strict):
         return self
 
 
+def _check_partial(partial: tuple[str, ...], entries: tuple[str, ...], key: str) -> None:
+    missing = [entry for entry in partial if entry not in entries]
+    if missing:
+        raise ValueError(f"partial entries must also be in {key}; not in {key}: {', '.join(missing)}")
+
+
 class MaterialRequirement(_Strict):
     """The RVC requirement of the materials of some HS codes, dated (e.g. the goods NAFTA UR
     13(1)(b)(iii) leaves at their Schedule I requirement)."""
@@ -146,9 +153,7 @@ class Tracing(_Strict):
 
     @model_validator(mode="after")
     def _partial_listed(self) -> Tracing:
-        missing = [entry for entry in self.partial if entry not in self.list]
-        if missing:
-            raise ValueError(f"partial entries must also be in list; not in list: {', '.join(missing)}")
+        _check_partial(self.partial, self.list, "list")
         return self
 
 
@@ -158,6 +163,7 @@ class Components(_Strict):
 
     title: str = Field(min_length=1)
     hs: tuple[str, ...] = Field(min_length=1)
+    partial: tuple[str, ...] = ()  # entries of `hs` that also hold goods that are not components
     requirement: tuple[DatedValue, ...]
     reference: tuple[Reference, ...] = Field(min_length=1)
     note: str | None = None
@@ -166,6 +172,11 @@ class Components(_Strict):
     @classmethod
     def _history(cls, value: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
         return _check_history(value)
+
+    @model_validator(mode="after")
+    def _partial_listed(self) -> Components:
+        _check_partial(self.partial, self.hs, "hs")
+        return self
 
 
 class Derivation(_Strict):
