@@ -20,6 +20,11 @@ class Format(str, Enum):
     json = "json"
 
 
+class Detail(str, Enum):
+    brief = "brief"
+    full = "full"
+
+
 class AverageBy(str, Enum):
     model_line = "model-line"
     class_plant = "class-plant"
@@ -40,6 +45,8 @@ def evaluate(
     certificates: CertificatesOption = None,
     fail_on: FailOnOption = None,
     paper: PaperOption = Paper.letter,
+    detail: Annotated[Detail, typer.Option("--detail", help="full: every requirement's figures, lines and assumptions; "
+                                           "brief: the table and one line per failing requirement.")] = Detail.full,
 ) -> None:
     """Evaluate a BOM workbook under each regime and explain every verdict; with several BOMs
     (or a fleet workbook), each vehicle's verdicts and, with --average-by, the averaged ones.
@@ -90,7 +97,7 @@ def evaluate(
     else:
         from roo_calc.report.text import render
 
-        echo(render(bom, results, on), nl=False)
+        echo(render(bom, results, on, detail.value), nl=False)
         if output is not None:
             echo(f"\nExcel report written to {output}")
     check_fail_on([r.status for r in results], fail_on)

@@ -259,11 +259,11 @@ def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) 
     base = comparison.boms[BASELINE]
     rows = [("Input workbook", base.path), ("SHA-256", base.sha256), ("As of", on.isoformat()),
             ("roo-calc version", __version__), ("Generated at", styles["page"].generated)]
-    for label, items in inputs.items():
-        if label != "scenarios":
-            rows.extend((label, str(item)) for item in items)
-    for i, (label, value) in enumerate(rows):
-        sheet.write_string(i, 0, label, styles["bold"])
+    for name, items in inputs.items():
+        if name != "scenarios":
+            rows.extend((name, str(item)) for item in items)
+    for i, (name, value) in enumerate(rows):
+        sheet.write_string(i, 0, name, styles["bold"])
         sheet.write_string(i, 1, value)
     row = len(rows) + 1
     sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change", "Lines touched (rows)"], styles["head"])
