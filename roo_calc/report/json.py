@@ -42,7 +42,7 @@ def pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
 
 def is_money(name: str) -> bool:
     """Whether a figure is money (cents); `dutiable_at_<rate>` are Section 232 parts per rate."""
-    return name in MONEY_FIGURES or name.startswith("dutiable_at_")
+    return name in MONEY_FIGURES or name.startswith("dutiable_at_") or name.endswith("_net_cost")  # core parts: <group>_net_cost
 
 
 def figure(name: str, value) -> str:

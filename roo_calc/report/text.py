@@ -125,7 +125,10 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
                    f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value, 'at_most')}")
     elif req.kind == "core_parts" and req.value is not None:
         groups = ", ".join(f"{k[:-4]} {_pct(v)}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
-        out.append(f"      core-part RVC by group (net cost over the group's lines): {groups}; super-core {_pct(f['super_core_rvc'])}"
+        made = [k[:-9] for k in f if k.endswith("_net_cost")]
+        basis = ("net cost over the group's lines" if not made else
+                 f"net cost over the group's lines; {', '.join(made)}: the self-produced part's own net cost")
+        out.append(f"      core-part RVC by group ({basis}): {groups}; super-core {_pct(f['super_core_rvc'])}"
                    f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
     elif req.kind == "purchases" and req.value is not None:
         out.append(f"      originating {m('originating')} / purchases {m('purchases')} x 100 = {_pct(req.value)}")
