@@ -25,9 +25,9 @@ from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import excel_certified, excel_sources
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
-from roo_calc.display import money as display_money, money_cell, pct_cell as shown
+from roo_calc.display import money_cell, pct_cell as shown
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.report.json import NEEDED_FIGURES, is_money, pct
+from roo_calc.report.json import NEEDED_FIGURES, is_money
 from roo_calc.report.verdict import duty, requirement_label, status_label
 from roo_calc.rules.model import Regime
 
