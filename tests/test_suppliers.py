@@ -88,3 +88,73 @@ def test_solicit_refuses_to_overwrite(sample, tmp_path):
     solicit(sample, folder)
     again = runner.invoke(app, ["solicit", str(sample), "-r", "usmca-2020", "--output", str(folder)])
     assert again.exit_code == 2 and "refusing to replace" in again.output
+
+
+def fill(path: Path, response: str, answers: dict[str, str] | None = None, period=("2024-01-01", "2024-12-31"),
+         document: str | None = None, reason: str | None = None) -> None:
+    """Fill a request as a supplier would, in the unlocked cells (openpyxl, as any spreadsheet app)."""
+    from datetime import date
+
+    book = load_workbook(path)
+    cert = book["Certification"]
+    labels = {cert.cell(r, 1).value: r for r in range(1, cert.max_row + 1)}
+    cert.cell(labels["Response"], 2, response)
+    if reason:
+        cert.cell(labels["If declined, why"], 2, reason)
+    if period:
+        for label, value in zip(("Blanket period from", "Blanket period to"), period):
+            cert.cell(labels[label], 2, date.fromisoformat(value) if value[:1].isdigit() and len(value) == 10 else value)
+    if document:
+        cert.cell(labels["Your certification reference"], 2, document)
+    parts = book["Parts"]
+    headers = {c.value: c.column for c in parts[4]}
+    for (part, header), value in (answers or {}).items():
+        row = next(r for r in range(5, parts.max_row + 1) if parts.cell(r, 2).value == part)
+        assert not parts.cell(row, headers[header]).protection.locked, (part, header)
+        parts.cell(row, headers[header], value)
+    book.save(path)
+
+
+def test_round_trip(sample, tmp_path):
+    """solicit -> one valid, one with errors, one declining -> collect -> evaluate: the verdict
+    flips exactly as the summary predicted (usmca-2020, by Valid Co's certification alone)."""
+    folder = tmp_path / "requests"
+    solicit(sample, folder)
+    usmca = "USMCA originating? (Y/N)"
+    fill(folder / "request-valid-co.xlsx", "answered", {("S-300", usmca): "Y", ("S-301", usmca): "y"}, document="VC-2024-01")
+    fill(folder / "request-errant-inc.xlsx", "answered", {("W-400", usmca): "maybe"}, period=("2024-06-01", "2024-01-01"))
+    fill(folder / "request-declining-sa.xlsx", "declined", period=None, reason="we do not certify origin")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    returned = sorted(str(p) for p in folder.glob("request-*.xlsx"))
+
+    certs = tmp_path / "certificates.xlsx"
+    out = runner.invoke(app, ["collect", *returned, "--output", str(certs), "--received", "2024-05-02"])
+    assert out.exit_code == 2, out.output
+    errant = str(folder / "request-errant-inc.xlsx")
+    assert f"{errant}:Certification!B6: Blanket period to: expected a date on or after 2024-06-01, found 2024-01-01" in out.output
+    assert f"{errant}:Parts!J5: usmca_originating: expected Y or N" in out.output
+    assert "Declining SA: declined (we do not certify origin)" in out.output
+    assert "2 certification rows from 1 answered request(s)" in out.output
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # never modifies a returned file
+
+    again = tmp_path / "again.xlsx"
+    runner.invoke(app, ["collect", *reversed(returned), "--output", str(again), "--received", "2024-05-02"])
+    assert again.read_bytes() == certs.read_bytes()  # the same files give the same bytes
+
+    book = load_workbook(certs)
+    sheet = book["Certificates"]
+    header = [c.value for c in sheet[1]]
+    first = dict(zip(header, [c.value for c in sheet[2]]))
+    assert first["supplier"] == "Valid Co" and first["document"] == "VC-2024-01" and first["source_file"] == "request-valid-co.xlsx"
+    assert len(first["source_sha256"]) == 64 and str(first["received"])[:10] == "2024-05-02"
+    assert [c.value for c in book["Collected"]["F"]][1:] == ["declined", "invalid", "answered"]
+
+    summary = load_workbook(folder / "summary.xlsx")["Suppliers"]
+    predicted = {summary.cell(r, 2).value: summary.cell(r, 3).value for r in range(5, 8)}
+    result = runner.invoke(app, ["evaluate", str(sample), "-r", "usmca-2020", "--certificates", str(certs), "-f", "json"])
+    import json
+
+    data = json.loads(result.output)["results"][0]
+    assert predicted["Valid Co"] == "usmca-2020: not eligible -> eligible" and data["status"] == "eligible"
+    assert {line["document"] for line in data["certified_lines"]} == {"VC-2024-01"}
+    assert next(r for r in data["requirements"] if r["id"] == "rvc")["value"] == "75.0000"

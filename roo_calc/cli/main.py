@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from roo_calc.cli import advise, compare, evaluate, regimes, solicit, template, validate
+from roo_calc.cli import advise, collect, compare, evaluate, regimes, solicit, template, validate
 
 app = typer.Typer(
     name="roo-calc",
@@ -21,6 +21,7 @@ app.command()(advise.advise)
 app.command()(validate.validate)
 app.command()(template.template)
 app.command()(solicit.solicit)
+app.command()(collect.collect)
 app.add_typer(regimes.app, name="regimes")
 
 
