@@ -5,14 +5,16 @@ from __future__ import annotations
 import itertools
 from fractions import Fraction
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from roo_calc.advise import advise, resource
+from roo_calc.advise import CERTIFY, RESOURCE, advise, certifiable, certify, resource
 from roo_calc.bom.reader import load_bom
 from roo_calc.cli.main import app
 from roo_calc.engine.determine import evaluate
-from roo_calc.rules.loader import load_regimes
+from roo_calc.report.advise import to_json
+from roo_calc.rules.loader import load_mfn_table, load_regimes
 from tests.conftest import SAMPLES
 
 REGIMES = load_regimes()
@@ -33,19 +35,25 @@ SMALL_VEHICLE = {"model": "Small", "hs_code": "8703.23", "assembly_country": "MX
                  "lvc_technology_points": 10, "lvc_assembly_points": 5}
 
 
-def _brute_force(bom, regime, on, premium):
+def _brute_force(bom, regime, on, premium, margin=Fraction(0), certification=Fraction(0)):
+    """The cheapest cost over every choice of (nothing, certify where possible, re-source) per line."""
     frame = bom.lines
     rows = frame["row"].tolist()
     premiums = frame["resourcing_premium_e4"].fillna(int(premium * 10_000)).tolist()
     values = frame["value_cents"].tolist()
+    can = certifiable(bom, regime).tolist()
+    options = [[None, RESOURCE] + ([CERTIFY] if can[i] else []) for i in range(len(rows))]
     best = None
-    for size in range(len(rows) + 1):
-        for subset in itertools.combinations(range(len(rows)), size):
-            cost = sum(Fraction(values[i] * premiums[i], 1_000_000) for i in subset)
-            if best is not None and cost >= best:
-                continue
-            if evaluate(resource(bom, [rows[i] for i in subset], "US"), regime, on, REGIMES).status == "eligible":
-                best = cost
+    for choice in itertools.product(*options):
+        cost = sum(Fraction(values[i] * (premiums[i] if a == RESOURCE else int(certification * 10_000)), 1_000_000)
+                   for i, a in enumerate(choice) if a)
+        if best is not None and cost >= best:
+            continue
+        changed = resource(certify(bom, [rows[i] for i, a in enumerate(choice) if a == CERTIFY], regime.certification_field),
+                           [rows[i] for i, a in enumerate(choice) if a == RESOURCE], "US")
+        result = evaluate(changed, regime, on, REGIMES)
+        if result.status == "eligible" and all(r.margin is None or r.margin >= margin for r in result.requirements):
+            best = cost
     return best
 
 
@@ -66,13 +74,60 @@ def test_plan_is_optimal_against_brute_force(make_bom, regime_id):
 
 
 def test_no_plan_says_why():
+    """Steel on the Vehicle sheet cannot be planned: the rest (core parts) is, and steel is named
+    with its gap in money."""
     out = runner.invoke(app, ["advise", str(SAMPLES / "suv-ca.xlsx"), "-r", "usmca-2020"])
     assert out.exit_code == 0
-    assert "no plan: steel is measured on the Vehicle sheet's purchase figures" in out.output
+    assert "not planned: steel is measured on the Vehicle sheet's purchase figures" in out.output
+    assert "steel: 170.00 USD of non-originating purchases" in out.output
+    assert "core_parts, engine (each core part): 2,475.00 USD" in out.output
+    assert "re-source 1 line to US" in out.output
 
 
 def test_sedan_plan_is_verified_by_the_engine():
     out = runner.invoke(app, ["advise", str(SAMPLES / "compact-sedan-mx.xlsx"), "-r", "usmca-2020"])
     assert out.exit_code == 0, out.output
-    assert "the engine's verdict after the change is eligible" in out.output
+    assert "roo-calc's determination after the change is eligible" in out.output
+    assert "engine's" not in out.output
     assert "proven optimal" in out.output
+
+
+def test_lines_that_only_lack_a_certificate_are_certified_not_re_sourced():
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES)
+    assert plan.after is not None and plan.after.status == "eligible"
+    frame = bom.lines.set_index("row")
+    for line in plan.lines:
+        in_region = frame.at[line.row, "origin_country"] in ("US", "MX", "CA")
+        uncertified = frame.at[line.row, "usmca_originating"] is pd.NA or pd.isna(frame.at[line.row, "usmca_originating"])
+        if line.action == RESOURCE:
+            assert not (in_region and uncertified), line  # certifying at no cost would do
+        else:
+            assert in_region and uncertified and line.cost_cents == 0
+
+
+def test_margin_and_cost_against_duty():
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES,
+                  margin_pts=Fraction(1), certification_pct=Fraction(1, 2), mfn_table=load_mfn_table("US"))
+    assert plan.after.status == "eligible"
+    assert all(r.margin >= 1 for r in plan.after.requirements if r.margin is not None)
+    assert plan.duty_saved_cents == Fraction(bom.vehicle.transaction_value_cents) * Fraction(25, 1000)
+    data = to_json(plan, bom, bom.vehicle.production_date)
+    volume = bom.vehicle.annual_volume
+    exact = (plan.duty_saved_cents - plan.total_cost_cents) * volume / 100
+    assert Fraction(data["net_saving_per_year"]) == round(exact, 2) or abs(Fraction(data["net_saving_per_year"]) - exact) <= Fraction(1, 200)
+    assert {line["action"] for line in data["lines"]} <= {"certify", "re-source"}
+
+
+@pytest.mark.parametrize("margin", [Fraction(0), Fraction(2)])
+def test_plan_with_certification_cost_is_optimal(make_bom, margin):
+    bom = load_bom(make_bom(vehicle=SMALL_VEHICLE, lines=SMALL_LINES))
+    regime = REGIMES["usmca-2020"]
+    on = __import__("datetime").date(2024, 1, 1)
+    plan = advise(bom, regime, on, Fraction(5), known=REGIMES, margin_pts=margin, certification_pct=Fraction(1))
+    best = _brute_force(bom, regime, on, Fraction(5), margin, Fraction(1))
+    if best is None:
+        assert plan.after is None or plan.after.status != "eligible"
+    else:
+        assert plan.total_cost_cents == best

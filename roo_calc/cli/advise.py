@@ -25,9 +25,18 @@ def advise(
     rules: RulesOption = None,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     certificates: CertificatesOption = None,
+    margin: Annotated[float, typer.Option("--margin", metavar="PTS", min=0,
+                                          help="Safety margin: every requirement must clear its threshold by this many "
+                                               "percentage points (default 0).")] = 0.0,
+    certification_cost: Annotated[float, typer.Option("--certification-cost", metavar="PCT", min=0,
+                                                      help="Cost of obtaining a supplier's certification for a line made in "
+                                                           "the region, % of its value (default 0).")] = 0.0,
+    import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY",
+                                             help="Importing country whose general duty the plan saves (ISO alpha-2).")] = "US",
 ) -> None:
-    """For each failing requirement, the gap in money; then the cheapest plan that makes every
-    requirement pass, solved exactly, and the determination after it."""
+    """For each failing requirement, the gap in money; then the cheapest plan -- certify a line
+    made in the region, or re-source it -- that makes every requirement pass, solved exactly; its
+    cost against the duty it saves; and roo-calc's determination after it."""
     import roo_calc
     from roo_calc.advise import advise as run
 
@@ -38,7 +47,11 @@ def advise(
         bom = roo_calc.load_bom(bom_path)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, _applied = with_certificates(bom, certificates, on)
-        plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known)
+        from roo_calc.rules.loader import load_mfn_table
+
+        plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known,
+                   margin_pts=Fraction(Decimal(str(margin))), certification_pct=Fraction(Decimal(str(certification_cost))),
+                   mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
     except RooCalcError as error:
         fail(error)
     from roo_calc.report import advise as report

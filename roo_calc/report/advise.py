@@ -3,56 +3,114 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 from roo_calc.advise import Plan
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
-from roo_calc.display import money as display_money
-from roo_calc.report.json import determination_json, money
-from roo_calc.report.text import detail, header, summary_table
+from roo_calc.display import money as display_money, money_needed, pct, plural
+from roo_calc.report.json import determination_json, json_money_exact, money
+from roo_calc.report.text import detail, exposure_line, header, summary_table
+from roo_calc.report.verdict import status_code, status_label
+
+
+def _gap_lines(plan: Plan, cur: str) -> list[str]:
+    out = []
+    for gap in plan.gaps:
+        if gap.cents is None:
+            out.append(f"  {gap.label}: {gap.what}")
+        else:
+            out.append(f"  {gap.label}: {money_needed(gap.cents)} {cur} {gap.what}")
+    return out
+
+
+def _plan_table(plan: Plan, cur: str) -> list[str]:
+    width = max(len("part number"), *(len(p.part_number) for p in plan.lines))
+    head = (f"{'row':>6}  {'action':<10} {'part number':<{width}} {'description':<30} {'HS':<12} {'from':<4} "
+            f"{'value':>12} {'cost %':>7} {'cost':>12}")
+    out = [head]
+    for p in plan.lines:
+        out.append(f"{p.row:>6}  {p.action:<10} {p.part_number:<{width}} {(p.description or '')[:30]:<30} "
+                   f"{hs_display(p.hs_code):<12} {p.origin_country:<4} {display_money(p.value_cents):>12} "
+                   f"{pct(Fraction(p.premium_e4, 10_000)) + '%':>7} {display_money(p.cost_cents):>12}")
+    return out
+
+
+def _against_duty(plan: Plan, bom: Bom, cur: str) -> list[str]:
+    """The plan's cost set against the general duty it saves, per vehicle and per year, exactly."""
+    saved = plan.duty_saved_cents
+    exposure = plan.duty_before
+    if exposure is None:
+        return []
+    if saved is None:
+        return [f"Duty: {exposure_line(exposure, cur)}",
+                "The duty the plan saves cannot be said (see the determination after the change)."]
+    out = [f"Against the duty it saves (import into {exposure.import_into}, general rate {exposure.rate}%"
+           f" [{exposure.rate_citation}]):"]
+    rows = [("per vehicle", saved, plan.total_cost_cents)]
+    volume = bom.vehicle.annual_volume
+    if volume:
+        rows.append((f"per year at {volume:,} vehicles", saved * volume, plan.total_cost_cents * volume))
+    for label, duty, cost in rows:
+        net = duty - cost
+        verb = "net saving" if net >= 0 else "net cost"
+        out.append(f"  {label}: duty saved {display_money(duty)}, plan cost {display_money(cost)}, "
+                   f"{verb} {display_money(abs(net))} {cur}")
+    return out
 
 
 def render_text(plan: Plan, bom: Bom, on: date) -> str:
     cur = bom.vehicle.currency
-    out = header(bom, on) + ["", f"Regime {plan.regime}: {plan.before.status.replace('_', ' ').upper()} before any change."]
-    gaps = [(r.id, r.figures.get("gap_to_qualify")) for r in plan.before.requirements if r.status == "fail"]
-    for rid, gap in gaps:
-        if gap:
-            out.append(f"  {rid}: {display_money(gap)} {cur} of value must move (non-originating to originating, or non-US to US)")
-        else:
-            out.append(f"  {rid}: fails ({next(r.reason or '' for r in plan.before.requirements if r.id == rid)})")
-    out.append("")
-    out.append(plan.message)
+    out = header(bom, on) + ["", f"Regime {plan.regime}: {status_label(plan.before)} before any change."]
+    if plan.margin:
+        out.append(f"Asked: every requirement at least {pct(plan.margin)} points clear of its threshold.")
+    if plan.gaps:
+        out.append("What each requirement lacks" + (" (with the margin)" if plan.margin else "") + ":")
+        out += _gap_lines(plan, cur)
+    out += ["", plan.message]
     if plan.lines:
-        out.append(f"Method: {plan.method}. Re-sourced lines go to certified, high-wage suppliers in {plan.target}.")
-        out.append("")
-        out.append(f"{'row':>6}  {'part number':<16} {'description':<30} {'HS':<12} {'from':<4} {'value':>12} {'premium':>8} {'cost':>12}")
-        for p in plan.lines:
-            out.append(f"{p.row:>6}  {p.part_number:<16.16} {(p.description or '')[:30]:<30} {hs_display(p.hs_code):<12} "
-                       f"{p.origin_country:<4} {display_money(p.value_cents):>12} {p.premium_e4 / 10_000:>7.2f}% {display_money(p.cost_cents):>12}")
-        out.append(f"{'total cost of the plan':>83} {display_money(plan.total_cost_cents):>12} {cur} per vehicle")
+        out.append(f"Method: {plan.method}. Certify: obtain the supplier's certification that the line is originating "
+                   f"(only if the part qualifies), at {pct(Fraction(plan.certification_e4, 10_000))}% of its value. "
+                   f"Re-source: buy it from a certified, high-wage supplier in {plan.target}.")
+        out += [""] + _plan_table(plan, cur)
+        total = f"total cost of the plan: {display_money(plan.total_cost_cents)} {cur} per vehicle"
         if bom.vehicle.annual_volume:
-            out.append(f"{'per year at ' + format(bom.vehicle.annual_volume, ',') + ' vehicles':>83} "
-                       f"{display_money(plan.total_cost_cents * bom.vehicle.annual_volume):>12} {cur}")
+            total += (f", {display_money(plan.total_cost_cents * bom.vehicle.annual_volume)} {cur} a year at "
+                      f"{bom.vehicle.annual_volume:,} vehicles")
+        out += [total, ""] + _against_duty(plan, bom, cur)
     if plan.after is not None:
-        out += ["", "The determination after the change, recomputed by the engine from the changed BOM:", ""]
+        out += ["", "roo-calc's determination after the change, from the changed BOM:", ""]
         out += summary_table([plan.after]) + [""] + detail(plan.after, bom)
     return "\n".join(out) + "\n"
 
 
 def to_json(plan: Plan, bom: Bom, on: date) -> dict:
+    volume = bom.vehicle.annual_volume
+    saved = plan.duty_saved_cents
     return {
         "input": {"path": bom.path, "sha256": bom.sha256},
         "as_of": on.isoformat(),
         "regime": plan.regime,
-        "status_before": plan.before.status,
+        "status_before": status_code(plan.before),
+        "margin_points": str(plan.margin),
+        "gaps": [{"requirement": g.requirement, "label": g.label, "gap": None if g.cents is None else money(g.cents, up=True),
+                  "gap_exact": None if g.cents is None else json_money_exact(g.cents), "what": g.what} for g in plan.gaps],
         "message": plan.message,
         "blocked": plan.blocked,
         "method": plan.method,
         "target_country": plan.target,
-        "lines": [{"row": p.row, "part_number": p.part_number, "hs_code": p.hs_code, "origin_country": p.origin_country,
-                   "value": money(p.value_cents), "premium_pct": str(p.premium_e4 / 10_000), "cost": money(p.cost_cents)}
+        "certification_cost_pct": str(Fraction(plan.certification_e4, 10_000)),
+        "lines": [{"row": p.row, "action": p.action, "part_number": p.part_number, "hs_code": p.hs_code,
+                   "origin_country": p.origin_country, "value": money(p.value_cents),
+                   "cost_pct": str(Fraction(p.premium_e4, 10_000)), "cost": money(p.cost_cents),
+                   "cost_exact": json_money_exact(p.cost_cents)}
                   for p in plan.lines],
         "total_cost": money(plan.total_cost_cents),
+        "total_cost_exact": json_money_exact(plan.total_cost_cents),
+        "total_cost_per_year": money(plan.total_cost_cents * volume) if volume else None,
+        "duty_saved_per_vehicle": None if saved is None else money(saved),
+        "duty_saved_per_year": None if saved is None or not volume else money(saved * volume),
+        "net_saving_per_vehicle": None if saved is None else money(saved - plan.total_cost_cents),
+        "net_saving_per_year": None if saved is None or not volume else money((saved - plan.total_cost_cents) * volume),
         "after": determination_json(plan.after) if plan.after is not None else None,
     }

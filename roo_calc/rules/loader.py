@@ -6,6 +6,7 @@ Floats are parsed as Decimal, so 62.5 in a file is exactly 62.5.  A broken file 
 
 from __future__ import annotations
 
+import datetime
 import os
 import types
 import typing
@@ -52,15 +53,42 @@ def _files(paths: typing.Iterable[Path]) -> list[Path]:
     return found
 
 
-def _merge(base: dict, override: dict) -> dict:
-    """Deep-merge tables; arrays and values in `override` replace those in `base`."""
+def _merge(base: dict, override: dict, where: str = "") -> dict:
+    """Deep-merge tables; values and arrays in `override` replace those in `base`.
+
+    A dated history (an array of tables each with a `from` date) is replaced whole by an array,
+    or changed point by point by a table keyed by date (`[...passenger_vehicle."2023-07-01"]`):
+    each such point replaces the parent's point of that date, or is added, and the parent's
+    other points stay."""
     merged = dict(base)
     for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+        path = f"{where}.{key}" if where else key
+        if isinstance(value, dict) and _is_history(merged.get(key)):
+            merged[key] = _merge_points(merged[key], value, path)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value, path)
         else:
             merged[key] = value
     return merged
+
+
+def _is_history(value: object) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(p, dict) and isinstance(p.get("from"), datetime.date) for p in value))
+
+
+def _merge_points(history: list[dict], changes: dict, path: str) -> list[dict]:
+    points = {point["from"]: point for point in history}
+    for key, point in changes.items():
+        try:
+            when = datetime.date.fromisoformat(str(key))
+        except ValueError:
+            raise RuleFileError(f"{path}: expected dated points keyed by date (\"2023-07-01\"), "
+                                f"or an array that replaces the whole history, found the key {key!r}") from None
+        if not isinstance(point, dict):
+            raise RuleFileError(f"{path}.{key}: expected a table (value, reference, ...), found {point!r}")
+        points[when] = {**point, "from": when}
+    return [points[when] for when in sorted(points)]
 
 
 def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_builtin: bool = True) -> dict[str, Regime]:
@@ -129,7 +157,10 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
             raise RuleFileError(f"{file}: extends: no regime with id {parent_id!r}; known: {', '.join(sorted(raw))}")
         _resolve(parent_id, raw, done, chain + (regime_id,))
         base = {k: v for k, v in raw[parent_id][1].items() if k not in ("extends", "path")}  # merged by now
-        data = _merge(base, data)
+        try:
+            data = _merge(base, data)
+        except RuleFileError as exc:
+            raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
     try:
         regime = Regime.model_validate({**data, "path": str(file)})
