@@ -51,12 +51,15 @@ def _require_paths(name: str, value: object) -> None:
         raise TypeError(f"{name}: expected a list of rule files or folders, found {_kind(value)}")
 
 
-def load_bom(path: str | Path) -> "Bom":
-    """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem."""
+def load_bom(path: str | Path, columns: str | Path | None = None) -> "Bom":
+    """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem.
+
+    `columns` is a TOML file mapping the workbook's own headers to contract columns."""
     from roo_calc.bom.reader import load_bom as _load
 
     _require("path", path, (str, os.PathLike), "the path of a BOM workbook (str or Path)")
-    return _load(path)
+    _require("columns", columns, (str, os.PathLike, type(None)), "the path of a TOML file of header mappings (str or Path) or None")
+    return _load(path, columns)
 
 
 def load_certificates(path: str | Path) -> "tuple[Certificate, ...]":

@@ -144,7 +144,7 @@ def test_materials_exceed_net_cost(make_bom):
 
 
 def test_bad_yes_no_and_vehicle_fields(make_bom):
-    vehicle = {**BASE_VEHICLE, "assembly_country": "Mexico", "production_date": "someday"}
+    vehicle = {**BASE_VEHICLE, "assembly_country": "Mexico City", "production_date": "someday"}
     found = problems(make_bom(vehicle=vehicle, lines=line(usmca_originating="maybe")))
     assert any("Vehicle!B3: assembly_country: expected an ISO 3166-1 alpha-2" in p for p in found), found
     assert any("Vehicle!B4: production_date: expected a date (YYYY-MM-DD), found 'someday'" in p for p in found), found

@@ -16,13 +16,17 @@ def test_template_round_trip(tmp_path):
     result = runner.invoke(app, ["template", str(path)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Vehicle", "BOM", "FX"]
+    assert book.sheetnames == ["Vehicle", "BOM", "FX", "Certificates", "Columns"]
+    assert [c.value for c in book["Columns"][1]] == ["sheet", "header", "column"]
+    vehicle_fields = {book["Vehicle"].cell(r, 1).value for r in range(1, book["Vehicle"].max_row + 1)}
+    assert {"entry_date", "msrp", "tariff_rate_quota", "asr_approved_through"} <= vehicle_fields
     bom = book["BOM"]
     headers = [c.value for c in bom[1]]
     assert headers[:3] == ["part_number", "description", "hs_code"]
+    assert {"level", "procurement", "steel_content_value", "aluminum_content_value"} <= set(headers)
     assert all(c.comment is not None for c in bom[1]), "every column has a note"
     validations = {str(v.sqref).split(":")[0][:1]: v.formula1 for v in bom.data_validations.dataValidation}
-    assert '"Y,N"' in validations.values()
+    assert '"Y,N"' in validations.values() and '"buy,make"' in validations.values()
     vehicle = book["Vehicle"]
     rows = {vehicle.cell(r, 1).value: r for r in range(1, vehicle.max_row + 1)}
     for field, value in {"model": "Filled", "hs_code": "8704.31", "assembly_country": "US", "net_cost": 30000,

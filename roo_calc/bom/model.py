@@ -133,12 +133,8 @@ class Bom(BaseModel):
     made: pd.DataFrame = Field(default_factory=empty_made)  # the self-produced (make) lines
     supplier_detail_rows: tuple[int, ...] = ()  # rows below bought lines: not counted
     column_mapping: tuple[MappedColumn, ...] = ()  # header mappings used (Columns sheet, --columns)
-
-    @property
-    def levels(self) -> int:
-        """How many levels the BOM has (1 for a flat BOM)."""
-        deepest = [int(frame["level"].max()) for frame in (self.lines, self.made) if len(frame)]
-        return max(deepest, default=1)
+    proposed_columns: tuple[MappedColumn, ...] = ()  # mappings proposed for unused headers that look like contract columns
+    levels: int = 1  # the deepest level in the BOM sheet, supplier sub-BOM lines included (1 for a flat BOM)
 
     def children_rows(self, row: int) -> list[int]:
         """Rows of the counted materials and make lines directly below a make line."""

@@ -11,14 +11,16 @@ import hashlib
 from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from roo_calc import codes
-from roo_calc.bom import package, schema, structure, xlsx
-from roo_calc.bom.model import Bom, FxRate, Vehicle
+from roo_calc.bom import columns as columns_map
+from roo_calc.bom import countries, package, schema, structure, xlsx
+from roo_calc.bom.columns import HeaderMapping
+from roo_calc.bom.model import Bom, FxRate, MappedColumn, Vehicle
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
 
@@ -36,11 +38,11 @@ class _Collector:
         self.dropped = 0
 
     def add(self, code: str, message: str, sheet: str | None = None, cell: str | None = None,
-            severity: str = "error") -> None:
+            severity: str = "error", file: str | None = None) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
             self.dropped += 1
             return
-        self.problems.append(Problem(code, message, self.file, sheet, cell, severity))  # type: ignore[arg-type]
+        self.problems.append(Problem(code, message, file or self.file, sheet, cell, severity))  # type: ignore[arg-type]
 
     def warn(self, code: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
         self.add(code, message, sheet, cell, "warning")
@@ -77,21 +79,23 @@ def parse_date(text: str) -> date:
 HEADER_SEARCH_ROWS = 20
 
 
-def _header_offset(top: pd.DataFrame, contract: tuple[schema.Column, ...]) -> int:
+def _header_offset(top: pd.DataFrame, contract: tuple[schema.Column, ...], mapped: Iterable[str] = ()) -> int:
     """Rows between the first filled row and the header row: exports often put a title above
-    the headers.  The header is the first of the top rows naming two or more contract columns."""
-    aliases = schema.alias_map(contract)
+    the headers.  The header is the first of the top rows naming two or more contract columns
+    (or headers mapped to them)."""
+    aliases = set(schema.alias_map(contract)) | set(mapped)
     for offset, row in enumerate(top.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
         if sum(1 for cell in row if isinstance(cell, str) and schema.canonical(cell) in aliases) >= 2:
             return offset
     return 0
 
 
-def _read_table(reader, sheet: str, contract: tuple[schema.Column, ...]) -> tuple[pd.DataFrame, list[int], int]:
+def _read_table(reader, sheet: str, contract: tuple[schema.Column, ...],
+                mapped: Iterable[str] = ()) -> tuple[pd.DataFrame, list[int], int]:
     """A sheet with a header row: (the rows below the header, named by it; each column's
     absolute index; the header's offset below the first filled row).  The sheet is read once."""
     frame, absolute = _read_strings(reader, sheet)
-    offset = _header_offset(frame, contract) if len(frame) else 0
+    offset = _header_offset(frame, contract, mapped) if len(frame) else 0
     names = [str(v) if v is not None else f"__UNNAMED__{i}" for i, v in enumerate(frame.iloc[offset])] if len(frame) else []
     body = frame.iloc[offset + 1:].reset_index(drop=True)
     body.columns = names
@@ -112,20 +116,26 @@ MAX_DIGITS = 60
 _EXACT = Context(prec=4 * MAX_DIGITS, Emin=-999_999, Emax=999_999)
 
 
-def load_bom(path: str | Path) -> Bom:
-    """Read and validate a BOM workbook; raise `BomError` listing every problem found."""
+def load_bom(path: str | Path, columns: str | Path | None = None) -> Bom:
+    """Read and validate a BOM workbook; raise `BomError` listing every problem found.
+
+    `columns` is a TOML file mapping the workbook's own headers to contract columns (as a
+    `Columns` sheet does); the error then carries `proposals`, a mapping for headers that look
+    like contract columns."""
     with localcontext(_EXACT):
-        return _load_bom(Path(path))
+        return _load_bom(Path(path), columns)
 
 
-def _load_bom(path: Path) -> Bom:
+def _load_bom(path: Path, columns: str | Path | None) -> Bom:
     name = str(path)
     out = _Collector(name)
     try:
         data, book = xlsx.open_workbook(path)  # hashed and parsed: the same bytes
         sha256 = hashlib.sha256(data).hexdigest()
         sheets = _select_sheets(book, out)
-        if out.has_errors:
+        # A missing sheet stops nothing else: every sheet present is read, so that all header
+        # problems come out in one pass.
+        if any(p.severity == "error" and p.code != "missing-sheet" for p in out.problems):
             raise BomError(out.finish())
         for actual in sheets.values():
             book.read_sheet(actual)
@@ -134,29 +144,64 @@ def _load_bom(path: Path) -> Bom:
     reader = facts = book
     _note_hidden(book, sheets, out)
     _check_formulas(facts, sheets, out)
-    fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out)
-    vehicle_fields = _read_vehicle(reader, facts, sheets[schema.SHEET_VEHICLE], out)
-    vehicle = _build_vehicle(vehicle_fields, sheets[schema.SHEET_VEHICLE], out)
-    lines, extra, letters = _read_lines(reader, facts, sheets[schema.SHEET_BOM], out)
+    headers = _header_mapping(reader, facts, sheets.get(schema.SHEET_COLUMNS), columns, out)
+    fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
+    vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
+    vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
+    vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out) if vehicle_sheet else None
+    lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers) if bom_sheet else (None, [], {})
     from roo_calc.certificates.reader import read_certificates_sheet
 
-    certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256)
-    made, detail_rows = None, ()
+    certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256, headers)
+    made, detail_rows, levels = None, (), 1
     if lines is not None:
+        levels = int(lines["level"].max())
         detail = (lines["_kind"] == structure.DETAIL).to_numpy(dtype=bool)
         detail_rows = tuple(int(r) for r in lines["row"][detail])
         # Without a valid Vehicle sheet, still report lines whose currency has no rate.
         currency = vehicle.currency if vehicle is not None else _currency_field(vehicle_fields)
-        lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, sheets[schema.SHEET_BOM], letters, out)
+        lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, bom_sheet, letters, out)
         lines, made = _split_made(lines)
         if vehicle is not None:
             _check_totals(vehicle, lines, sheets, out)
+    for entry in headers.unused():
+        out.warn("unused-mapping", f"the mapping of header {entry.header!r} to {entry.column} ({entry.source}) was not "
+                 f"used: sheet {entry.sheet} has no such header")
     if out.has_errors:
-        raise BomError(out.finish())
+        error = BomError(out.finish())
+        error.proposals = tuple(headers.proposals)  # type: ignore[attr-defined]
+        raise error
     assert vehicle is not None and lines is not None and made is not None
     return Bom(path=name, sha256=sha256, vehicle=vehicle, lines=lines, fx=tuple(fx.values()),
                warnings=tuple(out.finish()), extra_columns=tuple(extra), made=made, supplier_detail_rows=detail_rows,
+               column_mapping=tuple(headers.used), proposed_columns=tuple(headers.proposals), levels=levels,
                certificates=certificates)
+
+
+def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, out: _Collector) -> HeaderMapping:
+    """The header mappings of the workbook's Columns sheet, then of the --columns file."""
+    mapping = HeaderMapping()
+    problems: list[Problem] = []
+    if sheet is not None:
+        frame, absolute, offset = _read_table(reader, sheet, schema.COLUMNS_SHEET_COLUMNS)
+        header_row = (xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1) + offset
+        found = _map_headers(frame, absolute, schema.COLUMNS_SHEET_COLUMNS, sheet, header_row, out)
+        for i in range(len(frame)) if found is not None else ():
+            row = header_row + 1 + i
+            raw = {name: frame.iat[i, pos] for name, (pos, _letter) in found.items()}
+            if all(v is None for v in raw.values()):
+                continue
+            entry, bad, reason = columns_map.check_entry(raw.get("sheet"), raw.get("header"), raw.get("column"))
+            if entry is None:
+                letter = found[bad][1] if bad in found else found["header"][1]
+                out.add("bad-mapping", reason, sheet, f"{letter}{row}")
+                continue
+            mapping.add(MappedColumn(entry.sheet, entry.header, entry.column, f"{sheet} sheet row {row}"), problems, out.file)
+    if file is not None:
+        columns_map.load_file(file, mapping, problems)
+    for problem in problems:
+        out.add(problem.code, problem.message, problem.sheet, problem.cell, problem.severity, problem.file)
+    return mapping
 
 
 def _split_made(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -223,7 +268,7 @@ def _check_formulas(facts: xlsx.Workbook, sheets: dict[str, str], out: _Collecto
 
 # -- Vehicle sheet -----------------------------------------------------------------------------
 
-def _read_vehicle(reader, facts, sheet: str, out: _Collector) -> dict[str, tuple[str | None, str]]:
+def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping) -> dict[str, tuple[str | None, str]]:
     """field name -> (text value, cell reference of the value)."""
     frame, absolute = _read_strings(reader, sheet)
     first = xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1
@@ -233,20 +278,29 @@ def _read_vehicle(reader, facts, sheet: str, out: _Collector) -> dict[str, tuple
     aliases = schema.alias_map(schema.VEHICLE_FIELDS)
     value_col = xlsx.column_letter(absolute[1])
     name_col = xlsx.column_letter(absolute[0])
+    by_name = {c.name: c for c in schema.VEHICLE_FIELDS}
+    mapped = headers.for_sheet(schema.SHEET_VEHICLE)
     fields: dict[str, tuple[str | None, str]] = {}
+    unknown: list[tuple[str, str]] = []
     for i, (label, value) in enumerate(zip(frame.iloc[:, 0], frame.iloc[:, 1])):
         row = first + i
         if label is None:
             continue
-        column = aliases.get(schema.canonical(label))
+        entry = mapped.get(schema.canonical(label))
+        if entry is not None:
+            headers.use(entry)
+        column = by_name[entry.column] if entry is not None else aliases.get(schema.canonical(label))
         if column is None:
-            out.warn("unknown-field", f"field {label!r} is not part of the contract; ignored", sheet, f"{name_col}{row}")
+            unknown.append((label, f"{name_col}{row}"))
             continue
         if column.name in fields:
             out.add("duplicate-field", f"field {column.name!r} is given twice (first at {fields[column.name][1]})",
                     sheet, f"{name_col}{row}")
             continue
         fields[column.name] = (value, f"{value_col}{row}")
+    for label, cell in unknown:
+        like = _resembling(label, schema.SHEET_VEHICLE, set(fields), headers)
+        out.warn("unknown-field", f"field {label!r} is not part of the contract; ignored" + like, sheet, cell)
     return fields
 
 
@@ -267,6 +321,10 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         except ValueError as exc:
             out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
             ok = False
+    country = fields.get("assembly_country", (None, None))[0]
+    if values.get("assembly_country") and values["assembly_country"] != country.strip().upper():  # type: ignore[union-attr]
+        out.warn("country-name", f"assembly_country: read {country.strip()!r} as {values['assembly_country']}",  # type: ignore[union-attr]
+                 sheet, cells["assembly_country"])
     if "hs_code" in fields and fields["hs_code"][0] is not None:
         _digits, note = codes.normalize_hs(fields["hs_code"][0])
         if note and _digits:
@@ -368,13 +426,14 @@ def _convert(column: schema.Column, text: str):
             return _bounded(parse_decimal(text), text)
         except ValueError as exc:
             raise ValueError(f"expected a number, {exc}") from None
-    if kind in ("country", "currency", "yn"):
-        text = codes.ascii_code(text)
     if kind == "country":
-        code = text.strip().upper()
-        if code not in codes.countries():
-            raise ValueError(f"expected an ISO 3166-1 alpha-2 country code (e.g. US, MX, CA, JP), found {text!r}")
-        return code
+        try:
+            text = codes.ascii_code(text)
+        except ValueError:
+            pass  # a country name may be accented (Côte d'Ivoire); to_alpha2 refuses anything unknown
+        return countries.to_alpha2(text)[0]
+    if kind in ("currency", "yn"):
+        text = codes.ascii_code(text)
     if kind == "currency":
         code = text.strip().upper()
         if code not in codes.currencies():
@@ -464,12 +523,12 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
 
 # -- FX sheet ----------------------------------------------------------------------------------
 
-def _read_fx(reader, facts, sheet: str | None, out: _Collector) -> dict[str, FxRate]:
+def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderMapping) -> dict[str, FxRate]:
     if sheet is None:
         return {}
-    frame, absolute, offset = _read_table(reader, sheet, schema.FX_COLUMNS)
+    frame, absolute, offset = _read_table(reader, sheet, schema.FX_COLUMNS, headers.for_sheet(schema.SHEET_FX))
     header_row = (xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1) + offset
-    columns = _map_headers(frame, absolute, schema.FX_COLUMNS, sheet, header_row, out)
+    columns = _map_headers(frame, absolute, schema.FX_COLUMNS, sheet, header_row, out, headers)
     if columns is None:
         return {}
     rates: dict[str, FxRate] = {}
@@ -505,31 +564,81 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector) -> dict[str, FxR
 
 
 def _map_headers(frame: pd.DataFrame, absolute: list[int], contract: tuple[schema.Column, ...], sheet: str,
-                 header_row: int, out: _Collector) -> dict[str, tuple[int, str]] | None:
-    """Contract column name -> (position in frame, column letter); None when required ones are missing."""
+                 header_row: int, out: _Collector, headers: HeaderMapping | None = None,
+                 one_of: tuple[str, ...] = ()) -> dict[str, tuple[int, str]] | None:
+    """Contract column name -> (position in frame, column letter); None when required ones are
+    missing.  A header mapped by the Columns sheet or --columns file is read as that column;
+    an unused header that looks like a contract column is a warning, with a proposed mapping."""
     aliases = schema.alias_map(contract)
+    by_name = {c.name: c for c in contract}
+    contract_sheet = schema.sheet_name(sheet) or sheet
+    mapped_by = headers.for_sheet(contract_sheet) if headers is not None else {}
     mapped: dict[str, tuple[int, str]] = {}
+    unused: list[tuple[str, str]] = []
     for pos, header in enumerate(frame.columns):
         if str(header).startswith("__UNNAMED__"):
             continue
-        column = aliases.get(schema.canonical(header))
-        if column is None:
-            continue
         letter = xlsx.column_letter(absolute[pos])
+        entry = mapped_by.get(schema.canonical(header))
+        if entry is not None and headers is not None:
+            headers.use(entry)
+        column = by_name[entry.column] if entry is not None else aliases.get(schema.canonical(header))
+        if column is None:
+            unused.append((str(header), letter))
+            continue
         if column.name in mapped:
             out.add("duplicate-column", f"expected one column {column.name!r}, found a second one, {header!r} "
                     f"(the first is in column {mapped[column.name][1]})", sheet, f"{letter}{header_row}")
             continue
         mapped[column.name] = (pos, letter)
-    headers = ", ".join(repr(h) for h in frame.columns if not str(h).startswith("__UNNAMED__")) or "none"
+    if headers is not None:
+        for header, letter in unused:
+            like = _resembling(header, contract_sheet, set(mapped), headers)
+            if like:
+                out.warn("unused-column", f"column {header!r} is not a contract column and is ignored{like}", sheet, f"{letter}{header_row}")
+    headers_text = ", ".join(repr(h) for h in frame.columns if not str(h).startswith("__UNNAMED__")) or "none"
     missing = False
     for column in contract:
         if column.required and column.name not in mapped:
             alias_text = f" (or {', '.join(column.aliases)})" if column.aliases else ""
-            out.add("missing-column", f"expected a column {column.name!r}{alias_text} in the header row, found {headers}",
+            out.add("missing-column", f"expected a column {column.name!r}{alias_text} in the header row, found {headers_text}"
+                    + _holder(column.name, frame.columns, contract_sheet, mapped, headers),
                     sheet, f"{header_row}:{header_row}")
             missing = True
+    if one_of and not any(name in mapped for name in one_of):
+        hints = "".join(_holder(name, frame.columns, contract_sheet, mapped, headers) for name in one_of)
+        out.add("missing-column", f"expected a column {' or '.join(repr(n) for n in one_of)} in the header row, found neither" + hints,
+                sheet, f"{header_row}:{header_row}")
+        missing = True
     return None if missing else mapped
+
+
+def _resembling(header: str, sheet: str, taken: set[str], headers: HeaderMapping) -> str:
+    """', but it looks like X: ...' for a header that resembles a contract column (and the
+    proposal recorded), else ''."""
+    like = columns_map.resembles(header, sheet, taken)
+    if not like:
+        return ""
+    headers.propose(sheet, header, like[0])
+    return (f", but it looks like {' or '.join(like[:2])}: if it holds that, map it in a Columns sheet or a --columns file "
+            f"(roo-calc validate prints the mapping to paste)")
+
+
+def _holder(name: str, names, sheet: str, mapped: dict[str, tuple[int, str]], headers: HeaderMapping | None) -> str:
+    """For a missing required column, the header that may hold it: an unused one that looks
+    like it, or one read as another column that it looks like more (SAP's 'Material' is the
+    part number, not the contract's steel/aluminum 'material')."""
+    if headers is None:
+        return ""
+    read_as = {pos: column for column, (pos, _letter) in mapped.items()}
+    for pos, header in enumerate(names):
+        if str(header).startswith("__UNNAMED__"):
+            continue
+        found = columns_map.scores(header, sheet)
+        if found.get(name, 0) > max(found.values(), default=0) - 1e-9 and found.get(name, 0) > found.get(read_as.get(pos, ""), 0):
+            headers.propose(sheet, str(header), name)
+            return f"; {str(header)!r} may hold it: map it in a Columns sheet or a --columns file (roo-calc validate prints the mapping)"
+    return ""
 
 
 # -- BOM sheet ---------------------------------------------------------------------------------
@@ -540,20 +649,19 @@ _OUTPUT_DTYPES = {
 }
 
 
-def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
-    frame, absolute, offset = _read_table(reader, sheet, schema.BOM_COLUMNS)
+def _read_lines(reader, facts, sheet: str, out: _Collector,
+                headers: HeaderMapping) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
+    mapped = headers.for_sheet(schema.SHEET_BOM)
+    frame, absolute, offset = _read_table(reader, sheet, schema.BOM_COLUMNS, mapped)
     xml = facts.read_sheet(sheet)
     header_row = (xlsx.first_row_with_values(xml) or 1) + offset
-    columns = _map_headers(frame, absolute, schema.BOM_COLUMNS, sheet, header_row, out)
+    columns = _map_headers(frame, absolute, schema.BOM_COLUMNS, sheet, header_row, out, headers, ("value", "unit_value"))
     contract = schema.alias_map(schema.BOM_COLUMNS)
-    extra = [str(h) for h in frame.columns if schema.canonical(h) not in contract and not str(h).startswith("__UNNAMED__")]
+    extra = [str(h) for h in frame.columns
+             if schema.canonical(h) not in contract and schema.canonical(h) not in mapped and not str(h).startswith("__UNNAMED__")]
     if columns is None:
         return None, extra, {}
     letters = {name: letter for name, (_pos, letter) in columns.items()}
-    if "value" not in columns and "unit_value" not in columns:
-        out.add("missing-column", "expected a column 'value' or 'unit_value' in the header row, found neither",
-                sheet, f"{header_row}:{header_row}")
-        return None, extra, letters
     present = frame.iloc[:, [pos for pos, _l in columns.values()]].notna().any(axis=1)
     frame = frame[present]
     rows = (frame.index.to_numpy() + header_row + 1).tolist()
@@ -590,6 +698,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
                     continue
                 out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, f"{letter}{rows[i]}")
                 bad_rows.add(rows[i])
+        converted: dict[str, list[int]] = {}  # country names read as codes: text -> line indexes
         for i in sorted(slow):
             row, cell = rows[i], f"{letter}{rows[i]}"
             try:
@@ -598,12 +707,19 @@ def _read_lines(reader, facts, sheet: str, out: _Collector) -> tuple[pd.DataFram
                     _d, note = codes.normalize_hs(texts[i])
                     if note:
                         out.warn("hs-note", note, sheet, cell)
+                if column.kind == "country" and value != texts[i].strip().upper():
+                    converted.setdefault(texts[i].strip(), []).append(i)
                 values[i] = value
             except ValueError as exc:
                 out.add("bad-value", f"{name}: {exc}", sheet, cell)
                 bad_rows.add(row)
                 values[i] = None
                 continue
+        for text, found in converted.items():
+            listed = ", ".join(str(rows[i]) for i in found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
+            counted = f"{len(found)} lines: rows" if len(found) > 1 else "row"
+            out.warn("country-name", f"{name}: read {text!r} as {values[found[0]]} ({counted} {listed})",
+                     sheet, f"{letter}{rows[found[0]]}")
         if column.kind == "pct" and percent_cells:
             for i, row in enumerate(rows):
                 if values[i] is not None and f"{letter}{row}" in percent_cells:

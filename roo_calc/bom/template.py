@@ -30,11 +30,13 @@ def write_workbook(
     *,
     bom_columns: Iterable[str] | None = None,
     notes: bool = True,
+    optional_sheets: bool = False,
 ) -> None:
     """Write a BOM workbook atomically (temporary file, then rename).
 
     `vehicle` maps field names to values (its order is kept; fields of the contract with no
-    value are listed blank when `notes` is set); `lines` are dicts keyed by column name.
+    value are listed blank when `notes` is set); `lines` are dicts keyed by column name; with
+    `optional_sheets`, blank Certificates and Columns sheets follow.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -102,19 +104,44 @@ def write_workbook(
             check.add(f"{letter}2:{letter}{last}")
     bom.freeze_panes = "A2"
 
-    rates = book.create_sheet(schema.SHEET_FX)
-    for col, column in enumerate(schema.FX_COLUMNS, start=1):
-        cell = rates.cell(1, col, column.name)
-        cell.font = bold
-        cell.fill = fill
-        if notes:
-            cell.comment = Comment(column.note, "roo-calc")
-    for row, rate in enumerate(fx, start=2):
-        for col, column in enumerate(schema.FX_COLUMNS, start=1):
-            if rate.get(column.name) is not None:
-                rates.cell(row, col, rate[column.name])
+    _table_sheet(book, schema.SHEET_FX, schema.FX_COLUMNS, fx, notes)
+    if optional_sheets:
+        certificates = tuple(c for c in schema.CERTIFICATE_COLUMNS if not c.note.startswith("Written by roo-calc"))
+        _table_sheet(book, schema.SHEET_CERTIFICATES, certificates, (), notes)
+        columns = _table_sheet(book, schema.SHEET_COLUMNS, schema.COLUMNS_SHEET_COLUMNS, (), notes)
+        check = DataValidation(type="list", formula1='"' + ",".join(schema.SHEET_CONTRACTS) + '"', allow_blank=True)
+        columns.add_data_validation(check)
+        check.add("A2:A200")
+        columns.column_dimensions["B"].width = 32
+        columns.column_dimensions["C"].width = 28
 
     save_atomically(book, Path(path))
+
+
+def _table_sheet(book, name: str, columns: tuple[schema.Column, ...], rows: Iterable[Mapping[str, object]], notes: bool):
+    """A sheet with a header row (bold, filled, a note per column) and the given rows."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    sheet = book.create_sheet(name)
+    for col, column in enumerate(columns, start=1):
+        cell = sheet.cell(1, col, column.name)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        if notes:
+            cell.comment = Comment(("Required. " if column.required else "") + column.note, "roo-calc")
+        sheet.column_dimensions[cell.column_letter].width = max(12, len(column.name) + 2)
+        choices = _choices(column)
+        if choices and notes:
+            check = DataValidation(type="list", formula1=choices, allow_blank=True)
+            sheet.add_data_validation(check)
+            check.add(f"{cell.column_letter}2:{cell.column_letter}1000")
+    for row, values in enumerate(rows, start=2):
+        for col, column in enumerate(columns, start=1):
+            if values.get(column.name) is not None:
+                sheet.cell(row, col, values[column.name])
+    return sheet
 
 
 def _write_fast(path: Path, vehicle: Mapping[str, object], lines: list[Mapping[str, object]],
@@ -146,4 +173,4 @@ def save_atomically(book, path: Path) -> None:
 
 def write_template(path: str | Path) -> None:
     """The blank workbook of `roo-calc template`: every sheet, header, note and drop-down."""
-    write_workbook(path, {}, [], notes=True)
+    write_workbook(path, {}, [], notes=True, optional_sheets=True)

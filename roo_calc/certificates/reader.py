@@ -15,17 +15,19 @@ from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import pct_to_e4
 
 
-def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, out, sha256: str = "") -> tuple[Certificate, ...]:
+def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, out, sha256: str = "",
+                            headers=None) -> tuple[Certificate, ...]:
     """The certifications on `sheet` (None: the workbook has no such sheet); problems go to `out`
-    (the BOM reader's collector)."""
+    (the BOM reader's collector); `headers` maps the workbook's own headers (Columns sheet)."""
     if sheet is None:
         return ()
-    frame, absolute, offset = bom_reader._read_table(reader, sheet, schema.CERTIFICATE_COLUMNS)
+    mapped = headers.for_sheet(schema.SHEET_CERTIFICATES) if headers is not None else {}
+    frame, absolute, offset = bom_reader._read_table(reader, sheet, schema.CERTIFICATE_COLUMNS, mapped)
     xml = facts.read_sheet(sheet)
     header_row = (xlsx.first_row_with_values(xml) or 1) + offset
     if frame.shape[0] == 0 and frame.shape[1] == 0:
         return ()
-    columns = bom_reader._map_headers(frame, absolute, schema.CERTIFICATE_COLUMNS, sheet, header_row, out)
+    columns = bom_reader._map_headers(frame, absolute, schema.CERTIFICATE_COLUMNS, sheet, header_row, out, headers)
     if columns is None:
         return ()
     pct_letters = {columns[c.name][1] for c in schema.CERTIFICATE_COLUMNS if c.kind == "pct" and c.name in columns}

@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, echo, fail, pick_regimes,
-                                 with_certificates)
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo, fail,
+                                 pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
 
@@ -23,6 +23,7 @@ def advise(
     target: Annotated[str, typer.Option("--to", help="Country re-sourced lines come from (ISO alpha-2).")] = "US",
     as_of: AsOfOption = None,
     rules: RulesOption = None,
+    columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     certificates: CertificatesOption = None,
     margin: Annotated[float, typer.Option("--margin", metavar="PTS", min=0,
@@ -44,7 +45,7 @@ def advise(
         regimes, known = pick_regimes(rules, [regime])
         if target.upper() not in regimes[0].region:
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, _applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table

@@ -25,6 +25,10 @@ AsOfOption = Annotated[
     Optional[datetime],
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Apply the law as on this date (YYYY-MM-DD); default: the workbook's production_date, else today."),
 ]
+ColumnsOption = Annotated[
+    Optional[Path],
+    typer.Option("--columns", help="TOML file mapping the workbook's own headers to contract columns (like a Columns sheet; see README)."),
+]
 CertificatesOption = Annotated[
     Optional[list[Path]],
     typer.Option("--certificates", help="Certificates workbook of supplier certifications with their periods (repeatable); added to the BOM's own Certificates sheet."),

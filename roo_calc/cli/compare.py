@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail,
-                                 pick_regimes, with_certificates)
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
+                                 as_date, echo, fail, pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
 
@@ -20,6 +20,7 @@ def compare(
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
+    columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel comparison (.xlsx).")] = None,
     certificates: CertificatesOption = None,
@@ -35,7 +36,7 @@ def compare(
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
         scenarios = [load_scenario(p) for p in scenario or []]
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, _applied = with_certificates(bom, certificates, on)
         result = run(bom, scenarios, regimes, on, known)

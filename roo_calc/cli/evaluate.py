@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail, pick_regimes,
-                                 with_certificates)
+from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, RegimeOption, RulesOption, as_date, echo,
+                                 fail, pick_regimes, with_certificates)
 from roo_calc.errors import BomError, RooCalcError
 
 
@@ -30,6 +30,7 @@ def evaluate(
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
+    columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel report here (.xlsx).")] = None,
     import_into: Annotated[str, typer.Option("--import-into", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
@@ -45,7 +46,7 @@ def evaluate(
     from roo_calc.fleet import is_fleet_workbook
 
     if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
-        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates)
+        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns)
         return
     bom_path = bom_paths[0]
     import roo_calc
@@ -56,7 +57,7 @@ def evaluate(
         if output is not None:
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
         results = [annotate(run(bom, r, on, known), applied, r.certification_field) for r in regimes]
@@ -92,7 +93,8 @@ def _check_output(output: Path, bom_path: Path) -> None:
     check_target(output)
 
 
-def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None) -> None:
+def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None,
+                    columns=None) -> None:
     """Several vehicles: each one's determinations, then volume-weighted averages per category."""
     import roo_calc
     from roo_calc.certificates.apply import annotate
@@ -113,7 +115,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         with _progress(len(entries), quiet or format is Format.json) as advance:
             for path, volume in entries:
                 try:
-                    bom = roo_calc.load_bom(path)
+                    bom = roo_calc.load_bom(path, columns)
                 except BomError as error:  # go on, to report every workbook's problems at once
                     problems.extend(error.problems)
                     continue

@@ -14,8 +14,8 @@ def template(
     output: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
 ) -> None:
-    """Write a blank BOM workbook: the Vehicle, BOM and FX sheets, a note on every column and
-    drop-down lists for fixed-choice columns."""
+    """Write a blank BOM workbook: the Vehicle, BOM, FX, Certificates and Columns sheets, a note
+    on every column and drop-down lists for fixed-choice columns."""
     from roo_calc.atomic import check_target
     from roo_calc.bom.template import write_template
     from roo_calc.errors import OutputError

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, BomArgument, CertificatesOption, as_date, echo, fail, with_certificates
-from roo_calc.errors import RooCalcError
+from roo_calc.cli.common import (EXIT_INVALID, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, echo,
+                                 fail, with_certificates)
+from roo_calc.errors import BomError, RooCalcError
 
 
 def validate(
@@ -15,23 +16,37 @@ def validate(
     certificates: CertificatesOption = None,
     as_of: AsOfOption = None,
     expiring_within: Annotated[int, typer.Option("--expiring-within", min=0, help="List supplier certifications that expire within this many days of the determination date.")] = 90,
+    columns: ColumnsOption = None,
 ) -> None:
-    """Check a BOM workbook against the contract: every error and warning, then a summary.
+    """Check a BOM workbook against the contract: every error and warning, then a summary, and
+    a header mapping to paste for headers that look like contract columns.
 
     Exit status 0 when the workbook is valid (warnings allowed), 2 when it has errors.
     """
     import roo_calc
+    from roo_calc.bom.columns import proposal_text
     from roo_calc.certificates.report import validity_lines
     from roo_calc.report.lint import summary
 
     try:
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
     except RooCalcError as error:
-        fail(error)
+        proposals = getattr(error, "proposals", ()) if isinstance(error, BomError) else ()
+        if not proposals:
+            fail(error)
+        assert isinstance(error, BomError)
+        for problem in error.problems:
+            echo(str(problem), err=True)
+        echo("\n" + proposal_text(list(proposals)) + "\n", err=True)
+        errors = sum(1 for p in error.problems if p.severity == "error")
+        echo(f"{errors} error(s): the workbook is not valid; the mapping above may fix the header ones.", err=True)
+        raise typer.Exit(EXIT_INVALID)
     for warning in bom.warnings:
         echo(str(warning))
     echo(summary(bom))
     if bom.certificates:
         echo("\n".join(validity_lines(bom, applied, expiring_within)))
+    if bom.proposed_columns:
+        echo("\n" + proposal_text(list(bom.proposed_columns)))

@@ -142,10 +142,26 @@ def vehicle_json(bom: Bom) -> dict:
     }
 
 
+def structure_json(bom: Bom) -> dict:
+    """The BOM's levels: each make line with the rows directly below it, and the supplier
+    sub-BOM rows that are not counted."""
+    made = bom.made
+    return {
+        "levels": bom.levels,
+        "make_lines": [{"row": int(made["row"].iat[i]), "part_number": made["part_number"].iat[i], "level": int(made["level"].iat[i]),
+                        "parent_row": None if made["parent_row"].isna().iat[i] else int(made["parent_row"].iat[i]),
+                        "value": money(int(made["value_cents"].iat[i])), "children_rows": bom.children_rows(int(made["row"].iat[i]))}
+                       for i in range(len(made))],
+        "supplier_detail_rows": list(bom.supplier_detail_rows),
+    }
+
+
 def to_json(bom: Bom, determinations: list[Determination], as_of: date) -> dict:
     return {
         "roo_calc_version": __version__,
-        "input": {"path": bom.path, "sha256": bom.sha256, "certificates": sources_json(bom)},
+        "input": {"path": bom.path, "sha256": bom.sha256, "certificates": sources_json(bom),
+                  "columns": [{"sheet": m.sheet, "header": m.header, "column": m.column, "source": m.source} for m in bom.column_mapping]},
+        "structure": structure_json(bom),
         "vehicle": vehicle_json(bom),
         "as_of": as_of.isoformat(),
         "results": [determination_json(d) for d in determinations],

@@ -35,10 +35,34 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
         f"BOM: {bom.path} ({len(bom.lines)} lines; materials {display_money(bom.materials_cents)} {v.currency}; "
         f"net cost {display_money(v.net_cost_cents)} {v.currency}{derived})",
     ]
+    out += input_lines(bom)
     if as_of:
         source = "production_date" if v.production_date == as_of else "--as-of / today"
         out.append(f"As of {as_of} ({source})")
     return out
+
+
+def input_lines(bom: Bom) -> list[str]:
+    """How the workbook was read: header mappings used, the BOM's structure, and the columns
+    ignored that look like contract columns (each may change the verdict)."""
+    out = []
+    if bom.column_mapping:
+        out.append("Headers mapped: " + "; ".join(str(m) for m in bom.column_mapping))
+    if bom.levels > 1 or len(bom.made) or bom.supplier_detail_rows:
+        made = ", ".join(str(r) for r in bom.made["row"])
+        detail = bom.supplier_detail_rows
+        out.append(f"Structure: {bom.levels} levels; {len(bom.made)} make (self-produced) lines" + (f" (rows {made})" if made else "")
+                   + f" whose components are counted in their place; {len(detail)} supplier sub-BOM lines below bought lines not counted"
+                   + (f" (rows {_rows(detail)})" if detail else ""))
+    converted = [w.message for w in bom.warnings if w.code == "country-name"]
+    if converted:
+        out.append("Country names read as ISO codes: " + "; ".join(converted))
+    out += [f"warning: {w.location}: {w.message}" for w in bom.warnings if w.code == "unused-column"]
+    return out
+
+
+def _rows(rows, limit: int = 8) -> str:
+    return ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
 
 
 def summary_table(results: list[Determination]) -> list[str]:
