@@ -118,3 +118,20 @@ def decimal_str(value: Fraction, places: int = 6, up: bool = False) -> str:
 def plural(count: int, noun: str, plural_form: str | None = None) -> str:
     """"1 line", "2 lines", "1,000 lines"."""
     return f"{count:,} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
+def change(delta: Fraction, unit: str = " pts") -> str:
+    """A change between two exact values, signed, to 2 decimals half to even: a change is not
+    compared with a threshold, so it is rounded to nearest rather than toward a verdict."""
+    text = f"{_half_even(abs(Fraction(delta))):.2f}"
+    return ("-" if delta < 0 and text != "0.00" else "+") + text + unit
+
+
+def signed_money(cents: int | Fraction) -> str:
+    """A change in money: "+1,234.50", "-0.20", "+0.00"."""
+    text = money(abs(Fraction(cents)))
+    return ("-" if cents < 0 and text != "0.00" else "+") + text
+
+
+def _half_even(value: Fraction) -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT, rounding=ROUND_HALF_EVEN)

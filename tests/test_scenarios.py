@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import pytest
 from typer.testing import CliRunner
@@ -125,3 +126,47 @@ set = {{ origin_country = "MX", usmca_originating = "Y", nafta_originating = "Y"
             assert cell.result.status == alone.status
             assert [(r.id, r.status, r.value) for r in cell.result.requirements] == \
                 [(r.id, r.status, r.value) for r in alone.requirements]
+
+
+def test_compare_shows_every_requirement_that_moved_with_its_threshold():
+    """RVC going from fail to pass shows as such, not as the baseline's binding core_parts +0.00;
+    net cost and duty changes per vehicle and per year; what-if regimes marked."""
+    out = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s",
+                              str(ROOT / "scenarios" / "sedan-electronics-to-mexico.toml"), "-r", "usmca-2020",
+                              "-r", "usmca-2020-at-80"])
+    assert out.exit_code == 0, out.output
+    assert "usmca-2020 / electronics from Mexico: rvc (>= 75%): 70.95% FAIL -> 77.91% PASS, +6.96 pts" in out.output
+    assert "core_parts +0.00" not in out.output
+    assert "usmca-2020-at-80 *" in out.output and "* not in force on that date, or never enacted" in out.output
+    data = json.loads(runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s",
+                                          str(ROOT / "scenarios" / "sedan-transmission-to-mexico.toml"), "-r", "usmca-2020",
+                                          "-f", "json"]).output)
+    cell = next(c for c in data["matrix"] if c["scenario"] != "baseline")
+    assert cell["failing"] == [] and cell["status"] == "eligible"
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    mfn = Fraction(bom.vehicle.transaction_value_cents) * Fraction(25, 1000) / 100
+    assert Fraction(cell["duty_change_per_vehicle"]) == -mfn
+    assert Fraction(cell["duty_change_per_year_exact"]) == -mfn * bom.vehicle.annual_volume
+    assert Fraction(cell["net_cost_change"]) > 0
+    rvc = next(c for c in cell["changes"] if c["requirement"] == "rvc")
+    assert (rvc["status_before"], rvc["status_after"], rvc["threshold"]) == ("fail", "pass", "75")
+
+
+def test_deltas_come_from_exact_values():
+    from roo_calc.display import change
+
+    assert change(Fraction(881149, 10000) - Fraction(786251, 10000)) == "+9.49 pts"  # 88.1149 - 78.6251 = 9.4898
+    assert change(Fraction(-1, 1000)) == "+0.00 pts"
+
+
+def test_compare_chart_colours_each_scenario_by_its_status(tmp_path):
+    import zipfile
+
+    out = tmp_path / "compare.xlsx"
+    result = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s",
+                                 str(ROOT / "scenarios" / "sedan-electronics-to-mexico.toml"), "-r", "usmca-2020", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(out) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    assert "C00000" in chart  # the NOT ELIGIBLE bars are red, not the colour of a pass
+    assert "Binding requirement" in chart

@@ -24,6 +24,8 @@ def compare(
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel comparison (.xlsx).")] = None,
     certificates: CertificatesOption = None,
+    import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY",
+                                             help="Importing country for the duty owed (ISO alpha-2; rates in rules/mfn/).")] = "US",
 ) -> None:
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
@@ -39,7 +41,9 @@ def compare(
         bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, _applied = with_certificates(bom, certificates, on)
-        result = run(bom, scenarios, regimes, on, known)
+        from roo_calc.rules.loader import load_mfn_table
+
+        result = run(bom, scenarios, regimes, on, known, mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
         if output is not None:
             from roo_calc.report.compare import write_excel
 

@@ -1,4 +1,9 @@
-"""Reports for `roo-calc compare`: a regimes x scenarios matrix as text, JSON and Excel."""
+"""Reports for `roo-calc compare`: a regimes x scenarios matrix as text, JSON and Excel.
+
+Each row shows the scenario's status, the requirements that fail, the binding requirement
+against its threshold, and the change in net cost and in duty owed per vehicle and per year;
+under it, every requirement whose value or status moved, with its threshold.  Changes are taken
+from exact values and rounded once."""
 
 from __future__ import annotations
 
@@ -6,112 +11,233 @@ from datetime import date
 from pathlib import Path
 
 from roo_calc.atomic import atomic_path
-from roo_calc.display import money as display_money, pct_cell as shown
+from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
 from roo_calc.report.excel import _print_setup
-from roo_calc.report.json import money, pct, requirement_json
-from roo_calc.display import points
-from roo_calc.report.text import _pct, header
-from roo_calc.report.verdict import status_code, status_label
-from roo_calc.scenarios.compare import Comparison
+from roo_calc.report.json import json_money_exact, money, pct, requirement_json
+from roo_calc.report.text import _pct, _threshold, header
+from roo_calc.report.verdict import label, requirement_label, status_code, status_label
+from roo_calc.scenarios.compare import Cell, Change, Comparison
+
+BASELINE = "baseline"
+
+
+def _regime_name(cell: Cell) -> str:
+    return cell.regime + (" *" if cell.result.what_if else "")
+
+
+def _change_text(c: Change) -> str:
+    sign = ">=" if c.comparison == "at_least" else "<="
+    limit = f" ({sign} {c.threshold}%)" if c.threshold is not None else ""
+    before = _pct(c.before, c.comparison) if c.before is not None else "-"
+    after = _pct(c.after, c.comparison) if c.after is not None else "-"
+    moved = f", {change(c.delta)}" if c.delta is not None else ""
+    return (f"{c.requirement}{limit}: {before} {label(c.status_before) if c.status_before not in ('pass', 'fail') else c.status_before.upper()}"
+            f" -> {after} {c.status_after.upper() if c.status_after in ('pass', 'fail') else label(c.status_after)}{moved}")
+
+
+def _money_change(cents) -> str:
+    return "?" if cents is None else signed_money(cents)
 
 
 def render_text(comparison: Comparison, on: date) -> str:
-    base = comparison.boms["baseline"]
+    base = comparison.boms[BASELINE]
+    cur = base.vehicle.currency
     lines = header(base, on) + [""]
     for i, name in enumerate(comparison.scenarios[1:], start=1):
-        lines.append(f"scenario {i}: {name} (net cost {display_money(comparison.boms[name].vehicle.net_cost_cents)})")
-    rows = [("Regime", "Scenario", "Status", "Binding", "Value", "Margin", "Change vs baseline")]
+        lines.append(f"scenario {i}: {name}")
+    rows = [("Regime", "Scenario", "Status", "Failing", "Binding", "Value", "Threshold", "Margin",
+             "Net cost chg", "Duty chg/vehicle", "Duty chg/year")]
+    moved: list[str] = []
     for regime in comparison.regimes:
         for name in comparison.scenarios:
             cell = comparison.cell(regime, name)
-            d = cell.result
-            b = d.binding
-            change = "-"
-            if name != "baseline":
-                parts = []
-                if cell.status_change:
-                    parts.append(cell.status_change.replace("_", " ").upper())
-                if cell.delta is not None:
-                    parts.append(f"{cell.baseline.binding.id} {points(cell.delta)}")
-                change = "; ".join(parts) or "no change"
-            rows.append((regime, name, status_label(d), b.id if b else "-", _pct(b.value, b.comparison) if b else "-",
-                         points(b.margin) if b and b.margin is not None else "-", change))
+            d, b = cell.result, cell.result.binding
+            failing = ", ".join(r.id for r in d.requirements if r.status == "fail") or "-"
+            is_base = name == BASELINE
+            rows.append((_regime_name(cell), name, status_label(d), failing, b.id if b else "-",
+                         _pct(b.value, b.comparison) if b and b.value is not None else "-", _threshold(b) if b else "-",
+                         points(b.margin) if b and b.margin is not None else "-",
+                         "-" if is_base else signed_money(cell.net_cost_change_cents),
+                         "-" if is_base else _money_change(cell.duty_change_cents),
+                         "-" if is_base or not cell.annual_volume else _money_change(cell.per_year(cell.duty_change_cents))))
+            if not is_base:
+                for c in cell.changes:
+                    moved.append(f"  {regime} / {name}: {_change_text(c)}")
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     table = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     table.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines + [""] + table) + "\n"
+    notes = [f"Money in {cur}; duty owed: the general (MFN) duty when a preference is not met, the tariff's duty for a tariff regime; "
+             "per year at the scenario's annual volume; ? = cannot be said (needs review or no rate)."]
+    if any(comparison.cell(r, BASELINE).result.what_if for r in comparison.regimes):
+        notes.append("* not in force on that date, or never enacted: evaluated as a what-if")
+    out = lines + [""] + table + notes + [""]
+    out += ["What moved against the baseline (each requirement, with its threshold):"] + (moved or ["  nothing"])
+    return "\n".join(out) + "\n"
+
+
+def cell_json(comparison: Comparison, c: Cell) -> dict:
+    is_base = c.scenario == BASELINE
+    return {
+        "regime": c.regime, "scenario": c.scenario, "status": status_code(c.result), "what_if": c.result.what_if,
+        "failing": [r.id for r in c.result.requirements if r.status == "fail"],
+        "binding_requirement": c.result.binding.id if c.result.binding else None,
+        "net_cost": money(c.net_cost_cents),
+        "net_cost_change": None if is_base else money(c.net_cost_change_cents),
+        "duty_per_vehicle": None if c.duty_cents is None else money(c.duty_cents),
+        "duty_change_per_vehicle": None if is_base or c.duty_change_cents is None else money(c.duty_change_cents),
+        "duty_change_per_year": None if is_base or c.per_year(c.duty_change_cents) is None else money(c.per_year(c.duty_change_cents)),
+        "duty_change_per_year_exact": None if is_base or c.per_year(c.duty_change_cents) is None
+        else json_money_exact(c.per_year(c.duty_change_cents)),
+        "annual_volume": c.annual_volume,
+        "status_change": c.status_change if not is_base else None,
+        "changes": [] if is_base else [
+            {"requirement": x.requirement, "threshold": None if x.threshold is None else str(x.threshold),
+             "value_before": pct(x.before, x.comparison), "value_after": pct(x.after, x.comparison),
+             "status_before": x.status_before, "status_after": x.status_after,
+             "change": None if x.delta is None else change(x.delta, unit="")} for x in c.changes],
+        "requirements": [requirement_json(r) for r in c.result.requirements],
+    }
 
 
 def to_json(comparison: Comparison, on: date) -> dict:
-    base = comparison.boms["baseline"]
+    base = comparison.boms[BASELINE]
     return {
         "input": {"path": base.path, "sha256": base.sha256},
         "as_of": on.isoformat(),
         "scenarios": comparison.scenarios,
         "regimes": comparison.regimes,
-        "matrix": [
-            {
-                "regime": c.regime, "scenario": c.scenario, "status": status_code(c.result),
-                "binding_requirement": c.result.binding.id if c.result.binding else None,
-                "net_cost": money(comparison.boms[c.scenario].vehicle.net_cost_cents),
-                "status_change": c.status_change if c.scenario != "baseline" else None,
-                "binding_value_change": pct(c.delta) if c.scenario != "baseline" else None,
-                "requirements": [requirement_json(r) for r in c.result.requirements],
-            }
-            for c in comparison.cells
-        ],
+        "matrix": [cell_json(comparison, c) for c in comparison.cells],
     }
 
 
+MATRIX_COLUMNS = [("Regime", 22), ("What-if", 9), ("Scenario", 30), ("Status", 16), ("Failing requirements", 22),
+                  ("Binding requirement", 14), ("Value %", 9), ("Threshold %", 11), ("Margin (points)", 10),
+                  ("Net cost change", 14), ("Duty owed per vehicle", 14), ("Duty change per vehicle", 14),
+                  ("Duty change per year", 16)]
+
+
 def write_excel(path: Path, comparison: Comparison, on: date) -> None:
-    """Compare sheet (matrix) and a chart of each regime's RVC across scenarios; atomic write."""
+    """Compare sheet (matrix, and a chart of each cell's binding margin coloured by its status),
+    Requirements sheet (every requirement per scenario, with threshold and change); atomic."""
     import xlsxwriter
 
     with atomic_path(path) as temporary:
         book = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False, "strings_to_urls": False})
-        head = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-        number = book.add_format({"num_format": "0.00"})
-        sheet = book.add_worksheet("Compare")
-        sheet.write_string(0, 0, f"roo-calc compare: {comparison.boms['baseline'].vehicle.model}, as of {on}",
-                           book.add_format({"bold": True, "font_size": 14}))
-        columns = ["Regime", "Scenario", "Status", "Binding requirement", "Value %", "Margin (points)", "Status change",
-                   "Change in baseline's binding requirement (points)"]
-        sheet.write_row(2, 0, columns, head)
-        row = 3
-        for cell in comparison.cells:
-            d, b = cell.result, cell.result.binding
-            sheet.write_string(row, 0, cell.regime)
-            sheet.write_string(row, 1, cell.scenario)
-            sheet.write_string(row, 2, status_label(d))
-            sheet.write_string(row, 3, b.id if b else "")
-            if b is not None and b.value is not None:
-                sheet.write_number(row, 4, shown(b.value, b.comparison), number)
-            if b is not None and b.margin is not None:
-                sheet.write_number(row, 5, shown(b.margin), number)
-            sheet.write_string(row, 6, cell.status_change or "")
-            if cell.scenario != "baseline" and cell.delta is not None:
-                sheet.write_number(row, 7, shown(cell.delta), number)
-            row += 1
-        sheet.autofilter(2, 0, row - 1, len(columns) - 1)
-        # RVC of each regime across scenarios, laid out for the chart.
-        top = row + 2
-        sheet.write_string(top - 1, 0, "Regional value content (%) by scenario", book.add_format({"bold": True}))
-        sheet.write_row(top, 0, ["Scenario"] + comparison.regimes, head)
-        for i, name in enumerate(comparison.scenarios, start=1):
-            sheet.write_string(top + i, 0, name)
-            for j, regime in enumerate(comparison.regimes, start=1):
-                value = comparison.cell(regime, name).value_of("rvc")
-                if value is not None:
-                    sheet.write_number(top + i, j, shown(value), number)
-        chart = book.add_chart({"type": "column"})
-        for j, regime in enumerate(comparison.regimes, start=1):
-            if any(comparison.cell(regime, n).value_of("rvc") is not None for n in comparison.scenarios):
-                chart.add_series({"name": regime, "categories": ["Compare", top + 1, 0, top + len(comparison.scenarios), 0],
-                                  "values": ["Compare", top + 1, j, top + len(comparison.scenarios), j]})
-        chart.set_title({"name": "RVC by regime and scenario (%)"})
-        chart.set_y_axis({"min": 0, "max": 100})
-        sheet.insert_chart(top, len(comparison.regimes) + 2, chart)
-        sheet.set_column(0, 1, 30)
-        sheet.set_column(2, 7, 16)
-        _print_setup(sheet, 2)
+        styles = {"head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
+                  "number": book.add_format({"num_format": "0.00"}), "money": book.add_format({"num_format": "#,##0.00"}),
+                  "wrap": book.add_format({"text_wrap": True, "valign": "top"}), "bold": book.add_format({"bold": True}),
+                  "title": book.add_format({"bold": True, "font_size": 14})}
+        _matrix_sheet(book, styles, comparison, on)
+        _requirements_sheet(book, styles, comparison)
         book.close()
+
+
+def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
+    sheet = book.add_worksheet("Compare")
+    base = comparison.boms[BASELINE]
+    sheet.write_string(0, 0, f"roo-calc compare: {base.vehicle.model}, as of {on} (money in {base.vehicle.currency})", styles["title"])
+    top = 2
+    sheet.write_row(top, 0, [c for c, _w in MATRIX_COLUMNS], styles["head"])
+    sheet.set_row(top, 30)
+    for col, (_c, width) in enumerate(MATRIX_COLUMNS):
+        sheet.set_column(col, col, width)
+    row = top + 1
+    for cell in comparison.cells:
+        d, b = cell.result, cell.result.binding
+        is_base = cell.scenario == BASELINE
+        sheet.write_string(row, 0, cell.regime)
+        sheet.write_string(row, 1, "what-if" if d.what_if else "")
+        sheet.write_string(row, 2, cell.scenario, styles["wrap"])
+        sheet.write_string(row, 3, status_label(d))
+        sheet.write_string(row, 4, ", ".join(r.id for r in d.requirements if r.status == "fail"), styles["wrap"])
+        sheet.write_string(row, 5, b.id if b else "")
+        if b is not None and b.value is not None:
+            sheet.write_number(row, 6, shown(b.value, b.comparison), styles["number"])
+        if b is not None and b.threshold is not None:
+            sheet.write_number(row, 7, float(b.threshold), styles["number"])
+        if b is not None and b.margin is not None:
+            sheet.write_number(row, 8, shown(b.margin), styles["number"])
+        if not is_base:
+            sheet.write_number(row, 9, money_cell(cell.net_cost_change_cents), styles["money"])
+        if cell.duty_cents is not None:
+            sheet.write_number(row, 10, money_cell(cell.duty_cents), styles["money"])
+        if not is_base and cell.duty_change_cents is not None:
+            sheet.write_number(row, 11, money_cell(cell.duty_change_cents), styles["money"])
+            if cell.annual_volume:
+                sheet.write_number(row, 12, money_cell(cell.per_year(cell.duty_change_cents)), styles["money"])
+        row += 1
+    last = row - 1
+    sheet.autofilter(top, 0, last, len(MATRIX_COLUMNS) - 1)
+    from roo_calc.report.excel import _status_formats
+
+    _status_formats(sheet, {"bad": book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
+                            "good": book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
+                            "warn": book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})},
+                    f"D{top + 2}:D{last + 1}")
+    sheet.freeze_panes(top + 1, 3)
+    sheet.write_string(last + 2, 0, "Margin: points by which the binding requirement clears (+) or misses (-) its threshold. "
+                       "Duty owed: the general (MFN) duty when a preference is not met; a tariff regime's own duty.")
+    _margin_chart(book, sheet, comparison, top, last)
+    _print_setup(sheet, top)
+
+
+def _margin_chart(book, sheet, comparison: Comparison, top: int, last: int) -> None:
+    """Each cell's binding margin: a bar right of 0 clears, left of 0 misses; each bar coloured
+    by the determination (red not eligible, amber needs review, green eligible), so a failing
+    scenario never looks like a pass."""
+    colours = {"eligible": "#70AD47", "no_duty": "#70AD47", "not_eligible": "#C00000", "duty": "#C00000"}
+    points, any_value = [], False
+    for cell in comparison.cells:
+        b = cell.result.binding
+        any_value |= b is not None and b.margin is not None
+        points.append({"fill": {"color": colours.get(cell.result.status, "#FFC000")}})
+    if not any_value:
+        return
+    label_col = len(MATRIX_COLUMNS) + 1
+    sheet.write_string(top, label_col, "Chart label", book.add_format({"bold": True}))
+    for i, cell in enumerate(comparison.cells, start=top + 1):
+        sheet.write_string(i, label_col, f"{cell.regime} / {cell.scenario} ({label(cell.result.status)})")
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series({"name": "Binding margin (points)", "categories": ["Compare", top + 1, label_col, last, label_col],
+                      "values": ["Compare", top + 1, 8, last, 8], "points": points})
+    chart.set_title({"name": "Binding requirement's margin (points): below 0 fails; red = not eligible"})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 900, "height": max(320, 24 * len(comparison.cells))})
+    sheet.insert_chart(last + 4, 0, chart)
+
+
+def _requirements_sheet(book, styles, comparison: Comparison) -> None:
+    sheet = book.add_worksheet("Requirements")
+    headers = [("Regime", 22), ("Scenario", 30), ("Requirement", 14), ("Status", 10), ("Value %", 9), ("Threshold %", 11),
+               ("Margin (points)", 10), ("Baseline value %", 11), ("Change (points)", 10), ("Status at baseline", 12)]
+    sheet.write_row(0, 0, [h for h, _w in headers], styles["head"])
+    sheet.set_row(0, 30)
+    for col, (_h, width) in enumerate(headers):
+        sheet.set_column(col, col, width)
+    row = 1
+    for cell in comparison.cells:
+        base = {r.id: r for r in cell.baseline.requirements}
+        for req in cell.result.requirements:
+            sheet.write_string(row, 0, cell.regime + (" (what-if)" if cell.result.what_if else ""))
+            sheet.write_string(row, 1, cell.scenario, styles["wrap"])
+            sheet.write_string(row, 2, req.id)
+            sheet.write_string(row, 3, requirement_label(req))
+            if req.value is not None:
+                sheet.write_number(row, 4, shown(req.value, req.comparison), styles["number"])
+            if req.threshold is not None:
+                sheet.write_number(row, 5, float(req.threshold), styles["number"])
+            if req.margin is not None:
+                sheet.write_number(row, 6, shown(req.margin), styles["number"])
+            old = base.get(req.id)
+            if old is not None and old.value is not None:
+                sheet.write_number(row, 7, shown(old.value, old.comparison), styles["number"])
+                if req.value is not None:
+                    sheet.write_number(row, 8, float(change(req.value - old.value, unit="")), styles["number"])
+            if old is not None:
+                sheet.write_string(row, 9, requirement_label(old))
+            row += 1
+    if row > 1:
+        sheet.autofilter(0, 0, row - 1, len(headers) - 1)
+    sheet.freeze_panes(1, 3)
+    _print_setup(sheet, 0)

@@ -18,6 +18,23 @@ BASELINE = "baseline"
 
 
 @dataclass
+class Change:
+    """How one requirement moved from the baseline to a scenario (exact values)."""
+
+    requirement: str
+    comparison: str
+    threshold: object | None
+    before: Fraction | None
+    after: Fraction | None
+    status_before: str
+    status_after: str
+
+    @property
+    def delta(self) -> Fraction | None:
+        return None if self.before is None or self.after is None else self.after - self.before
+
+
+@dataclass
 class Cell:
     """One regime under one scenario, and how it differs from the baseline."""
 
@@ -25,6 +42,11 @@ class Cell:
     scenario: str
     result: Determination
     baseline: Determination
+    net_cost_cents: int = 0
+    baseline_net_cost_cents: int = 0
+    annual_volume: int | None = None
+    duty_cents: Fraction | None = None  # duty owed per vehicle (MFN for a preference, the tariff for a tariff)
+    baseline_duty_cents: Fraction | None = None
 
     @property
     def status_change(self) -> str | None:
@@ -37,13 +59,31 @@ class Cell:
         return None
 
     @property
-    def delta(self) -> Fraction | None:
-        """Change in the baseline's binding requirement, in points."""
-        b = self.baseline.binding
-        if b is None or b.value is None:
+    def changes(self) -> list[Change]:
+        """Every requirement whose value or status differs from the baseline's."""
+        before = {r.id: r for r in self.baseline.requirements}
+        out = []
+        for req in self.result.requirements:
+            old = before.get(req.id)
+            if old is None:
+                continue
+            if old.value != req.value or old.status != req.status:
+                out.append(Change(req.id, req.comparison, req.threshold, old.value, req.value, old.status, req.status))
+        return out
+
+    @property
+    def net_cost_change_cents(self) -> int:
+        return self.net_cost_cents - self.baseline_net_cost_cents
+
+    @property
+    def duty_change_cents(self) -> Fraction | None:
+        """Change in duty owed per vehicle against the baseline (None when either is unknown)."""
+        if self.duty_cents is None or self.baseline_duty_cents is None:
             return None
-        now = self.value_of(b.id)
-        return None if now is None else now - b.value
+        return self.duty_cents - self.baseline_duty_cents
+
+    def per_year(self, cents: Fraction | int | None) -> Fraction | None:
+        return None if cents is None or not self.annual_volume else Fraction(cents) * self.annual_volume
 
 
 @dataclass
@@ -58,7 +98,7 @@ class Comparison:
 
 
 def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date,
-            known: dict[str, Regime] | None = None) -> Comparison:
+            known: dict[str, Regime] | None = None, mfn_table=None, import_into: str = "US") -> Comparison:
     """Every regime under every scenario.  Sourcing scenarios are evaluated together in one
     batch (`roo_calc.scenarios.batch`); scenarios that change values or the vehicle, and
     regimes the batch cannot sum, are evaluated one at a time from the edited BOM."""
@@ -76,14 +116,37 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
         batch = None
         if in_batch and batchable(regime):
             batch = evaluate_batch(bom, regime, on, edits, len(in_batch), known, base)
-        comparison.cells.append(Cell(regime.id, BASELINE, base, base))
+        base_duty = duty_owed(bom, base, mfn_table, import_into)
+        comparison.cells.append(_cell(regime.id, BASELINE, base, base, bom, bom, base_duty, base_duty))
         for k, scenario in enumerate(scenarios):
             if batch is not None and k in in_batch:
                 result = _from_batch(base, batch, in_batch.index(k))
             else:
                 result = evaluate(boms[scenario.name], regime, on, known)
-            comparison.cells.append(Cell(regime.id, scenario.name, result, base))
+            owed = duty_owed(boms[scenario.name], result, mfn_table, import_into)
+            comparison.cells.append(_cell(regime.id, scenario.name, result, base, boms[scenario.name], bom, owed, base_duty))
     return comparison
+
+
+def _cell(regime: str, scenario: str, result: Determination, base: Determination, bom: Bom, base_bom: Bom,
+          owed: Fraction | None, base_owed: Fraction | None) -> Cell:
+    return Cell(regime, scenario, result, base, bom.vehicle.net_cost_cents, base_bom.vehicle.net_cost_cents,
+                bom.vehicle.annual_volume, owed, base_owed)
+
+
+def duty_owed(bom: Bom, result: Determination, mfn_table, import_into: str) -> Fraction | None:
+    """Duty owed per vehicle under this determination: a tariff regime's duty, or for a
+    preference the general (MFN) duty when the vehicle does not qualify, 0 when it does; None
+    when it cannot be said (needs review, no rate or transaction value)."""
+    from roo_calc.engine.duty import duty_exposure
+    from roo_calc.report.verdict import duty, is_tariff
+
+    if is_tariff(result):
+        return duty(result)
+    exposure = duty_exposure(bom, result, mfn_table, import_into)
+    if exposure is None or exposure.per_vehicle_cents is None or exposure.effect is None:
+        return Fraction(0) if exposure is not None and exposure.note and "not an import" in exposure.note else None
+    return exposure.per_vehicle_cents if exposure.effect == "owed" else Fraction(0)
 
 
 def batchable_scenario(scenario: Scenario) -> bool:
