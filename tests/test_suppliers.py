@@ -158,3 +158,48 @@ def test_round_trip(sample, tmp_path):
     assert predicted["Valid Co"] == "usmca-2020: not eligible -> eligible" and data["status"] == "eligible"
     assert {line["document"] for line in data["certified_lines"]} == {"VC-2024-01"}
     assert next(r for r in data["requirements"] if r["id"] == "rvc")["value"] == "75.0000"
+
+    # The vehicle now qualifies: its certification of origin, pre-filled, the blanket period
+    # ending with Valid Co's certification that the verdict rests on.
+    cert = tmp_path / "cert.xlsx"
+    made = runner.invoke(app, ["certify", str(sample), "-r", "usmca-2020", "--certificates", str(certs), "-o", str(cert)])
+    assert made.exit_code == 0, made.output
+    sheet = load_workbook(cert)["Certification of Origin"]
+    values = {sheet.cell(r, 1).value: (sheet.cell(r, 3).value, sheet.cell(r, 4).value) for r in range(5, 20)}
+    assert values["6b"] == ("8703.23", "from the BOM") and values["4a"][0].startswith("Aurora Motors")
+    assert values["7"][0].startswith("B: USMCA Art. 4.2(b)") and "rvc 75.00% >= 75%" in values["7b"][0]
+    assert values["8"][0].startswith("2024-05-01 to 2024-12-31 (suggested: the earliest end of a supplier certification")
+    assert values["2"] == (None, "TO COMPLETE") and not sheet.cell(6, 3).protection.locked
+    digest = made.output.split("input hash ")[1].split()[0]
+    assert digest in {sheet.cell(r, 3).value for r in range(1, 30)}
+    again = runner.invoke(app, ["certify", str(sample), "--certificates", str(certs), "-o", str(tmp_path / "cert2.xlsx")])
+    assert again.output.split("input hash ")[1].split()[0] == digest
+
+
+def test_certify_refuses_with_the_reason(sample, tmp_path):
+    out = tmp_path / "cert.xlsx"
+    result = runner.invoke(app, ["certify", str(sample), "-o", str(out)])
+    assert result.exit_code == 3
+    assert "refused: the vehicle is not eligible under usmca-2020 on 2024-05-01: rvc 60.00% against 75%" in result.output
+    assert not out.exists()
+    result = runner.invoke(app, ["certify", str(sample), "-r", "nafta-1994", "-o", str(out)])
+    assert result.exit_code == 3 and "not a USMCA preference regime" in result.output
+
+
+def test_renewal_asked_for_a_certification_ending_before_the_next_determination(sample, tmp_path):
+    from datetime import date
+
+    from roo_calc.certificates.writer import write_certificates
+
+    certs = tmp_path / "c.xlsx"
+    write_certificates(certs, [{"supplier": "Valid Co", "agreement": "usmca", "originating": True, "document": "VC-OLD",
+                                "valid_from": date(2023, 7, 1), "valid_to": date(2024, 6, 30)}])
+    folder = tmp_path / "requests"
+    solicit(sample, folder, "--certificates", str(certs))
+    parts = load_workbook(folder / "request-valid-co.xlsx")["Parts"]
+    asked = [c.value for c in parts[5]]
+    assert any("renewal of a certification" in str(v) and "(ends 2024-06-30)" in str(v) for v in asked)
+    assert "USMCA Y (VC-OLD)" in asked
+    later = tmp_path / "later"
+    solicit(sample, later, "--certificates", str(certs), "--next-determination", "2024-06-30")
+    assert not (later / "request-valid-co.xlsx").exists()  # still valid on the next determination: nothing to ask

@@ -81,3 +81,40 @@ def test_a_point_key_that_is_not_a_date_names_the_file(tmp_path):
         assert "what-if.toml" in str(exc) and "July 2021" in str(exc)
     else:
         raise AssertionError("expected a RuleFileError")
+
+
+SOURCED = """
+id = "usmca-sourced"
+extends = "usmca-2020"
+title = "What-if citing its source by id"
+status = "what-if"
+
+[[sources]]
+id = "PAPER"
+title = "A policy paper on raising the vehicle RVC"
+cite_as = "Policy paper"
+href = "https://example.org/paper"
+
+[requirements.rvc.threshold.passenger_vehicle."2023-07-01"]
+value = 80
+reference = [{ source = "PAPER", pinpoint = "p. 4" }]
+"""
+
+
+def test_a_reference_names_its_source_by_id(tmp_path):
+    (tmp_path / "what-if.toml").write_text(SOURCED)
+    regime = roo_calc.load_regimes([tmp_path])["usmca-sourced"]
+    result = roo_calc.evaluate(roo_calc.load_bom(SEDAN), regime, date(2024, 1, 1))
+    rvc = next(r for r in result.requirements if r.id == "rvc")
+    assert rvc.threshold_citation == "Policy paper, p. 4"
+
+
+def test_an_unknown_source_id_names_the_key(tmp_path):
+    (tmp_path / "what-if.toml").write_text(SOURCED.replace('source = "PAPER"', 'source = "PAPR"'))
+    try:
+        roo_calc.load_regimes([tmp_path])
+    except roo_calc.errors.RuleFileError as exc:
+        text = str(exc)
+        assert "what-if.toml" in text and "PAPR" in text and "passenger_vehicle" in text and "PAPER" in text
+    else:
+        raise AssertionError("expected a RuleFileError")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from roo_calc.cli import advise, collect, compare, evaluate, regimes, solicit, template, validate
+from roo_calc.cli import advise, certify, collect, compare, evaluate, regimes, solicit, template, validate
 
 app = typer.Typer(
     name="roo-calc",
@@ -22,6 +22,7 @@ app.command()(validate.validate)
 app.command()(template.template)
 app.command()(solicit.solicit)
 app.command()(collect.collect)
+app.command()(certify.certify)
 app.add_typer(regimes.app, name="regimes")
 
 

@@ -18,7 +18,7 @@ from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.rules.model import DatedValue, Regime, Requirement, value_at
+from roo_calc.rules.model import DatedValue, Regime, Requirement, cite, value_at
 
 TOP_LINES = 10
 FISCAL_YEAR_SLACK_DAYS = 183  # a fiscal year "beginning on the day closest to" a date starts within half a year of it
@@ -76,7 +76,7 @@ class Context:
                 text = "made in the region with no certification on file; origin must be established (needs review)"
             else:
                 text = "made in the region with no certification on file; treated as non-originating until certified"
-            citation = "; ".join(f"{r.title}, {r.pinpoint}" for r in self.regime.uncertified_reference) or None
+            citation = cite(self.regime.uncertified_reference) or None
             self.assume("uncertified-regional", None, undeclared, text, citation)
         self._originating = originating
         return originating
@@ -404,10 +404,10 @@ def _regional_share(ctx: Context, rid: str, requirement: Requirement) -> tuple[n
     how = np.where(rc_stated, "stated regional content", how)
     ctx.assume("derived-regional-certified", rid, in_region & certified & ~rc_stated,
                f"regional content not stated for certified regional materials: {derivation.certified_share}% assumed",
-               "; ".join(f"{r.title}, {r.pinpoint}" for r in derivation.reference))
+               cite(derivation.reference))
     ctx.assume("derived-regional-undeclared", rid, in_region & ~certified & ~rc_stated,
                f"regional content not stated for uncertified regional materials: {derivation.undeclared_regional_share}% assumed",
-               "; ".join(f"{r.title}, {r.pinpoint}" for r in derivation.reference))
+               cite(derivation.reference))
     return share, how
 
 
@@ -465,7 +465,7 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     share = np.where(us_stated, us_stated_ppm, np.where(made_in_us, regional, 0)).astype(np.int64)
     ctx.assume("derived-us-content", rid, made_in_us & ~us_stated,
                "US content not stated for US-made materials: taken equal to their regional share",
-               "; ".join(f"{r.title}, {r.pinpoint}" for r in requirement.derivation.reference) if requirement.derivation else None)
+               cite(requirement.derivation.reference) if requirement.derivation else None)
     scaled = lines.value * share
     materials_us = int(scaled.sum())
     assembled_in_us = ctx.vehicle.assembly_country == "US"

@@ -77,6 +77,30 @@ def _is_history(value: object) -> bool:
             and all(isinstance(p, dict) and isinstance(p.get("from"), datetime.date) for p in value))
 
 
+def _resolve_sources(data: dict, file: Path) -> None:
+    """Fill each reference's title and link from the regime's `sources` entry it names with
+    `source = "ID"`, so a file states each source once; an unknown id is an error naming the key."""
+    sources = {s.get("id"): s for s in data.get("sources", ()) if isinstance(s, dict)}
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                if path.endswith("reference") and isinstance(value, dict) and "source" in value:
+                    source = sources.get(value["source"])
+                    if source is None:
+                        raise RuleFileError(f"{file}: {path}[{i}].source: expected the id of an entry of `sources` "
+                                            f"({', '.join(sorted(map(str, sources))) or 'none'}), found {value['source']!r}")
+                    value.setdefault("title", source.get("cite_as") or source.get("title"))
+                    if source.get("href"):
+                        value.setdefault("href", source["href"])
+                walk(value, f"{path}[{i}]")
+
+    walk({k: v for k, v in data.items() if k != "sources"}, "")
+
+
 def _merge_points(history: list[dict], changes: dict, path: str) -> list[dict]:
     points = {point["from"]: point for point in history}
     for key, point in changes.items():
@@ -162,6 +186,7 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         except RuleFileError as exc:
             raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
+    _resolve_sources(data, file)
     try:
         regime = Regime.model_validate({**data, "path": str(file)})
     except ValidationError as exc:

@@ -27,16 +27,28 @@ class _Strict(BaseModel):
 
 
 class Reference(_Strict):
-    """One legal source for a value: what it is, where to read it, and the exact pinpoint."""
+    """One legal source for a value: what it is, where to read it, and the exact pinpoint.
+
+    `source` names an entry of the regime's `sources` list, which supplies the title and the
+    link when the reference does not give them (resolved when the file is loaded)."""
 
     title: str = Field(min_length=1)
     pinpoint: str = Field(min_length=1)
     href: str | None = None
+    source: str | None = None
+
+
+def cite(references: tuple[Reference, ...]) -> str:
+    """The one way a value's citation is written: "title, pinpoint; title, pinpoint"."""
+    return "; ".join(f"{r.title}, {r.pinpoint}" for r in references)
 
 
 class Source(_Strict):
+    """A legal text the regime cites; references name it by id (`source = "ID"`)."""
+
     id: str
     title: str
+    cite_as: str | None = None  # the short title references take from it (default: title)
     href: str | None = None
     note: str | None = None
 
@@ -60,7 +72,7 @@ class DatedValue(_Strict):
 
     @property
     def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+        return cite(self.reference)
 
 
 def _check_history(history: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
@@ -214,7 +226,7 @@ class Deal(_Strict):
 
     @property
     def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+        return cite(self.reference)
 
     def covers(self, country: str, vehicle_class: str, hs: str, on: date) -> bool:
         from roo_calc.codes import HsList
@@ -233,7 +245,7 @@ class DatedFlag(_Strict):
 
     @property
     def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+        return cite(self.reference)
 
 
 class CoveredParts(_Strict):
@@ -246,7 +258,7 @@ class CoveredParts(_Strict):
 
     @property
     def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+        return cite(self.reference)
 
 
 class Stacking(_Strict):
@@ -261,7 +273,7 @@ class Stacking(_Strict):
 
     @property
     def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+        return cite(self.reference)
 
     def applies(self, country: str, on: date) -> bool:
         return ((not self.countries or country in self.countries) and (self.from_ is None or self.from_ <= on)
@@ -344,7 +356,7 @@ class Averaging(_Strict):
 
     @property
     def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+        return cite(self.reference)
 
 
 class InForce(_Strict):
@@ -454,7 +466,7 @@ class MfnRate(_Strict):
 
     @property
     def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
+        return cite(self.reference)
 
 
 class MfnTable(_Strict):
