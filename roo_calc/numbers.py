@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from fractions import Fraction
 
 CENT = Decimal("0.01")
 PCT_E4 = 10_000  # ten-thousandths of a percent per percent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import pytest
@@ -78,16 +79,36 @@ def test_broken_rule_file_fails_loudly(file):
         assert part.strip() in message, message
 
 
-def test_every_rule_file_key_is_documented():
-    """Each key the schema accepts appears in rules/README.md (docs must not fall behind)."""
+def _documented_names(markdown: str) -> set[str]:
+    """Every identifier written as code in a Markdown text: in `inline code` or a fenced block.
+    A key that appears only in prose ("from ... to") does not count."""
+    code = re.findall(r"```.*?```", markdown, flags=re.S)
+    code += re.findall(r"`[^`]+`", re.sub(r"```.*?```", "", markdown, flags=re.S))
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", " ".join(code)))
+
+
+def _schema_keys() -> dict[str, str]:
+    """Every key a rule file may hold, with the schema class that accepts it."""
     from roo_calc.rules import model
 
-    doc = (default_rules_dir() / "README.md").read_text()
-    for cls in (model.Regime, model.Requirement, model.DatedValue, model.Reference, model.VehicleClass, model.Tracing,
-                model.MaterialRequirement, model.Components, model.Derivation, model.CorePartGroup, model.InForce, model.Averaging,
-                model.Source, model.Deal, model.DatedFlag, model.CoveredParts, model.Stacking, model.MfnRate, model.MfnTable):
-        for name, field in cls.model_fields.items():
-            if name == "path":
-                continue
-            key = field.alias or name
-            assert key in doc, f"{cls.__name__}.{key} is not documented in rules/README.md"
+    keys = {}
+    for cls in vars(model).values():
+        if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__module__ == model.__name__:
+            for name, field in cls.model_fields.items():
+                if name != "path":
+                    keys[field.alias or name] = cls.__name__
+    return keys
+
+
+def test_every_rule_file_key_is_documented():
+    """Each key the schema accepts is written as code (`key`, or in an example) in rules/README.md."""
+    names = _documented_names((default_rules_dir() / "README.md").read_text())
+    missing = [f"{cls}.{key}" for key, cls in _schema_keys().items() if key not in names]
+    assert not missing, f"not documented in rules/README.md: {', '.join(missing)}"
+
+
+def test_the_key_documentation_check_can_fail():
+    assert len(_schema_keys()) > 40
+    assert _documented_names("") == set()
+    assert "to" not in _documented_names("valid from 2020 to 2023; `from` and ```toml\nid = 1\n```")
+    assert {"from", "id"} <= _documented_names("valid from 2020 to 2023; `from` and ```toml\nid = 1\n```")

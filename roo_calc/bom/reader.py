@@ -111,7 +111,8 @@ def _read_strings(reader: xlsx.Workbook, sheet: str) -> tuple[pd.DataFrame, list
 # Numbers read from a workbook: at most this large (a quadrillion, in any currency), and
 # carried with enough precision that quantity x unit value x rate is exact before the one
 # rounding to the cent.
-MAX_NUMBER = Decimal(10) ** 15
+MAX_NUMBER = Decimal(10) ** 18
+MAX_MONEY = Decimal(10) ** 15  # an amount of money, and a line's value in the vehicle's currency
 MAX_DIGITS = 60
 _EXACT = Context(prec=4 * MAX_DIGITS, Emin=-999_999, Emax=999_999)
 
@@ -423,7 +424,7 @@ def _convert(column: schema.Column, text: str):
         return digits
     if kind in ("number", "money", "pct"):
         try:
-            return _bounded(parse_decimal(text), text)
+            return _bounded(parse_decimal(text), text, kind)
         except ValueError as exc:
             raise ValueError(f"expected a number, {exc}") from None
     if kind == "country":
@@ -464,10 +465,12 @@ def _convert(column: schema.Column, text: str):
 _YN_MAP = {**{k: True for k in _YES}, **{k: False for k in _NO}}
 
 
-def _bounded(number: Decimal, text: str) -> Decimal:
+def _bounded(number: Decimal, text: str, kind: str = "number") -> Decimal:
     """A number within what the reader carries exactly; ValueError says what was found."""
-    if abs(number) >= MAX_NUMBER:
-        raise ValueError(f"found {text.strip()!r}, beyond the largest number read ({MAX_NUMBER:,})")
+    limit = MAX_MONEY if kind == "money" else MAX_NUMBER
+    if abs(number) >= limit:
+        raise ValueError(f"found {text.strip()!r}, beyond the largest {'amount' if kind == 'money' else 'number'} "
+                         f"read ({limit:,})")
     if len(number.as_tuple().digits) > MAX_DIGITS:
         raise ValueError(f"found {text.strip()!r}, with more than {MAX_DIGITS} significant digits")
     return number
@@ -508,10 +511,11 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
     if kind in ("number", "money", "pct"):
         # Decimal(text) is exact; cells it refuses, and numbers out of bounds, go the slow way.
         values, ok = [], np.ones(len(texts), dtype=bool)
+        limit = MAX_MONEY if kind == "money" else MAX_NUMBER
         for i, text in enumerate(strings.tolist()):
             try:
                 number = Decimal(text)
-                if number.is_finite() and abs(number) < MAX_NUMBER and len(number.as_tuple().digits) <= MAX_DIGITS:
+                if number.is_finite() and abs(number) < limit and len(number.as_tuple().digits) <= MAX_DIGITS:
                     values.append(number)
                     continue
             except ArithmeticError:
@@ -843,7 +847,12 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
         else:
             missing.setdefault(cur, row)
             rate = None
-        value_cents.append(to_cents(amount * rate) if amount is not None and rate is not None else 0)
+        line_cents = to_cents(amount * rate) if amount is not None and rate is not None else 0
+        if abs(line_cents) >= MAX_MONEY * 100:
+            out.add("bad-value", f"value: expected a line value below {MAX_MONEY:,} {currency}, found "
+                    f"{Decimal(line_cents).scaleb(-2):,}", sheet, f"{letters.get('value', letters.get('unit_value', 'A'))}{row}")
+            line_cents, rate = 0, None
+        value_cents.append(line_cents)
         for key, cents in part_cents.items():
             part = parts[key][i]
             cents.append(to_cents(part * rate) if part is not None and rate is not None else None)
@@ -864,7 +873,7 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
 
 
 def _check_totals(vehicle: Vehicle, lines: pd.DataFrame, sheets: dict[str, str], out: _Collector) -> None:
-    materials = int(lines["value_cents"].sum())
+    materials = sum(lines["value_cents"].tolist())  # exact: an int64 sum could wrap
     if materials > vehicle.net_cost_cents:
         field = "net_cost" if "net_cost" in vehicle.cells else "total_cost"
         out.add("materials-exceed-net-cost",

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import EXIT_INVALID, fail
+from roo_calc.cli.common import EXIT_INVALID, echo, fail
 from roo_calc.errors import RooCalcError
 
 
@@ -24,6 +24,7 @@ def collect(
     Declined requests are listed. Exit status 0 when every file was read, 2 when any had
     problems (the good ones are still written) or nothing could be collected.
     """
+    from roo_calc.atomic import check_target
     from roo_calc.suppliers.collect import collect as run
     from roo_calc.suppliers.collect_report import write_collected
 
@@ -34,6 +35,7 @@ def collect(
             raise RooCalcError(f"{output}: the folder {output.parent} does not exist")
         if output.exists() and any(p.exists() and p.resolve() == output.resolve() for p in returned):
             raise RooCalcError(f"{output}: refusing to write over a returned request workbook")
+        check_target(output)
     except RooCalcError as error:
         fail(error)
     results = run(returned, received.date() if received else None)
@@ -41,19 +43,22 @@ def collect(
     answered = [r for r in results if r.status == "answered"]
     for r in results:
         if r.status == "answered":
-            typer.echo(f"{r.path}: {r.supplier}: answered, {r.note} (received {r.received})")
+            echo(f"{r.path}: {r.supplier}: answered, {r.note} (received {r.received})")
         elif r.status == "declined":
-            typer.echo(f"{r.path}: {r.supplier}: declined ({r.note})")
+            echo(f"{r.path}: {r.supplier}: declined ({r.note})")
         else:
-            typer.echo(f"{r.path}: not collected, {len(r.problems)} problem(s):", err=True)
+            echo(f"{r.path}: not collected, {len(r.problems)} problem(s):", err=True)
             for p in r.problems:
-                typer.echo(f"  {p}", err=True)
+                echo(f"  {p}", err=True)
     if not good:
-        typer.echo("Nothing to collect: no file could be read, and nothing was written.", err=True)
+        echo("Nothing to collect: no file could be read, and nothing was written.", err=True)
         raise typer.Exit(EXIT_INVALID)
-    rows = write_collected(output, results)
+    try:
+        rows = write_collected(output, results)
+    except RooCalcError as error:  # the disk filled up, or the folder went away
+        fail(error)
     bad = len(results) - len(good)
-    typer.echo(f"{rows} certification rows from {len(answered)} answered request(s) written to {output}"
+    echo(f"{rows} certification rows from {len(answered)} answered request(s) written to {output}"
                + (f"; {len(good) - len(answered)} declined" if len(good) > len(answered) else "")
                + (f"; {bad} file(s) left out for the problems above" if bad else ""))
     if bad:

@@ -28,6 +28,8 @@ def list_regimes(ctx: typer.Context, rules: RulesOption = None) -> None:
     for r in regimes.values():
         span = (f"{r.in_force.from_ or '?'} to {r.in_force.to or 'now'}" if r.in_force.from_
                 else f"proposed {r.proposed_on}" if r.proposed_on else "-")
+        if r.approved_through_field:
+            span += f" or {r.approved_through_field}"
         rows.append((r.id, r.status, span, r.title))
     widths = [max(len(str(row[i])) for row in rows) for i in range(3)]
     for row in rows:

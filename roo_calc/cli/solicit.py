@@ -64,11 +64,17 @@ def solicit(
             raise RooCalcError(f"{output}: refusing to write over the input workbook")
     except RooCalcError as error:
         fail(error)
-    output.mkdir(exist_ok=True)
     holder = "usmca_originating" if any(r.certification_field == "usmca_originating" for r in chosen) else "nafta_originating"
-    for need in solicitation.suppliers:
-        write_request(output / names[need.supplier], bom, solicitation, need, holder)
-    write_summary(output / SUMMARY, bom, solicitation, names)
+    try:
+        try:
+            output.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise RooCalcError(f"{output}: cannot create the folder: {exc.strerror or exc}") from None
+        for need in solicitation.suppliers:
+            write_request(output / names[need.supplier], bom, solicitation, need, holder)
+        write_summary(output / SUMMARY, bom, solicitation, names)
+    except RooCalcError as error:  # a full disk or a write error: each file is whole or absent
+        fail(error)
     regimes = ", ".join(f"{r.regime} ({r.status.replace('_', ' ')})" for r in solicitation.regimes)
     echo(f"{bom.path} as of {on}: {regimes}")
     echo(f"{len(solicitation.suppliers)} request workbooks and {SUMMARY} written to {output}")

@@ -71,7 +71,8 @@ def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
         return Usmca("yes", f"USMCA-qualifying ({via.regime} {origin}{extra})")
     review = [d for d in verdicts if d.status == "needs_review"]
     if review:
-        items = "; ".join(review[0].review) or "see its result"
+        open_items = list(review[0].review) or [f"{r.id}: {r.reason}" for r in review[0].requirements if r.status == "needs_review"]
+        items = "; ".join(open_items[:3]) or "see its result"
         return Usmca("review", f"USMCA qualification needs review ({review[0].regime} {origin}: {items})")
     if not verdicts:
         return Usmca("no", f"no qualifying regime in force {origin}: not USMCA-qualifying")

@@ -8,7 +8,7 @@ from fractions import Fraction
 from roo_calc.advise import Plan
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
-from roo_calc.display import money as display_money, money_needed, pct, plural
+from roo_calc.display import money as display_money, money_needed, pct
 from roo_calc.report.json import determination_json, json_money_exact, money
 from roo_calc.report.text import detail, exposure_line, header, summary_table
 from roo_calc.report.verdict import status_code, status_label

@@ -26,7 +26,7 @@ from roo_calc.engine.result import Determination
 from roo_calc.display import money as display_money, money_cell, pct_cell as shown
 from roo_calc.numbers import SHARE_ONE
 from roo_calc.report.json import is_money, pct
-from roo_calc.report.verdict import requirement_label, status_code, status_label
+from roo_calc.report.verdict import requirement_label, status_label
 from roo_calc.rules.model import Regime
 
 FULL_LINE_TABLE = 20_000  # above this many lines, regime sheets list only the lines that count

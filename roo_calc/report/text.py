@@ -160,8 +160,12 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
         if "total_duty" in f:
             out.append(f"      with the column 1 duty {m('mfn_duty')} (general rate {f['mfn_rate']}%): total {m('total_duty')} {currency}")
     elif req.kind == "section_232":
-        for key in [k for k in f if k.startswith("duty_")]:
-            out.append(f"      if {key[5:].replace('_', ' ')}: duty {m(key)} {currency}")
+        cases = {"non_us_content": "USMCA-qualifying (on non-US content)", "full_value": "not USMCA-qualifying (on the full value)",
+                 "in_quota": "in quota", "out_of_quota": "out of quota"}
+        for key in [k for k in f if k.startswith("duty_") and k != "duty_per_year"]:
+            case = key[5:]
+            words = [text for part, text in cases.items() if part in case]
+            out.append(f"      if {', '.join(words) or case}: duty {m(key)} {currency}")
     if req.kind == "section_232_parts" and "liability" in f:
         terms = " + ".join(f"{k.removeprefix('dutiable_at_')}% x {m(k)}" for k in f if k.startswith("dutiable_at_"))
         out.append(f"      liability = {terms or '0'} (dutiable imported covered parts {m('dutiable_parts')}) "

@@ -100,7 +100,7 @@ def write_request(path: Path, bom: Bom, solicitation: Solicitation, need: Suppli
             parts.write_string(header, col, title, f["head"])
             parts.set_column(col, col, widths[key])
         first_answer = len(INFO_COLUMNS)
-        for j, (key, title, _kind) in enumerate(columns):
+        for j, (_key, title, _kind) in enumerate(columns):
             parts.write_string(header, first_answer + j, title, f["head_input"])
             parts.set_column(first_answer + j, first_answer + j, 16)
         parts.set_row(header, 45)
