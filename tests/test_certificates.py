@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -169,3 +170,43 @@ def test_missing_file_and_sheet(tmp_path, bom):
     assert out.exit_code == 2 and "none.xlsx: expected a certificates workbook" in out.output
     out = runner.invoke(app, ["evaluate", str(bom), "--certificates", str(bom)])
     assert out.exit_code == 2 and "expected a sheet named 'Certificates'" in out.output
+
+
+def test_invariants_of_applying_certificates(bom):
+    """Hypothesis invariants of applying certifications (contract v2, Certificates sheet):
+    1. a line's own filled Y/N is never changed by a certification (the line wins);
+    2. a certification outside its period changes no line;
+    3. a blank Y/N is filled exactly when a certification of that supplier is valid on the date."""
+    from datetime import timedelta
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from roo_calc.certificates.apply import apply_certificates
+    from roo_calc.certificates.model import Certificate
+
+    loaded = roo_calc.load_bom(bom)
+    day = date(2024, 5, 1)
+
+    @settings(max_examples=60, derandomize=True, deadline=None)
+    @given(start=st.integers(-400, 400), length=st.integers(0, 400), answer=st.booleans(),
+           supplier=st.sampled_from(["Acme MX", "acme mx ", "Old Co", "Nobody"]), part=st.sampled_from([None, "P1", "P2"]))
+    def check(start, length, answer, supplier, part):
+        cert = Certificate(supplier=supplier, part_number=part, agreement="usmca", originating=answer,
+                           valid_from=day + timedelta(days=start), valid_to=day + timedelta(days=start + length),
+                           document="D", file="f.xlsx", sheet="Certificates", row=2)
+        after, applied = apply_certificates(loaded, day, (cert,))
+        before_flags = loaded.lines["usmca_originating"].tolist()
+        after_flags = after.lines["usmca_originating"].tolist()
+        context = f"{cert}"
+        for i, (old, new) in enumerate(zip(before_flags, after_flags)):
+            if old is not pd.NA and not pd.isna(old):
+                assert new == old, context
+            covered = (cert.valid_on(day) and " ".join(supplier.split()).casefold() == str(loaded.lines["supplier"].iat[i]).casefold()
+                       and part in (None, loaded.lines["part_number"].iat[i]))
+            if pd.isna(old):
+                assert (not pd.isna(new)) is covered and (not covered or new == answer), context
+        if not cert.valid_on(day):
+            assert applied.certified == [], context
+
+    check()

@@ -24,7 +24,8 @@ def test_report_sheets_values_chart_and_no_formulas(make_bom, tmp_path):
     result = runner.invoke(app, ["evaluate", str(bom), "--as-of", "2024-01-01", "-o", str(out), "-r", "usmca-2020", "-r", "nafta-1994"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Summary", "usmca-2020", "nafta-1994", "Assumptions and Review", "Inputs"]
+    assert book.sheetnames == ["Summary", "usmca-2020", "usmca-2020 lines", "nafta-1994", "nafta-1994 lines",
+                               "Assumptions and Review", "Inputs", "Glossary"]
     summary = book["Summary"]
     header = [c.value for c in summary[11]]
     assert header[:4] == ["Regime", "Title", "Status", "Binding requirement"]
@@ -43,7 +44,7 @@ def test_report_sheets_values_chart_and_no_formulas(make_bom, tmp_path):
     assert regime.cell(6, 4).value == 75.0 and regime.cell(6, 5).value == 75.0
     # Line-level table: numbers are numbers, input text stays text.
     found = {}
-    for row in regime.iter_rows():
+    for row in book["usmca-2020 lines"].iter_rows():
         for cell in row:
             if cell.value in ("=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2"):
                 found[cell.value] = cell

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo, fail,
+from roo_calc.cli.common import (FailOnOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo, fail,
                                  pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
@@ -17,10 +17,10 @@ from roo_calc.errors import RooCalcError
 
 def advise(
     bom_path: BomArgument,
-    regime: Annotated[str, typer.Option("--regime", "-r", help="The regime to qualify under, e.g. usmca-2020.")],
-    premium: Annotated[float, typer.Option("--premium", help="Default re-sourcing premium, % of a line's value "
+    regime: Annotated[str, typer.Option("--regime", "-r", metavar="ID", help="The regime to qualify under, e.g. usmca-2020.")],
+    premium: Annotated[float, typer.Option("--premium", metavar="PCT", help="Default re-sourcing premium, % of a line's value "
                                            "(the resourcing_premium_pct column overrides it per line).", min=0)] = 5.0,
-    target: Annotated[str, typer.Option("--to", help="Country re-sourced lines come from (ISO alpha-2).")] = "US",
+    target: Annotated[str, typer.Option("--to", metavar="COUNTRY", help="Country re-sourced lines come from (ISO alpha-2).")] = "US",
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     columns: ColumnsOption = None,
@@ -34,6 +34,8 @@ def advise(
                                                            "the region, % of its value (default 0).")] = 0.0,
     import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY",
                                              help="Importing country whose general duty the plan saves (ISO alpha-2).")] = "US",
+    quiet: QuietOption = False,
+    fail_on: FailOnOption = None,
 ) -> None:
     """For each failing requirement, the gap in money; then the cheapest plan -- certify a line
     made in the region, or re-source it -- that makes every requirement pass, solved exactly; its
@@ -57,7 +59,17 @@ def advise(
         fail(error)
     from roo_calc.report import advise as report
 
-    if format is Format.json:
+    if quiet:
+        pass
+    elif format is Format.json:
         echo(json.dumps(report.to_json(plan, bom, on), indent=2))
     else:
         echo(report.render_text(plan, bom, on), nl=False)
+    check_fail_on([(plan.after or plan.before).status], fail_on)
+
+
+EXAMPLES = examples(
+    "roo-calc advise sample_boms/compact-sedan-mx.xlsx --regime usmca-2020 --premium 4",
+    "roo-calc advise sample_boms/compact-sedan-mx.xlsx -r usmca-2020 --margin 1 --certification-cost 0.5",
+    "roo-calc advise sample_boms/suv-ca.xlsx -r usmca-2020 --format json",
+)

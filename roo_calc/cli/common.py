@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -15,25 +17,72 @@ EXIT_INVALID = 2
 
 RulesOption = Annotated[
     Optional[list[Path]],
-    typer.Option("--rules", help="Extra rule file or folder (repeatable); a file with a shipped id replaces it."),
+    typer.Option("--rules", metavar="PATH", help="Extra rule file or folder (repeatable); a file with a shipped id replaces it."),
 ]
 RegimeOption = Annotated[
     Optional[list[str]],
-    typer.Option("--regime", "-r", help="Regime id to evaluate (repeatable); default: every enacted and proposed regime."),
+    typer.Option("--regime", "-r", metavar="ID", help="Regime id to evaluate (repeatable); default: every enacted and proposed regime."),
 ]
 AsOfOption = Annotated[
     Optional[datetime],
-    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Apply the law as on this date (YYYY-MM-DD); default: the workbook's production_date, else today."),
+    typer.Option("--as-of", metavar="DATE", formats=["%Y-%m-%d"], help="Apply the law as on this date (YYYY-MM-DD); default: the workbook's production_date, else today."),
 ]
 ColumnsOption = Annotated[
     Optional[Path],
-    typer.Option("--columns", help="TOML file mapping the workbook's own headers to contract columns (like a Columns sheet; see README)."),
+    typer.Option("--columns", metavar="COLUMNS.toml", help="TOML file mapping the workbook's own headers to contract columns (like a Columns sheet; see README)."),
 ]
 CertificatesOption = Annotated[
     Optional[list[Path]],
-    typer.Option("--certificates", help="Certificates workbook of supplier certifications with their periods (repeatable); added to the BOM's own Certificates sheet."),
+    typer.Option("--certificates", metavar="CERTIFICATES.xlsx", help="Certificates workbook of supplier certifications with their periods (repeatable); added to the BOM's own Certificates sheet."),
 ]
-BomArgument = Annotated[Path, typer.Argument(help="BOM workbook (.xlsx).", show_default=False)]
+BomArgument = Annotated[Path, typer.Argument(metavar="BOM.xlsx", help="BOM workbook (.xlsx).", show_default=False)]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout and show no progress; errors still "
+                                           "go to stderr, files are still written and the exit status is the same.")]
+class Paper(str, Enum):
+    letter = "letter"
+    a4 = "a4"
+
+
+PaperOption = Annotated[Paper, typer.Option("--paper", help="Paper size of the Excel report's pages.")]
+EXIT_VERDICT = 3  # --fail-on: the evaluation ran and a verdict met the condition
+
+
+class FailOn(str, Enum):
+    not_eligible = "not-eligible"
+    needs_review = "needs-review"
+
+
+FailOnOption = Annotated[Optional[FailOn], typer.Option(
+    "--fail-on", help="Exit 3 when a regime is not eligible (not-eligible), or not eligible or needing review "
+                      "(needs-review): for CI pipelines.")]
+
+
+def check_fail_on(statuses, fail_on: FailOn | None) -> None:
+    """Exit 3 when a determination meets the --fail-on condition (0 otherwise)."""
+    if fail_on is None:
+        return
+    bad = {"not_eligible"} | ({"needs_review"} if fail_on is FailOn.needs_review else set())
+    if bad & set(statuses):
+        raise typer.Exit(EXIT_VERDICT)
+
+
+def examples(*commands: str) -> str:
+    """An "Examples" section for a command's help."""
+    return "Examples:\n\n\b\n" + "\n".join(f"  {c}" for c in commands)
+
+
+@contextlib.contextmanager
+def working(label: str, quiet: bool = False):
+    """A progress display on stderr for long single-BOM work (only on a terminal, not with --quiet)."""
+    import sys
+
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(label):
+        yield
 
 
 def echo(text: str, err: bool = False, nl: bool = True) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
+from roo_calc.cli.common import (FailOnOption, Paper, PaperOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
                                  as_date, echo, fail, pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
@@ -16,16 +16,19 @@ from roo_calc.errors import RooCalcError
 
 def compare(
     bom_path: BomArgument,
-    scenario: Annotated[Optional[list[Path]], typer.Option("--scenario", "-s", help="Scenario file (repeatable).")] = None,
+    scenario: Annotated[Optional[list[Path]], typer.Option("--scenario", "-s", metavar="SCENARIO.toml", help="Scenario file (repeatable).")] = None,
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel comparison (.xlsx).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="COMPARE.xlsx", help="Also write an Excel comparison (.xlsx).")] = None,
     certificates: CertificatesOption = None,
     import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY",
                                              help="Importing country for the duty owed (ISO alpha-2; rates in rules/mfn/).")] = "US",
+    quiet: QuietOption = False,
+    fail_on: FailOnOption = None,
+    paper: PaperOption = Paper.letter,
 ) -> None:
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
@@ -47,14 +50,26 @@ def compare(
         if output is not None:
             from roo_calc.report.compare import write_excel
 
-            write_excel(output, result, on)
+            write_excel(output, result, on, paper=paper.value,
+                        inputs={"scenarios": list(zip(scenarios, scenario or [])),
+                                "Certificates file": [str(p) for p in certificates or []]})
     except (RooCalcError, ValueError) as error:
         fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
     from roo_calc.report import compare as report
 
-    if format is Format.json:
+    if quiet:
+        pass
+    elif format is Format.json:
         echo(json.dumps(report.to_json(result, on), indent=2))
     else:
         echo(report.render_text(result, on), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
+    check_fail_on([c.result.status for c in result.cells], fail_on)
+
+
+EXAMPLES = examples(
+    "roo-calc compare sample_boms/suv-ca.xlsx --scenario scenarios/suv-engine-and-steel.toml",
+    "roo-calc compare sample_boms/compact-sedan-mx.xlsx -s scenarios/sedan-transmission-to-mexico.toml "
+    "-r usmca-2020 --output sedan-compare.xlsx",
+)

@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, RegimeOption, RulesOption, as_date, echo,
-                                 fail, pick_regimes, with_certificates)
+from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, FailOnOption, Paper, PaperOption, QuietOption, RegimeOption,
+                                 RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
+                                 working)
 from roo_calc.errors import BomError, RooCalcError
 
 
@@ -26,27 +27,31 @@ class AverageBy(str, Enum):
 
 
 def evaluate(
-    bom_paths: Annotated[list[Path], typer.Argument(help="BOM workbook(s) (.xlsx), or a fleet workbook listing them.", show_default=False)],
+    bom_paths: Annotated[list[Path], typer.Argument(metavar="BOM.xlsx...", help="BOM workbook(s) (.xlsx), or a fleet workbook listing them.", show_default=False)],
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Also write an Excel report here (.xlsx).")] = None,
-    import_into: Annotated[str, typer.Option("--import-into", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="REPORT.xlsx", help="Also write an Excel report here (.xlsx).")] = None,
+    import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
     average_by: Annotated[Optional[AverageBy], typer.Option("--average-by", help="Also average over the fleet by this category (needs annual volumes).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
     certificates: CertificatesOption = None,
+    fail_on: FailOnOption = None,
+    paper: PaperOption = Paper.letter,
 ) -> None:
     """Evaluate a BOM workbook under each regime and explain every verdict; with several BOMs
     (or a fleet workbook), each vehicle's verdicts and, with --average-by, the averaged ones.
 
-    Exit status 0 when the evaluation ran (whatever the verdicts), 2 when the input is invalid.
+    Exit status 0 when the evaluation ran (whatever the verdicts, unless --fail-on), 2 when the
+    input is invalid, 3 when a verdict meets --fail-on.
     """
     from roo_calc.fleet import is_fleet_workbook
 
     if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
-        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns)
+        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns,
+                        fail_on)
         return
     bom_path = bom_paths[0]
     import roo_calc
@@ -57,10 +62,12 @@ def evaluate(
         if output is not None:
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
-        bom = roo_calc.load_bom(bom_path, columns)
+        with working(f"reading {bom_path}", quiet):
+            bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
-        results = [annotate(run(bom, r, on, known), applied, r.certification_field) for r in regimes]
+        with working("evaluating", quiet):
+            results = [annotate(run(bom, r, on, known), applied, r.certification_field) for r in regimes]
         from roo_calc.engine.duty import with_duty_exposure
         from roo_calc.rules.loader import load_mfn_table
 
@@ -68,10 +75,15 @@ def evaluate(
         if output is not None:
             from roo_calc.report.excel import write_report
 
-            write_report(output, bom, results, on, regimes)
+            with working(f"writing {output}", quiet):
+                inputs = {"Certificates file": [str(p) for p in certificates or []],
+                          "Column mapping file": [str(columns)] if columns else []}
+                write_report(output, bom, results, on, regimes, paper=paper.value, inputs=inputs)
     except RooCalcError as error:
         fail(error)
-    if format is Format.json:
+    if quiet:
+        pass
+    elif format is Format.json:
         from roo_calc.report.json import to_json
 
         echo(json.dumps(to_json(bom, results, on), indent=2))
@@ -81,6 +93,7 @@ def evaluate(
         echo(render(bom, results, on), nl=False)
         if output is not None:
             echo(f"\nExcel report written to {output}")
+    check_fail_on([r.status for r in results], fail_on)
 
 
 def _check_output(output: Path, bom_path: Path) -> None:
@@ -94,7 +107,7 @@ def _check_output(output: Path, bom_path: Path) -> None:
 
 
 def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None,
-                    columns=None) -> None:
+                    columns=None, fail_on=None) -> None:
     """Several vehicles: each one's determinations, then volume-weighted averages per category."""
     import roo_calc
     from roo_calc.certificates.apply import annotate
@@ -105,7 +118,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
 
     try:
         if output is not None:
-            raise RooCalcError("--output writes the report of one BOM; give a single workbook")
+            _check_output(output, paths[0])
         regimes, known = pick_regimes(rules, regime)
         entries: list[tuple[Path, int | None]] = []
         for path in paths:
@@ -131,8 +144,17 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
             raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
         averages = average([v[0] for v in vehicles], regimes, on, average_by.value, known, volumes) if average_by else []
+        if output is not None:
+            from roo_calc.report.fleet import write_fleet_report
+
+            with working(f"writing {output}", quiet):
+                write_fleet_report(output, vehicles, averages, average_by.value if average_by else None, on)
     except RooCalcError as error:
         fail(error)
+    statuses = [r.status for _b, _w, results in vehicles for r in results] + [a.result.status for a in averages if a.result]
+    if quiet:
+        check_fail_on(statuses, fail_on)
+        return
     if format is Format.json:
         from roo_calc.report.json import determination_json, to_json
 
@@ -142,6 +164,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                               "citation": a.note if a.result else None, "note": None if a.result else a.note,
                               "result": determination_json(a.result) if a.result else None} for a in averages]}
         echo(json.dumps(data, indent=2))
+        check_fail_on(statuses, fail_on)
         return
     from roo_calc.report.text import header, summary_table
 
@@ -155,6 +178,9 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 continue
             echo(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicles a year) [{a.note}]")
             echo("\n".join("    " + line for line in summary_table([a.result])))
+    if output is not None:
+        echo(f"\nExcel fleet report written to {output}")
+    check_fail_on(statuses, fail_on)
 
 
 def _progress(total: int, quiet: bool):
@@ -174,3 +200,13 @@ def _progress(total: int, quiet: bool):
             yield lambda: progress.advance(task)
 
     return bar()
+
+
+EXAMPLES = examples(
+    "roo-calc evaluate sample_boms/compact-sedan-mx.xlsx",
+    "roo-calc evaluate sample_boms/suv-ca.xlsx --regime usmca-2020 --as-of 2021-07-01",
+    "roo-calc evaluate sample_boms/suv-ca.xlsx --output suv-report.xlsx --paper a4",
+    "roo-calc evaluate sample_boms/fullsize-pickup-us.xlsx --format json > pickup.json",
+    "roo-calc evaluate sample_boms/fleet/aurora-fleet.xlsx --average-by model-line -r usmca-2020",
+    "roo-calc evaluate BOM.xlsx --quiet --fail-on not-eligible   # in CI: exit 3 if a regime fails",
+)

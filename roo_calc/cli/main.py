@@ -14,12 +14,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     pretty_exceptions_show_locals=False,  # BOM costs are confidential
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    rich_markup_mode=None,  # plain help: options show their metavars (BOM.xlsx, DATE, ID), not Python types
 )
-app.command()(evaluate.evaluate)
-app.command()(compare.compare)
-app.command()(advise.advise)
-app.command()(validate.validate)
-app.command()(template.template)
+app.command(epilog=evaluate.EXAMPLES)(evaluate.evaluate)
+app.command(epilog=compare.EXAMPLES)(compare.compare)
+app.command(epilog=advise.EXAMPLES)(advise.advise)
+app.command(epilog=validate.EXAMPLES)(validate.validate)
+app.command(epilog=template.EXAMPLES)(template.template)
 app.command()(solicit.solicit)
 app.command()(collect.collect)
 app.command()(certify.certify)

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import AsOfOption, RulesOption, as_date, echo, fail
+from roo_calc.cli.common import QuietOption, RulesOption, as_date, echo, examples, fail
 from roo_calc.errors import NoValueError, RooCalcError
 
-app = typer.Typer(help="List regimes, or show one with the thresholds in force on a date.", invoke_without_command=True)
+app = typer.Typer(help="List regimes, or show one with the thresholds in force on a date.", invoke_without_command=True,
+                  context_settings={"help_option_names": ["-h", "--help"]}, rich_markup_mode=None,
+                  epilog=examples("roo-calc regimes", "roo-calc regimes --rules examples/my-rules/",
+                                  "roo-calc regimes show nafta-1994 --as-of 2001-06-30"))
+ShowAsOf = Annotated[Optional[datetime], typer.Option("--as-of", metavar="DATE", formats=["%Y-%m-%d"],
+                                                      help="Show the law as on this date (YYYY-MM-DD); default: today.")]
 
 
 @app.callback()
-def list_regimes(ctx: typer.Context, rules: RulesOption = None) -> None:
+def list_regimes(ctx: typer.Context, rules: RulesOption = None, quiet: QuietOption = False) -> None:
     """List every regime: id, status, dates in force, title."""
     if ctx.invoked_subcommand is not None:
         return
@@ -24,6 +29,8 @@ def list_regimes(ctx: typer.Context, rules: RulesOption = None) -> None:
         regimes = load_regimes(rules)
     except RooCalcError as error:
         fail(error)
+    if quiet:
+        return
     rows = [("id", "status", "in force", "title")]
     for r in regimes.values():
         span = (f"{r.in_force.from_ or '?'} to {r.in_force.to or 'now'}" if r.in_force.from_
@@ -68,9 +75,9 @@ def tariff_change_points(req, on: date) -> list[str]:
     return out
 
 
-@app.command("show")
-def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-2020.")], as_of: AsOfOption = None,
-         rules: RulesOption = None) -> None:
+@app.command("show", epilog=examples("roo-calc regimes show usmca-2020", "roo-calc regimes show nafta-1994 --as-of 2001-06-30"))
+def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id, e.g. usmca-2020.")], as_of: ShowAsOf = None,
+         rules: RulesOption = None, quiet: QuietOption = False) -> None:
     """Every requirement of a regime and the threshold in force on a date, with its citation."""
     from roo_calc.rules.loader import load_regimes
 
@@ -80,6 +87,8 @@ def show(regime_id: Annotated[str, typer.Argument(help="Regime id, e.g. usmca-20
             raise RooCalcError(f"no regime with id {regime_id!r}; known: {', '.join(sorted(regimes))}")
     except RooCalcError as error:
         fail(error)
+    if quiet:
+        return
     r = regimes[regime_id]
     on = as_date(as_of) or date.today()
     applied, what_if = r.applies_on(on)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import EXIT_INVALID, echo, fail
+from roo_calc.cli.common import EXIT_INVALID, QuietOption, echo, examples, fail
 
 
 def template(
-    output: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).", show_default=False)],
+    output: Annotated[Path, typer.Argument(metavar="OUT.xlsx", help="Where to write the blank workbook (.xlsx).", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Overwrite the file if it exists.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write a blank BOM workbook: the Vehicle, BOM, FX, Certificates and Columns sheets, a note
     on every column and drop-down lists for fixed-choice columns."""
@@ -31,4 +32,8 @@ def template(
         write_template(output)
     except OutputError as error:
         fail(error)
-    echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, then run: roo-calc validate {output}")
+    if not quiet:
+        echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, then run: roo-calc validate {output}")
+
+
+EXAMPLES = examples("roo-calc template new-vehicle.xlsx", "roo-calc template new-vehicle.xlsx --force")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (EXIT_INVALID, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, echo,
+from roo_calc.cli.common import (EXIT_INVALID, QuietOption, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, echo,
                                  fail, with_certificates)
 from roo_calc.errors import BomError, RooCalcError
 
@@ -17,6 +17,7 @@ def validate(
     as_of: AsOfOption = None,
     expiring_within: Annotated[int, typer.Option("--expiring-within", min=0, help="List supplier certifications that expire within this many days of the determination date.")] = 90,
     columns: ColumnsOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Check a BOM workbook against the contract: every error and warning, then a summary, and
     a header mapping to paste for headers that look like contract columns.
@@ -43,6 +44,8 @@ def validate(
         errors = sum(1 for p in error.problems if p.severity == "error")
         echo(f"{errors} error(s): the workbook is not valid; the mapping above may fix the header ones.", err=True)
         raise typer.Exit(EXIT_INVALID)
+    if quiet:
+        return
     for warning in bom.warnings:
         echo(str(warning))
     echo(summary(bom))
@@ -50,3 +53,8 @@ def validate(
         echo("\n".join(validity_lines(bom, applied, expiring_within)))
     if bom.proposed_columns:
         echo("\n" + proposal_text(list(bom.proposed_columns)))
+
+
+EXAMPLES = examples("roo-calc validate sample_boms/ev-crossover-us.xlsx",
+                    "roo-calc validate BOM.xlsx --columns my-columns.toml",
+                    "roo-calc validate BOM.xlsx --quiet   # exit 2 if the workbook has errors")

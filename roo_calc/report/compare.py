@@ -7,12 +7,12 @@ from exact values and rounded once."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
-from roo_calc.report.excel import _print_setup
+from roo_calc.report.excel import Page, _print_setup
 from roo_calc.report.json import json_money_exact, money, pct, requirement_json
 from roo_calc.report.text import _pct, _threshold, header
 from roo_calc.report.verdict import label, requirement_label, status_code, status_label
@@ -116,7 +116,7 @@ MATRIX_COLUMNS = [("Regime", 22), ("What-if", 9), ("Scenario", 30), ("Status", 1
                   ("Duty change per year", 16)]
 
 
-def write_excel(path: Path, comparison: Comparison, on: date) -> None:
+def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "letter", inputs: dict | None = None) -> None:
     """Compare sheet (matrix, and a chart of each cell's binding margin coloured by its status),
     Requirements sheet (every requirement per scenario, with threshold and change); atomic."""
     import xlsxwriter
@@ -127,8 +127,13 @@ def write_excel(path: Path, comparison: Comparison, on: date) -> None:
                   "number": book.add_format({"num_format": "0.00"}), "money": book.add_format({"num_format": "#,##0.00"}),
                   "wrap": book.add_format({"text_wrap": True, "valign": "top"}), "bold": book.add_format({"bold": True}),
                   "title": book.add_format({"bold": True, "font_size": 14})}
+        base = comparison.boms[BASELINE]
+        styles["page"] = Page(paper, f"{base.vehicle.model} ({Path(base.path).name})",
+                              datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+        styles["scenario_width"] = min(max(len(n) for n in comparison.scenarios) + 2, 60)
         _matrix_sheet(book, styles, comparison, on)
         _requirements_sheet(book, styles, comparison)
+        _inputs_sheet(book, styles, comparison, on, inputs or {})
         book.close()
 
 
@@ -140,14 +145,14 @@ def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
     sheet.write_row(top, 0, [c for c, _w in MATRIX_COLUMNS], styles["head"])
     sheet.set_row(top, 30)
     for col, (_c, width) in enumerate(MATRIX_COLUMNS):
-        sheet.set_column(col, col, width)
+        sheet.set_column(col, col, styles["scenario_width"] if col == 2 else width)
     row = top + 1
     for cell in comparison.cells:
         d, b = cell.result, cell.result.binding
         is_base = cell.scenario == BASELINE
         sheet.write_string(row, 0, cell.regime)
         sheet.write_string(row, 1, "what-if" if d.what_if else "")
-        sheet.write_string(row, 2, cell.scenario, styles["wrap"])
+        sheet.write_string(row, 2, cell.scenario)
         sheet.write_string(row, 3, status_label(d))
         sheet.write_string(row, 4, ", ".join(r.id for r in d.requirements if r.status == "fail"), styles["wrap"])
         sheet.write_string(row, 5, b.id if b else "")
@@ -178,7 +183,7 @@ def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
     sheet.write_string(last + 2, 0, "Margin: points by which the binding requirement clears (+) or misses (-) its threshold. "
                        "Duty owed: the general (MFN) duty when a preference is not met; a tariff regime's own duty.")
     _margin_chart(book, sheet, comparison, top, last)
-    _print_setup(sheet, top)
+    _print_setup(sheet, top, styles["page"], "Compare")
 
 
 def _margin_chart(book, sheet, comparison: Comparison, top: int, last: int) -> None:
@@ -201,9 +206,9 @@ def _margin_chart(book, sheet, comparison: Comparison, top: int, last: int) -> N
     chart.add_series({"name": "Binding margin (points)", "categories": ["Compare", top + 1, label_col, last, label_col],
                       "values": ["Compare", top + 1, 8, last, 8], "points": points})
     chart.set_title({"name": "Binding requirement's margin (points): below 0 fails; red = not eligible"})
-    chart.set_y_axis({"reverse": True})
+    chart.set_y_axis({"reverse": True, "label_position": "low"})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 900, "height": max(320, 24 * len(comparison.cells))})
+    chart.set_size({"width": 1000, "height": max(360, 30 * len(comparison.cells) + 120)})
     sheet.insert_chart(last + 4, 0, chart)
 
 
@@ -214,13 +219,13 @@ def _requirements_sheet(book, styles, comparison: Comparison) -> None:
     sheet.write_row(0, 0, [h for h, _w in headers], styles["head"])
     sheet.set_row(0, 30)
     for col, (_h, width) in enumerate(headers):
-        sheet.set_column(col, col, width)
+        sheet.set_column(col, col, styles["scenario_width"] if col == 1 else width)
     row = 1
     for cell in comparison.cells:
         base = {r.id: r for r in cell.baseline.requirements}
         for req in cell.result.requirements:
             sheet.write_string(row, 0, cell.regime + (" (what-if)" if cell.result.what_if else ""))
-            sheet.write_string(row, 1, cell.scenario, styles["wrap"])
+            sheet.write_string(row, 1, cell.scenario)
             sheet.write_string(row, 2, req.id)
             sheet.write_string(row, 3, requirement_label(req))
             if req.value is not None:
@@ -240,4 +245,69 @@ def _requirements_sheet(book, styles, comparison: Comparison) -> None:
     if row > 1:
         sheet.autofilter(0, 0, row - 1, len(headers) - 1)
     sheet.freeze_panes(1, 3)
-    _print_setup(sheet, 0)
+    _print_setup(sheet, 0, styles["page"], "Requirements")
+
+
+def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) -> None:
+    """What went in: the BOM and its hash, the date, the version, each scenario file with its
+    hash and each scenario's changes with the lines they touched, and the rule files."""
+    import hashlib
+
+    from roo_calc import __version__
+
+    sheet = book.add_worksheet("Inputs")
+    base = comparison.boms[BASELINE]
+    rows = [("Input workbook", base.path), ("SHA-256", base.sha256), ("As of", on.isoformat()),
+            ("roo-calc version", __version__), ("Generated at", styles["page"].generated)]
+    for label, items in inputs.items():
+        if label != "scenarios":
+            rows.extend((label, str(item)) for item in items)
+    for i, (label, value) in enumerate(rows):
+        sheet.write_string(i, 0, label, styles["bold"])
+        sheet.write_string(i, 1, value)
+    row = len(rows) + 1
+    sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change", "Lines touched (rows)"], styles["head"])
+    for scenario, file in inputs.get("scenarios", []):
+        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file and Path(file).exists() else ""
+        touched = _touched(base, comparison.boms.get(scenario.name))
+        for k, change_ in enumerate(scenario.change or [None]):
+            row += 1
+            sheet.write_string(row, 0, scenario.name)
+            sheet.write_string(row, 1, str(file))
+            sheet.write_string(row, 2, digest)
+            text = _describe(change_) if change_ is not None else ""
+            sheet.set_row(row, 15 * max(1, -(-len(text) // 65), -(-len(touched) // 45) if k == 0 else 1))
+            sheet.write_string(row, 3, text, styles["wrap"])
+            if k == 0:
+                sheet.write_string(row, 4, touched, styles["wrap"])
+        if scenario.vehicle is not None:
+            row += 1
+            sheet.write_string(row, 0, scenario.name)
+            sheet.write_string(row, 3, "vehicle: " + ", ".join(f"{k} = {v}" for k, v in scenario.vehicle.model_dump(exclude_none=True).items()))
+    for col, width in enumerate((styles["scenario_width"], 40, 66, 70, 50)):
+        sheet.set_column(col, col, width)
+    _print_setup(sheet, None, styles["page"], "Inputs")
+
+
+def _describe(change_) -> str:
+    select = change_.select.model_dump(exclude_none=True) if hasattr(change_.select, "model_dump") else change_.select
+    values = change_.set.model_dump(exclude_none=True) if hasattr(change_.set, "model_dump") else change_.set
+    return f"select {select}; set {values}"
+
+
+def _touched(base, edited) -> str:
+    """The rows whose facts the scenario changed."""
+    if edited is None:
+        return ""
+    a, b = base.lines.reset_index(drop=True), edited.lines.reset_index(drop=True)
+    if len(a) != len(b):
+        return "the lines themselves"
+    import numpy as np
+
+    differs = np.zeros(len(a), dtype=bool)
+    for c in (c for c in a.columns if c in b.columns):
+        same = (a[c] == b[c]).fillna(False).to_numpy(dtype=bool) | (a[c].isna() & b[c].isna()).to_numpy(dtype=bool)
+        differs |= ~same
+    rows = a.loc[differs, "row"].tolist()
+    text = ", ".join(str(r) for r in rows[:60]) + (f" and {len(rows) - 60} more" if len(rows) > 60 else "")
+    return f"{len(rows)} line{'s' if len(rows) != 1 else ''}: {text}" if rows else "none"

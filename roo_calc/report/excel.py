@@ -12,7 +12,8 @@ name and renamed into place, so a failed run leaves nothing behind.
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,8 +26,8 @@ from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
 from roo_calc.display import money as display_money, money_cell, pct_cell as shown
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.report.json import is_money, pct
-from roo_calc.report.verdict import requirement_label, status_label
+from roo_calc.report.json import NEEDED_FIGURES, is_money, pct
+from roo_calc.report.verdict import duty, requirement_label, status_label
 from roo_calc.rules.model import Regime
 
 FULL_LINE_TABLE = 20_000  # above this many lines, regime sheets list only the lines that count
@@ -50,23 +51,32 @@ def _sheet_name(regime_id: str, used: set[str]) -> str:
     return name
 
 
-def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date, regimes: list[Regime]) -> None:
-    """Write the report atomically; never over the input workbook."""
+def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date, regimes: list[Regime],
+                 paper: str = "letter", inputs: dict | None = None) -> None:
+    """Write the report atomically; never over the input workbook.  `inputs` lists what else
+    went in (certificate files, column mappings), for the Inputs sheet."""
     import xlsxwriter
 
     path = Path(path)
     if path.resolve() == Path(bom.path).resolve():
         raise ValueError("refusing to write the report over the input workbook")
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    page = Page(paper, f"{bom.vehicle.model} ({Path(bom.path).name})", generated)
     with atomic_path(path) as temporary:
         book = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False, "strings_to_urls": False,
                                                "strings_to_numbers": False, "nan_inf_to_errors": True})
         styles = _styles(book)
+        styles["page"] = page
         _summary(book, styles, bom, results, as_of)
-        used = {"summary", "assumptions and review", "inputs"}
+        used = {"summary", "assumptions and review", "inputs", "glossary"}
         for result in results:
-            _regime_sheet(book, styles, bom, result, _sheet_name(result.regime, used))
+            name = _sheet_name(result.regime, used)
+            _regime_sheet(book, styles, bom, result, name)
+            if any(req.line_counted is not None for req in result.requirements):
+                _line_sheet(book, styles, bom, result, _sheet_name(f"{result.regime[:24]} lines", used))
         _assumptions(book, styles, bom, results)
-        _inputs(book, styles, bom, results, as_of, regimes)
+        _inputs(book, styles, bom, results, as_of, regimes, generated, inputs or {})
+        _glossary(book, styles)
         book.close()
 
 
@@ -82,17 +92,47 @@ def _styles(book) -> dict:
         "good": book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
         "bad": book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
         "warn": book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
+        "whatif": book.add_format({"bg_color": "#FFEB9C", "italic": True}),
+        "whatif_wrap": book.add_format({"bg_color": "#FFEB9C", "italic": True, "text_wrap": True, "valign": "top"}),
+        "flag": book.add_format({"bold": True, "font_color": "#9C5700"}),
     }
 
 
-def _print_setup(sheet, header_row: int | None = None) -> None:
-    """Landscape, one page wide, header row repeated: the report prints as it reads."""
+PAPER = {"letter": 1, "a4": 9}  # xlsxwriter paper codes
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every printed page carries: paper size, and the header and footer texts."""
+
+    paper: str = "letter"
+    vehicle: str = ""
+    generated: str = ""
+
+
+def _print_setup(sheet, header_row: int | None = None, page: Page | None = None, title: str = "",
+                 wide: bool = False) -> None:
+    """Landscape, one page wide (a `wide` table: at 70% over several pages, its first two
+    columns repeated), header rows repeated, and on every page the vehicle, the sheet's
+    subject, page N of M and when the report was generated."""
+    page = page or Page()
     sheet.set_landscape()
-    sheet.set_paper(9)  # A4; Letter users get it scaled
-    sheet.fit_to_pages(1, 0)
-    sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    sheet.set_paper(PAPER.get(page.paper, 1))
+    if wide:
+        sheet.set_print_scale(70)
+        sheet.repeat_columns(0, 1)
+        sheet.print_across()
+    else:
+        sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.4, right=0.4, top=0.7, bottom=0.7)
     if header_row is not None:
         sheet.repeat_rows(header_row)
+
+    def esc(text: str) -> str:
+        return text.replace("&", "&&")[:80]
+
+    sheet.set_header(f"&L{esc(page.vehicle)}&R{esc(title)}")
+    sheet.set_footer(f"&Lroo-calc {__version__}, generated {esc(page.generated)}&RPage &P of &N")
 
 
 def _status_formats(sheet, styles, cell_range: str) -> None:
@@ -115,47 +155,8 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
     sheet.write_number(7, 1, _money(v.net_cost_cents), styles["money"])
     sheet.write_string(8, 0, "Materials", styles["bold"])
     sheet.write_number(8, 1, _money(bom.materials_cents), styles["money"])
-    headers = ["Regime", "Title", "Status", "Binding requirement", "Value %", "Threshold %", "Margin (points)",
-               "Gap to qualify (binding)", "Failing requirements", "Duty exposure", "Duty per vehicle", "Duty per year",
-               "What-if or condition"]
     top = 10
-    sheet.write_row(top, 0, headers, styles["head"])
-    sheet.set_row(top, 30)
-    for i, r in enumerate(results, start=top + 1):
-        b = r.binding
-        # xlsxwriter cannot measure text; give wrapped rows room for their lines.
-        sheet.set_row(i, 15 * max(1, -(-len(r.title) // 38), -(-(len(r.what_if or "") + len(r.condition or "")) // 45)))
-        sheet.write_string(i, 0, r.regime)
-        sheet.write_string(i, 1, r.title, styles["wrap"])
-        sheet.write_string(i, 2, status_label(r))
-        sheet.write_string(i, 3, b.id if b else "")
-        if b is not None and b.value is not None:
-            sheet.write_number(i, 4, shown(b.value, b.comparison), styles["pct"])
-        if b is not None and b.threshold is not None:
-            sheet.write_number(i, 5, float(b.threshold), styles["pct"])
-        if b is not None and b.margin is not None:
-            sheet.write_number(i, 6, shown(b.margin), styles["pct"])
-        gap = b.figures.get("gap_to_qualify", 0) if b is not None and b.status == "fail" else 0
-        if gap:
-            sheet.write_number(i, 7, _money(gap, up=True), styles["money"])
-        sheet.write_string(i, 8, ", ".join(req.id for req in r.requirements if req.status == "fail"))
-        exposure = r.duty_exposure
-        if exposure is not None:
-            sheet.write_string(i, 9, exposure.effect or (exposure.note or ""))
-            if exposure.per_vehicle_cents is not None:
-                sheet.write_number(i, 10, _money(exposure.per_vehicle_cents), styles["money"])
-            if exposure.per_year_cents is not None:
-                sheet.write_number(i, 11, _money(exposure.per_year_cents), styles["money"])
-        sheet.write_string(i, 12, "; ".join(x for x in (r.what_if, f"applies {r.condition}" if r.condition else None) if x),
-                           styles["wrap"])
-    last = top + len(results)
-    _status_formats(sheet, styles, f"C{top + 2}:C{last + 1}")
-    sheet.set_column(0, 0, 26)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 3, 15)
-    sheet.set_column(4, 8, 11)
-    sheet.set_column(9, 11, 13)
-    sheet.set_column(12, 12, 40)
+    last = verdict_table(sheet, styles, results, top)
 
     # Chart data: every requirement with a value and a threshold.
     start = last + 3
@@ -183,22 +184,81 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
         chart.set_size({"width": 720, "height": max(300, 22 * (row - start))})
         sheet.insert_chart(start, 5, chart)
     sheet.freeze_panes(top + 1, 1)
-    _print_setup(sheet)
+    _print_setup(sheet, None, styles["page"], "Summary")
+
+
+def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
+    """One row per regime from row `top`: status, binding requirement against its threshold,
+    margin, gap, failing requirements, duty exposure, what-if; returns the last row used."""
+    headers = ["Regime", "Title", "Status", "Binding requirement", "Value %", "Threshold %", "Margin (points)",
+               "Gap to qualify (binding)", "Failing requirements", "Duty exposure", "Duty per vehicle", "Duty per year",
+               "What-if or condition", "Tariff duty per vehicle"]
+    sheet.write_row(top, 0, headers, styles["head"])
+    sheet.set_row(top, 45)
+    for i, r in enumerate(results, start=top + 1):
+        b = r.binding
+        # xlsxwriter cannot measure text; give wrapped rows room for their lines.
+        sheet.set_row(i, 15 * max(1, -(-len(r.title) // 38), -(-(len(r.what_if or "") + len(r.condition or "")) // 45)))
+        sheet.write_string(i, 0, r.regime, styles["whatif"] if r.what_if else None)
+        sheet.write_string(i, 1, r.title, styles["wrap"])
+        tariff = duty(r)
+        if tariff is not None:
+            sheet.write_number(i, 13, _money(tariff, up=True), styles["money"])
+        sheet.write_string(i, 2, status_label(r))
+        sheet.write_string(i, 3, b.id if b else "")
+        if b is not None and b.value is not None:
+            sheet.write_number(i, 4, shown(b.value, b.comparison), styles["pct"])
+        if b is not None and b.threshold is not None:
+            sheet.write_number(i, 5, float(b.threshold), styles["pct"])
+        if b is not None and b.margin is not None:
+            sheet.write_number(i, 6, shown(b.margin), styles["pct"])
+        gap = b.figures.get("gap_to_qualify", 0) if b is not None and b.status == "fail" else 0
+        if gap:
+            sheet.write_number(i, 7, _money(gap, up=True), styles["money"])
+        sheet.write_string(i, 8, ", ".join(req.id for req in r.requirements if req.status == "fail"))
+        exposure = r.duty_exposure
+        if exposure is not None:
+            sheet.write_string(i, 9, exposure.effect or (exposure.note or ""))
+            if exposure.per_vehicle_cents is not None:
+                sheet.write_number(i, 10, _money(exposure.per_vehicle_cents), styles["money"])
+            if exposure.per_year_cents is not None:
+                sheet.write_number(i, 11, _money(exposure.per_year_cents), styles["money"])
+        sheet.write_string(i, 12, "; ".join(x for x in ("WHAT-IF: " + r.what_if if r.what_if else None,
+                                                         f"applies {r.condition}" if r.condition else None) if x),
+                           styles["whatif_wrap"] if r.what_if else styles["wrap"])
+    last = top + len(results)
+    _status_formats(sheet, styles, f"C{top + 2}:C{last + 1}")
+    sheet.set_column(0, 0, 26)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, 3, 15)
+    sheet.set_column(4, 7, 11)
+    sheet.set_column(8, 8, 22)
+    sheet.set_column(9, 11, 13)
+    sheet.set_column(12, 12, 40)
+    sheet.set_column(13, 13, 13)
+    return last
 
 
 def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> None:
+    """The regime's requirements, each with value, threshold, margin, citations and note; then
+    every figure in its own labelled cell."""
     sheet = book.add_worksheet(name)
     sheet.write_string(0, 0, f"{result.regime}: {result.title}", styles["title"])
     sheet.write_string(1, 0, f"Status: {status_label(result)}", styles["bold"])
-    sheet.write_string(2, 0, (result.what_if or "") + (f"  Vehicle class: {result.vehicle_class}" if result.vehicle_class else ""))
+    if result.what_if:
+        sheet.write_string(2, 0, f"WHAT-IF: {result.what_if}", styles["whatif"])
+    if result.vehicle_class:
+        sheet.write_string(3, 0, f"Vehicle class: {result.vehicle_class} - {result.vehicle_class_title or ''}")
     headers = ["Requirement", "Title", "Status", "Value %", "Threshold %", "Margin (points)", "Threshold in force from",
-               "Threshold citation", "Law", "Figures", "Note"]
+               "Threshold citation", "Law", "Note"]
     top = 4
     sheet.write_row(top, 0, headers, styles["head"])
     sheet.set_row(top, 30)
     for i, req in enumerate(result.requirements, start=top + 1):
+        cited = (req.threshold_citation or "") + (" [UNCONFIRMED]" if req.threshold_unconfirmed else "")
+        sheet.set_row(i, 15 * max(1, -(-len(cited) // 55), -(-len(req.citation) // 55), -(-len(req.reason or "") // 55)))
         sheet.write_string(i, 0, req.id)
-        sheet.write_string(i, 1, req.title)
+        sheet.write_string(i, 1, req.title, styles["wrap"])
         sheet.write_string(i, 2, requirement_label(req))
         if req.value is not None:
             sheet.write_number(i, 3, shown(req.value, req.comparison), styles["pct"])
@@ -207,57 +267,128 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
         if req.margin is not None:
             sheet.write_number(i, 5, shown(req.margin), styles["pct"])
         sheet.write_string(i, 6, req.threshold_from.isoformat() if req.threshold_from else "")
-        sheet.write_string(i, 7, (req.threshold_citation or "") + (" [UNCONFIRMED]" if req.threshold_unconfirmed else ""))
-        sheet.write_string(i, 8, req.citation)
-        sheet.write_string(i, 9, "; ".join(f"{k} = {_figure(k, v)}" for k, v in req.figures.items()))
-        sheet.write_string(i, 10, req.reason or "")
+        sheet.write_string(i, 7, cited, styles["wrap"])
+        sheet.write_string(i, 8, req.citation, styles["wrap"])
+        sheet.write_string(i, 9, req.reason or "", styles["wrap"])
     end = top + len(result.requirements)
     _status_formats(sheet, styles, f"C{top + 2}:C{end + 1}")
     sheet.set_column(0, 0, 16)
-    sheet.set_column(1, 1, 40)
-    sheet.set_column(2, 6, 12)
-    sheet.set_column(7, 10, 50)
+    sheet.set_column(1, 1, 32)
+    sheet.set_column(2, 2, 14)
+    sheet.set_column(3, 6, 11)
+    sheet.set_column(7, 9, 55)
+    row = end + 2
+    sheet.write_row(row, 0, ["Requirement", "Figure", "Value", "Unit"], styles["head"])
+    for req in result.requirements:
+        for key, value in req.figures.items():
+            row += 1
+            sheet.write_string(row, 0, req.id)
+            sheet.write_string(row, 1, key.replace("_", " "))
+            if isinstance(value, str):
+                sheet.write_string(row, 2, value)
+            elif is_money(key):
+                sheet.write_number(row, 2, _money(value, up=key in NEEDED_FIGURES), styles["money"])
+                sheet.write_string(row, 3, bom.vehicle.currency)
+            else:
+                sheet.write_number(row, 2, shown(Fraction(value)), styles["pct"])
+                sheet.write_string(row, 3, "% / points" if isinstance(value, Fraction) else "")
+    sheet.freeze_panes(top + 1, 1)
+    _print_setup(sheet, top, styles["page"], f"{result.regime}: requirements")
 
+
+def _line_sheet(book, styles, bom: Bom, result: Determination, name: str) -> None:
+    """Every BOM line's contribution to each requirement, with why, and a flag on lines whose
+    figures rest on an assumption; filterable.  Columns sized to their content."""
+    sheet = book.add_worksheet(name)
     with_lines = [req for req in result.requirements if req.line_counted is not None]
-    start = end + 3
     lines = bom.lines
     keep = np.ones(len(lines), dtype=bool)
-    title = f"Line-level contributions (amounts counted by each requirement, in {bom.vehicle.currency})"
+    title = f"{result.regime}: what each line counts against each requirement, in {bom.vehicle.currency}"
     if len(lines) > FULL_LINE_TABLE and with_lines:
         # Large BOMs: only the lines that count against some requirement (the rest count 0 everywhere).
         keep = np.logical_or.reduce([np.asarray(r.line_counted, dtype=np.int64) > 0 for r in with_lines])
         title += f"; {int(keep.sum()):,} of {len(lines):,} lines, those that count against a requirement"
-    sheet.write_string(start - 1, 0, title, styles["bold"])
+    sheet.write_string(0, 0, title, styles["bold"])
+    if result.what_if:
+        sheet.write_string(1, 0, f"WHAT-IF: {result.what_if}", styles["whatif"])
+    start = 2
     listed = lines[keep]
-    base_cols = ["Row", "Part number", "Description", "HS code", "Origin", "Supplier", "Value"]
+    assumed: dict[int, list[str]] = {}
+    for a in result.assumptions:
+        for r in a.rows:
+            assumed.setdefault(r, []).append(a.code)
+    base_cols = ["Row", "Part number", "Description", "HS code", "Origin", "Supplier", "Value", "Assumed"]
     columns = base_cols + [h for req in with_lines for h in (f"{req.id}: counted", f"{req.id}: basis")]
     sheet.write_row(start, 0, columns, styles["head"])
+    sheet.set_row(start, 30)
     n = len(listed)
     first = start + 1
-    sheet.write_column(first, 0, listed["row"].tolist())
+    rows = listed["row"].tolist()
+    sheet.write_column(first, 0, rows)
+    widths = [6, 12, 12, 10, 7, 10, 12, 10]
     for col, field in ((1, "part_number"), (2, "description"), (3, "hs_code"), (4, "origin_country"), (5, "supplier")):
         for r, text in enumerate(listed[field].tolist()):
             if text is not None:
                 sheet.write_string(first + r, col, str(text))
+                widths[col] = max(widths[col], min(len(str(text)) + 2, 80))
     sheet.write_column(first, 6, (listed["value_cents"].to_numpy(dtype=np.int64) / 100).tolist(), styles["money"])
+    for r, row in enumerate(rows):
+        if row in assumed:
+            sheet.write_string(first + r, 7, "assumed: " + ", ".join(dict.fromkeys(assumed[row])), styles["flag"])
+            widths[7] = max(widths[7], min(len(", ".join(dict.fromkeys(assumed[row]))) + 11, 60))
     for j, req in enumerate(with_lines):
         counted = (np.asarray(req.line_counted, dtype=np.int64)[keep] / (SHARE_ONE * 100)).tolist()
-        sheet.write_column(first, 7 + 2 * j, counted, styles["money"])
+        sheet.write_column(first, 8 + 2 * j, counted, styles["money"])
+        longest = 12
         for r, text in enumerate(np.asarray(req.line_basis)[keep].tolist()):
             if text:  # blank where the line counts nothing and nothing needs saying
-                sheet.write_string(first + r, 8 + 2 * j, str(text))
+                sheet.write_string(first + r, 9 + 2 * j, str(text))
+                longest = max(longest, min(len(str(text)) + 2, 90))
+        widths += [12, longest]
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
     if n:
         sheet.autofilter(start, 0, start + n, len(columns) - 1)
     sheet.freeze_panes(start + 1, 2)
-    _print_setup(sheet, start)
+    _print_setup(sheet, start, styles["page"], f"{result.regime}: lines", wide=True)
 
 
-def _figure(key: str, value) -> str:
-    if isinstance(value, str):
-        return value
-    if is_money(key):
-        return display_money(value)
-    return pct(Fraction(value))
+GLOSSARY = [
+    ("Status", "ELIGIBLE: every requirement passes. NOT ELIGIBLE: at least one fails. NEEDS REVIEW: a fact is missing or "
+               "the law leaves it open (named under Assumptions and Review); roo-calc does not guess. For a tariff regime: "
+               "DUTY (with the amount per vehicle) or NO DUTY. NOT APPLICABLE: the regime does not apply to this vehicle."),
+    ("Requirement status", "PASS / FAIL against its threshold; REVIEW: cannot be decided from the facts given; N/A: does not "
+                           "apply (for example waived)."),
+    ("Binding requirement", "The requirement that decides the verdict: the worst failing one, else the one closest to its "
+                            "threshold."),
+    ("Value", "The requirement's figure in percent (regional value content, US content, ...). Rounded toward the verdict: "
+              "down for a minimum, up for a maximum, so 74.999% beside a 75% minimum shows as 74.99."),
+    ("Threshold", "The legal minimum (>=) or maximum (<=) in force on the date, with its citation. A value exactly at the "
+                  "threshold passes."),
+    ("Margin", "Percentage points by which the value clears (+) or misses (-) the threshold, rounded down."),
+    ("Gap to qualify", "The money that must move (non-originating to originating, non-US to US) for the requirement to "
+                       "pass, rounded up to the cent."),
+    ("Counted", "On a lines sheet: what the line adds to the requirement's figure (to VNM, to non-US content, to "
+                "non-originating core-part or steel value). 0 when it adds nothing."),
+    ("Basis", "Why the line counts what it counts, with the provision; blank where it counts nothing and nothing needs "
+              "saying."),
+    ("Assumed", "The line's figures rest on an assumption (its code is listed; the text, the value at stake and the "
+                "citation are on Assumptions and Review). Filter this column to see them."),
+    ("What-if", "A regime not in force on the date, or never enacted, evaluated as if it were (marked in amber)."),
+    ("Duty exposure", "For a preference regime, the general (MFN) duty the verdict saves or costs per vehicle and per year."),
+]
+
+
+def _glossary(book, styles) -> None:
+    sheet = book.add_worksheet("Glossary")
+    sheet.write_row(0, 0, ["Term", "Meaning"], styles["head"])
+    for i, (term, meaning) in enumerate(GLOSSARY, start=1):
+        sheet.set_row(i, 15 * max(1, -(-len(meaning) // 95)))
+        sheet.write_string(i, 0, term, styles["bold"])
+        sheet.write_string(i, 1, meaning, styles["wrap"])
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 100)
+    _print_setup(sheet, 0, styles["page"], "Glossary")
 
 
 def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
@@ -297,13 +428,30 @@ def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
     sheet.set_column(3, 3, 80)
     sheet.set_column(4, 5, 14)
     sheet.set_column(6, 7, 40)
-    _print_setup(sheet, 0)
+    _print_setup(sheet, 0, styles["page"], "Assumptions and review")
 
 
-def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, regimes: list[Regime]) -> None:
+def rule_file_name(path: str | None) -> str:
+    """A rule file named relative to its rules folder (`rules/usmca-2020.toml`), never by an
+    absolute path that says where it happened to be installed."""
+    if not path:
+        return ""
+    from roo_calc.rules.loader import default_rules_dir
+
+    file = Path(path)
+    try:
+        return "rules/" + file.resolve().relative_to(Path(default_rules_dir()).resolve()).as_posix()
+    except ValueError:
+        return f"{file.parent.name}/{file.name}"
+
+
+def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, regimes: list[Regime],
+            generated: str = "", inputs: dict | None = None) -> None:
     sheet = book.add_worksheet("Inputs")
     rows = [("Input workbook", bom.path), ("SHA-256", bom.sha256), ("As of", as_of.isoformat()),
-            ("roo-calc version", __version__), ("Vehicle currency", bom.vehicle.currency)]
+            ("roo-calc version", __version__), ("Vehicle currency", bom.vehicle.currency), ("Generated at", generated)]
+    for label, items in (inputs or {}).items():
+        rows.extend((label, str(item)) for item in items)
     for i, (label, value) in enumerate(rows):
         sheet.write_string(i, 0, label, styles["bold"])
         sheet.write_string(i, 1, value)
@@ -313,7 +461,7 @@ def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, r
     for regime in regimes:
         row += 1
         digest = hashlib.sha256(Path(regime.path).read_bytes()).hexdigest() if regime.path and Path(regime.path).exists() else ""
-        sheet.write_row(row, 0, [regime.id, regime.path or "", digest, regime.status,
+        sheet.write_row(row, 0, [regime.id, rule_file_name(regime.path), digest, regime.status,
                                  regime.last_verified_on.isoformat() if regime.last_verified_on else "",
                                  applied[regime.id].isoformat() if regime.id in applied else ""])
     row += 2
@@ -321,11 +469,12 @@ def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, r
     for fx in bom.fx:
         row += 1
         sheet.write_string(row, 0, fx.currency)
-        sheet.write_number(row, 1, float(fx.rate))
+        sheet.write_string(row, 1, str(fx.rate))
         sheet.write_string(row, 2, fx.date or "")
         sheet.write_string(row, 3, fx.source or "")
         sheet.write_number(row, 4, fx.row)
     sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 2, 66)
+    sheet.set_column(1, 1, 44)
+    sheet.set_column(2, 2, 68)
     sheet.set_column(3, 5, 16)
-    _print_setup(sheet)
+    _print_setup(sheet, None, styles.get("page"), "Inputs")

@@ -58,7 +58,7 @@ def figure(name: str, value) -> str:
 def exact_figures(figures: dict) -> dict:
     """The money figures that are not whole cents, exactly (their `figures` entry is rounded)."""
     return {k: json_money_exact(v) for k, v in figures.items()
-            if k in MONEY_FIGURES and isinstance(v, Fraction) and (v.denominator != 1)}
+            if is_money(k) and isinstance(v, Fraction) and (v.denominator != 1)}
 
 
 def requirement_json(req: RequirementResult) -> dict:

@@ -1,0 +1,71 @@
+"""The Excel report of several vehicles (`roo-calc evaluate A.xlsx B.xlsx --output`): one sheet
+per vehicle with its verdicts, and with --average-by an Averages sheet with each averaged
+verdict and its citation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from roo_calc.atomic import atomic_path
+from roo_calc.report.excel import Page, _glossary, _money, _print_setup, _sheet_name, _status_formats, _styles, verdict_table
+from roo_calc.report.verdict import status_label
+
+
+def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: str | None, on: date,
+                       paper: str = "letter") -> None:
+    """`vehicles`: (bom, as of, determinations) per vehicle; `averages`: fleet.Average items."""
+    import xlsxwriter
+
+    generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    with atomic_path(Path(path)) as temporary:
+        book = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False, "strings_to_urls": False,
+                                               "strings_to_numbers": False, "nan_inf_to_errors": True})
+        styles = _styles(book)
+        styles["count"] = book.add_format({"num_format": "#,##0"})
+        styles["page"] = Page(paper, f"fleet of {len(vehicles)} vehicles", generated)
+        used = {"averages", "glossary"}
+        if average_by:
+            _averages(book, styles, averages, average_by, on)
+        for bom, when, results in vehicles:
+            sheet = book.add_worksheet(_sheet_name(bom.vehicle.model[:28], used))
+            v = bom.vehicle
+            sheet.write_string(0, 0, f"{v.model} ({Path(bom.path).name})", styles["title"])
+            facts = [("BOM", bom.path), ("SHA-256", bom.sha256), ("As of", when.isoformat()),
+                     ("Annual volume", f"{v.annual_volume:,}" if v.annual_volume else "not given"), ("Currency", v.currency)]
+            for i, (label, value) in enumerate(facts, start=2):
+                sheet.write_string(i, 0, label, styles["bold"])
+                sheet.write_string(i, 1, str(value))
+            sheet.write_string(7, 0, "Net cost", styles["bold"])
+            sheet.write_number(7, 1, _money(v.net_cost_cents), styles["money"])
+            verdict_table(sheet, styles, results, 9)
+            _print_setup(sheet, 9, styles["page"], v.model)
+        _glossary(book, styles)
+        book.close()
+
+
+def _averages(book, styles, averages: list, average_by: str, on: date) -> None:
+    sheet = book.add_worksheet("Averages")
+    sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, as of {on}", styles["title"])
+    headers = ["Regime", "Category", "Vehicles", "Annual volume", "Status", "Binding requirement", "Failing requirements",
+               "Citation or note"]
+    sheet.write_row(2, 0, headers, styles["head"])
+    sheet.set_row(2, 30)
+    row = 3
+    for a in averages:
+        sheet.write_string(row, 0, a.regime)
+        sheet.write_string(row, 1, " / ".join(a.category), styles["wrap"])
+        sheet.write_string(row, 2, ", ".join(a.members), styles["wrap"])
+        if a.volume:
+            sheet.write_number(row, 3, a.volume, styles["count"])
+        if a.result is not None:
+            sheet.write_string(row, 4, status_label(a.result))
+            sheet.write_string(row, 5, a.result.binding.id if a.result.binding else "")
+            sheet.write_string(row, 6, ", ".join(r.id for r in a.result.requirements if r.status == "fail"))
+        sheet.write_string(row, 7, a.note or "", styles["wrap"])
+        sheet.set_row(row, 15 * max(1, -(-len(a.note or "") // 60), -(-len(", ".join(a.members)) // 30)))
+        row += 1
+    _status_formats(sheet, styles, f"E4:E{row}")
+    for col, width in enumerate((22, 30, 32, 12, 16, 14, 22, 62)):
+        sheet.set_column(col, col, width)
+    _print_setup(sheet, 2, styles["page"], "Averages")
