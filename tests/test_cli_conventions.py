@@ -94,3 +94,11 @@ def test_fleet_report(tmp_path):
     assert book.sheetnames[0] == "Averages" and len(book.sheetnames) >= 3
     averages = list(book["Averages"].iter_rows(min_row=4, values_only=True))
     assert averages[0][0] == "usmca-2020" and "s.16" in averages[0][7]
+
+
+def test_shipped_example_rule_folder_loads():
+    out = runner.invoke(app, ["regimes", "--rules", str(ROOT / "examples" / "my-rules")])
+    assert out.exit_code == 0 and "my-usmca-variant" in out.output
+    result = runner.invoke(app, ["evaluate", str(SAMPLES / "suv-ca.xlsx"), "--rules", str(ROOT / "examples" / "my-rules"),
+                                 "--regime", "my-usmca-variant"])
+    assert result.exit_code == 0 and "my-usmca-variant *" in result.output and ">= 70%" in result.output
