@@ -63,6 +63,8 @@ def make_bom(lines: list[dict], extra_cents: int, assembly: str, scale: int = 1)
         "quantity": pd.Series([1] * len(lines), dtype=object),
         "value_cents": pd.array([l["value_cents"] * scale for l in lines], dtype="int64"),
         "nafta_traced_value_cents": pd.array([None] * len(lines), dtype="Int64"),
+        "steel_content_value_cents": pd.array([None] * len(lines), dtype="Int64"),
+        "aluminum_content_value_cents": pd.array([None] * len(lines), dtype="Int64"),
     })
     materials = int(frame["value_cents"].sum())
     net_cost = max(materials + extra_cents * scale, 1)

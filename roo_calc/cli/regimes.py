@@ -101,7 +101,14 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
         echo(f"  source {source.id}: {source.title}" + (f" <{source.href}>" if source.href else ""))
     echo("classes:")
     for name, c in r.classes.items():
-        echo(f"  {name}: {c.title} [HS {', '.join(c.hs)}]")
+        declared = f"; when declared {c.law_type}: {', '.join(c.hs_if_declared)}" if c.hs_if_declared else ""
+        echo(f"  {name}: {c.title} [HS {', '.join(c.hs)}{declared}]")
+    if r.part_origin:
+        echo("parts originating only at their own RVC (stated content checked against it):")
+    for rule in r.part_origin:
+        codes = ", ".join(rule.hs + tuple(f"ex {h}" for h in rule.ex_hs))
+        echo(f"  {rule.title} [{', '.join(rule.classes)}; HS {codes}]")
+        _echo_history("threshold", rule.threshold, applied, ">=", "%")
     echo("requirements:")
     for rid, req in r.requirements.items():
         echo(f"  {rid} ({req.kind}): {req.title}")
@@ -122,6 +129,13 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
             _echo_history(label, history, applied, sign, unit)
         if req.tracing is not None and req.tracing.same_as_vehicle:
             echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
+        if req.lvc_credit is not None:
+            c = req.lvc_credit
+            state = "available" if applied <= c.through else "ended"
+            flag = " [UNCONFIRMED]" if c.unconfirmed else ""
+            echo(f"    excess-LVC credit ({', '.join(c.classes)}): high-wage points above {c.points_above} of an LVC above "
+                 f"{c.lvc_above}% count toward the RVC, if the RVC is not below {c.rvc_floor}%; through {c.through} "
+                 f"({state} on {applied}){flag} - {c.citation}")
         if r.kind == "tariff":
             for line in tariff_change_points(req, applied):
                 echo(line)

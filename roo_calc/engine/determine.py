@@ -15,17 +15,44 @@ from roo_calc.errors import NoValueError
 from roo_calc.rules.model import Regime
 
 
+def covers(regime: Regime, hs_code: str) -> bool:
+    """Whether any of the regime's classes takes this HS code (declared type aside)."""
+    return any(HsList(c.hs + c.hs_if_declared).contains(hs_code) for c in regime.classes.values())
+
+
 def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
-    """The regime's vehicle classes that the vehicle falls in (by HS code and vehicle type)."""
+    """The regime's vehicle classes that the vehicle falls in, and how the vehicle was described.
+
+    A class that follows a legal definition (`law_type`) is decided by the HS code; a declared
+    vehicle_type only tells what the code cannot (`hs_if_declared`, `when_declared`,
+    `unless_declared`).  A class with `vehicle_types` filters on the type, declared or inferred.
+    """
+    declared = None if vehicle.vehicle_type_inferred else vehicle.vehicle_type
     matches = []
     for name, vehicle_class in regime.classes.items():
-        if not HsList(vehicle_class.hs).contains(vehicle.hs_code):
+        by_code = bool(vehicle_class.hs) and HsList(vehicle_class.hs).contains(vehicle.hs_code)
+        by_declaration = bool(vehicle_class.hs_if_declared) and HsList(vehicle_class.hs_if_declared).contains(vehicle.hs_code)
+        if not by_code and not (by_declaration and declared is not None and declared == vehicle_class.law_type):
             continue
         if vehicle_class.vehicle_types and vehicle.vehicle_type not in vehicle_class.vehicle_types:
+            continue
+        if vehicle_class.when_declared and declared not in vehicle_class.when_declared:
+            continue
+        if vehicle_class.unless_declared and declared in vehicle_class.unless_declared:
             continue
         matches.append(name)
     described = f"HS {vehicle.hs_code}, vehicle type {vehicle.vehicle_type}" + (" (inferred)" if vehicle.vehicle_type_inferred else "")
     return matches, described
+
+
+def class_warning(regime: Regime, vehicle: Vehicle, vehicle_class: str) -> str | None:
+    """A declared vehicle_type that the law's class contradicts, naming both."""
+    law_type = regime.classes[vehicle_class].law_type
+    if vehicle.vehicle_type_inferred or law_type is None or vehicle.vehicle_type == law_type:
+        return None
+    cited = "; ".join(r.pinpoint for r in regime.classes[vehicle_class].reference)
+    return (f"the workbook declares vehicle_type {vehicle.vehicle_type!r}, but HS {vehicle.hs_code} is, by definition, "
+            f"{law_type!r} ({cited}): evaluated as {vehicle_class}")
 
 
 def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime] | None = None) -> Determination:
@@ -47,12 +74,19 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
                 as_of=as_of, applied_on=applied_on, entry_date=entry,
                 what_if=what_if, condition=condition, notes=regime.notes, rule_file=regime.path)
     classes, described = classify(regime, bom.vehicle)
+    if not covers(regime, bom.vehicle.hs_code):
+        why = (f"{regime.title} does not cover this vehicle ({described}); its classes: "
+               + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items()))
+        return Determination(**{**base, "notes": (why,) + tuple(regime.notes)}, status="not_applicable")
     if len(classes) != 1:
         why = (f"the vehicle ({described}) is in none of this regime's classes: "
                + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items())
                if not classes else f"the vehicle ({described}) matches several classes: {', '.join(classes)}")
         return Determination(**base, status="needs_review", review=(why + "; set vehicle_type or check hs_code",))
     vehicle_class = classes[0]
+    warning = class_warning(regime, bom.vehicle, vehicle_class)
+    if warning:
+        base["notes"] = (warning,) + tuple(regime.notes)
     ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others,
                   origin_on=as_of, qualify=_qualifier(bom, as_of, others) if regime.kind == "tariff" else None)
     results: list[RequirementResult] = []

@@ -18,7 +18,7 @@ from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.rules.model import DatedValue, Regime, Requirement, cite, value_at
+from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, cite, value_at
 
 TOP_LINES = 10
 FISCAL_YEAR_SLACK_DAYS = 183  # a fiscal year "beginning on the day closest to" a date starts within half a year of it
@@ -44,6 +44,7 @@ class Context:
     origin_on: date | None = None  # tariffs: the date origin is judged on (production), when `on` is the entry date
     qualify: Callable[[str], object] | None = None  # tariffs: a preference regime's Determination by id (None: not loaded)
     _originating: np.ndarray | None = None
+    _part_reasons: np.ndarray | None = None  # why a `part_origin` rule decided a line; "" where none did
 
     @property
     def net_cost(self) -> int:
@@ -53,20 +54,28 @@ class Context:
         """Roll-up originating status of each line under this regime (certification-based).
 
         Certified Y and made in the region: originating.  Certified N, or made outside the
-        region: non-originating.  Made in the region with no certification on file: by the
-        rule file's `uncertified_regional` policy, listed as an assumption either way.
+        region: non-originating.  A part whose origin the regime ties to its own RVC for this
+        class of vehicle (`part_origin`, e.g. USMCA UR 15(4)) and that has no certification is
+        originating when its stated regional content meets that threshold.  Made in the region
+        with no certification otherwise: by the rule file's `uncertified_regional` policy,
+        listed as an assumption either way.
         """
         if self._originating is not None:
             return self._originating
         certified, declined = self.lines.flag(self.regime.certification_field)
         in_region = self.lines.in_countries(self.regime.region)
         originating = certified & in_region
+        reasons = np.full(len(originating), "", dtype=object)
         odd = certified & ~in_region
         if odd.any():
             self.assume("certified-outside-region", None, odd,
                         f"certified {self.regime.certification_field} = Y but made outside "
                         f"{'/'.join(self.regime.region)}; treated as non-originating")
-        undeclared = in_region & ~certified & ~declined
+        decided = np.zeros(len(originating), dtype=bool)
+        for rule in self.regime.part_origin:
+            if self.vehicle_class in rule.classes:
+                decided |= self._part_origin(rule, in_region & ~certified & ~declined & ~decided, originating, reasons)
+        undeclared = in_region & ~certified & ~declined & ~decided
         if undeclared.any():
             policy = self.regime.uncertified_regional
             if policy == "originating":
@@ -79,6 +88,7 @@ class Context:
             citation = cite(self.regime.uncertified_reference) or None
             self.assume("uncertified-regional", None, undeclared, text, citation)
         self._originating = originating
+        self._part_reasons = reasons
         return originating
 
     def origin_reasons(self) -> np.ndarray:
@@ -95,7 +105,36 @@ class Context:
         out = np.where(in_region & declined, f"supplier declares it non-originating ({field} = N)", out)
         out = np.where(in_region & certified, f"originating (certified, {field} = Y)", out)
         out = np.where(~in_region & certified, np.char.add(made, f": certified but made outside {region}, non-originating"), out)
-        return out.astype(object)
+        self.originating()
+        decided = self._part_reasons != ""
+        return np.where(decided, self._part_reasons, out).astype(object)
+
+    def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
+        """Decide, in place, the uncertified regional lines a `part_origin` rule covers that state a
+        regional content; returns which lines it decided."""
+        lines = self.lines
+        mask = HsList(rule.hs).match(lines.hs) if rule.hs else np.zeros(len(open_), dtype=bool)
+        if rule.ex_hs:
+            group = lines.frame["core_part_group"]
+            declared = (group.notna() & (group != "none")).to_numpy(dtype=bool)
+            mask |= declared & HsList(rule.ex_hs).match(lines.hs)
+        if rule.except_hs:
+            mask &= ~HsList(rule.except_hs).match(lines.hs)
+        rc, stated = lines.pct("regional_content_e4")
+        decided = mask & open_ & stated
+        if not decided.any():
+            return decided
+        threshold = value_at(rule.threshold, self.on, f"{self.regime.id} part_origin threshold ({rule.title})")
+        meets = decided & (rc >= int(threshold.value * 10_000))
+        originating |= meets
+        reasons[meets] = f"no certification; stated regional content meets {threshold.value}%: originating ({threshold.citation})"
+        reasons[decided & ~meets] = (f"no certification; stated regional content under {threshold.value}%: non-originating "
+                                     f"({threshold.citation})")
+        self.assume("part-origin-by-content", None, decided,
+                    f"{rule.title}: no certification on file, so origin is decided by the supplier's stated regional "
+                    f"content against {threshold.value}%, taken as a net cost figure (the method of that threshold)",
+                    threshold.citation)
+        return decided
 
     def assume(self, code: str, requirement: str | None, mask: np.ndarray | None, text: str,
                citation: str | None = None) -> None:
@@ -420,6 +459,11 @@ def vnm_all_traced(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
                               np.where(share >= SHARE_ONE, np.char.add("wholly regional: ", how), ""))
 
 
+# Credits toward the RVC that other requirements earn (USMCA UR 18(22)), registered by their module:
+# (ctx, rid, requirement, rvc) -> (credit points, reason, figures).
+RVC_CREDITS: dict[str, Callable[[Context, str, Requirement, Fraction], tuple[Fraction, str | None, dict]]] = {}
+
+
 VNM_METHODS: dict[str, Callable[[Context, str, Requirement], tuple[np.ndarray, np.ndarray]]] = {
     "roll_up": vnm_roll_up,
     "tracing": vnm_tracing,
@@ -440,7 +484,12 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
     vnm_scaled = int(scaled.sum())
     nc_scaled = ctx.net_cost * SHARE_ONE
     value = Fraction(nc_scaled - vnm_scaled, nc_scaled) * 100
-    allowed = Fraction(ctx.net_cost) * (1 - Fraction(threshold.value) / 100)
+    figures: dict = {}
+    reason = None
+    credit = Fraction(0)
+    if requirement.lvc_credit is not None:
+        credit, reason, figures = RVC_CREDITS["lvc_credit"](ctx, rid, requirement, value)
+    allowed = Fraction(ctx.net_cost) * (1 - (Fraction(threshold.value) - credit) / 100)
     vnm = Fraction(vnm_scaled, SHARE_ONE)
     figures = {
         "net_cost": ctx.net_cost,
@@ -449,8 +498,9 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
         "vnm_method": method,
         "vnm_allowed": allowed,
         "gap_to_qualify": max(Fraction(0), vnm - allowed),
+        **figures,
     }
-    return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis)
+    return _result(rid, requirement, threshold, value + credit, figures, ctx, scaled, basis, reason=reason)
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:

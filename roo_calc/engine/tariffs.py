@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -234,11 +235,9 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
 
 
 def _pct(r: Fraction) -> str:
-    """An exact rate as text: 12.5, 7.5, 25."""
-    text = f"{float(r):.6f}".rstrip("0").rstrip(".")
-    if Fraction(text) != r:
-        raise ValueError(f"rate {r} is not a short decimal")
-    return text
+    """A rate as text: 12.5, 7.5, 25 (rates come from decimals in the rule files, so exact)."""
+    text = format(Decimal(r.numerator) / Decimal(r.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _flag_at(points: tuple[DatedFlag, ...], on: date) -> DatedFlag | None:

@@ -10,7 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from roo_calc.codes import HsList
-from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, _not_applicable, line_basis
+from roo_calc.engine.requirements import EVALUATORS, RVC_CREDITS, Context, _drivers, _not_applicable, line_basis
 from roo_calc.engine.result import RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.numbers import SHARE_ONE
@@ -23,8 +23,10 @@ def _review(rid: str, requirement: Requirement, reason: str) -> RequirementResul
 
 
 def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tuple[str, ...]) -> np.ndarray:
-    """Each line's Table A.2 column-1 group: declared in core_part_group, else by an HS code that
-    belongs wholly to one group; "ex" codes count only when declared."""
+    """Each line's Table A.2 column-1 group: declared in core_part_group ("none" declares a line
+    not a core part), else by an HS code that belongs wholly to one group.  An "ex" code counts
+    only when declared, except a `default_hs` code, whose default follows the vehicle's HS code
+    (a propulsion battery of 8507.60 in an electrified vehicle); every default is an assumption."""
     lines = ctx.lines
     series = lines.frame["core_part_group"]
     undeclared = series.isna().to_numpy(dtype=bool)
@@ -34,6 +36,21 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
         spec = requirement.core_part_table[name]
         if spec.hs:
             group_of = np.where(undeclared & (group_of == None) & HsList(spec.hs).match(lines.hs), name, group_of)  # noqa: E711
+        defaulted = undeclared & (group_of == None) & HsList(spec.default_hs).match(lines.hs) if spec.default_hs else None  # noqa: E711
+        if defaulted is not None and defaulted.any():
+            cited = "; ".join(f"{r.title}, {r.pinpoint}" for r in spec.reference) or "USMCA UR s.14, Table A.2"
+            if HsList(spec.default_for_vehicles).contains(ctx.vehicle.hs_code):
+                group_of = np.where(defaulted, name, group_of)
+                ctx.assume(f"core-part-default-{name}", rid, defaulted,
+                           f"lines of {', '.join(spec.default_hs)} with a blank core_part_group in a vehicle of HS "
+                           f"{ctx.vehicle.hs_code} (electrified): taken as {name} core parts (propulsion); declare "
+                           f"core_part_group = none for any that is not", cited)
+            else:
+                ctx.assume(f"core-part-default-{name}", rid, defaulted,
+                           f"lines of {', '.join(spec.default_hs)} with a blank core_part_group in a vehicle of HS "
+                           f"{ctx.vehicle.hs_code} (not electrified): taken as not {name} core parts; declare "
+                           f"core_part_group = {name} for a propulsion battery", cited)
+            undeclared = undeclared & ~defaulted
         if spec.ex_hs:
             maybe |= undeclared & HsList(spec.ex_hs).match(lines.hs)
     maybe &= group_of == None  # noqa: E711
@@ -41,6 +58,28 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
                "lines whose HS code is only partly a core part (\"ex\" in Table A.2) and whose core_part_group is blank: "
                "not counted as core parts; declare core_part_group where they are", "USMCA UR s.14, Table A.2")
     return group_of
+
+
+def core_part_originating(ctx: Context, rid: str, limit_ppm: int) -> np.ndarray:
+    """Whether each line counts as originating for the core-parts test.
+
+    A supplier's certification decides: Y made in the region is originating, N is not, whatever
+    content is stated beside it.  Only a line with no certification on file may show its origin
+    by a stated regional content meeting the threshold (UR 14(4)-(5): the part is originating if
+    it meets the RVC requirement); the figure is read as a net cost one, the only method modelled.
+    """
+    lines = ctx.lines
+    in_region = lines.in_countries(ctx.regime.region)
+    certified, declined = lines.flag(ctx.regime.certification_field)
+    rc, rc_stated = lines.pct("regional_content_e4")
+    by_content = in_region & ~certified & ~declined & rc_stated
+    ctx.assume("core-part-by-content", rid, by_content,
+               "core-part lines with no certification on file: origin taken from the supplier's stated regional content "
+               "against the core-part threshold, read as a net cost figure", "USMCA UR 14(4), 14(5), 14(13)")
+    ctx.assume("core-part-declined-with-content", rid, declined & rc_stated & (rc >= limit_ppm),
+               "certified non-originating (N) although the stated regional content meets the threshold: the "
+               "certification is used", "USMCA UR 14(4)")
+    return in_region & ~declined & (certified | (by_content & (rc >= limit_ppm)))
 
 
 def best_core_option(each_part: Fraction, super_core: Fraction, threshold, allows_super: bool) -> tuple[str, Fraction]:
@@ -55,14 +94,15 @@ def best_core_option(each_part: Fraction, super_core: Fraction, threshold, allow
 
 def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
     """Core parts (UR 14(4)): a passenger vehicle or light truck is originating only if its Table
-    A.2 column-1 parts are originating; heavy trucks' principal parts likewise (UR 15(4)).
+    A.2 column-1 parts are originating.  Heavy trucks have no such vehicle-level condition: UR
+    15(4) decides their engines', gear boxes' and chassis' origin part by part (`part_origin`).
 
     The lines of one group make up that core part.  Its RVC is approximated by the net cost
     method over those lines, (V - VNM) / V, with V their value and VNM the value of the
     non-originating ones (roll-up, UR 14(11)); the group's own labor and overhead are not in the
-    BOM, and leaving them out can only lower the figure.  A line is originating when certified
-    and made in the region, or when its stated regional content meets the threshold.  The
-    super-core option (UR 14(10)) treats all groups as one part.  The figure shown is that of
+    BOM, and leaving them out can only lower the figure.  The
+    super-core option (UR 14(10)) treats all groups as one part.  Origin per line: see
+    `core_part_originating`.  The figure shown is that of
     the better option, and the requirement passes when it meets the threshold.
     """
     threshold = ctx.threshold(rid, requirement)
@@ -75,11 +115,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         return _review(rid, requirement, "no core part identified in the BOM (Table A.2 column 1: "
                        + ", ".join(groups) + "); declare core_part_group on the lines that make them up")
     lines = ctx.lines
-    in_region = lines.in_countries(ctx.regime.region)
-    certified, _declined = lines.flag(ctx.regime.certification_field)
-    rc, rc_stated = lines.pct("regional_content_e4")
-    limit_ppm = int(threshold.value * 10_000)
-    originating = in_region & (certified | (rc_stated & (rc >= limit_ppm)))
+    originating = core_part_originating(ctx, rid, int(threshold.value * 10_000))
     value = lines.value
     per_group: dict[str, Fraction] = {}
     for name in groups:
@@ -110,8 +146,11 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
                "super_core_rvc": super_core, **{f"{g}_rvc": v for g, v in per_group.items()}}
     scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
     group_text = np.char.add(group_of.astype(str), " (core part)")
+    in_region = lines.in_countries(ctx.regime.region)
+    certified, declined = lines.flag(ctx.regime.certification_field)
     why_not = np.where(~in_region, np.char.add(", made in ", lines.origin.astype(str)),
-                       ", no certification and no stated regional content at the threshold")
+                       np.where(declined, f", certified non-originating ({ctx.regime.certification_field} = N)",
+                                ", no certification and no stated regional content at the threshold"))
     basis = line_basis(scaled, np.char.add(np.char.add(group_text, ": non-originating, full value"), why_not),
                        np.where(core & originating, np.char.add(group_text, np.where(
                            certified, ": originating (certified)", ": originating (stated regional content at the threshold)")), ""))
@@ -125,11 +164,33 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     return result
 
 
+def _material_lines(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What each BOM line counts as Table S purchases of the requirement's material (UR 17(1)-(2)):
+    (cents counted, counted?, content missing?).  A Table S code counts at its full value; a part
+    of a Table S "ex" subheading (8708.29, 8708.99) only for its stated steel (aluminum) content,
+    and when it is marked as that material but states no content, the figure is missing."""
+    material = requirement.material
+    lines = ctx.lines
+    full = HsList(requirement.table_s).match(lines.hs)
+    part = HsList(requirement.table_s_parts).match(lines.hs) & ~full if requirement.table_s_parts else np.zeros(len(full), bool)
+    content, stated = lines.money(f"{material}_content_value_cents")
+    declared = (lines.frame["material"].to_numpy(dtype=object) == material)
+    by_content = part & stated
+    missing = part & declared & ~stated
+    counted = np.where(full, lines.value, np.where(by_content, content, 0)).astype(np.int64)
+    other = declared & ~full & ~part
+    ctx.assume(f"{material}-not-table-s", rid, other,
+               f"lines marked {material} whose HS code is not in Table S: not counted ({requirement.title}; UR 17(1) "
+               f"covers the Table S goods only)", "USMCA UR 17(1), Table S")
+    return counted, full | by_content, missing
+
+
 def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
     """Steel or aluminum (UR 17(1)): at least 70% by value of the producer's purchases of Table S
     steel (or, separately, aluminum) must be originating.  Uses the Vehicle sheet's purchase
-    figures when given; otherwise the BOM's lines of that material (the `material` column, or a
-    Table S code), which stand in for the producer's corporate-level purchases."""
+    figures when given; otherwise the BOM's Table S lines, which stand in for the producer's
+    corporate-level purchases: a Table S code at its full value, a part of 8708.29 or 8708.99
+    only for the steel in it (UR 17(2)), taking the part's originating status."""
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
@@ -140,26 +201,38 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
     originating_total = getattr(vehicle, f"{material}_purchases_originating_cents")
     scaled = np.zeros(len(ctx.lines.value), dtype=np.int64)
     basis = np.full(len(scaled), "", dtype=object)
-    if total is not None and originating_total is not None:
+    from_bom = total is None or originating_total is None
+    if not from_bom:
         source = "Vehicle sheet purchase figures"
     else:
         lines = ctx.lines
-        declared = lines.frame["material"].to_numpy(dtype=object)
-        blank = np.array([m is None for m in declared], dtype=bool)
-        mask = (declared == material) | (blank & HsList(requirement.table_s).match(lines.hs))
+        counted, mask, missing = _material_lines(ctx, rid, requirement)
+        if missing.any():
+            rows = ctx.rows(missing)
+            return _review(rid, requirement,
+                           f"{material} content missing: rows {', '.join(map(str, rows[:12]))} are parts of "
+                           f"{', '.join(requirement.table_s_parts)} marked {material}, and only the {material} in them counts "
+                           f"(UR 17(2)); give {material}_content_value on those lines (value at stake "
+                           f"{display_money(int(lines.value[missing].sum()))}), or {material}_purchases and "
+                           f"{material}_purchases_originating on the Vehicle sheet")
         if not mask.any():
             return _review(rid, requirement, f"no {material} purchase figures: give {material}_purchases and "
-                           f"{material}_purchases_originating on the Vehicle sheet, or mark {material} lines in the material column")
+                           f"{material}_purchases_originating on the Vehicle sheet, or BOM lines of Table S {material} "
+                           f"(parts of {', '.join(requirement.table_s_parts)} with {material}_content_value)")
         originating = ctx.originating()
-        total = int(lines.value[mask].sum())
-        originating_total = int(lines.value[mask & originating].sum())
-        source = f"BOM lines of {material} ({int(mask.sum())} lines: the material column or Table S codes)"
-        scaled = np.where(mask & ~originating, lines.value * SHARE_ONE, 0).astype(np.int64)
+        total = int(counted[mask].sum())
+        originating_total = int(counted[mask & originating].sum())
+        source = f"BOM lines of Table S {material} ({int(mask.sum())} lines; parts count only their {material} content)"
+        scaled = np.where(mask & ~originating, counted * SHARE_ONE, 0).astype(np.int64)
+        part = mask & ~HsList(requirement.table_s).match(lines.hs)
         why = ctx.origin_reasons().astype(str)
-        basis = line_basis(scaled, np.char.add(f"{material}: ", why), np.where(mask & originating, np.char.add(f"{material}: ", why), ""))
+        what = np.where(part, f"{material} content of a part counts (UR 17(2)): ", f"Table S {material}, full value: ").astype(str)
+        kind = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}: ").astype(str)
+        basis = line_basis(scaled, np.char.add(what, why), np.where(mask & originating, np.char.add(kind, why), ""))
         ctx.assume(f"{material}-from-bom", rid, mask,
-                   f"{material} purchases taken from the BOM's {material} lines, standing in for the producer's "
-                   f"corporate-level purchases (UR 17(3))", "USMCA UR s.17")
+                   f"{material} purchases taken from the BOM's Table S {material} lines, standing in for the producer's "
+                   f"corporate-level purchases (UR 17(3)); the {material} in a part takes the part's originating status",
+                   "USMCA UR 17(1)-(3)")
     if total == 0:
         return _review(rid, requirement, f"{material} purchases are 0: nothing to measure")
     value = Fraction(originating_total, total) * 100
@@ -170,7 +243,7 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         threshold_from=threshold.from_, threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note,
         citation=requirement.citation, threshold_citation=threshold.citation, figures=figures,
         drivers=_drivers(ctx, scaled, basis), reason=f"from {source}",
-        line_counted=scaled if source.startswith("BOM") else None, line_basis=basis if source.startswith("BOM") else None)
+        line_counted=scaled if from_bom else None, line_basis=basis if from_bom else None)
     return result
 
 
@@ -237,5 +310,40 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
                               "high_wage not stated: not counted as high-wage"),
             np.where(ctx.lines.flag("high_wage")[0], "high-wage material (high_wage = Y)", "")))
 
+
+def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement, rvc: Fraction) -> tuple[Fraction, str | None, dict]:
+    """Heavy-truck excess LVC (UR 18(22)): through the rule file's date, the high-wage points above
+    30 of a truck whose LVC is above 45% count as a credit toward the RVC, provided the RVC is
+    not below 60%.  The LVC is measured as its own requirement measures it; without its facts
+    there is no credit, and the result says why."""
+    credit = requirement.lvc_credit
+    assert credit is not None
+    if ctx.vehicle_class not in credit.classes:
+        return Fraction(0), None, {}
+    if ctx.on > credit.through:
+        return Fraction(0), None, {}
+    lvc_requirement = ctx.regime.requirements.get(credit.lvc_requirement)
+    if lvc_requirement is None:
+        return Fraction(0), None, {}
+    lvc = labor_value_content(ctx, credit.lvc_requirement, lvc_requirement)
+    unconfirmed = " (reading marked unconfirmed in the rule file)" if credit.unconfirmed else ""
+    if lvc.status != "pass" or lvc.value is None:
+        return Fraction(0), f"no excess-LVC credit (UR 18(22)): the LVC requirement is not met ({lvc.status}){unconfirmed}", {}
+    points = Fraction(lvc.figures["high_wage_points"])
+    above = Fraction(credit.points_above)
+    if lvc.value <= Fraction(credit.lvc_above) or points <= above:
+        return Fraction(0), (f"no excess-LVC credit (UR 18(22)): needs an LVC above {credit.lvc_above}% with high-wage points "
+                             f"above {credit.points_above}; LVC {display_pct(lvc.value)}%, high-wage points {display_pct(points)}"), {}
+    available = points - above
+    figures = {"excess_lvc_points": available, "excess_lvc_rvc_floor": Fraction(credit.rvc_floor)}
+    if rvc < Fraction(credit.rvc_floor):
+        return Fraction(0), (f"excess-LVC credit of {display_pct(available)} points not usable: the RVC of {display_pct(rvc)}% is "
+                             f"below {credit.rvc_floor}% (UR 18(22)){unconfirmed}"), figures
+    figures.update({"rvc_before_credit": rvc, "excess_lvc_credit": available})
+    return available, (f"RVC {display_pct(rvc)}% + excess-LVC credit {display_pct(available)} points (high-wage points "
+                       f"{display_pct(points)} above {credit.points_above}; {credit.citation}){unconfirmed}"), figures
+
+
+RVC_CREDITS["lvc_credit"] = excess_lvc_credit
 
 EVALUATORS.update({"core_parts": core_parts, "purchases": purchases, "labor_value_content": labor_value_content})

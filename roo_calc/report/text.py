@@ -99,8 +99,10 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     f = req.figures
     m = lambda k: display_money(f[k])  # noqa: E731
     if req.kind == "regional_value_content" and req.value is not None:
-        out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = {_pct(req.value)}"
-                   f"   [VNM method: {f['vnm_method']}]")
+        credit = (f" + excess-LVC credit {display_pct(f['excess_lvc_credit'])} pts = {_pct(req.value)}"
+                  if "excess_lvc_credit" in f else "")
+        out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = "
+                   f"{_pct(f.get('rvc_before_credit', req.value))}{credit}   [VNM method: {f['vnm_method']}]")
         if f["gap_to_qualify"]:
             out.append(f"      to qualify, VNM must fall to {display_money(f['vnm_allowed'], down=True)} {currency}: "
                        f"{money_needed(f['gap_to_qualify'])} {currency} of non-originating value must become originating")

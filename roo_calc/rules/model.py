@@ -96,13 +96,30 @@ def value_at(history: tuple[DatedValue, ...], on: date, what: str) -> DatedValue
 
 
 class VehicleClass(_Strict):
-    """Vehicles a regime treats alike: by HS code (ranges allowed) and, optionally, vehicle type."""
+    """Vehicles a regime treats alike: by HS code (ranges allowed) and, optionally, vehicle type.
+
+    `vehicle_types` filters on the workbook's vehicle_type, declared or inferred.  Classes that
+    follow a legal definition by HS code (USMCA UR s.12) use the other keys instead, so the law's
+    class wins over a declared type: `law_type` is the type the definition gives; `hs_if_declared`
+    joins codes whose class only a declaration can tell (8704.60: light or heavy by weight);
+    `when_declared` / `unless_declared` take or drop the class on a declared type that the code
+    cannot show (an off-road vehicle, a motorhome: "other")."""
 
     title: str
-    hs: tuple[str, ...] = Field(min_length=1)
+    hs: tuple[str, ...] = ()
     vehicle_types: tuple[str, ...] = ()
+    law_type: str | None = None
+    hs_if_declared: tuple[str, ...] = ()
+    when_declared: tuple[str, ...] = ()
+    unless_declared: tuple[str, ...] = ()
     reference: tuple[Reference, ...] = Field(min_length=1)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _some_code(self) -> VehicleClass:
+        if not self.hs and not self.hs_if_declared:
+            raise ValueError("a class needs hs (or hs_if_declared): the HS codes it covers")
+        return self
 
 
 def _check_partial(partial: tuple[str, ...], entries: tuple[str, ...], key: str) -> None:
@@ -185,11 +202,61 @@ class Derivation(_Strict):
 
 class CorePartGroup(_Strict):
     """One column-1 part of USMCA Table A.2: the HS codes that always belong to it, and the
-    "ex" codes that belong only in part (a line of those counts when it declares the group)."""
+    "ex" codes that belong only in part (a line of those counts when it declares the group).
+
+    `default_hs` are "ex" codes given a default when the line declares nothing: in the group
+    when the vehicle's HS code is in `default_for_vehicles`, else not a core part; either way
+    the default is listed as an assumption."""
 
     title: str
     hs: tuple[str, ...] = ()
     ex_hs: tuple[str, ...] = ()
+    default_hs: tuple[str, ...] = ()
+    default_for_vehicles: tuple[str, ...] = ()
+    reference: tuple[Reference, ...] = ()
+
+
+class PartOrigin(_Strict):
+    """Parts whose originating status the law ties to their own RVC when used in a class of
+    vehicle (USMCA UR 15(4): engines, gear boxes and chassis of heavy trucks; UR 20(2)(h),
+    20(3)(b)-(c): engines, gear boxes and Table F parts of other vehicles).  A line of these
+    codes made in the region with a stated regional content and no certification is
+    originating when that content meets the threshold; a certification, Y or N, decides
+    first.  `ex_hs` codes count only when the line declares `core_part_group` (e.g. a chassis
+    of 8708.99)."""
+
+    title: str
+    classes: tuple[str, ...] = Field(min_length=1)
+    hs: tuple[str, ...] = ()
+    ex_hs: tuple[str, ...] = ()
+    except_hs: tuple[str, ...] = ()
+    threshold: tuple[DatedValue, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @field_validator("threshold")
+    @classmethod
+    def _history(cls, value: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
+        return _check_history(value)
+
+
+class LvcCredit(_Strict):
+    """USMCA UR 18(22): for a heavy truck whose LVC is above `lvc_above`, the high-wage points
+    above `points_above` count toward the RVC, provided the RVC itself is not below
+    `rvc_floor`; available through `through`."""
+
+    classes: tuple[str, ...] = Field(min_length=1)
+    lvc_requirement: str
+    lvc_above: Decimal
+    points_above: Decimal
+    rvc_floor: Decimal
+    through: date
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    unconfirmed: bool = False
+    note: str | None = None
+
+    @property
+    def citation(self) -> str:
+        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
 
 
 class Deal(_Strict):
@@ -300,9 +367,12 @@ class Requirement(_Strict):
     core_part_table: dict[str, CorePartGroup] = {}
     groups_by_class: dict[str, tuple[str, ...]] = {}
     super_core_classes: tuple[str, ...] = ()
+    # regional_value_content: the heavy-truck excess-LVC credit (USMCA UR 18(22))
+    lvc_credit: LvcCredit | None = None
     # purchases (USMCA UR s.17)
     material: Literal["steel", "aluminum"] | None = None
     table_s: tuple[str, ...] = ()
+    table_s_parts: tuple[str, ...] = ()
     # labor_value_content (USMCA UR s.18)
     minimum: dict[str, tuple[DatedValue, ...]] = {}
     technology_cap: Decimal | None = None
@@ -391,6 +461,7 @@ class Regime(_Strict):
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
     classes: dict[str, VehicleClass]
+    part_origin: tuple[PartOrigin, ...] = ()
     requirements: dict[str, Requirement]
     path: str | None = None
     mfn_table: MfnTable | None = Field(default=None, exclude=True)  # the importing country's rates, set by the loader
@@ -415,6 +486,10 @@ class Regime(_Strict):
             if requirement.kind == "us_content" or requirement.vnm == "all_traced":
                 if requirement.derivation is None:
                     raise ValueError(f"requirements.{rid}: needs a [requirements.{rid}.derivation] table")
+        for index, rule in enumerate(self.part_origin):
+            for key in rule.classes:
+                if key not in self.classes:
+                    raise ValueError(f"part_origin[{index}]: unknown vehicle class {key!r}; classes are {', '.join(self.classes)}")
         if self.uncertified_regional != "non_originating" and not self.uncertified_reference:
             raise ValueError("uncertified_regional other than 'non_originating' needs uncertified_reference citing why")
         return self

@@ -69,7 +69,7 @@ class BatchResult:
     kept as integer numerators and denominators and turned into Fractions only when asked."""
 
     regime: str
-    status: np.ndarray  # object: "eligible" | "not_eligible" | "needs_review"
+    status: np.ndarray  # object: "eligible" | "not_eligible" | "needs_review" | "not_applicable"
     requirement_status: dict[str, np.ndarray]
     thresholds: dict[str, Fraction | None]
     _value: dict[str, object]
@@ -147,6 +147,12 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
                 if minimum not in (None, "-"):
                     ok &= _at_least(num, den, Fraction(minimum))
                 value = _lazy(num, den, extra)
+            elif req.kind == "regional_value_content" and f.get("excess_lvc_points") is not None:
+                # USMCA UR 18(22): the heavy-truck credit applies where the RVC itself is not below the floor.
+                credit, floor = Fraction(f["excess_lvc_points"]), Fraction(f["excess_lvc_rvc_floor"])
+                usable = _at_least(num, den, floor)
+                ok = _at_least(num, den, t) | (usable & _at_least(num, den, t - credit))
+                value = (lambda n, d, u, c: (lambda k: Fraction(int(n[k]) * 100, int(d[k])) + (c if u[k] else 0)))(num, den, usable, credit)
             else:
                 ok = _at_least(num, den, t)
         statuses[req.id] = np.where(ok, "pass", "fail").astype(object)
@@ -155,6 +161,8 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     failing = (stack == "fail").any(axis=0)
     review = (stack == "needs_review").any(axis=0) | bool(base.review)
     status = np.where(failing, "not_eligible", np.where(review, "needs_review", "eligible")).astype(object)
+    if base.status == "not_applicable":  # the regime does not cover the vehicle: no sourcing changes that
+        status = np.full(count, "not_applicable", dtype=object)
     return BatchResult(regime.id, status, statuses, thresholds, values)
 
 
