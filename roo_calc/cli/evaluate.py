@@ -85,8 +85,7 @@ def evaluate(
             from roo_calc.report.excel import write_report
 
             with working(f"writing {output}", quiet):
-                inputs = {"Certificates file": [str(p) for p in certificates or []],
-                          "Column mapping file": [str(columns)] if columns else []}
+                inputs = {"Column mapping file": [str(columns)] if columns else []}  # certificate files: with their SHA-256 below
                 write_report(output, bom, results, on, regimes, paper=paper.value, inputs=inputs)
     except RooCalcError as error:
         fail(error)
