@@ -49,11 +49,14 @@ def input_lines(bom: Bom) -> list[str]:
     if bom.column_mapping:
         out.append("Headers mapped: " + "; ".join(str(m) for m in bom.column_mapping))
     if bom.levels > 1 or len(bom.made) or bom.supplier_detail_rows:
-        made = ", ".join(str(r) for r in bom.made["row"])
-        detail = bom.supplier_detail_rows
-        out.append(f"Structure: {bom.levels} levels; {len(bom.made)} make (self-produced) lines" + (f" (rows {made})" if made else "")
-                   + f" whose components are counted in their place; {len(detail)} supplier sub-BOM lines below bought lines not counted"
-                   + (f" (rows {_rows(detail)})" if detail else ""))
+        made, detail = [int(r) for r in bom.made["row"]], list(bom.supplier_detail_rows)
+        text = f"Structure: {bom.levels} levels; "
+        text += (f"{len(made)} make (self-produced) line{'s' * (len(made) > 1)} ({_rows(made)}): "
+                 f"{'their' if len(made) > 1 else 'its'} components are counted, not {'them' if len(made) > 1 else 'it'}"
+                 if made else "no make (self-produced) lines")
+        text += (f"; {len(detail)} supplier sub-BOM line{'s' * (len(detail) > 1)} below bought lines, not counted ({_rows(detail)})"
+                 if detail else "; no supplier sub-BOM lines")
+        out.append(text)
     converted = [w.message for w in bom.warnings if w.code == "country-name"]
     if converted:
         out.append("Country names read as ISO codes: " + "; ".join(converted))
@@ -61,8 +64,10 @@ def input_lines(bom: Bom) -> list[str]:
     return out
 
 
-def _rows(rows, limit: int = 8) -> str:
-    return ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+def _rows(rows: list[int], limit: int = 8) -> str:
+    """'row 5', 'rows 5, 6 and 3 more'."""
+    shown = ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+    return ("rows " if len(rows) > 1 else "row ") + shown
 
 
 def summary_table(results: list[Determination]) -> list[str]:
