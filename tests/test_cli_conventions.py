@@ -4,6 +4,8 @@ assumption flags, tariff duty column, fleets)."""
 
 from __future__ import annotations
 
+import re
+
 import openpyxl
 import pytest
 from typer.testing import CliRunner
@@ -102,3 +104,21 @@ def test_shipped_example_rule_folder_loads():
     result = runner.invoke(app, ["evaluate", str(SAMPLES / "suv-ca.xlsx"), "--rules", str(ROOT / "examples" / "my-rules"),
                                  "--regime", "my-usmca-variant"])
     assert result.exit_code == 0 and "my-usmca-variant *" in result.output and ">= 70%" in result.output
+
+
+def test_brief_detail_legend_and_largest_lines():
+    brief = runner.invoke(app, ["evaluate", SEDAN, "--detail", "brief"]).output
+    full = runner.invoke(app, ["evaluate", SEDAN]).output
+    assert len(brief.splitlines()) < 25 < len(full.splitlines())
+    assert "Binding: the requirement that decides the verdict; Margin:" in brief
+    assert "usmca-2020: rvc FAIL 70.95% (required >= 75%; margin -4.05 pts); 801.41 USD to move" in brief
+    assert "largest: row " in full and not re.search(r"\b1 lines", full)
+
+
+def test_long_part_numbers_are_never_cut(make_bom):
+    from roo_calc.bom.reader import load_bom  # noqa: F401  (the workbook is read by the CLI)
+
+    lines = [{"part_number": "ASSY-0000-0000-000001-A", "hs_code": "8708.40", "value": 3000, "origin_country": "JP"},
+             {"part_number": "ASSY-0000-0000-000001-B", "hs_code": "8708.40", "value": 2000, "origin_country": "JP"}]
+    out = runner.invoke(app, ["evaluate", str(make_bom(lines=lines)), "-r", "usmca-2020"]).output
+    assert "ASSY-0000-0000-000001-A" in out and "ASSY-0000-0000-000001-B" in out

@@ -63,3 +63,14 @@ def test_file_names_are_escaped_too(tmp_path):
     result = runner.invoke(app, ["regimes", "--rules", str(path)])
     assert result.exit_code == 2
     assert "rules\\x1b[31m.toml" in result.stderr and not RAW.search(result.stderr)
+
+
+def test_commands_print_only_through_the_escaping_echo():
+    """Every command prints through `roo_calc.cli.common.echo` (which escapes), never directly."""
+    from tests.conftest import ROOT
+
+    direct = [f"{path.name}:{number}" for path in sorted((ROOT / "roo_calc" / "cli").glob("*.py")) if path.name != "common.py"
+              for number, line in enumerate(path.read_text().splitlines(), 1)
+              if re.search(r"\b(typer\.echo|click\.echo|print)\(", line) and "printable(" not in line
+              and "roo-calc {__version__}" not in line]
+    assert not direct, f"print with roo_calc.cli.common.echo instead: {', '.join(direct)}"

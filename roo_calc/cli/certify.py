@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, fail, pick_regimes,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, echo, fail, pick_regimes,
                                  with_certificates)
 from roo_calc.errors import RooCalcError
 
@@ -48,12 +48,15 @@ def certify(
     try:
         check_eligible(chosen[0], result)
     except Refused as refusal:
-        typer.echo(f"refused: {refusal}. Nothing was written.", err=True)
+        echo(f"refused: {refusal}. Nothing was written.", err=True)
         raise typer.Exit(EXIT_REFUSED)
     digest, parts = input_hash(bom, chosen[0], result)
     items = elements(bom, result, on)
-    write_certification(output, bom, result, items, digest, parts)
+    try:
+        write_certification(output, bom, result, items, digest, parts)
+    except RooCalcError as error:  # a full disk or a write error: nothing was written
+        fail(error)
     todo = [i.number for i in items if i.source == "for you to complete"]
-    typer.echo(f"USMCA certification of origin for {bom.vehicle.model} written to {output}: {result.regime} eligible as of {on}; "
+    echo(f"USMCA certification of origin for {bom.vehicle.model} written to {output}: {result.regime} eligible as of {on}; "
                f"origin criterion {next(i.value for i in items if i.number == '7')[:1]}; input hash {digest}")
-    typer.echo(f"To complete before signing: elements {', '.join(todo)} (marked in the workbook); check the suggested blanket period and statement.")
+    echo(f"To complete before signing: elements {', '.join(todo)} (marked in the workbook); check the suggested blanket period and statement.")

@@ -50,17 +50,18 @@ def run() -> None:
     import sys
 
     from roo_calc.atomic import Interrupted
+    from roo_calc.terminal import printable
 
     try:
         app(standalone_mode=True)
     except SystemExit:
         raise
     except Interrupted as stop:
-        print(f"roo-calc: {stop}", file=sys.stderr)
+        print(printable(f"roo-calc: {stop}"), file=sys.stderr)
         sys.exit(128 + stop.signum)
     except Exception as exc:  # noqa: BLE001
         if os.environ.get("ROO_CALC_DEBUG"):
             raise
-        print(f"roo-calc: internal error: {type(exc).__name__}: {exc} (set ROO_CALC_DEBUG=1 for details; please report it)",
+        print(printable(f"roo-calc: internal error: {type(exc).__name__}: {exc} (set ROO_CALC_DEBUG=1 for details; please report it)"),
               file=sys.stderr)
         sys.exit(1)

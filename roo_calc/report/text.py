@@ -11,7 +11,7 @@ from roo_calc.certificates.report import certified_text
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.report.verdict import requirement_label, status_label
-from roo_calc.display import money as display_money, money_needed, pct as display_pct, points
+from roo_calc.display import money as display_money, money_needed, pct as display_pct, plural, points
 
 
 
@@ -32,7 +32,7 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
     derived = " (total cost minus excluded costs)" if v.net_cost_derived else ""
     out = [
         f"{v.model} - HS {hs_display(v.hs_code)}, {v.vehicle_type}{inferred}, assembled in {v.assembly_country}",
-        f"BOM: {bom.path} ({len(bom.lines)} lines; materials {display_money(bom.materials_cents)} {v.currency}; "
+        f"BOM: {bom.path} ({plural(len(bom.lines), 'line')}; materials {display_money(bom.materials_cents)} {v.currency}; "
         f"net cost {display_money(v.net_cost_cents)} {v.currency}{derived})",
     ]
     out += input_lines(bom)
@@ -49,11 +49,14 @@ def input_lines(bom: Bom) -> list[str]:
     if bom.column_mapping:
         out.append("Headers mapped: " + "; ".join(str(m) for m in bom.column_mapping))
     if bom.levels > 1 or len(bom.made) or bom.supplier_detail_rows:
-        made = ", ".join(str(r) for r in bom.made["row"])
-        detail = bom.supplier_detail_rows
-        out.append(f"Structure: {bom.levels} levels; {len(bom.made)} make (self-produced) lines" + (f" (rows {made})" if made else "")
-                   + f" whose components are counted in their place; {len(detail)} supplier sub-BOM lines below bought lines not counted"
-                   + (f" (rows {_rows(detail)})" if detail else ""))
+        made, detail = [int(r) for r in bom.made["row"]], list(bom.supplier_detail_rows)
+        text = f"Structure: {bom.levels} levels; "
+        text += (f"{len(made)} make (self-produced) line{'s' * (len(made) > 1)} ({_rows(made)}): "
+                 f"{'their' if len(made) > 1 else 'its'} components are counted, not {'them' if len(made) > 1 else 'it'}"
+                 if made else "no make (self-produced) lines")
+        text += (f"; {len(detail)} supplier sub-BOM line{'s' * (len(detail) > 1)} below bought lines, not counted ({_rows(detail)})"
+                 if detail else "; no supplier sub-BOM lines")
+        out.append(text)
     converted = [w.message for w in bom.warnings if w.code == "country-name"]
     if converted:
         out.append("Country names read as ISO codes: " + "; ".join(converted))
@@ -61,8 +64,10 @@ def input_lines(bom: Bom) -> list[str]:
     return out
 
 
-def _rows(rows, limit: int = 8) -> str:
-    return ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+def _rows(rows: list[int], limit: int = 8) -> str:
+    """'row 5', 'rows 5, 6 and 3 more'."""
+    shown = ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+    return ("rows " if len(rows) > 1 else "row ") + shown
 
 
 def summary_table(results: list[Determination]) -> list[str]:
@@ -87,6 +92,9 @@ def summary_table(results: list[Determination]) -> list[str]:
     for d in results:
         if d.condition:
             lines.append(f"† {d.regime}: {d.condition}")
+    if any(d.binding for d in results):
+        lines.append("Binding: the requirement that decides the verdict; Margin: points by which it clears (+) or misses (-) "
+                     "its threshold")
     return lines
 
 
@@ -117,7 +125,10 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
                    f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value, 'at_most')}")
     elif req.kind == "core_parts" and req.value is not None:
         groups = ", ".join(f"{k[:-4]} {_pct(v)}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
-        out.append(f"      core-part RVC by group (net cost over the group's lines): {groups}; super-core {_pct(f['super_core_rvc'])}"
+        made = [k[:-9] for k in f if k.endswith("_net_cost")]
+        basis = ("net cost over the group's lines" if not made else
+                 f"net cost over the group's lines; {', '.join(made)}: the self-produced part's own net cost")
+        out.append(f"      core-part RVC by group ({basis}): {groups}; super-core {_pct(f['super_core_rvc'])}"
                    f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
     elif req.kind == "purchases" and req.value is not None:
         out.append(f"      originating {m('originating')} / purchases {m('purchases')} x 100 = {_pct(req.value)}")
@@ -142,9 +153,10 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
                  "core_parts": "largest non-originating core-part lines", "purchases": "largest non-originating purchases",
                  "section_232": "largest non-US content"}.get(req.kind, "lines")
         out.append(f"      {label}:")
+        width = max(14, *(len(d.part_number) for d in req.drivers))  # a part number is never cut
         for d in req.drivers:
             desc = (d.description or "")[:28]
-            out.append(f"        row {d.row:<6} {d.part_number:<14.14} {desc:<28} {hs_display(d.hs_code):<12} {d.origin_country}"
+            out.append(f"        row {d.row:<6} {d.part_number:<{width}} {desc:<28} {hs_display(d.hs_code):<12} {d.origin_country}"
                        f"  {display_money(d.value_cents):>12}  counted {display_money(d.counted_cents):>12}  {d.basis}")
     return out
 
@@ -218,24 +230,55 @@ def detail(d: Determination, bom: Bom) -> list[str]:
         out.extend(f"    - {r}" for r in d.review)
     if d.assumptions:
         out.append("  assumptions:")
+        values = dict(zip(bom.lines["row"].tolist(), bom.lines["value_cents"].tolist()))
         for a in d.assumptions:
-            rows = ", ".join(str(r) for r in a.rows[:8]) + (f" and {len(a.rows) - 8} more" if len(a.rows) > 8 else "")
             cite = f" [{a.citation}]" if a.citation else ""
             if not a.rows:  # about the vehicle as a whole, not about lines
                 out.append(f"    - {a.text}{cite}")
                 continue
-            out.append(f"    - {a.text}{cite}: {len(a.rows)} lines, value at stake {display_money(a.value_at_stake_cents)} "
-                       f"{currency} (rows {rows})")
+            out.append(f"    - {a.text}{cite}: {plural(len(a.rows), 'line')}, value at stake "
+                       f"{display_money(a.value_at_stake_cents)} {currency} ({largest_rows(a.rows, values)})")
     out.extend(certified_text(d.certified_lines))
     for note in d.notes:
         out.append(f"  rule-file note: {note}")
     return out
 
 
-def render(bom: Bom, results: list[Determination], as_of: date) -> str:
+def largest_rows(rows, values: dict, most: int = 8) -> str:
+    """The rows of largest value first ("largest: row 17 2,400.00, ..."), not the first rows."""
+    ranked = sorted(rows, key=lambda r: (-values.get(r, 0), r))
+    text = ", ".join(f"row {r} {display_money(values.get(r, 0))}" for r in ranked[:most])
+    return ("largest: " if len(rows) > 1 else "") + text + (f" and {len(rows) - most} more" if len(rows) > most else "")
+
+
+def brief(d: Determination, currency: str) -> list[str]:
+    """One line per failing or undecided requirement (and per review item)."""
+    out = []
+    for req in d.requirements:
+        if req.status not in ("fail", "needs_review"):
+            continue
+        text = f"  {d.regime}: {req.id} {requirement_label(req)}"
+        if req.value is not None and req.margin is not None:
+            text += f" {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {points(req.margin)})"
+        gap = req.figures.get("gap_to_qualify")
+        if gap:
+            text += f"; {money_needed(gap)} {currency} to move"
+        elif req.reason:
+            text += f"; {req.reason}"
+        out.append(text)
+    out.extend(f"  {d.regime}: needs review: {r}" for r in d.review)
+    return out
+
+
+def render(bom: Bom, results: list[Determination], as_of: date, detail_level: str = "full") -> str:
     lines = header(bom, as_of) + [""] + summary_table(results)
-    for d in results:
-        lines += [""] + detail(d, bom)
+    if detail_level == "brief":
+        failing = [line for d in results for line in brief(d, bom.vehicle.currency)]
+        if failing:
+            lines += ["", "What fails or needs review:"] + failing
+    else:
+        for d in results:
+            lines += [""] + detail(d, bom)
     if bom.warnings:
-        lines += ["", f"{len(bom.warnings)} warnings on the workbook (run roo-calc validate for the list)"]
+        lines += ["", f"{plural(len(bom.warnings), 'warning')} on the workbook (run roo-calc validate for the list)"]
     return "\n".join(lines) + "\n"
