@@ -412,10 +412,11 @@ def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
     if row > 1:
         sheet.autofilter(0, 0, row - 1, len(headers) - 1)
     row += 1
-    sheet.write_row(row, 0, ["Regime", "Needs review"], styles["head"])
+    sheet.write_row(row, 0, ["Regime", "Needs review; vehicle class"], styles["head"])
     row += 1
     for r in results:
         items = list(r.review) + [f"{q.id}: {q.reason}" for q in r.requirements if q.status == "needs_review" and q.reason]
+        items += [f"vehicle class: {note}" for note in r.vehicle_notes]
         for item in dict.fromkeys(items):
             sheet.write_string(row, 0, r.regime)
             sheet.write_string(row, 1, item)
