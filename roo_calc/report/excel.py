@@ -22,6 +22,7 @@ import numpy as np
 from roo_calc import __version__
 from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
+from roo_calc.certificates.report import excel_certified, excel_sources
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
 from roo_calc.display import money_cell, pct_cell as shown
@@ -419,7 +420,7 @@ def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
             sheet.write_string(row, 0, r.regime)
             sheet.write_string(row, 1, item)
             row += 1
-    row += 1
+    row = excel_certified(sheet, styles, row + 1, results)
     sheet.write_row(row, 0, ["Workbook warnings"], styles["head"])
     for warning in bom.warnings:
         row += 1
@@ -464,7 +465,7 @@ def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, r
         sheet.write_row(row, 0, [regime.id, rule_file_name(regime.path), digest, regime.status,
                                  regime.last_verified_on.isoformat() if regime.last_verified_on else "",
                                  applied[regime.id].isoformat() if regime.id in applied else ""])
-    row += 2
+    row = excel_sources(sheet, styles, row + 2, bom)
     sheet.write_row(row, 0, ["FX currency", "Rate", "Date", "Source", "FX sheet row"], styles["head"])
     for fx in bom.fx:
         row += 1
