@@ -133,6 +133,7 @@ def determination_json(result: Determination, frame=None) -> dict:
         ],
         "review": list(result.review),
         "notes": list(result.notes),
+        "vehicle_notes": list(result.vehicle_notes),
         "rule_file": result.rule_file,
         "duty_exposure": exposure_json(result.duty_exposure),
         "certified_lines": certified_json(result.certified_lines),

@@ -239,6 +239,8 @@ def detail(d: Determination, bom: Bom) -> list[str]:
             out.append(f"    - {a.text}{cite}: {plural(len(a.rows), 'line')}, value at stake "
                        f"{display_money(a.value_at_stake_cents)} {currency} ({largest_rows(a.rows, values)})")
     out.extend(certified_text(d.certified_lines))
+    for note in d.vehicle_notes:
+        out.append(f"  vehicle class: {note}")
     for note in d.notes:
         out.append(f"  rule-file note: {note}")
     return out
