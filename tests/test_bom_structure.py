@@ -98,3 +98,24 @@ def test_every_line_is_counted_made_or_detail_once(spec):
         else:
             assert kind == structure.DETAIL
     assert pd.Series(tree.kind).isin([structure.MATERIAL, structure.MADE, structure.DETAIL]).all()
+
+
+@given(st.lists(st.tuples(st.integers(1, 9), st.integers(0, 99_999)), min_size=1, max_size=8), st.integers(1, 7))
+@settings(max_examples=6, deadline=None)
+def test_nesting_under_a_make_line_multiplies_values_by_its_quantity(tmp_path_factory, lines, k):
+    """The same bought lines, flat or as the components of a make line used k times per vehicle:
+    each counted value is k times the flat one, exactly."""
+    from roo_calc.bom.template import write_workbook
+
+    folder = tmp_path_factory.mktemp("nest")
+    flat = [{"part_number": f"P{i}", "hs_code": "8708.29", "quantity": q, "unit_value": cents / 100, "origin_country": "MX"}
+            for i, (q, cents) in enumerate(lines)]
+    nested = [{"level": 1, "procurement": "make", "part_number": "ASSY", "hs_code": "8708.29", "quantity": k, "value": 1,
+               "origin_country": "MX"}] + [{**line, "level": 2} for line in flat]
+    vehicle = {**VEHICLE, "net_cost": 10**9}
+    write_workbook(folder / "flat.xlsx", vehicle, flat, bom_columns=COLUMNS, notes=False)
+    write_workbook(folder / "nested.xlsx", vehicle, nested, bom_columns=COLUMNS, notes=False)
+    one, many = load_bom(folder / "flat.xlsx"), load_bom(folder / "nested.xlsx")
+    assert [k * v for v in one.lines["value_cents"]] == many.lines["value_cents"].tolist()
+    assert [k * q for q in one.lines["quantity"]] == many.lines["quantity"].tolist()
+    assert many.made["value_cents"].tolist() == [100]  # value is extended: already for its k units and many.lines["parent_row"].tolist() == [2] * len(lines)

@@ -94,8 +94,8 @@ def test_sap_export_evaluates_with_a_columns_sheet(tmp_path):
     assert table.exit_code == 0, table.output
     assert "Headers mapped: BOM 'Component number' -> part_number (Columns sheet row 2)" in table.output
     assert "Country names read as ISO codes: assembly_country: read 'Mexico' as MX; origin_country: read 'Mexico'" in table.output
-    assert ("Structure: 3 levels; 1 make (self-produced) lines (rows 5) whose components are counted in their place; "
-            "1 supplier sub-BOM lines below bought lines not counted (rows 8)") in table.output
+    assert ("Structure: 3 levels; 1 make (self-produced) line (row 5): its components are counted, not it; "
+            "1 supplier sub-BOM line below bought lines, not counted (row 8)") in table.output
 
 
 def test_columns_file_and_sheet_problems_are_located(tmp_path, make_bom):
@@ -165,7 +165,24 @@ def test_vehicle_fields_map_too_and_the_readme_mapping_is_valid(tmp_path, make_b
     mapping.write_text('[Vehicle]\n"Plant country" = "assembly_country"\n', encoding="utf-8")
     with pytest.raises(BomError) as caught:
         load_bom(make_bom(vehicle=vehicle, notes=False))
-    assert any(p.code == "unknown-field" and "looks like assembly_country" in p.message for p in caught.value.problems)
+    assert any(p.code == "unused-column" and "looks like assembly_country" in p.message for p in caught.value.problems)
     bom = load_bom(make_bom(vehicle=vehicle, notes=False), mapping)
     assert bom.vehicle.assembly_country == "MX"
     assert [str(m) for m in bom.column_mapping] == ["Vehicle 'Plant country' -> assembly_country (--columns columns.toml)"]
+
+
+def test_header_problems_of_every_sheet_in_one_pass(make_bom):
+    """A missing Vehicle sheet stops nothing: the BOM and FX headers are checked in the same run."""
+    import openpyxl
+
+    path = make_bom(lines=[{"Part No": "A", "Tariff Number": "8708.29", "Price": 1, "origin_country": "MX"}],
+                    bom_columns=["Part No", "Tariff Number", "Price", "origin_country"], fx=[{"currency": "EUR", "rate": 1.1}])
+    book = openpyxl.load_workbook(path)
+    del book["Vehicle"]
+    book["FX"]["B1"] = "Kurs"
+    book.save(path)
+    with pytest.raises(BomError) as caught:
+        load_bom(path)
+    found = {(p.code, p.sheet) for p in caught.value.problems if p.severity == "error"}
+    assert found == {("missing-sheet", "Vehicle"), ("missing-column", "BOM"), ("missing-column", "FX")}, caught.value.problems
+    assert any("'Tariff Number' may hold it" in p.message for p in caught.value.problems)

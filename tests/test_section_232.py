@@ -33,6 +33,8 @@ def test_regimes_show_prints_the_section_232_change_points():
     assert "bus: rate 10% (from 2025-11-01)" in out
     assert "stacking: section 338 duty of 50% on products of Canada (Proclamation 11048) not added from 2026-08-22" in out
     assert "covered parts [UNCONFIRMED]: HS 8407.31-8407.34" in out
+    asr = runner.invoke(app, ["regimes", "show", "usmca-2020-asr", "--as-of", "2026-01-01"]).output
+    assert "in force through the vehicle's asr_approved_through when the workbook gives it (else to 2025-06-30)" in asr
 
 
 def test_a_users_rule_file_overrides_an_unconfirmed_date(tmp_path, make_bom):

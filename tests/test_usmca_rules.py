@@ -63,7 +63,7 @@ def test_a_declared_type_the_code_contradicts_is_reported_and_the_law_wins(usmca
                                                      "origin_country": "DE"}]))
     result = evaluate(bom, usmca, datetime.date(2024, 1, 1))
     assert result.vehicle_class == "other_vehicle"
-    (warning,) = [n for n in result.notes if "declares vehicle_type" in n]
+    (warning,) = result.vehicle_notes
     assert "'passenger_vehicle'" in warning and "'other'" in warning and "other_vehicle" in warning
     assert {r.id for r in result.requirements} == {"rvc", "tariff_shift"}
 
@@ -79,5 +79,6 @@ def test_a_vehicle_outside_the_regime_is_not_applicable_in_every_report(usmca, m
                                                      "origin_country": "JP"}]))
     result = evaluate(bom, usmca, datetime.date(2024, 1, 1))
     assert result.status == "not_applicable" and not result.review
+    assert "does not cover this vehicle" in result.vehicle_notes[0]
     assert determination_json(result)["status"] == "not_applicable"
     assert status_label(result) == "NOT APPLICABLE"

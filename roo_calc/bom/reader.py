@@ -301,7 +301,7 @@ def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMap
         fields[column.name] = (value, f"{value_col}{row}")
     for label, cell in unknown:
         like = _resembling(label, schema.SHEET_VEHICLE, set(fields), headers)
-        out.warn("unknown-field", f"field {label!r} is not part of the contract; ignored" + like, sheet, cell)
+        out.warn("unused-column" if like else "unknown-field", f"field {label!r} is not part of the contract; ignored" + like, sheet, cell)
     return fields
 
 

@@ -71,3 +71,33 @@ def validity_lines(bom, applied: Application, days: int) -> list[str]:
         a = finding.assumption
         out.append(f"  note: {a.text} (rows {_rows(list(a.rows))})")
     return out
+
+
+def excel_certified(sheet, styles, row: int, results) -> int:
+    """The Excel report's block of supplier certifications relied on, one row per regime and
+    document (from `row`); returns the next free row."""
+    sheet.write_row(row, 0, ["Regime", "Supplier certification relied on", "Agreement", "Supplier", "Period",
+                             "BOM rows", "Took", "Where"], styles["head"])
+    for result in results:
+        groups: dict[tuple, list] = {}
+        for line in result.certified_lines:
+            groups.setdefault((line.document, line.agreement, line.supplier, line.valid_from, line.valid_to, line.location),
+                              []).append(line)
+        for (document, agreement, supplier, start, end, location), members in groups.items():
+            row += 1
+            sheet.write_row(row, 0, [result.regime, document, agreement.upper(), supplier, _period(start, end),
+                                     _rows(sorted(m.row for m in members), 200),
+                                     ", ".join(sorted({f for m in members for f in m.fields})), location])
+    return row + 2
+
+
+def excel_sources(sheet, styles, row: int, bom) -> int:
+    """The Excel report's Inputs rows for the certificate files; returns the next free row."""
+    sources = sources_json(bom)
+    if not sources:
+        return row
+    sheet.write_row(row, 0, ["Certificates file", "SHA-256"], styles["head"])
+    for source in sources:
+        row += 1
+        sheet.write_row(row, 0, [source["path"], source["sha256"]])
+    return row + 2

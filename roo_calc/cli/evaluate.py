@@ -47,6 +47,8 @@ def evaluate(
     paper: PaperOption = Paper.letter,
     detail: Annotated[Detail, typer.Option("--detail", help="full: every requirement's figures, lines and assumptions; "
                                            "brief: the table and one line per failing requirement.")] = Detail.full,
+    all_lines: Annotated[bool, typer.Option("--all-lines", help="JSON: list every line that counts against each "
+                                            "requirement, not only the largest ten.")] = False,
 ) -> None:
     """Evaluate a BOM workbook under each regime and explain every verdict; with several BOMs
     (or a fleet workbook), each vehicle's verdicts and, with --average-by, the averaged ones.
@@ -58,7 +60,7 @@ def evaluate(
 
     if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
         _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns,
-                        fail_on)
+                        fail_on, all_lines)
         return
     bom_path = bom_paths[0]
     import roo_calc
@@ -83,8 +85,7 @@ def evaluate(
             from roo_calc.report.excel import write_report
 
             with working(f"writing {output}", quiet):
-                inputs = {"Certificates file": [str(p) for p in certificates or []],
-                          "Column mapping file": [str(columns)] if columns else []}
+                inputs = {"Column mapping file": [str(columns)] if columns else []}  # certificate files: with their SHA-256 below
                 write_report(output, bom, results, on, regimes, paper=paper.value, inputs=inputs)
     except RooCalcError as error:
         fail(error)
@@ -93,7 +94,7 @@ def evaluate(
     elif format is Format.json:
         from roo_calc.report.json import to_json
 
-        echo(json.dumps(to_json(bom, results, on), indent=2))
+        echo(json.dumps(to_json(bom, results, on, all_lines), indent=2))
     else:
         from roo_calc.report.text import render
 
@@ -114,7 +115,7 @@ def _check_output(output: Path, bom_path: Path) -> None:
 
 
 def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None,
-                    columns=None, fail_on=None) -> None:
+                    columns=None, fail_on=None, all_lines=False) -> None:
     """Several vehicles: each one's determinations, then volume-weighted averages per category."""
     import roo_calc
     from roo_calc.certificates.apply import annotate
@@ -163,9 +164,11 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         check_fail_on(statuses, fail_on)
         return
     if format is Format.json:
-        from roo_calc.report.json import determination_json, to_json
+        from roo_calc import __version__
+        from roo_calc.report.json import SCHEMA_VERSION, determination_json, to_json
 
-        data = {"vehicles": [to_json(bom, results, when) for bom, when, results in vehicles],
+        data = {"schema_version": SCHEMA_VERSION, "command": "evaluate", "roo_calc_version": __version__,
+                "vehicles": [to_json(bom, results, when, all_lines) for bom, when, results in vehicles],
                 "average_by": average_by.value if average_by else None, "as_of": on.isoformat(),
                 "averages": [{"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
                               "citation": a.note if a.result else None, "note": None if a.result else a.note,

@@ -97,6 +97,9 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
         echo(r.summary)
     echo(f"rule file: {r.path}" + (f" (extends {r.extends})" if r.extends else ""))
     echo(f"as of {on}" + (f" - {what_if}" if what_if else ""))
+    if r.approved_through_field:
+        echo(f"in force through the vehicle's {r.approved_through_field} when the workbook gives it "
+             f"(else to {r.in_force.to or 'now'})")
     for source in r.sources:
         echo(f"  source {source.id}: {source.title}" + (f" <{source.href}>" if source.href else ""))
     echo("classes:")

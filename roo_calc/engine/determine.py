@@ -77,7 +77,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     if not covers(regime, bom.vehicle.hs_code):
         why = (f"{regime.title} does not cover this vehicle ({described}); its classes: "
                + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items()))
-        return Determination(**{**base, "notes": (why,) + tuple(regime.notes)}, status="not_applicable")
+        return Determination(**base, status="not_applicable", vehicle_notes=(why,))
     if len(classes) != 1:
         why = (f"the vehicle ({described}) is in none of this regime's classes: "
                + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items())
@@ -86,7 +86,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     vehicle_class = classes[0]
     warning = class_warning(regime, bom.vehicle, vehicle_class)
     if warning:
-        base["notes"] = (warning,) + tuple(regime.notes)
+        base["vehicle_notes"] = (warning,)
     ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others,
                   origin_on=as_of, qualify=_qualifier(bom, as_of, others) if regime.kind == "tariff" else None)
     results: list[RequirementResult] = []

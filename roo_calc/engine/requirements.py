@@ -235,6 +235,15 @@ def _statements(lines: LineArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return rc, rc_stated, traced, traced_stated
 
 
+def _assume_stated_content(ctx: Context, rid: str, mask: np.ndarray) -> None:
+    """A stated regional content used as the NAFTA figure: the BOM column does not say under
+    which agreement's method the supplier measured it (NAFTA UR s.6(3), net cost)."""
+    ctx.assume("stated-content-as-nafta", rid, mask,
+               "regional content stated in the BOM used as the material's NAFTA regional value content (net cost "
+               "method); the column does not say under which agreement it was measured",
+               "NAFTA UR 9(2)(f), 10(1)(d)(ii); s.6(3), 6(6)(d)(ii)")
+
+
 def _material_rvcr(ctx: Context, rid: str, requirement: Requirement, used: np.ndarray) -> tuple[np.ndarray, str]:
     """Each line's own RVC requirement (ppm) for NAFTA UR 9(2)(g), and the figures applied to
     the lines in `used`.
@@ -327,6 +336,7 @@ def vnm_tracing(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
                f"certified NAFTA-originating Schedule IV materials without figures: taken to be subject to a regional "
                f"value-content requirement and counted at value x (1 - that requirement): {rvcr_summary}",
                "NAFTA UR 9(2)(g), s.13(1)")
+    _assume_stated_content(ctx, rid, by_rc & listed)
     quiet = in_region & ~listed & ~traced_stated & ~undeclared
     ctx.assume("tracing-unlisted-regional", rid, quiet,
                "NAFTA-made materials outside Schedule IV without a stated traced value: taken to hold no traced "
@@ -394,6 +404,7 @@ def vnm_components(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
                f"{rvcr.value}%), the least 10(1)(d) allows with the figures on file"
                + (" (requirement unconfirmed)" if rvcr.unconfirmed else ""),
                f"NAFTA UR 10(1)(d)(iii); {rvcr.citation}")
+    _assume_stated_content(ctx, rid, chose_rc)
     if components.partial:
         ctx.assume("components-partial-provision", rid, orig_component & HsList(components.partial).match(lines.hs),
                    "originating lines of a subheading that holds both automotive components and their parts (8708.40: "

@@ -99,6 +99,9 @@ class Determination(_Result):
     assumptions: tuple[Assumption, ...] = ()
     review: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    # About the vehicle's class: a declared vehicle_type the law's class overrides, or why the regime
+    # does not cover the vehicle (status not_applicable).
+    vehicle_notes: tuple[str, ...] = ()
     rule_file: str | None = None
     entry_date: date | None = None  # tariff regimes: the entry date the duty keys on (origin keys on `as_of`)
     duty_exposure: object | None = None  # engine.duty.DutyExposure, added by `with_duty_exposure`

@@ -8,6 +8,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 
 from roo_calc.codes import HsList
 from roo_calc.engine.requirements import EVALUATORS, RVC_CREDITS, Context, _drivers, _not_applicable, line_basis
@@ -82,6 +83,46 @@ def core_part_originating(ctx: Context, rid: str, limit_ppm: int) -> np.ndarray:
     return in_region & ~declined & (certified | (by_content & (rc >= limit_ppm)))
 
 
+def _made_core_parts(ctx: Context, requirement: Requirement, groups: tuple[str, ...]) -> tuple[dict[int, tuple[str, int]], np.ndarray]:
+    """Self-produced (`make`) core parts and the counted lines that are their materials.
+
+    A make line is a core part when its core_part_group names a group, or, left blank, when its
+    HS code belongs wholly to one.  It is measured as a part (UR 14(4): the net cost of a part by
+    s.7; 14(7)(a): the VNM used in its production): its net cost is the make line's value, its
+    VNM the non-originating materials below it.  A core part made inside another is measured
+    with the outer one.  Returns {make row: (group, net cost cents)} and, per counted line, the
+    row of the core part it goes into (0 where none)."""
+    owner = np.zeros(len(ctx.lines.value), dtype=np.int64)
+    made = getattr(ctx.bom, "made", None)
+    if made is None or not len(made):
+        return {}, owner
+    declared = made["core_part_group"].to_numpy(dtype=object)
+    hs = made["hs_code"].to_numpy(dtype=object)
+    group = np.array([d if d in groups else None for d in declared], dtype=object)
+    blank = made["core_part_group"].isna().to_numpy(dtype=bool)
+    for name in groups:
+        codes = requirement.core_part_table[name].hs
+        if codes:
+            group = np.where(blank & (group == None) & HsList(codes).match(hs), name, group)  # noqa: E711
+    outer: dict[int, int] = {}  # make row -> outermost core make at or above it (0: none)
+    parts: dict[int, tuple[str, int]] = {}
+    order = np.argsort(made["row"].to_numpy(dtype=np.int64), kind="stable")
+    rows = made["row"].to_numpy(dtype=np.int64)
+    parents = made["parent_row"].to_numpy(dtype=object)
+    values = made["value_cents"].to_numpy(dtype=np.int64)
+    for i in order:
+        parent = parents[i]
+        above = 0 if pd.isna(parent) else outer.get(int(parent), 0)
+        outer[int(rows[i])] = above or (int(rows[i]) if group[i] is not None else 0)
+        if not above and group[i] is not None:
+            parts[int(rows[i])] = (str(group[i]), int(values[i]))
+    parent_rows = ctx.lines.frame["parent_row"] if "parent_row" in ctx.lines.frame else None
+    if parent_rows is not None:
+        owner = np.array([0 if pd.isna(p) else outer.get(int(p), 0) for p in parent_rows.to_numpy(dtype=object)],
+                         dtype=np.int64)
+    return parts, owner
+
+
 def best_core_option(each_part: Fraction, super_core: Fraction, threshold, allows_super: bool) -> tuple[str, Fraction]:
     """The option used and its figure: each part (UR 14(4)) when the weakest group meets the
     threshold, else the super-core (UR 14(10)) where allowed and enough, else the closer miss."""
@@ -110,20 +151,29 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         return _not_applicable(rid, requirement, ctx)
     groups = requirement.groups_by_class.get(ctx.vehicle_class, tuple(requirement.core_part_table))
     group_of = _core_group_of(ctx, rid, requirement, groups)
+    made_parts, owner = _made_core_parts(ctx, requirement, groups)
+    owned = owner > 0
+    group_of = np.where(owned, np.array([made_parts[o][0] if o else None for o in owner], dtype=object), group_of)
     core = group_of != None  # noqa: E711
-    if not core.any():
+    if not core.any() and not made_parts:
         return _review(rid, requirement, "no core part identified in the BOM (Table A.2 column 1: "
                        + ", ".join(groups) + "); declare core_part_group on the lines that make them up")
     lines = ctx.lines
     originating = core_part_originating(ctx, rid, int(threshold.value * 10_000))
     value = lines.value
+    zero = [row for row, (_g, cost) in made_parts.items() if cost <= 0]
+    if zero:
+        return _review(rid, requirement, f"self-produced core parts at rows {', '.join(map(str, zero))} have no cost of "
+                       "production: give the make line's value, the part's own net cost (UR 14(4), s.7)")
     per_group: dict[str, Fraction] = {}
+    totals: dict[str, int] = {}
     for name in groups:
         mask = group_of == name
-        total = int(value[mask].sum())
+        total = int(value[mask & ~owned].sum()) + sum(cost for g, cost in made_parts.values() if g == name)
         if total:
+            totals[name] = total
             per_group[name] = Fraction(total - int(value[mask & ~originating].sum()), total) * 100
-    core_total = int(value[core].sum())
+    core_total = sum(totals.values())
     core_non = int(value[core & ~originating].sum())
     if not per_group:
         return _review(rid, requirement, "the BOM's core-part lines have no value")
@@ -144,8 +194,14 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         reason += "; core parts under the threshold: " + "; ".join(named)
     figures = {"option": option, "core_parts_value": core_total, "core_parts_non_originating": core_non,
                "super_core_rvc": super_core, **{f"{g}_rvc": v for g, v in per_group.items()}}
+    if made_parts:
+        figures.update({f"{g}_net_cost": totals[g] for g in {g for g, _c in made_parts.values()} if g in totals})
+        reason += "; self-produced core parts measured by their own net cost (the make line's value) against the " \
+                  "non-originating materials below them (UR 14(4), 14(7)(a), s.7): " + ", ".join(
+                      f"row {row} {g} {display_money(cost)}" for row, (g, cost) in made_parts.items())
     scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
-    group_text = np.char.add(group_of.astype(str), " (core part)")
+    group_text = np.char.add(group_of.astype(str), np.where(owned, np.char.add(" (material of the self-produced core part at row ",
+                                                                             np.char.add(owner.astype(str), ")")), " (core part)"))
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(ctx.regime.certification_field)
     why_not = np.where(~in_region, np.char.add(", made in ", lines.origin.astype(str)),

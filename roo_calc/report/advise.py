@@ -9,7 +9,7 @@ from roo_calc.advise import Plan
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
 from roo_calc.display import money as display_money, money_needed, pct
-from roo_calc.report.json import determination_json, json_money_exact, money
+from roo_calc.report.json import determination_json, envelope, json_money_exact, money
 from roo_calc.report.text import detail, exposure_line, header, summary_table
 from roo_calc.report.verdict import status_code, status_label
 
@@ -88,8 +88,7 @@ def to_json(plan: Plan, bom: Bom, on: date) -> dict:
     volume = bom.vehicle.annual_volume
     saved = plan.duty_saved_cents
     return {
-        "input": {"path": bom.path, "sha256": bom.sha256},
-        "as_of": on.isoformat(),
+        **envelope("advise", bom, on),
         "regime": plan.regime,
         "status_before": status_code(plan.before),
         "margin_points": str(plan.margin),

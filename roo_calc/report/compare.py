@@ -13,7 +13,7 @@ from pathlib import Path
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
 from roo_calc.report.excel import Page, _print_setup
-from roo_calc.report.json import json_money_exact, money, pct, requirement_json
+from roo_calc.report.json import envelope, json_money_exact, money, pct, requirement_json
 from roo_calc.report.text import _pct, _threshold, header
 from roo_calc.report.verdict import label, requirement_label, status_code, status_label
 from roo_calc.scenarios.compare import Cell, Change, Comparison
@@ -102,8 +102,7 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
 def to_json(comparison: Comparison, on: date) -> dict:
     base = comparison.boms[BASELINE]
     return {
-        "input": {"path": base.path, "sha256": base.sha256},
-        "as_of": on.isoformat(),
+        **envelope("compare", base, on),
         "scenarios": comparison.scenarios,
         "regimes": comparison.regimes,
         "matrix": [cell_json(comparison, c) for c in comparison.cells],

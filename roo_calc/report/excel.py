@@ -22,6 +22,7 @@ import numpy as np
 from roo_calc import __version__
 from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
+from roo_calc.certificates.report import excel_certified, excel_sources
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination
 from roo_calc.display import money_cell, pct_cell as shown
@@ -85,8 +86,11 @@ def _styles(book) -> dict:
         "title": book.add_format({"bold": True, "font_size": 14}),
         "head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
         "bold": book.add_format({"bold": True}),
-        "money": book.add_format({"num_format": "#,##0.00"}),
-        "pct": book.add_format({"num_format": "0.00"}),
+        "top": book.add_format({"valign": "top"}),
+        "bold_top": book.add_format({"bold": True, "valign": "top"}),
+        "money": book.add_format({"num_format": "#,##0.00", "valign": "top"}),
+        "money_top": book.add_format({"num_format": "#,##0.00", "valign": "top"}),
+        "pct": book.add_format({"num_format": "0.00", "valign": "top"}),
         "text": book.add_format({"text_wrap": False}),
         "wrap": book.add_format({"text_wrap": True, "valign": "top"}),
         "good": book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
@@ -198,7 +202,7 @@ def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
     for i, r in enumerate(results, start=top + 1):
         b = r.binding
         # xlsxwriter cannot measure text; give wrapped rows room for their lines.
-        sheet.set_row(i, 15 * max(1, -(-len(r.title) // 38), -(-(len(r.what_if or "") + len(r.condition or "")) // 45)))
+        sheet.set_row(i, 15 * max(1, -(-len(r.title) // 30), -(-(len(r.what_if or "") + len(r.condition or "") + 9) // 38)))
         sheet.write_string(i, 0, r.regime, styles["whatif"] if r.what_if else None)
         sheet.write_string(i, 1, r.title, styles["wrap"])
         tariff = duty(r)
@@ -228,14 +232,8 @@ def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
                            styles["whatif_wrap"] if r.what_if else styles["wrap"])
     last = top + len(results)
     _status_formats(sheet, styles, f"C{top + 2}:C{last + 1}")
-    sheet.set_column(0, 0, 26)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 3, 15)
-    sheet.set_column(4, 7, 11)
-    sheet.set_column(8, 8, 22)
-    sheet.set_column(9, 11, 13)
-    sheet.set_column(12, 12, 40)
-    sheet.set_column(13, 13, 13)
+    for first, last, width in ((0, 0, 26), (1, 1, 34), (2, 3, 15), (4, 7, 11), (8, 8, 22), (9, 11, 13), (12, 12, 40), (13, 13, 13)):
+        sheet.set_column(first, last, width, styles["top"])
     return last
 
 
@@ -384,7 +382,7 @@ def _glossary(book, styles) -> None:
     sheet.write_row(0, 0, ["Term", "Meaning"], styles["head"])
     for i, (term, meaning) in enumerate(GLOSSARY, start=1):
         sheet.set_row(i, 15 * max(1, -(-len(meaning) // 95)))
-        sheet.write_string(i, 0, term, styles["bold"])
+        sheet.write_string(i, 0, term, styles["bold_top"])
         sheet.write_string(i, 1, meaning, styles["wrap"])
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 100)
@@ -392,42 +390,51 @@ def _glossary(book, styles) -> None:
 
 
 def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
+    """Every assumption with its lines (the largest first) and the value at stake; what needs
+    review; the workbook's warnings.  Long texts wrap in their own columns."""
+    from roo_calc.report.text import largest_rows
+
     sheet = book.add_worksheet("Assumptions and Review")
-    headers = ["Regime", "Requirement", "Code", "Assumption", "Lines", "Value at stake", "Rows", "Citation"]
+    headers = ["Regime", "Requirement", "Code", "Assumption", "Lines", "Value at stake", "Rows (largest first)", "Citation"]
     sheet.write_row(0, 0, headers, styles["head"])
+    values = dict(zip(bom.lines["row"].tolist(), bom.lines["value_cents"].tolist()))
     row = 1
     for r in results:
         for a in r.assumptions:
+            rows = largest_rows(a.rows, values, most=30) if a.rows else ""
+            sheet.set_row(row, 15 * max(1, -(-len(a.text) // 70), -(-len(rows) // 48), -(-len(a.citation or "") // 48)))
             sheet.write_string(row, 0, r.regime)
             sheet.write_string(row, 1, a.requirement or "(all)")
-            sheet.write_string(row, 2, a.code)
-            sheet.write_string(row, 3, a.text)
+            sheet.write_string(row, 2, a.code, styles["wrap"])
+            sheet.write_string(row, 3, a.text, styles["wrap"])
             sheet.write_number(row, 4, len(a.rows))
-            sheet.write_number(row, 5, _money(a.value_at_stake_cents), styles["money"])
-            rows = ", ".join(str(x) for x in a.rows[:200]) + (f" and {len(a.rows) - 200} more" if len(a.rows) > 200 else "")
-            sheet.write_string(row, 6, rows)
-            sheet.write_string(row, 7, a.citation or "")
+            sheet.write_number(row, 5, _money(a.value_at_stake_cents), styles["money_top"])
+            sheet.write_string(row, 6, rows, styles["wrap"])
+            sheet.write_string(row, 7, a.citation or "", styles["wrap"])
             row += 1
     if row > 1:
         sheet.autofilter(0, 0, row - 1, len(headers) - 1)
     row += 1
-    sheet.write_row(row, 0, ["Regime", "Needs review"], styles["head"])
+    sheet.write_row(row, 0, ["Regime", "", "", "Needs review; vehicle class"], styles["head"])
     row += 1
     for r in results:
         items = list(r.review) + [f"{q.id}: {q.reason}" for q in r.requirements if q.status == "needs_review" and q.reason]
+        items += [f"vehicle class: {note}" for note in r.vehicle_notes]
         for item in dict.fromkeys(items):
+            sheet.set_row(row, 15 * max(1, -(-len(item) // 70)))
             sheet.write_string(row, 0, r.regime)
-            sheet.write_string(row, 1, item)
+            sheet.write_string(row, 3, item, styles["wrap"])
             row += 1
-    row += 1
-    sheet.write_row(row, 0, ["Workbook warnings"], styles["head"])
+    row = excel_certified(sheet, styles, row + 1, results)
+    sheet.write_row(row, 0, ["", "", "", "Workbook warnings"], styles["head"])
     for warning in bom.warnings:
         row += 1
-        sheet.write_string(row, 0, str(warning))
-    sheet.set_column(0, 2, 22)
-    sheet.set_column(3, 3, 80)
-    sheet.set_column(4, 5, 14)
-    sheet.set_column(6, 7, 40)
+        sheet.set_row(row, 15 * max(1, -(-len(str(warning)) // 70)))
+        sheet.write_string(row, 3, str(warning), styles["wrap"])
+    for first, last, width in ((0, 0, 20), (1, 1, 12), (2, 2, 24), (3, 3, 75), (4, 5, 12), (6, 7, 50)):
+        sheet.set_column(first, last, width, styles["top"])
+    sheet.set_row(0, 30)
+    sheet.freeze_panes(1, 0)
     _print_setup(sheet, 0, styles["page"], "Assumptions and review")
 
 
@@ -464,7 +471,7 @@ def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, r
         sheet.write_row(row, 0, [regime.id, rule_file_name(regime.path), digest, regime.status,
                                  regime.last_verified_on.isoformat() if regime.last_verified_on else "",
                                  applied[regime.id].isoformat() if regime.id in applied else ""])
-    row += 2
+    row = excel_sources(sheet, styles, row + 2, bom)
     sheet.write_row(row, 0, ["FX currency", "Rate", "Date", "Source", "FX sheet row"], styles["head"])
     for fx in bom.fx:
         row += 1

@@ -42,7 +42,7 @@ def pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
 
 def is_money(name: str) -> bool:
     """Whether a figure is money (cents); `dutiable_at_<rate>` are Section 232 parts per rate."""
-    return name in MONEY_FIGURES or name.startswith("dutiable_at_")
+    return name in MONEY_FIGURES or name.startswith("dutiable_at_") or name.endswith("_net_cost")  # core parts: <group>_net_cost
 
 
 def figure(name: str, value) -> str:
@@ -61,7 +61,30 @@ def exact_figures(figures: dict) -> dict:
             if is_money(k) and isinstance(v, Fraction) and (v.denominator != 1)}
 
 
-def requirement_json(req: RequirementResult) -> dict:
+def every_line_json(req: RequirementResult, frame) -> list[dict]:
+    """Every line that counts against the requirement, largest first (`--all-lines`)."""
+    import numpy as np
+
+    from roo_calc.numbers import SHARE_ONE
+
+    counted = np.asarray(req.line_counted, dtype=np.int64)
+    basis = np.asarray(req.line_basis, dtype=object)
+    order = np.flatnonzero(counted)
+    order = order[np.argsort(-counted[order], kind="stable")]
+    rows, parts = frame["row"].to_numpy(), frame["part_number"].to_numpy()
+    hs, origin, value = frame["hs_code"].to_numpy(), frame["origin_country"].to_numpy(), frame["value_cents"].to_numpy()
+    out = []
+    for i in order:
+        amount = Fraction(int(counted[i]), SHARE_ONE)
+        out.append({"row": int(rows[i]), "part_number": str(parts[i]), "hs_code": str(hs[i]), "origin_country": str(origin[i]),
+                    "value": money(int(value[i])), "counted": money(amount), "counted_exact": json_money_exact(amount),
+                    "basis": str(basis[i])})
+    return out
+
+
+def requirement_json(req: RequirementResult, frame=None) -> dict:
+    """A requirement's result; its `lines` are the largest ten, or with `frame` (the BOM's
+    lines) every line that counts."""
     return {
         "id": req.id,
         "title": req.title,
@@ -82,11 +105,11 @@ def requirement_json(req: RequirementResult) -> dict:
              "value": money(d.value_cents), "counted": money(d.counted_cents),
              "counted_exact": json_money_exact(d.counted_cents), "basis": d.basis}
             for d in req.drivers
-        ],
+        ] if frame is None or req.line_counted is None else every_line_json(req, frame),
     }
 
 
-def determination_json(result: Determination) -> dict:
+def determination_json(result: Determination, frame=None) -> dict:
     binding = result.binding
     return {
         "regime": result.regime,
@@ -102,7 +125,7 @@ def determination_json(result: Determination) -> dict:
         "condition": result.condition,
         "vehicle_class": result.vehicle_class,
         "binding_requirement": binding.id if binding else None,
-        "requirements": [requirement_json(r) for r in result.requirements],
+        "requirements": [requirement_json(r, frame) for r in result.requirements],
         "assumptions": [
             {"code": a.code, "requirement": a.requirement, "text": a.text, "lines": len(a.rows), "rows": list(a.rows),
              "value_at_stake": money(a.value_at_stake_cents), "citation": a.citation}
@@ -110,6 +133,7 @@ def determination_json(result: Determination) -> dict:
         ],
         "review": list(result.review),
         "notes": list(result.notes),
+        "vehicle_notes": list(result.vehicle_notes),
         "rule_file": result.rule_file,
         "duty_exposure": exposure_json(result.duty_exposure),
         "certified_lines": certified_json(result.certified_lines),
@@ -156,14 +180,27 @@ def structure_json(bom: Bom) -> dict:
     }
 
 
-def to_json(bom: Bom, determinations: list[Determination], as_of: date) -> dict:
+SCHEMA_VERSION = "1"  # of the JSON Schemas in schema/; raised when a key is renamed or removed
+
+
+def envelope(command: str, bom: Bom, as_of: date) -> dict:
+    """What every command's JSON starts with: the schema and roo-calc versions, the command,
+    the input (path, hash, certificates, column mappings), the date and the workbook's warnings."""
     return {
+        "schema_version": SCHEMA_VERSION,
+        "command": command,
         "roo_calc_version": __version__,
         "input": {"path": bom.path, "sha256": bom.sha256, "certificates": sources_json(bom),
                   "columns": [{"sheet": m.sheet, "header": m.header, "column": m.column, "source": m.source} for m in bom.column_mapping]},
+        "as_of": as_of.isoformat(),
+        "warnings": [str(w) for w in bom.warnings],
+    }
+
+
+def to_json(bom: Bom, determinations: list[Determination], as_of: date, all_lines: bool = False) -> dict:
+    return {
+        **envelope("evaluate", bom, as_of),
         "structure": structure_json(bom),
         "vehicle": vehicle_json(bom),
-        "as_of": as_of.isoformat(),
-        "results": [determination_json(d) for d in determinations],
-        "warnings": [str(w) for w in bom.warnings],
+        "results": [determination_json(d, bom.lines if all_lines else None) for d in determinations],
     }

@@ -49,11 +49,14 @@ def input_lines(bom: Bom) -> list[str]:
     if bom.column_mapping:
         out.append("Headers mapped: " + "; ".join(str(m) for m in bom.column_mapping))
     if bom.levels > 1 or len(bom.made) or bom.supplier_detail_rows:
-        made = ", ".join(str(r) for r in bom.made["row"])
-        detail = bom.supplier_detail_rows
-        out.append(f"Structure: {bom.levels} levels; {len(bom.made)} make (self-produced) lines" + (f" (rows {made})" if made else "")
-                   + f" whose components are counted in their place; {len(detail)} supplier sub-BOM lines below bought lines not counted"
-                   + (f" (rows {_rows(detail)})" if detail else ""))
+        made, detail = [int(r) for r in bom.made["row"]], list(bom.supplier_detail_rows)
+        text = f"Structure: {bom.levels} levels; "
+        text += (f"{len(made)} make (self-produced) line{'s' * (len(made) > 1)} ({_rows(made)}): "
+                 f"{'their' if len(made) > 1 else 'its'} components are counted, not {'them' if len(made) > 1 else 'it'}"
+                 if made else "no make (self-produced) lines")
+        text += (f"; {len(detail)} supplier sub-BOM line{'s' * (len(detail) > 1)} below bought lines, not counted ({_rows(detail)})"
+                 if detail else "; no supplier sub-BOM lines")
+        out.append(text)
     converted = [w.message for w in bom.warnings if w.code == "country-name"]
     if converted:
         out.append("Country names read as ISO codes: " + "; ".join(converted))
@@ -61,8 +64,10 @@ def input_lines(bom: Bom) -> list[str]:
     return out
 
 
-def _rows(rows, limit: int = 8) -> str:
-    return ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+def _rows(rows: list[int], limit: int = 8) -> str:
+    """'row 5', 'rows 5, 6 and 3 more'."""
+    shown = ", ".join(str(r) for r in rows[:limit]) + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+    return ("rows " if len(rows) > 1 else "row ") + shown
 
 
 def summary_table(results: list[Determination]) -> list[str]:
@@ -120,7 +125,10 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
                    f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value, 'at_most')}")
     elif req.kind == "core_parts" and req.value is not None:
         groups = ", ".join(f"{k[:-4]} {_pct(v)}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
-        out.append(f"      core-part RVC by group (net cost over the group's lines): {groups}; super-core {_pct(f['super_core_rvc'])}"
+        made = [k[:-9] for k in f if k.endswith("_net_cost")]
+        basis = ("net cost over the group's lines" if not made else
+                 f"net cost over the group's lines; {', '.join(made)}: the self-produced part's own net cost")
+        out.append(f"      core-part RVC by group ({basis}): {groups}; super-core {_pct(f['super_core_rvc'])}"
                    f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
     elif req.kind == "purchases" and req.value is not None:
         out.append(f"      originating {m('originating')} / purchases {m('purchases')} x 100 = {_pct(req.value)}")
@@ -231,6 +239,8 @@ def detail(d: Determination, bom: Bom) -> list[str]:
             out.append(f"    - {a.text}{cite}: {plural(len(a.rows), 'line')}, value at stake "
                        f"{display_money(a.value_at_stake_cents)} {currency} ({largest_rows(a.rows, values)})")
     out.extend(certified_text(d.certified_lines))
+    for note in d.vehicle_notes:
+        out.append(f"  vehicle class: {note}")
     for note in d.notes:
         out.append(f"  rule-file note: {note}")
     return out

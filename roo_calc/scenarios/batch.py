@@ -204,7 +204,8 @@ def _core_parts(req, new, base_lines, line, scen, count, bom, regime, vehicle_cl
     parts = []  # (originating numerator, total) per group, per scenario
     for g in names:
         member = groups == g
-        total_g = int(value[member].sum()) * SHARE_ONE
+        # A self-produced core part's total is its own net cost, not its materials' (USMCA UR 14(4)).
+        total_g = int(req.figures.get(f"{g}_net_cost", value[member].sum())) * SHARE_ONE
         if total_g == 0:
             continue
         in_g = edited_groups == g
@@ -212,7 +213,7 @@ def _core_parts(req, new, base_lines, line, scen, count, bom, regime, vehicle_cl
             _per_scenario(base_lines[line][in_g], scen[in_g], count)
         parts.append((total_g - non, np.full(count, total_g, dtype=np.int64)))
     core = np.array([g is not None for g in groups])
-    total = int(value[core].sum()) * SHARE_ONE
+    total = int(req.figures.get("core_parts_value", value[core].sum())) * SHARE_ONE
     delta = _per_scenario(new_lines, scen, count) - _per_scenario(base_lines[line], scen, count) if len(line) else np.zeros(count, np.int64)
     super_num = total - (int(base_lines[core].sum()) + delta)
     super_den = np.full(count, total, dtype=np.int64)
