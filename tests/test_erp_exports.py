@@ -109,6 +109,10 @@ def test_columns_file_and_sheet_problems_are_located(tmp_path, make_bom):
     for broken, found in ((tmp_path, "found a directory"), (tmp_path / "none.toml", "found no such file")):
         with pytest.raises(BomError, match=found):
             load_bom(make_bom(), broken)
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(BomError, match="expected a UTF-8 TOML file"):
+        load_bom(make_bom(), deep)
     garbled = tmp_path / "garbled.toml"
     garbled.write_bytes(b"\xff\xfe[BOM")
     with pytest.raises(BomError, match="expected a UTF-8 TOML file"):

@@ -203,3 +203,18 @@ def test_renewal_asked_for_a_certification_ending_before_the_next_determination(
     later = tmp_path / "later"
     solicit(sample, later, "--certificates", str(certs), "--next-determination", "2024-06-30")
     assert not (later / "request-valid-co.xlsx").exists()  # still valid on the next determination: nothing to ask
+
+
+def test_collect_keeps_good_files_when_others_are_not_requests(sample, tmp_path):
+    folder = tmp_path / "requests"
+    solicit(sample, folder)
+    fill(folder / "request-valid-co.xlsx", "answered", {("S-300", "USMCA originating? (Y/N)"): "N"})
+    certs = tmp_path / "c.xlsx"
+    out = runner.invoke(app, ["collect", str(folder / "request-valid-co.xlsx"), str(sample), str(tmp_path / "gone.xlsx"),
+                              "--output", str(certs)])
+    assert out.exit_code == 2
+    assert f"{sample}: expected the request sheets Instructions, Parts, Certification" in out.output
+    assert f"{tmp_path / 'gone.xlsx'}: expected a returned request workbook (.xlsx), found no such file" in out.output
+    assert "1 certification rows from 1 answered request(s)" in out.output and certs.exists()
+    nothing = runner.invoke(app, ["collect", str(sample), "--output", str(tmp_path / "none.xlsx")])
+    assert nothing.exit_code == 2 and not (tmp_path / "none.xlsx").exists()

@@ -91,8 +91,9 @@ def load_file(path: str | Path, mapping: HeaderMapping, problems: list[Problem])
         return
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        problems.append(Problem("bad-columns-file", f"expected a UTF-8 TOML file of header mappings, could not read it ({exc})", name))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        problems.append(Problem("bad-columns-file", f"expected a UTF-8 TOML file of header mappings, could not read it ({reason})", name))
         return
     for key, value in data.items():
         table = value if isinstance(value, dict) else {key: value}

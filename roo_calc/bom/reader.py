@@ -515,7 +515,8 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
         for i, text in enumerate(strings.tolist()):
             try:
                 number = Decimal(text)
-                if number.is_finite() and abs(number) < limit and len(number.as_tuple().digits) <= MAX_DIGITS:
+                if (number.is_finite() and abs(number) < limit
+                        and (len(text) <= MAX_DIGITS or len(number.as_tuple().digits) <= MAX_DIGITS)):
                     values.append(number)
                     continue
             except ArithmeticError:

@@ -430,9 +430,12 @@ class _SheetReader:
                 except (TypeError, ValueError, IndexError):
                     refuse(f"cell {ref} names shared string {value!r}, which the workbook does not hold")
             elif kind == "inlineStr":
-                value = unescape_xstring("".join(parts) if value is None else value)
+                value = "".join(parts) if value is None else value
+                if "_x" in value:
+                    value = unescape_xstring(value)
             elif kind == "str":
-                value = unescape_xstring(value) if value else value
+                if value and "_x" in value:
+                    value = unescape_xstring(value)
             elif kind == "b":
                 value = None if value is None else ("true" if value.strip() in ("1", "true") else "false")
             elif kind == "e":
