@@ -190,3 +190,16 @@ def test_header_problems_of_every_sheet_in_one_pass(make_bom):
     found = {(p.code, p.sheet) for p in caught.value.problems if p.severity == "error"}
     assert found == {("missing-sheet", "Vehicle"), ("missing-column", "BOM"), ("missing-column", "FX")}, caught.value.problems
     assert any("'Tariff Number' may hold it" in p.message for p in caught.value.problems)
+
+
+def test_a_column_none_of_whose_values_fits_is_one_error_at_its_header(tmp_path):
+    """SAP's 'Material' (the part number) beside a mapped 'Component number': read as the contract's
+    steel/aluminum column, every value fails; one error at the header says so, not one per row."""
+    headers = ["Level", "Material", *erp_export.HEADERS[2:]]
+    path = erp_export.write(tmp_path / "material.xlsx", columns_sheet=True, headers=headers)
+    with pytest.raises(BomError) as caught:
+        load_bom(path)
+    errors = [p for p in caught.value.problems if p.severity == "error"]
+    assert [(p.code, p.cell) for p in errors] == [("column-mismatch", "B4")], errors
+    assert "column 'Material' is read as the contract column material" in errors[0].message
+    assert "none of its 7 values fits (row 5: expected one of steel, aluminum, found '0010')" in errors[0].message

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (FailOnOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo, fail,
+from roo_calc.cli.common import (working, FailOnOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo, fail,
                                  pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
@@ -47,7 +47,8 @@ def advise(
         regimes, known = pick_regimes(rules, [regime])
         if target.upper() not in regimes[0].region:
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
-        bom = roo_calc.load_bom(bom_path, columns)
+        with working(f"reading {bom_path}", quiet):
+            bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, _applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table

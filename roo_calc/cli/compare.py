@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (FailOnOption, Paper, PaperOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
+from roo_calc.cli.common import (working, FailOnOption, Paper, PaperOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
                                  as_date, echo, fail, pick_regimes, with_certificates)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
@@ -41,7 +41,8 @@ def compare(
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
         scenarios = [load_scenario(p) for p in scenario or []]
-        bom = roo_calc.load_bom(bom_path, columns)
+        with working(f"reading {bom_path}", quiet):
+            bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, _applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table

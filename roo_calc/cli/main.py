@@ -6,6 +6,7 @@ from __future__ import annotations
 import typer
 
 from roo_calc.cli import advise, certify, collect, compare, evaluate, regimes, solicit, template, validate
+from roo_calc.cli.common import examples
 
 app = typer.Typer(
     name="roo-calc",
@@ -22,9 +23,12 @@ app.command(epilog=compare.EXAMPLES)(compare.compare)
 app.command(epilog=advise.EXAMPLES)(advise.advise)
 app.command(epilog=validate.EXAMPLES)(validate.validate)
 app.command(epilog=template.EXAMPLES)(template.template)
-app.command()(solicit.solicit)
-app.command()(collect.collect)
-app.command()(certify.certify)
+app.command(epilog=examples("roo-calc solicit sample_boms/compact-sedan-mx.xlsx --output requests/",
+                            "roo-calc solicit BOM.xlsx -r usmca-2020 --output requests/ --force"))(solicit.solicit)
+app.command(epilog=examples("roo-calc collect requests/*.xlsx --output certificates.xlsx",
+                            "roo-calc evaluate BOM.xlsx --certificates certificates.xlsx"))(collect.collect)
+app.command(epilog=examples("roo-calc certify sample_boms/compact-sedan-mx.xlsx --regime usmca-2020 --output cert.xlsx"))(
+    certify.certify)
 app.add_typer(regimes.app, name="regimes")
 
 

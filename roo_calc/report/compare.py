@@ -46,7 +46,7 @@ def render_text(comparison: Comparison, on: date) -> str:
     for i, name in enumerate(comparison.scenarios[1:], start=1):
         lines.append(f"scenario {i}: {name}")
     rows = [("Regime", "Scenario", "Status", "Failing", "Binding", "Value", "Threshold", "Margin",
-             "Net cost chg", "Duty chg/vehicle", "Duty chg/year")]
+             "Net cost chg", "/year", "Duty chg/vehicle", "/year")]
     moved: list[str] = []
     for regime in comparison.regimes:
         for name in comparison.scenarios:
@@ -58,6 +58,7 @@ def render_text(comparison: Comparison, on: date) -> str:
                          _pct(b.value, b.comparison) if b and b.value is not None else "-", _threshold(b) if b else "-",
                          points(b.margin) if b and b.margin is not None else "-",
                          "-" if is_base else signed_money(cell.net_cost_change_cents),
+                         "-" if is_base or not cell.annual_volume else signed_money(cell.per_year(cell.net_cost_change_cents)),
                          "-" if is_base else _money_change(cell.duty_change_cents),
                          "-" if is_base or not cell.annual_volume else _money_change(cell.per_year(cell.duty_change_cents))))
             if not is_base:
@@ -83,6 +84,7 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
         "binding_requirement": c.result.binding.id if c.result.binding else None,
         "net_cost": money(c.net_cost_cents),
         "net_cost_change": None if is_base else money(c.net_cost_change_cents),
+        "net_cost_change_per_year": None if is_base or not c.annual_volume else money(c.per_year(c.net_cost_change_cents)),
         "duty_per_vehicle": None if c.duty_cents is None else money(c.duty_cents),
         "duty_change_per_vehicle": None if is_base or c.duty_change_cents is None else money(c.duty_change_cents),
         "duty_change_per_year": None if is_base or c.per_year(c.duty_change_cents) is None else money(c.per_year(c.duty_change_cents)),
@@ -112,7 +114,7 @@ def to_json(comparison: Comparison, on: date) -> dict:
 MATRIX_COLUMNS = [("Regime", 22), ("What-if", 9), ("Scenario", 30), ("Status", 16), ("Failing requirements", 22),
                   ("Binding requirement", 14), ("Value %", 9), ("Threshold %", 11), ("Margin (points)", 10),
                   ("Net cost change", 14), ("Duty owed per vehicle", 14), ("Duty change per vehicle", 14),
-                  ("Duty change per year", 16)]
+                  ("Duty change per year", 16), ("Net cost change per year", 16)]
 
 
 def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "letter", inputs: dict | None = None) -> None:
@@ -169,6 +171,8 @@ def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
             sheet.write_number(row, 11, money_cell(cell.duty_change_cents), styles["money"])
             if cell.annual_volume:
                 sheet.write_number(row, 12, money_cell(cell.per_year(cell.duty_change_cents)), styles["money"])
+        if not is_base and cell.annual_volume:
+            sheet.write_number(row, 13, money_cell(cell.per_year(cell.net_cost_change_cents)), styles["money"])
         row += 1
     last = row - 1
     sheet.autofilter(top, 0, last, len(MATRIX_COLUMNS) - 1)
