@@ -393,6 +393,7 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         assembly_country=values["assembly_country"], production_date=values.get("production_date"),  # type: ignore[arg-type]
         entry_date=values.get("entry_date"), msrp_cents=cents("msrp"),  # type: ignore[arg-type]
         tariff_rate_quota=values.get("tariff_rate_quota"), asr_approved_through=values.get("asr_approved_through"),  # type: ignore[arg-type]
+        new_plant=values.get("new_plant"), first_prototype_date=values.get("first_prototype_date"),  # type: ignore[arg-type]
         currency=values.get("currency", "USD"), net_cost_cents=net_cents, total_cost_cents=cents("total_cost"),  # type: ignore[arg-type]
         excluded_costs_cents=excluded, net_cost_derived=derived, transaction_value_cents=cents("transaction_value"),
         plant=values.get("plant"), producer=values.get("producer"), model_year=values.get("model_year"),  # type: ignore[arg-type]
