@@ -95,7 +95,7 @@ def test_sap_export_evaluates_with_a_columns_sheet(tmp_path):
     assert "Headers mapped: BOM 'Component number' -> part_number (Columns sheet row 2)" in table.output
     assert "Country names read as ISO codes: assembly_country: read 'Mexico' as MX; origin_country: read 'Mexico'" in table.output
     assert ("Structure: 3 levels; 1 make (self-produced) line (row 5): its components are counted, not it; "
-            "1 supplier sub-BOM line below bought lines, not counted (row 8)") in table.output
+            "1 supplier sub-BOM line below a bought line, not counted (row 8)") in table.output
 
 
 def test_columns_file_and_sheet_problems_are_located(tmp_path, make_bom):
