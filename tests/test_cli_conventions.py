@@ -15,7 +15,8 @@ from tests.conftest import ROOT, SAMPLES
 
 runner = CliRunner()
 SEDAN = str(SAMPLES / "compact-sedan-mx.xlsx")
-COMMANDS = [["evaluate"], ["compare"], ["advise"], ["validate"], ["template"], ["regimes"], ["regimes", "show"]]
+COMMANDS = [["evaluate"], ["compare"], ["advise"], ["validate"], ["template"], ["regimes"], ["regimes", "show"],
+            ["solicit"], ["collect"], ["certify"]]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

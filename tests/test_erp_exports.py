@@ -95,7 +95,7 @@ def test_sap_export_evaluates_with_a_columns_sheet(tmp_path):
     assert "Headers mapped: BOM 'Component number' -> part_number (Columns sheet row 2)" in table.output
     assert "Country names read as ISO codes: assembly_country: read 'Mexico' as MX; origin_country: read 'Mexico'" in table.output
     assert ("Structure: 3 levels; 1 make (self-produced) line (row 5): its components are counted, not it; "
-            "1 supplier sub-BOM line below bought lines, not counted (row 8)") in table.output
+            "1 supplier sub-BOM line below a bought line, not counted (row 8)") in table.output
 
 
 def test_columns_file_and_sheet_problems_are_located(tmp_path, make_bom):
@@ -190,3 +190,16 @@ def test_header_problems_of_every_sheet_in_one_pass(make_bom):
     found = {(p.code, p.sheet) for p in caught.value.problems if p.severity == "error"}
     assert found == {("missing-sheet", "Vehicle"), ("missing-column", "BOM"), ("missing-column", "FX")}, caught.value.problems
     assert any("'Tariff Number' may hold it" in p.message for p in caught.value.problems)
+
+
+def test_a_column_none_of_whose_values_fits_is_one_error_at_its_header(tmp_path):
+    """SAP's 'Material' (the part number) beside a mapped 'Component number': read as the contract's
+    steel/aluminum column, every value fails; one error at the header says so, not one per row."""
+    headers = ["Level", "Material", *erp_export.HEADERS[2:]]
+    path = erp_export.write(tmp_path / "material.xlsx", columns_sheet=True, headers=headers)
+    with pytest.raises(BomError) as caught:
+        load_bom(path)
+    errors = [p for p in caught.value.problems if p.severity == "error"]
+    assert [(p.code, p.cell) for p in errors] == [("column-mismatch", "B4")], errors
+    assert "column 'Material' is read as the contract column material" in errors[0].message
+    assert "none of its 7 values fits (row 5: expected one of steel, aluminum, found '0010')" in errors[0].message

@@ -161,3 +161,10 @@ def test_hash_is_of_the_bytes_that_were_parsed(tmp_path):
 
     path = workbook(tmp_path)
     assert load_bom(path).sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("stored", ["NaN", "Infinity", "1_000", "12abc"])
+def test_a_number_cell_holding_no_number(tmp_path, stored):
+    path = workbook(tmp_path, lines=[["P1", "8708.40", Num("1"), Num(stored), "JP"]])
+    message = refused(path, "which is not a decimal number")
+    assert "BOM" in message and "D2" in message

@@ -170,3 +170,16 @@ def test_compare_chart_colours_each_scenario_by_its_status(tmp_path):
         chart = archive.read("xl/charts/chart1.xml").decode()
     assert "C00000" in chart  # the NOT ELIGIBLE bars are red, not the colour of a pass
     assert "Binding requirement" in chart
+
+
+def test_compare_workbook_lists_each_scenarios_changes_and_the_lines_they_touched(tmp_path):
+    import openpyxl
+
+    out = tmp_path / "compare.xlsx"
+    result = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s",
+                                 str(ROOT / "scenarios" / "sedan-electronics-to-mexico.toml"), "-r", "usmca-2020", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["Scenarios and inputs"]
+    rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "electronics from Mexico"]
+    assert rows and rows[0][3].startswith("select ") and rows[0][4].startswith("15 lines: 40, 41, 42")
+    assert len(rows[0][2]) == 64  # the scenario file's SHA-256

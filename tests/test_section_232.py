@@ -55,6 +55,12 @@ def test_a_users_rule_file_overrides_an_unconfirmed_date(tmp_path, make_bom):
     assert later.figures["rate"] == "12.5" and "[UNCONFIRMED]" not in later.reason
 
 
+def test_the_shipped_example_override_loads_and_confirms_the_japan_date():
+    regimes = load_regimes([Path(roo_calc.__file__).parents[1] / "examples" / "my-rules"])
+    deal = regimes["my-section-232-dates"].requirements["section_232"].deals["japan"]
+    assert deal.from_ == datetime.date(2025, 9, 16) and not deal.unconfirmed and deal.all_in == 15
+
+
 def test_duty_exposure_into_canada_and_mexico(make_bom):
     """Customs Tariff (Canada) 87.03 MFN 6.1%; LIGIE 87.03 20% to 2025, 50% from 2026 (unconfirmed)."""
     vehicle = {"model": "US car", "hs_code": "8703.23", "assembly_country": "US", "net_cost": 10000,

@@ -63,6 +63,8 @@ class Vehicle(BaseModel):
     msrp_cents: int | None = None
     tariff_rate_quota: str | None = None  # "in", "out" or None (unknown)
     asr_approved_through: date | None = None
+    new_plant: str | None = None  # "new" or "refit" (USMCA UR 20(8)), as the producer states
+    first_prototype_date: date | None = None
     currency: str = "USD"
     net_cost_cents: int
     total_cost_cents: int | None = None

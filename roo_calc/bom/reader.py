@@ -393,6 +393,7 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         assembly_country=values["assembly_country"], production_date=values.get("production_date"),  # type: ignore[arg-type]
         entry_date=values.get("entry_date"), msrp_cents=cents("msrp"),  # type: ignore[arg-type]
         tariff_rate_quota=values.get("tariff_rate_quota"), asr_approved_through=values.get("asr_approved_through"),  # type: ignore[arg-type]
+        new_plant=values.get("new_plant"), first_prototype_date=values.get("first_prototype_date"),  # type: ignore[arg-type]
         currency=values.get("currency", "USD"), net_cost_cents=net_cents, total_cost_cents=cents("total_cost"),  # type: ignore[arg-type]
         excluded_costs_cents=excluded, net_cost_derived=derived, transaction_value_cents=cents("transaction_value"),
         plant=values.get("plant"), producer=values.get("producer"), model_year=values.get("model_year"),  # type: ignore[arg-type]
@@ -704,6 +705,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
                 out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, f"{letter}{rows[i]}")
                 bad_rows.add(rows[i])
         converted: dict[str, list[int]] = {}  # country names read as codes: text -> line indexes
+        failures: list[tuple[int, str]] = []
         for i in sorted(slow):
             row, cell = rows[i], f"{letter}{rows[i]}"
             try:
@@ -716,10 +718,11 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
                     converted.setdefault(texts[i].strip(), []).append(i)
                 values[i] = value
             except ValueError as exc:
-                out.add("bad-value", f"{name}: {exc}", sheet, cell)
+                failures.append((i, str(exc)))
                 bad_rows.add(row)
                 values[i] = None
                 continue
+        _report_failures(failures, column, frame.columns[pos], texts, rows, letter, header_row, sheet, out)
         for text, found in converted.items():
             listed = ", ".join(str(rows[i]) for i in found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
             counted = f"{len(found)} lines: rows" if len(found) > 1 else "row"
@@ -818,6 +821,23 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
     result["_kind"] = tree.kind
     lines = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in result.items()})
     return lines, extra, letters
+
+
+def _report_failures(failures: list[tuple[int, str]], column: schema.Column, header: object, texts: list, rows: list[int],
+                     letter: str, header_row: int, sheet: str, out: _Collector) -> None:
+    """Each cell that failed to convert, located; but an optional column none of whose values
+    fits (three or more) is one error at its header: it most likely holds something else (SAP
+    calls the part number 'Material', which is the contract's steel/aluminum column)."""
+    present = sum(1 for text in texts if text is not None)
+    if (len(failures) >= 3 and len(failures) == present and not column.required
+            and not any(str(texts[i]).strip() in xlsx.ERROR_VALUES for i, _ in failures)):
+        first, reason = failures[0]
+        out.add("column-mismatch", f"{column.name}: column {str(header)!r} is read as the contract column {column.name} "
+                f"({column.note}), but none of its {present} values fits (row {rows[first]}: {reason}); if it holds something "
+                "else, map it to its contract column in a Columns sheet or a --columns file", sheet, f"{letter}{header_row}")
+        return
+    for i, reason in failures:
+        out.add("bad-value", f"{column.name}: {reason}", sheet, f"{letter}{rows[i]}")
 
 
 def _warn_duplicates(parts: list, rows: list[int], letter: str, sheet: str, out: _Collector) -> None:

@@ -32,6 +32,7 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384
 _PERCENT_BUILTIN = frozenset({9, 10})
 _DATE_BUILTIN = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
 _DIGITS = "0123456789"
+_NUMBER_CHARS = "0123456789.eE+-"
 
 
 def column_letter(index: int) -> str:
@@ -412,6 +413,8 @@ class _SheetReader:
                 if not value or value.isspace():
                     return
                 value = value.strip()
+                if value.strip(_NUMBER_CHARS):  # NaN, Infinity, 1_000: nothing Excel writes
+                    refuse(f"cell {ref} is a number cell holding {value!r}, which is not a decimal number")
                 if style is not None:
                     index = int(style) if style.isdigit() else -1
                     if index in date_styles:

@@ -9,8 +9,9 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (working, FailOnOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo, fail,
-                                 pick_regimes, with_certificates)
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, QuietOption,
+                                 RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
+                                 working)
 from roo_calc.cli.evaluate import Format
 from roo_calc.errors import RooCalcError
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RulesOption, as_date, echo, fail, pick_regimes,
-                                 with_certificates)
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, QuietOption, RulesOption, as_date, echo, fail,
+                                 pick_regimes, stdout_echo, with_certificates)
 from roo_calc.errors import RooCalcError
 
 EXIT_REFUSED = 3
@@ -21,6 +21,7 @@ def certify(
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     certificates: CertificatesOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Pre-fill the USMCA certification of origin (Annex 5-A minimum data elements) for a vehicle
     that qualifies: the origin criterion and the figures behind it, the determination's input
@@ -29,6 +30,7 @@ def certify(
     Refuses, with the reason and exit status 3, when the vehicle is not eligible or the
     determination needs review; exit status 2 when the input is invalid.
     """
+    say = stdout_echo(quiet)
     import roo_calc
     from roo_calc.certificates.apply import annotate
     from roo_calc.cli.evaluate import _check_output
@@ -57,6 +59,6 @@ def certify(
     except RooCalcError as error:  # a full disk or a write error: nothing was written
         fail(error)
     todo = [i.number for i in items if i.source == "for you to complete"]
-    echo(f"USMCA certification of origin for {bom.vehicle.model} written to {output}: {result.regime} eligible as of {on}; "
+    say(f"USMCA certification of origin for {bom.vehicle.model} written to {output}: {result.regime} eligible as of {on}; "
                f"origin criterion {next(i.value for i in items if i.number == '7')[:1]}; input hash {digest}")
-    echo(f"To complete before signing: elements {', '.join(todo)} (marked in the workbook); check the suggested blanket period and statement.")
+    say(f"To complete before signing: elements {', '.join(todo)} (marked in the workbook); check the suggested blanket period and statement.")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import EXIT_INVALID, echo, fail
+from roo_calc.cli.common import EXIT_INVALID, QuietOption, echo, fail, stdout_echo
 from roo_calc.errors import RooCalcError
 
 
@@ -16,6 +16,7 @@ def collect(
     returned: Annotated[list[Path], typer.Argument(help="Returned request workbooks (.xlsx).", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="The certificates workbook to write (.xlsx), for evaluate --certificates.")],
     received: Annotated[Optional[datetime], typer.Option("--received", formats=["%Y-%m-%d"], help="Date the answers were received; default each file's modification date.")] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Read the answers in returned request workbooks and write them as a certificates workbook,
     each answer with its file, SHA-256 and date received.
@@ -24,6 +25,7 @@ def collect(
     Declined requests are listed. Exit status 0 when every file was read, 2 when any had
     problems (the good ones are still written) or nothing could be collected.
     """
+    say = stdout_echo(quiet)
     from roo_calc.atomic import check_target
     from roo_calc.suppliers.collect import collect as run
     from roo_calc.suppliers.collect_report import write_collected
@@ -43,9 +45,9 @@ def collect(
     answered = [r for r in results if r.status == "answered"]
     for r in results:
         if r.status == "answered":
-            echo(f"{r.path}: {r.supplier}: answered, {r.note} (received {r.received})")
+            say(f"{r.path}: {r.supplier}: answered, {r.note} (received {r.received})")
         elif r.status == "declined":
-            echo(f"{r.path}: {r.supplier}: declined ({r.note})")
+            say(f"{r.path}: {r.supplier}: declined ({r.note})")
         else:
             echo(f"{r.path}: not collected, {len(r.problems)} problem(s):", err=True)
             for p in r.problems:
@@ -58,7 +60,7 @@ def collect(
     except RooCalcError as error:  # the disk filled up, or the folder went away
         fail(error)
     bad = len(results) - len(good)
-    echo(f"{rows} certification rows from {len(answered)} answered request(s) written to {output}"
+    say(f"{rows} certification rows from {len(answered)} answered request(s) written to {output}"
                + (f"; {len(good) - len(answered)} declined" if len(good) > len(answered) else "")
                + (f"; {bad} file(s) left out for the problems above" if bad else ""))
     if bad:

@@ -57,6 +57,11 @@ FailOnOption = Annotated[Optional[FailOn], typer.Option(
                       "(needs-review): for CI pipelines.")]
 
 
+def stdout_echo(quiet: bool):
+    """`echo` for the report on stdout, or nothing with --quiet (stderr is never silenced)."""
+    return (lambda *args, **kwargs: None) if quiet else echo
+
+
 def check_fail_on(statuses, fail_on: FailOn | None) -> None:
     """Exit 3 when a determination meets the --fail-on condition (0 otherwise)."""
     if fail_on is None:

@@ -8,8 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (working, FailOnOption, Paper, PaperOption, QuietOption, check_fail_on, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RegimeOption, RulesOption,
-                                 as_date, echo, fail, pick_regimes, with_certificates)
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, Paper, PaperOption,
+                                 QuietOption, RegimeOption, RulesOption, as_date, check_fail_on, echo, examples, fail,
+                                 pick_regimes, with_certificates, working)
 from roo_calc.cli.evaluate import Format, _check_output
 from roo_calc.errors import RooCalcError
 

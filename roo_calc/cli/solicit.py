@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, RegimeOption, RulesOption, as_date, echo, fail,
-                                 pick_regimes)
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, QuietOption, RegimeOption, RulesOption, as_date,
+                                 fail, pick_regimes, stdout_echo)
 from roo_calc.errors import RooCalcError
 
 SUMMARY = "summary.xlsx"
@@ -24,6 +24,7 @@ def solicit(
     certificates: CertificatesOption = None,
     next_determination: Annotated[Optional[datetime], typer.Option("--next-determination", formats=["%Y-%m-%d"], help="Date of the next determination: certifications ending before it are asked to renew; default one year after the determination date.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace request workbooks already in the folder.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Ask suppliers for what the determinations are waiting on: one request workbook per
     supplier (the parts, the answers needed, the value at stake and the verdicts that depend on
@@ -75,12 +76,13 @@ def solicit(
         write_summary(output / SUMMARY, bom, solicitation, names)
     except RooCalcError as error:  # a full disk or a write error: each file is whole or absent
         fail(error)
+    say = stdout_echo(quiet)
     regimes = ", ".join(f"{r.regime} ({r.status.replace('_', ' ')})" for r in solicitation.regimes)
-    echo(f"{bom.path} as of {on}: {regimes}")
-    echo(f"{len(solicitation.suppliers)} request workbooks and {SUMMARY} written to {output}")
+    say(f"{bom.path} as of {on}: {regimes}")
+    say(f"{len(solicitation.suppliers)} request workbooks and {SUMMARY} written to {output}")
     for rank, need in enumerate(solicitation.suppliers[:10], start=1):
         flips = ", ".join(f"{k} flips ({v.replace('_', ' ')})" for k, v in need.flips.items()) or "flips nothing alone"
-        echo(f"  {rank:>2}. {need.supplier}: {len(need.parts)} parts, value at stake "
+        say(f"  {rank:>2}. {need.supplier}: {len(need.parts)} parts, value at stake "
                    f"{display_money(need.value_at_stake_cents)} {bom.vehicle.currency}; {flips}  -> {names[need.supplier]}")
     if solicitation.unnamed_rows:
-        echo(f"{len(solicitation.unnamed_rows)} lines need an answer but name no supplier (see {SUMMARY}, sheet Regimes)")
+        say(f"{len(solicitation.unnamed_rows)} lines need an answer but name no supplier (see {SUMMARY}, sheet Regimes)")

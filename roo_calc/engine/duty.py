@@ -9,6 +9,7 @@ rules/mfn/<country>.toml (US, CA, MX).
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -44,7 +45,7 @@ def duty_exposure(bom: Bom, result: Determination, table: MfnTable | None, impor
     if rate is None:
         return DutyExposure(import_into=import_into, effect=None, note=f"no {import_into} duty rate on file for HS {vehicle.hs_code} on {entry}")
     citation = rate.citation + (f" [UNCONFIRMED: {rate.note.removeprefix('UNCONFIRMED: ')}]" if rate.unconfirmed and rate.note else "")
-    base = dict(import_into=import_into, rate=str(rate.rate), rate_citation=citation)
+    base: dict[str, Any] = dict(import_into=import_into, rate=str(rate.rate), rate_citation=citation)
     if vehicle.transaction_value_cents is None:
         return DutyExposure(**base, effect=None, note="transaction_value not given (Vehicle sheet): duty cannot be computed")
     effect = {"eligible": "saved", "not_eligible": "owed", "not_applicable": "owed"}.get(result.status)

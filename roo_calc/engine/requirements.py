@@ -479,6 +479,13 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
+    if requirement.new_plant is not None and ctx.vehicle_class in requirement.new_plant.classes and ctx.vehicle.new_plant:
+        threshold = _new_plant_threshold(ctx, rid, requirement, threshold)
+        if threshold is None:
+            return RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="needs_review",
+                                     citation=requirement.citation,
+                                     reason=f"new_plant = {ctx.vehicle.new_plant} needs first_prototype_date (Vehicle sheet): "
+                                            "the lower requirement runs from the first prototype (USMCA UR 20(8))")
     method = requirement.vnm_for(ctx.vehicle_class)
     scaled, basis = VNM_METHODS[method](ctx, rid, requirement)
     vnm_scaled = int(scaled.sum())
@@ -501,6 +508,29 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
         **figures,
     }
     return _result(rid, requirement, threshold, value + credit, figures, ctx, scaled, basis, reason=reason)
+
+
+def _new_plant_threshold(ctx: Context, rid: str, requirement: Requirement, threshold: DatedValue) -> DatedValue | None:
+    """USMCA UR 20(8): the requirement in force for a vehicle the producer states is assembled in a
+    new plant (for `years_new` after the first prototype) or after a refit (`years_refit`); the
+    ordinary one after that.  None when the prototype's date is missing."""
+    rule = requirement.new_plant
+    assert rule is not None
+    start = ctx.vehicle.first_prototype_date
+    if start is None:
+        return None
+    years = rule.years_new if ctx.vehicle.new_plant == "new" else rule.years_refit
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, month=3, day=1)
+    if not start <= ctx.on < end:
+        return threshold
+    ctx.assume("new-plant-statement", rid, None,
+               f"the producer's statement that the vehicle is assembled in a {'new plant' if ctx.vehicle.new_plant == 'new' else 'refitted plant'} "
+               f"meeting UR 20(8) (first prototype {start}) is taken as given: {rule.value}% until {end}",
+               cite(rule.reference))
+    return DatedValue.model_validate({"from": start, "value": rule.value, "reference": rule.reference, "note": rule.note})
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:

@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, Mapping, cast
 
 import numpy as np
 
 from roo_calc.codes import HsList
 from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, line_basis
-from roo_calc.engine.result import RequirementResult
+from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.errors import NoValueError
 from roo_calc.numbers import SHARE_ONE
-from roo_calc.rules.model import DatedFlag, Deal, Requirement, value_at
+from roo_calc.rules.model import DatedFlag, Deal, MfnRate, Regime, Requirement, value_at
 
 E4 = SHARE_ONE // 100  # rates held as integer ten-thousandths of a percent
 
@@ -51,16 +52,17 @@ def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
     v = ctx.vehicle
     if v.assembly_country not in ctx.regime.region:
         return Usmca("no", f"assembled in {v.assembly_country}, outside the USMCA region: not USMCA-qualifying")
-    verdicts = []
+    verdicts: list[Determination] = []
+    others = cast(Mapping[str, Regime], ctx.others or {})
     for regime_id in requirement.qualifying:
-        regime = (ctx.others or {}).get(regime_id)
+        regime = others.get(regime_id)
         if regime is None or ctx.qualify is None:
             return Usmca("review", f"the qualifying regime {regime_id!r} is not loaded")
         if regime.approved_through_field:
             through = getattr(v, regime.approved_through_field)
             if through is None or ctx.origin_on is None or ctx.origin_on > through:
                 continue
-        result = ctx.qualify(regime_id)
+        result = cast(Determination | None, ctx.qualify(regime_id))
         if result is not None and not result.what_if:
             verdicts.append(result)
     origin = f"as of {ctx.origin_on}"
@@ -80,7 +82,7 @@ def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
     return Usmca("no", "not USMCA-qualifying (" + ", ".join(f"{d.regime}: {d.status}" for d in verdicts) + f" {origin})")
 
 
-def _mfn(ctx: Context, hs: str):
+def _mfn(ctx: Context, hs: str) -> MfnRate | None:
     table = ctx.regime.mfn_table
     return table.rate_for(hs, ctx.on) if table is not None else None
 
@@ -107,7 +109,7 @@ def _deal_rate(deal: Deal, base: Fraction, mfn: Fraction) -> Fraction:
     return max(Fraction(deal.all_in) - mfn, Fraction(0)) if deal.all_in is not None else base
 
 
-def _dates(ctx: Context) -> dict:
+def _dates(ctx: Context) -> dict[str, Any]:
     out = {"entry_date": ctx.on.isoformat()}
     if ctx.origin_on and ctx.origin_on != ctx.on:
         out["origin_date"] = ctx.origin_on.isoformat()
@@ -142,7 +144,8 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     needs review and shows each amount.
     """
     v = ctx.vehicle
-    base = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation, comparison="at_most")
+    base: dict[str, Any] = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation,
+                                comparison="at_most")
     dates = _dates(ctx)
     history = requirement.history_for(ctx.vehicle_class)
     if history is None:
@@ -153,7 +156,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
         first = history[0]
         return RequirementResult(**base, status="no_duty", value=Fraction(0), figures={"duty": 0, "rate": "0", **dates},
                                  reason=f"no Section 232 duty on vehicles entered before {first.from_} ({first.citation})")
-    cited = dict(threshold_from=point.from_, threshold_unconfirmed=point.unconfirmed, threshold_note=point.note,
+    cited: dict[str, Any] = dict(threshold_from=point.from_, threshold_unconfirmed=point.unconfirmed, threshold_note=point.note,
                  threshold_citation=point.citation)
     if requirement.imported_into and v.assembly_country == requirement.imported_into:
         return RequirementResult(**base, status="not_applicable", figures=dates,
@@ -186,11 +189,11 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
                                          reason=f"{notes[0]}; missing fact: the column 1 (MFN) rate for HS {v.hs_code} "
                                                 f"(rules/mfn/): the Section 232 rate is {deal.all_in}% minus it")
             options = [("", _deal_rate(deal, rate, Fraction(mfn.rate)))]
-        elif v.tariff_rate_quota == "in":
+        elif v.tariff_rate_quota == "in" and deal.in_quota_rate is not None:
             options = [("", Fraction(deal.in_quota_rate))]
         elif v.tariff_rate_quota == "out":
             notes.append(f"out of the {deal.quota:,}-vehicle quota: the full rate")
-        else:
+        elif deal.in_quota_rate is not None:
             options = [("in_quota", Fraction(deal.in_quota_rate)), ("out_of_quota", rate)]
             notes.append(f"missing fact: tariff_rate_quota (Vehicle sheet): in the {deal.quota:,}-vehicle quota "
                          f"{deal.in_quota_rate}%, out of it {point.value}%")
@@ -230,7 +233,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
         basis = line_basis(counted, "non-US content (dutiable, Proclamation 10908 cl.(2))", np.where(non_us, "", "US content: not dutiable"))
     return RequirementResult(**base, status="duty" if duty else "no_duty", value=Fraction(duty * 100, tv) if tv else Fraction(0),
                              figures=figures, **cited, reason="; ".join(notes),
-                             drivers=_drivers(ctx, counted, basis) if counted is not None else (),
+                             drivers=_drivers(ctx, counted, basis) if counted is not None and basis is not None else (),
                              line_counted=counted, line_basis=basis)
 
 
@@ -258,7 +261,8 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     `annual_volume`, exactly.
     """
     v = ctx.vehicle
-    base = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation, comparison="at_most")
+    base: dict[str, Any] = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation,
+                                comparison="at_most")
     dates = _dates(ctx)
     into = requirement.imported_into or "US"
     if v.assembly_country != into:
@@ -272,7 +276,7 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     except NoValueError:
         return RequirementResult(**base, status="no_duty", figures={"duty": 0, **dates},
                                  reason=f"no parts tariff on parts entered before {history[0].from_} ({history[0].citation})")
-    cited = dict(threshold_from=point.from_, threshold_unconfirmed=point.unconfirmed,
+    cited: dict[str, Any] = dict(threshold_from=point.from_, threshold_unconfirmed=point.unconfirmed,
                  threshold_note=point.note, threshold_citation=point.citation)
     lines = ctx.lines
     covered = HsList(requirement.covered_parts.hs).match(lines.hs)
@@ -293,15 +297,15 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     rate_e4 = np.zeros(len(lines.value), dtype=np.int64)
     rate_e4[dutiable] = int(Fraction(point.value) * E4)
     basis = np.where(dutiable, f"imported covered part: {point.value}%", "").astype(object)
-    mfn_e4, mfn_known = None, None
+    mfn: tuple[np.ndarray, np.ndarray] | None = None
     for country in sorted({str(c) for c in lines.origin[dutiable]}):
         found = requirement.deal_for(country, ctx.vehicle_class, "", ctx.on)
         if not found:
             continue
         key, deal = found
         mask = dutiable & (lines.origin == country)
-        if mfn_e4 is None:
-            mfn_e4, mfn_known = _mfn_lines(ctx)
+        mfn = mfn or _mfn_lines(ctx)
+        mfn_e4, mfn_known = mfn
         if deal.all_in is not None:  # all-in minus each part's column 1 rate (0 where none is on file), never below 0
             rate_e4[mask] = np.maximum(int(Fraction(deal.all_in) * E4) - mfn_e4[mask], 0)
             ctx.assume(f"deal-mfn-{key}", rid, mask & ~mfn_known,

@@ -292,7 +292,7 @@ def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) 
 
     from roo_calc import __version__
 
-    sheet = book.add_worksheet("Inputs")
+    sheet = book.add_worksheet("Scenarios and inputs")
     base = comparison.boms[BASELINE]
     rows = [("Input workbook", base.path), ("SHA-256", base.sha256), ("As of", on.isoformat()),
             ("roo-calc version", __version__), ("Generated at", styles["page"].generated)]
@@ -321,9 +321,10 @@ def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) 
             row += 1
             sheet.write_string(row, 0, scenario.name)
             sheet.write_string(row, 3, "vehicle: " + ", ".join(f"{k} = {v}" for k, v in scenario.vehicle.model_dump(exclude_none=True).items()))
+    top = book.add_format({"valign": "top"})
     for col, width in enumerate((styles["scenario_width"], 40, 66, 70, 50)):
-        sheet.set_column(col, col, width)
-    _print_setup(sheet, None, styles["page"], "Inputs")
+        sheet.set_column(col, col, width, top)
+    _print_setup(sheet, None, styles["page"], "Scenarios and inputs")
 
 
 def _describe(change_) -> str:

@@ -54,7 +54,8 @@ def input_lines(bom: Bom) -> list[str]:
         text += (f"{len(made)} make (self-produced) line{'s' * (len(made) > 1)} ({_rows(made)}): "
                  f"{'their' if len(made) > 1 else 'its'} components are counted, not {'them' if len(made) > 1 else 'it'}"
                  if made else "no make (self-produced) lines")
-        text += (f"; {len(detail)} supplier sub-BOM line{'s' * (len(detail) > 1)} below bought lines, not counted ({_rows(detail)})"
+        text += (f"; {len(detail)} supplier sub-BOM line{'s' * (len(detail) > 1)} below "
+                 f"{'bought lines' if len(detail) > 1 else 'a bought line'}, not counted ({_rows(detail)})"
                  if detail else "; no supplier sub-BOM lines")
         out.append(text)
     converted = [w.message for w in bom.warnings if w.code == "country-name"]

@@ -239,6 +239,19 @@ class PartOrigin(_Strict):
         return _check_history(value)
 
 
+class NewPlant(_Strict):
+    """USMCA UR 20(8): a lower RVC requirement (`value`) for `years_new` years after the first
+    prototype in a new plant, or `years_refit` years after it following a refit, on the
+    producer's statement (Vehicle sheet: new_plant, first_prototype_date)."""
+
+    classes: tuple[str, ...] = Field(min_length=1)
+    value: Decimal
+    years_new: int = Field(gt=0)
+    years_refit: int = Field(gt=0)
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+
 class LvcCredit(_Strict):
     """USMCA UR 18(22): for a heavy truck whose LVC is above `lvc_above`, the high-wage points
     above `points_above` count toward the RVC, provided the RVC itself is not below
@@ -369,6 +382,7 @@ class Requirement(_Strict):
     super_core_classes: tuple[str, ...] = ()
     # regional_value_content: the heavy-truck excess-LVC credit (USMCA UR 18(22))
     lvc_credit: LvcCredit | None = None
+    new_plant: NewPlant | None = None  # USMCA UR 20(8)
     # purchases (USMCA UR s.17)
     material: Literal["steel", "aluminum"] | None = None
     table_s: tuple[str, ...] = ()
