@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from roo_calc.bom.template import write_workbook
+
+# Hypothesis profiles: "ci" (the default) draws the same examples on every run, so a red CI is
+# reproducible; "long" draws fresh random examples, many more where a test does not pin its
+# own count: HYPOTHESIS_PROFILE=long python -m pytest tests/test_invariants.py
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("long", derandomize=False, deadline=None, max_examples=2000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_boms"
