@@ -79,3 +79,18 @@ def test_report_cells_never_contradict_the_verdict(make_bom, tmp_path):
     sheet = openpyxl.load_workbook(out)["usmca-2020"]
     assert sheet.cell(6, 1).value == "rvc" and sheet.cell(6, 3).value == "FAIL"
     assert sheet.cell(6, 4).value == 74.99 and sheet.cell(6, 6).value == -0.01
+
+
+def test_summary_lists_every_regime_above_the_chart_data(tmp_path):
+    """The verdict table keeps one row per regime; the chart's data block starts below it
+    (a table of six regimes once lost its last regime's id to the block's title)."""
+    out = tmp_path / "report.xlsx"
+    result = runner.invoke(app, ["evaluate", str(SAMPLES / "suv-ca.xlsx"), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(runner.invoke(app, ["evaluate", str(SAMPLES / "suv-ca.xlsx"), "-f", "json"]).output)
+    regimes = [r["regime"] for r in data["results"]]
+    summary = openpyxl.load_workbook(out)["Summary"]
+    column_a = [summary.cell(r, 1).value for r in range(1, summary.max_row + 1)]
+    top = column_a.index("Regime") + 1
+    assert column_a[top:top + len(regimes)] == regimes
+    assert column_a.index("Value against threshold, every requirement") > top + len(regimes)

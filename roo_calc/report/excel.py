@@ -96,7 +96,7 @@ def _styles(book) -> dict:
         "good": book.add_format({"bg_color": "#C6EFCE", "font_color": "#006100"}),
         "bad": book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"}),
         "warn": book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"}),
-        "whatif": book.add_format({"bg_color": "#FFEB9C", "italic": True}),
+        "whatif": book.add_format({"bg_color": "#FFEB9C", "italic": True, "valign": "top"}),
         "whatif_wrap": book.add_format({"bg_color": "#FFEB9C", "italic": True, "text_wrap": True, "valign": "top"}),
         "flag": book.add_format({"bold": True, "font_color": "#9C5700"}),
     }
@@ -232,8 +232,9 @@ def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
                            styles["whatif_wrap"] if r.what_if else styles["wrap"])
     last = top + len(results)
     _status_formats(sheet, styles, f"C{top + 2}:C{last + 1}")
-    for first, last, width in ((0, 0, 26), (1, 1, 34), (2, 3, 15), (4, 7, 11), (8, 8, 22), (9, 11, 13), (12, 12, 40), (13, 13, 13)):
-        sheet.set_column(first, last, width, styles["top"])
+    for first_col, last_col, width in ((0, 0, 26), (1, 1, 34), (2, 3, 15), (4, 7, 11), (8, 8, 22), (9, 11, 13), (12, 12, 40),
+                                       (13, 13, 13)):
+        sheet.set_column(first_col, last_col, width, styles["top"])
     return last
 
 
