@@ -85,7 +85,7 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
     Column("lvc_high_wage_labor", "money", False, ("high_wage_labor", "hwlc"), "High-wage labor costs per vehicle (USMCA UR s.18)"),
     Column("lvc_high_wage_materials", "money", False, ("high_wage_materials", "hwm"), "High-wage materials per vehicle (USMCA UR s.18)"),
     Column("lvc_technology_points", "pct", False, ("technology_points", "hwtc"), "High-wage technology credit, points (capped at 10)"),
-    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points (0 or 5)"),
+    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points: 0 or the rule file's assembly_credit (5 under USMCA UR 18(12)-(14))"),
 )
 
 BOM_COLUMNS: tuple[Column, ...] = (
