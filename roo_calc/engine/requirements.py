@@ -547,21 +547,23 @@ def _new_plant_threshold(ctx: Context, rid: str, requirement: Requirement, thres
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
-    """US content: (US share of materials + non-material net cost if assembled in the US) / NC."""
+    """Domestic content (US proposal 2017): (the share of materials made in the requirement's
+    `country` + non-material net cost if assembled there) / NC.  The country is rule data."""
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
     lines = ctx.lines
     regional, how = _regional_share(ctx, rid, requirement)
     us_stated_ppm, us_stated = lines.pct("us_content_e4")
-    made_in_us = lines.in_countries(("US",))
+    country = requirement.country
+    made_in_us = lines.in_countries((country,))
     share = np.where(us_stated, us_stated_ppm, np.where(made_in_us, regional, 0)).astype(np.int64)
     ctx.assume("derived-us-content", rid, made_in_us & ~us_stated,
-               "US content not stated for US-made materials: taken equal to their regional share",
+               f"{country} content not stated for {country}-made materials: taken equal to their regional share",
                cite(requirement.derivation.reference) if requirement.derivation else None)
     scaled = lines.value * share
     materials_us = int(scaled.sum())
-    assembled_in_us = ctx.vehicle.assembly_country == "US"
+    assembled_in_us = ctx.vehicle.assembly_country == country
     non_material = ctx.net_cost - lines.total_cents
     numerator = materials_us + (non_material * SHARE_ONE if assembled_in_us else 0)
     value = Fraction(numerator, ctx.net_cost * SHARE_ONE) * 100
@@ -577,12 +579,12 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     non_us = lines.value * (SHARE_ONE - share)
     basis = line_basis(
         non_us,
-        np.where(us_stated, "stated US content: the rest is non-US",
-                 np.where(made_in_us, "US-made: US content taken as its regional share, the rest is non-US",
-                          np.char.add(np.char.add("made in ", lines.origin.astype(str)), ": non-US content"))),
-        np.where(us_stated, "stated US content: 100% US", np.where(made_in_us, "US-made: wholly US content", "")))
+        np.where(us_stated, f"stated {country} content: the rest is non-{country}",
+                 np.where(made_in_us, f"{country}-made: {country} content taken as its regional share, the rest is non-{country}",
+                          np.char.add(np.char.add("made in ", lines.origin.astype(str)), f": non-{country} content"))),
+        np.where(us_stated, f"stated {country} content: 100% {country}", np.where(made_in_us, f"{country}-made: wholly {country} content", "")))
     return _result(rid, requirement, threshold, value, figures, ctx, non_us, basis,
-                   reason=None if assembled_in_us else "assembled outside the US: assembly value is not US content")
+                   reason=None if assembled_in_us else f"assembled outside the {country}: assembly value is not {country} content")
 
 
 def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
