@@ -23,13 +23,6 @@ from roo_calc.engine.result import Determination
 from roo_calc.errors import BomError, Problem, RooCalcError
 from roo_calc.rules.model import Regime
 
-CATEGORIES = {
-    "model-line": "same model line (any plant in one country)",
-    "class-plant": "same class of vehicle, same plant",
-    "model-line-class-plant": "same model line, class and plant",
-}
-
-
 def read_fleet(path: Path) -> list[tuple[Path, int | None]]:
     """A fleet workbook: a sheet `Fleet` with columns bom_file and annual_volume (optional)."""
     import openpyxl
@@ -70,14 +63,13 @@ def is_fleet_workbook(path: Path) -> bool:
 
 
 def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...] | None:
+    """The vehicle's group under the regime's averaging category `by`: the values of the
+    category's `by` fields (rule data), "?" for a fact not given."""
     classes, _ = classify(regime, bom.vehicle)
-    vehicle_class = classes[0] if len(classes) == 1 else None
-    v = bom.vehicle
-    if by == "model-line":
-        return (v.model, v.assembly_country)
-    if by == "class-plant":
-        return (vehicle_class or "?", v.plant or "?")
-    return (v.model, vehicle_class or "?", v.plant or "?")
+    facts = {"vehicle_class": classes[0] if len(classes) == 1 else None}
+    fields = next(a.by for a in regime.averaging if a.category == by)
+    values = [facts[f] if f in facts else getattr(bom.vehicle, f) for f in fields]
+    return tuple("?" if value is None else str(value) for value in values)
 
 
 def combine(boms: list[tuple[Bom, int]]) -> Bom:

@@ -439,6 +439,9 @@ class Averaging(_Strict):
     """A category over which the regime lets a producer average net cost and VNM."""
 
     category: Literal["model-line", "class-plant", "model-line-class-plant"]
+    # The vehicle facts whose equal values put vehicles in one group (vehicle_class: the class
+    # the regime gives the vehicle; plant and assembly_country: Vehicle-sheet fields).
+    by: tuple[Literal["model", "vehicle_class", "plant", "assembly_country"], ...] = Field(min_length=1)
     reference: tuple[Reference, ...] = Field(min_length=1)
 
     @property
