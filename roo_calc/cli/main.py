@@ -25,7 +25,7 @@ app.command(epilog=validate.EXAMPLES)(validate.validate)
 app.command(epilog=template.EXAMPLES)(template.template)
 app.command(epilog=examples("roo-calc solicit sample_boms/compact-sedan-mx.xlsx --output requests/",
                             "roo-calc solicit BOM.xlsx -r usmca-2020 --output requests/ --force"))(solicit.solicit)
-app.command(epilog=examples("roo-calc collect requests/*.xlsx --output certificates.xlsx",
+app.command(epilog=examples("roo-calc collect requests/request-*.xlsx --output certificates.xlsx",
                             "roo-calc evaluate BOM.xlsx --certificates certificates.xlsx"))(collect.collect)
 app.command(epilog=examples("roo-calc certify sample_boms/compact-sedan-mx.xlsx --regime usmca-2020 --output cert.xlsx"))(
     certify.certify)
