@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 
 READ_TARGET = 1.5  # roo-calc's read / fastexcel's raw parse of the same sheet (issues 8 and 9)
+COMPARE_SECONDS, COMPARE_MB = 2.0, 1024  # roo-calc compare, 10,000 scenarios on a 5k-line BOM (issue 9)
 
 
 def _cpu(function, repeat: int = 1) -> tuple[float, object]:
@@ -94,13 +95,13 @@ def main() -> None:
         print(f"{n:>8} {read_s:>10.3f}s {n / read_s:>9,.0f} {raw_s:>13.3f}s {ratio:>5.1f}x {base_s:>8.2f}s "
               f"{eval_s:>13.3f}s")
     if args.scenarios:
-        scenario_benchmark(args.scenarios, args.scenario_lines, folder)
+        misses += scenario_benchmark(args.scenarios, args.scenario_lines, folder)
     if misses:
         print("\nmissed targets:\n  " + "\n  ".join(misses))
         sys.exit(1)
 
 
-def scenario_benchmark(count: int, size: int, folder: Path) -> None:
+def scenario_benchmark(count: int, size: int, folder: Path) -> list[str]:
     """Batch evaluation of sourcing scenarios against the one-at-a-time loop, in the same run."""
     import numpy as np
     import pandas as pd
@@ -150,6 +151,40 @@ def scenario_benchmark(count: int, size: int, folder: Path) -> None:
           f"({', '.join(r.id for r in regimes)})")
     print(f"  batch (lines x scenarios): {batch_s:8.3f} s  ({count / batch_s:,.0f} scenarios/s)")
     print(f"  one at a time (measured on {sample}, extrapolated): {loop_s:8.1f} s  -> {loop_s / batch_s:,.0f}x")
+    return compare_benchmark(bom, path, edits, count, regimes)
+
+
+def compare_benchmark(bom, path: Path, edits, count: int, regimes) -> list[str]:
+    """`roo-calc compare` run as users run it, on `count` scenario files (the same edits as the
+    batch benchmark, each line selected by part number): wall time and peak memory."""
+    import resource
+    import tempfile
+
+    parts = bom.lines["part_number"].astype(str).tolist()
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for k, mine in edits.groupby("scenario"):
+            file = Path(folder) / f"s{k}.toml"
+            file.write_text(f'name = "s{k}"\n' + "".join(
+                f'[[change]]\nselect = {{ part_number = "{parts[i]}" }}\n'
+                'set = { origin_country = "MX", usmca_originating = "Y", nafta_originating = "Y", regional_content_pct = 100 }\n'
+                for i in mine["line"].tolist()))
+            files.append(str(file))
+        command = [sys.executable, "-c", "from roo_calc.cli.main import run; run()", "compare", str(path), "--quiet", "--format", "json"]
+        command += [a for r in regimes for a in ("-r", r.id)]
+        command += [a for f in files for a in ("-s", f)]
+        start = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"  roo-calc compare, {len(files):,} scenario files: {wall:8.2f} s wall, {rss_mb:,.0f} MB peak RSS "
+          f"(targets <= {COMPARE_SECONDS} s, <= {COMPARE_MB:,} MB)")
+    misses = []
+    if wall > COMPARE_SECONDS:
+        misses.append(f"compare with {len(files):,} scenarios took {wall:.1f} s (target <= {COMPARE_SECONDS} s)")
+    if rss_mb > COMPARE_MB:
+        misses.append(f"compare with {len(files):,} scenarios peaked at {rss_mb:,.0f} MB (target <= {COMPARE_MB:,} MB)")
+    return misses
 
 
 if __name__ == "__main__":

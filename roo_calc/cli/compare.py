@@ -67,7 +67,7 @@ def compare(
         echo(report.render_text(result, on), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
-    check_fail_on([c.result.status for c in result.cells], fail_on)
+    check_fail_on([c.status for c in result.cells], fail_on)
 
 
 EXAMPLES = examples(

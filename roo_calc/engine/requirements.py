@@ -45,6 +45,7 @@ class Context:
     qualify: Callable[[str], object] | None = None  # tariffs: a preference regime's Determination by id (None: not loaded)
     _originating: np.ndarray | None = None
     _part_reasons: np.ndarray | None = None  # why a `part_origin` rule decided a line; "" where none did
+    _origin_reasons: np.ndarray | None = None
 
     @property
     def net_cost(self) -> int:
@@ -92,22 +93,32 @@ class Context:
         return originating
 
     def origin_reasons(self) -> np.ndarray:
-        """Why each line is (or is not) originating by roll-up, in words true of that line."""
+        """Why each line is (or is not) originating by roll-up, in words true of that line.
+
+        Built once per evaluation, from one text per origin country (a BOM has few), so that it
+        costs an index per line rather than a string operation per line."""
+        if self._origin_reasons is not None:
+            return self._origin_reasons
         field = self.regime.certification_field
         region = "/".join(self.regime.region)
         certified, declined = self.lines.flag(field)
         in_region = self.lines.in_countries(self.regime.region)
-        made = np.char.add("made in ", self.lines.origin.astype(str))
+        countries, inverse = np.unique(self.lines.origin.astype(str), return_inverse=True)
         policy = self.regime.uncertified_regional
         blank = (f", no {field} certification on file: assumed originating (rule file policy)" if policy == "originating"
                  else f", no {field} certification on file: non-originating until certified")
-        out = np.where(in_region, np.char.add(made, blank), np.char.add(made, f", outside {region}: non-originating"))
+
+        def per_line(suffix: str) -> np.ndarray:
+            return np.array([f"made in {c}{suffix}" for c in countries], dtype=object)[inverse]
+
+        out = np.where(in_region, per_line(blank), per_line(f", outside {region}: non-originating"))
         out = np.where(in_region & declined, f"supplier declares it non-originating ({field} = N)", out)
         out = np.where(in_region & certified, f"originating (certified, {field} = Y)", out)
-        out = np.where(~in_region & certified, np.char.add(made, f": certified but made outside {region}, non-originating"), out)
+        out = np.where(~in_region & certified, per_line(f": certified but made outside {region}, non-originating"), out)
         self.originating()
         decided = self._part_reasons != ""
-        return np.where(decided, self._part_reasons, out).astype(object)
+        self._origin_reasons = np.where(decided, self._part_reasons, out).astype(object)
+        return self._origin_reasons
 
     def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
         """Decide, in place, the uncertified regional lines a `part_origin` rule covers that state a
@@ -534,21 +545,23 @@ def _new_plant_threshold(ctx: Context, rid: str, requirement: Requirement, thres
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
-    """US content: (US share of materials + non-material net cost if assembled in the US) / NC."""
+    """Domestic content (US proposal 2017): (the share of materials made in the requirement's
+    `country` + non-material net cost if assembled there) / NC.  The country is rule data."""
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
     lines = ctx.lines
     regional, how = _regional_share(ctx, rid, requirement)
     us_stated_ppm, us_stated = lines.pct("us_content_e4")
-    made_in_us = lines.in_countries(("US",))
+    country = requirement.country
+    made_in_us = lines.in_countries((country,))
     share = np.where(us_stated, us_stated_ppm, np.where(made_in_us, regional, 0)).astype(np.int64)
     ctx.assume("derived-us-content", rid, made_in_us & ~us_stated,
-               "US content not stated for US-made materials: taken equal to their regional share",
+               f"{country} content not stated for {country}-made materials: taken equal to their regional share",
                cite(requirement.derivation.reference) if requirement.derivation else None)
     scaled = lines.value * share
     materials_us = int(scaled.sum())
-    assembled_in_us = ctx.vehicle.assembly_country == "US"
+    assembled_in_us = ctx.vehicle.assembly_country == country
     non_material = ctx.net_cost - lines.total_cents
     numerator = materials_us + (non_material * SHARE_ONE if assembled_in_us else 0)
     value = Fraction(numerator, ctx.net_cost * SHARE_ONE) * 100
@@ -564,12 +577,12 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     non_us = lines.value * (SHARE_ONE - share)
     basis = line_basis(
         non_us,
-        np.where(us_stated, "stated US content: the rest is non-US",
-                 np.where(made_in_us, "US-made: US content taken as its regional share, the rest is non-US",
-                          np.char.add(np.char.add("made in ", lines.origin.astype(str)), ": non-US content"))),
-        np.where(us_stated, "stated US content: 100% US", np.where(made_in_us, "US-made: wholly US content", "")))
+        np.where(us_stated, f"stated {country} content: the rest is non-{country}",
+                 np.where(made_in_us, f"{country}-made: {country} content taken as its regional share, the rest is non-{country}",
+                          np.char.add(np.char.add("made in ", lines.origin.astype(str)), f": non-{country} content"))),
+        np.where(us_stated, f"stated {country} content: 100% {country}", np.where(made_in_us, f"{country}-made: wholly {country} content", "")))
     return _result(rid, requirement, threshold, value, figures, ctx, non_us, basis,
-                   reason=None if assembled_in_us else "assembled outside the US: assembly value is not US content")
+                   reason=None if assembled_in_us else f"assembled outside the {country}: assembly value is not {country} content")
 
 
 def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
@@ -594,9 +607,11 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
     value = Fraction(total * 100, basis_cents)
     figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
     scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-    why = ctx.origin_reasons().astype(str)
-    basis = line_basis(scaled, np.char.add(why, f"; of the vehicle's own {requirement.level} {own}"),
-                       np.where(same & ~failing, np.char.add(why, f"; of the vehicle's own {requirement.level} {own}"), ""))
+    # Only lines of the vehicle's own heading have anything to say here (they are few).
+    basis = np.full(len(scaled), "", dtype=object)
+    why = ctx.origin_reasons()
+    for i in np.flatnonzero(same).tolist():
+        basis[i] = f"{why[i]}; of the vehicle's own {requirement.level} {own}"
     return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis, reason=note)
 
 

@@ -202,7 +202,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
         notes.append(f"tariff_rate_quota = {v.tariff_rate_quota} is not used: no quota applies to this vehicle on {ctx.on}")
 
     # The value: non-US content for a USMCA-qualifying vehicle, else the full value.
-    us_content = int(ctx.lines.value[ctx.lines.in_countries((requirement.imported_into or "US",))].sum())
+    us_content = int(ctx.lines.value[ctx.lines.in_countries((requirement.imported_into,))].sum())
     if ctx.vehicle_class in requirement.non_us_content_classes:
         usmca = _usmca(ctx, requirement)
     else:
@@ -228,7 +228,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
         figures.update(mfn_duty=mfn_duty, total_duty=duty + mfn_duty)
     counted, basis = None, None
     if values[0][0] == "non_us_content":
-        non_us = ~ctx.lines.in_countries((requirement.imported_into or "US",))
+        non_us = ~ctx.lines.in_countries((requirement.imported_into,))
         counted = np.where(non_us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
         basis = line_basis(counted, "non-US content (dutiable, Proclamation 10908 cl.(2))", np.where(non_us, "", "US content: not dutiable"))
     return RequirementResult(**base, status="duty" if duty else "no_duty", value=Fraction(duty * 100, tv) if tv else Fraction(0),
@@ -264,7 +264,7 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
     base: dict[str, Any] = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation,
                                 comparison="at_most")
     dates = _dates(ctx)
-    into = requirement.imported_into or "US"
+    into = requirement.imported_into
     if v.assembly_country != into:
         return RequirementResult(**base, status="not_applicable", figures=dates,
                                  reason=f"assembled in {v.assembly_country}: the parts tariff is on parts imported for assembly in {into}")

@@ -153,7 +153,10 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     group_of = _core_group_of(ctx, rid, requirement, groups)
     made_parts, owner = _made_core_parts(ctx, requirement, groups)
     owned = owner > 0
-    group_of = np.where(owned, np.array([made_parts[o][0] if o else None for o in owner], dtype=object), group_of)
+    if owned.any():
+        group_of = group_of.copy()
+        for i in np.flatnonzero(owned).tolist():
+            group_of[i] = made_parts[owner[i]][0]
     core = group_of != None  # noqa: E711
     if not core.any() and not made_parts:
         return _review(rid, requirement, "no core part identified in the BOM (Table A.2 column 1: "
@@ -200,16 +203,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
                   "non-originating materials below them (UR 14(4), 14(7)(a), s.7): " + ", ".join(
                       f"row {row} {g} {display_money(cost)}" for row, (g, cost) in made_parts.items())
     scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
-    group_text = np.char.add(group_of.astype(str), np.where(owned, np.char.add(" (material of the self-produced core part at row ",
-                                                                             np.char.add(owner.astype(str), ")")), " (core part)"))
-    in_region = lines.in_countries(ctx.regime.region)
-    certified, declined = lines.flag(ctx.regime.certification_field)
-    why_not = np.where(~in_region, np.char.add(", made in ", lines.origin.astype(str)),
-                       np.where(declined, f", certified non-originating ({ctx.regime.certification_field} = N)",
-                                ", no certification and no stated regional content at the threshold"))
-    basis = line_basis(scaled, np.char.add(np.char.add(group_text, ": non-originating, full value"), why_not),
-                       np.where(core & originating, np.char.add(group_text, np.where(
-                           certified, ": originating (certified)", ": originating (stated regional content at the threshold)")), ""))
+    basis = _core_basis(ctx, core, originating, scaled, group_of, owner)
     result = RequirementResult(
         id=rid, title=requirement.title, kind=requirement.kind,
         status="pass" if figure >= threshold.value else "fail", value=figure, threshold=threshold.value,
@@ -218,6 +212,29 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis, line_groups=group_of,
         reason=reason)
     return result
+
+
+def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled: np.ndarray, group_of: np.ndarray,
+                owner: np.ndarray) -> np.ndarray:
+    """Each line's reason under the core-parts test, true of that line: blank for a line that is
+    no core part; built only for the core-part lines (a small share of a BOM)."""
+    lines = ctx.lines
+    field = ctx.regime.certification_field
+    in_region = lines.in_countries(ctx.regime.region)
+    certified, declined = lines.flag(field)
+    basis = np.full(len(core), "", dtype=object)
+    for i in np.flatnonzero(core).tolist():
+        group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
+            else f"{group_of[i]} (core part)"
+        if scaled[i] > 0:
+            why = (f", made in {lines.origin[i]}" if not in_region[i] else
+                   f", certified non-originating ({field} = N)" if declined[i] else
+                   ", no certification and no stated regional content at the threshold")
+            basis[i] = f"{group}: non-originating, full value{why}"
+        elif originating[i]:
+            basis[i] = group + (": originating (certified)" if certified[i]
+                                else ": originating (stated regional content at the threshold)")
+    return basis
 
 
 def _material_lines(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -39,17 +39,50 @@ def _money_change(cents) -> str:
     return "?" if cents is None else signed_money(cents)
 
 
+DETAIL_LIMIT = 100  # scenarios shown cell by cell; beyond, a summary and the top changes
+TOP_CHANGES = 20  # per regime, in a summary
+
+
+def _top(comparison: Comparison) -> tuple[list[str], list[str]]:
+    """For many scenarios: a status count per regime, and the scenarios shown in full (per regime,
+    the first TOP_CHANGES whose status moved against the baseline, in scenario order)."""
+    summary = [f"{len(comparison.scenarios) - 1:,} scenarios: a summary, then in full only the first {TOP_CHANGES} per regime "
+               "whose status moved against the baseline (every cell: --format json or --output).", ""]
+    shown: dict[str, None] = {BASELINE: None}
+    for regime in comparison.regimes:
+        base = comparison.cell(regime, BASELINE).status
+        counts: dict[str, int] = {}
+        moved = []
+        for name in comparison.scenarios[1:]:
+            status = comparison.cell(regime, name).status
+            counts[status] = counts.get(status, 0) + 1
+            if status != base:
+                moved.append(name)
+        shown.update(dict.fromkeys(moved[:TOP_CHANGES]))
+        summary.append(f"  {regime}: baseline {label(base)}; " + ", ".join(f"{n:,} {label(s)}" for s, n in sorted(counts.items()))
+                       + f"; status moved in {len(moved):,}")
+    return summary, list(shown)
+
+
 def render_text(comparison: Comparison, on: date) -> str:
     base = comparison.boms[BASELINE]
     cur = base.vehicle.currency
     lines = header(base, on) + [""]
+    names = comparison.scenarios
+    if len(names) - 1 > DETAIL_LIMIT:
+        summary, names = _top(comparison)
+        lines += summary + [""]
+    chosen = set(names)
     for i, name in enumerate(comparison.scenarios[1:], start=1):
-        lines.append(f"scenario {i}: {name}")
+        if name in chosen:
+            lines.append(f"scenario {i}: {name}")
     rows = [("Regime", "Scenario", "Status", "Failing", "Binding", "Value", "Threshold", "Margin",
              "Net cost chg", "/year", "Duty chg/vehicle", "/year")]
     moved: list[str] = []
     for regime in comparison.regimes:
         for name in comparison.scenarios:
+            if name not in chosen:
+                continue
             cell = comparison.cell(regime, name)
             d, b = cell.result, cell.result.binding
             failing = ", ".join(r.id for r in d.requirements if r.status == "fail") or "-"
@@ -72,7 +105,8 @@ def render_text(comparison: Comparison, on: date) -> str:
     if any(comparison.cell(r, BASELINE).result.what_if for r in comparison.regimes):
         notes.append("* not in force on that date, or never enacted: evaluated as a what-if")
     out = lines + [""] + table + notes + [""]
-    out += ["What moved against the baseline (each requirement, with its threshold):"] + (moved or ["  nothing"])
+    shown = "" if len(chosen) == len(comparison.scenarios) else ", in the scenarios shown"
+    out += [f"What moved against the baseline (each requirement, with its threshold){shown}:"] + (moved or ["  nothing"])
     return "\n".join(out) + "\n"
 
 

@@ -394,7 +394,9 @@ class Requirement(_Strict):
     # section_232 and section_232_parts (tariffs: the rate is `threshold`)
     qualifying_regime: str | None = None
     qualifying_regimes: tuple[str, ...] = ()
-    imported_into: str | None = None
+    imported_into: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")  # the importing country (ISO alpha-2)
+    # us_content: the country whose content is counted (ISO alpha-2)
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     non_us_content_classes: tuple[str, ...] = ()
     deals: dict[str, Deal] = {}
     stacking: tuple[Stacking, ...] = ()
@@ -500,6 +502,12 @@ class Regime(_Strict):
             if requirement.kind == "us_content" or requirement.vnm == "all_traced":
                 if requirement.derivation is None:
                     raise ValueError(f"requirements.{rid}: needs a [requirements.{rid}.derivation] table")
+            if requirement.kind == "us_content" and requirement.country is None:
+                raise ValueError(f"requirements.{rid}.country: needed: the country whose content is counted, "
+                                 f"such as country = \"US\"")
+            if requirement.kind in ("section_232", "section_232_parts") and requirement.imported_into is None:
+                raise ValueError(f"requirements.{rid}.imported_into: needed: the importing country the duty applies in, "
+                                 f"such as imported_into = \"US\"")
         for index, rule in enumerate(self.part_origin):
             for key in rule.classes:
                 if key not in self.classes:

@@ -30,7 +30,7 @@ from roo_calc.engine.usmca_auto import best_core_option
 from roo_calc.engine.result import Determination
 from roo_calc.numbers import SHARE_ONE, pct_to_e4
 from roo_calc.rules.model import Regime
-from roo_calc.scenarios.apply import select
+from roo_calc.scenarios.apply import LineIndex, no_match
 from roo_calc.scenarios.model import Scenario
 
 EDITABLE = ("origin_country", "supplier", "usmca_originating", "nafta_originating", "high_wage",
@@ -45,10 +45,14 @@ def batchable(regime: Regime) -> bool:
 def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
     """The long edit table: one row per (scenario, edited line) with the new field values."""
     parts = []
+    index_ = LineIndex(bom.lines)
     for number, scenario in enumerate(scenarios):
         current: dict[int, dict] = {}
-        for change in scenario.change:
-            for index in np.flatnonzero(select(bom.lines, change.select)).tolist():
+        for position, change in enumerate(scenario.change, start=1):
+            mask = index_.mask(change.select)
+            if not mask.any():
+                raise no_match(bom, scenario, position, change)
+            for index in np.flatnonzero(mask).tolist():
                 row = current.setdefault(index, {})
                 edit = change.set
                 for field in ("origin_country", "supplier", "usmca_originating", "nafta_originating", "high_wage"):
@@ -98,6 +102,16 @@ def _stacked(bom: Bom, edits: pd.DataFrame) -> Bom:
     return bom.model_copy(update={"lines": lines})
 
 
+def _distinct(edits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct (line, edit) rows, and for each edit row the position of its distinct row."""
+    keys = list(zip(*(edits[c].tolist() for c in ("line", *EDITABLE))))
+    first: dict[tuple, int] = {}
+    inverse = np.fromiter((first.setdefault(k, len(first)) for k in keys), dtype=np.int64, count=len(keys))
+    keep = np.zeros(len(keys), dtype=bool)
+    keep[np.unique(inverse, return_index=True)[1]] = True
+    return edits[keep].reset_index(drop=True), inverse
+
+
 def _per_scenario(values: np.ndarray, scenario: np.ndarray, count: int) -> np.ndarray:
     """Exact int64 sums of `values` per scenario id."""
     out = np.zeros(count, dtype=np.int64)
@@ -111,8 +125,11 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     base = base or evaluate(bom, regime, on, known)
     scen = edits["scenario"].to_numpy(dtype=np.int64)
     line = edits["line"].to_numpy(dtype=np.int64)
-    stacked = evaluate(_stacked(bom, edits), regime, on, known) if len(edits) else base
-    stacked_by_id = {r.id: r for r in stacked.requirements}
+    # Scenarios often make the same edit to the same line: each distinct edited line is counted once.
+    distinct, inverse = _distinct(edits)
+    stacked = evaluate(_stacked(bom, distinct), regime, on, known) if len(edits) else base
+    counted = {r.id: None if r.line_counted is None else np.asarray(r.line_counted, dtype=np.int64)[inverse]
+               for r in stacked.requirements}
     v = bom.vehicle
     nc = v.net_cost_cents * SHARE_ONE
     statuses: dict[str, np.ndarray] = {}
@@ -121,15 +138,15 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     for req in base.requirements:
         thresholds[req.id] = t = Fraction(req.threshold) if req.threshold is not None else None
         moved = req.line_counted is not None and req.status in ("pass", "fail")
-        new = stacked_by_id.get(req.id)
-        if not moved or (len(edits) and (new is None or new.line_counted is None)):
+        new = counted.get(req.id)
+        if not moved or (len(edits) and new is None):
             statuses[req.id] = np.full(count, req.status, dtype=object)
             values[req.id] = req.value
             continue
         base_lines = np.asarray(req.line_counted, dtype=np.int64)
         delta = np.zeros(count, dtype=np.int64)
         if len(edits):
-            delta = _per_scenario(np.asarray(new.line_counted, dtype=np.int64), scen, count) - \
+            delta = _per_scenario(new, scen, count) - \
                 _per_scenario(base_lines[line], scen, count)
         f = req.figures
         if req.kind == "core_parts":
@@ -199,7 +216,7 @@ def _core_parts(req, new, base_lines, line, scen, count, bom, regime, vehicle_cl
     groups = np.asarray(req.line_groups, dtype=object)
     value = bom.lines["value_cents"].to_numpy(dtype=np.int64)
     names = sorted({g for g in groups if g is not None})
-    new_lines = np.asarray(new.line_counted, dtype=np.int64) if new is not None and new.line_counted is not None else np.zeros(0, np.int64)
+    new_lines = new if new is not None else np.zeros(0, np.int64)
     edited_groups = groups[line] if len(line) else np.zeros(0, dtype=object)
     parts = []  # (originating numerator, total) per group, per scenario
     for g in names:

@@ -3,6 +3,7 @@ the engine from the edited BOM."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -85,16 +86,68 @@ class Cell:
     def per_year(self, cents: Fraction | int | None) -> Fraction | None:
         return None if cents is None or not self.annual_volume else Fraction(cents) * self.annual_volume
 
+    @property
+    def status(self) -> str:
+        return self.result.status
+
+
+class BatchCell(Cell):
+    """A cell of a sourcing scenario evaluated in a batch: its status is read from the batch, and
+    its determination is built only when first read (ten thousand scenarios need only a few)."""
+
+    def __init__(self, batch, k: int, *args, **kwargs) -> None:
+        self._batch, self._k, self._built = batch, k, None
+        super().__init__(*args, **kwargs)
+
+    @property  # type: ignore[override]
+    def result(self) -> Determination:
+        if self._built is None:
+            self._built = _from_batch(self.baseline, self._batch, self._k)
+        return self._built
+
+    @result.setter
+    def result(self, value: Determination | None) -> None:
+        if value is not None:
+            self._built = value
+
+    @property
+    def status(self) -> str:
+        return str(self._batch.status[self._k])
+
+
+class ScenarioBoms(Mapping[str, Bom]):
+    """The BOM under each scenario by name, the baseline's first.  A sourcing scenario's BOM is
+    built only when asked for and not kept: ten thousand copies of a BOM do not fit in memory."""
+
+    def __init__(self, bom: Bom, scenarios: list[Scenario], kept: dict[str, Bom]) -> None:
+        self._scenarios = {s.name: s for s in scenarios}
+        self._kept = {BASELINE: bom} | kept
+        self._bom = bom
+
+    def __getitem__(self, name: str) -> Bom:
+        if name in self._kept:
+            return self._kept[name]
+        return apply_scenario(self._bom, self._scenarios[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([BASELINE, *self._scenarios])
+
+    def __len__(self) -> int:
+        return 1 + len(self._scenarios)
+
 
 @dataclass
 class Comparison:
     scenarios: list[str]
     regimes: list[str]
     cells: list[Cell] = field(default_factory=list)
-    boms: dict[str, Bom] = field(default_factory=dict)
+    boms: Mapping[str, Bom] = field(default_factory=dict)
+    _index: dict[tuple[str, str], Cell] = field(default_factory=dict, repr=False)
 
     def cell(self, regime: str, scenario: str) -> Cell:
-        return next(c for c in self.cells if c.regime == regime and c.scenario == scenario)
+        if len(self._index) != len(self.cells):
+            self._index = {(c.regime, c.scenario): c for c in self.cells}
+        return self._index[(regime, scenario)]
 
 
 def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date,
@@ -107,10 +160,12 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
     names = [BASELINE] + [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise ValueError("scenario names must be unique (and not 'baseline')")
-    boms = {BASELINE: bom} | {s.name: apply_scenario(bom, s) for s in scenarios}
-    comparison = Comparison(names, [r.id for r in regimes], boms=boms)
-    in_batch = [k for k, s in enumerate(scenarios) if batchable_scenario(s)]
+    # A sourcing scenario changes no value and nothing about the vehicle: its net cost, volume and
+    # duty basis are the baseline's, and its BOM is never copied (the batch edits lines in place).
+    in_batch = {k: position for position, k in enumerate(k for k, s in enumerate(scenarios) if batchable_scenario(s))}
     edits = edits_from_scenarios(bom, [scenarios[k] for k in in_batch]) if in_batch else None
+    boms = ScenarioBoms(bom, scenarios, {s.name: apply_scenario(bom, s) for k, s in enumerate(scenarios) if k not in in_batch})
+    comparison = Comparison(names, [r.id for r in regimes], boms=boms)
     for regime in regimes:
         base = evaluate(bom, regime, on, known)
         batch = None
@@ -118,13 +173,20 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
             batch = evaluate_batch(bom, regime, on, edits, len(in_batch), known, base)
         base_duty = duty_owed(bom, base, mfn_table, import_into)
         comparison.cells.append(_cell(regime.id, BASELINE, base, base, bom, bom, base_duty, base_duty))
+        owed_by_status: dict[str, Fraction | None] = {}  # a sourcing scenario's duty depends on its status only
         for k, scenario in enumerate(scenarios):
             if batch is not None and k in in_batch:
-                result = _from_batch(base, batch, in_batch.index(k))
+                status = str(batch.status[in_batch[k]])
+                if status not in owed_by_status:
+                    owed_by_status[status] = duty_owed(bom, _from_batch(base, batch, in_batch[k]), mfn_table, import_into)
+                comparison.cells.append(BatchCell(batch, in_batch[k], regime.id, scenario.name, None, base,
+                                                  bom.vehicle.net_cost_cents, bom.vehicle.net_cost_cents,
+                                                  bom.vehicle.annual_volume, owed_by_status[status], base_duty))
             else:
-                result = evaluate(boms[scenario.name], regime, on, known)
-            owed = duty_owed(boms[scenario.name], result, mfn_table, import_into)
-            comparison.cells.append(_cell(regime.id, scenario.name, result, base, boms[scenario.name], bom, owed, base_duty))
+                edited = boms[scenario.name]
+                result = evaluate(edited, regime, on, known)
+                owed = duty_owed(edited, result, mfn_table, import_into)
+                comparison.cells.append(_cell(regime.id, scenario.name, result, base, edited, bom, owed, base_duty))
     return comparison
 
 

@@ -1,0 +1,56 @@
+"""`compare` with many sourcing scenarios: each cell equals the engine on the edited BOM (batched
+regimes and Section 232 alike), and the text report summarises above DETAIL_LIMIT scenarios."""
+
+from __future__ import annotations
+
+from roo_calc.bom.reader import load_bom
+from roo_calc.engine.determine import evaluate
+from roo_calc.report.compare import DETAIL_LIMIT, render_text
+from roo_calc.rules.loader import load_regimes
+from roo_calc.scenarios.apply import apply_scenario
+from roo_calc.scenarios.compare import compare
+from roo_calc.scenarios.model import Scenario
+from tests.conftest import SAMPLES
+
+
+def _resource(name: str, parts: list[str]) -> Scenario:
+    return Scenario.model_validate({"name": name, "change": [
+        {"select": {"part_number": p}, "set": {"origin_country": "MX", "usmca_originating": "Y", "nafta_originating": "Y",
+                                                "regional_content_pct": 100}} for p in parts]})
+
+
+def test_every_cell_equals_the_engine_on_the_edited_bom():
+    bom = load_bom(SAMPLES / "fullsize-pickup-us.xlsx")
+    known = load_regimes()
+    regimes = list(known.values())
+    parts = bom.lines["part_number"].astype(str).tolist()
+    scenarios = [_resource(f"s{k}", parts[k::7][:3]) for k in range(7)]
+    on = bom.vehicle.production_date
+    result = compare(bom, scenarios, regimes, on, known)
+    for scenario in scenarios:
+        edited = apply_scenario(bom, scenario)
+        for regime in regimes:
+            alone = evaluate(edited, regime, on, known)
+            cell = result.cell(regime.id, scenario.name)
+            assert cell.status == cell.result.status == alone.status
+            assert [(r.id, r.status, r.value) for r in cell.result.requirements] == \
+                [(r.id, r.status, r.value) for r in alone.requirements]
+
+
+def test_many_scenarios_give_a_true_summary():
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    known = load_regimes()
+    regimes = [known["usmca-2020"], known["nafta-1994"]]
+    parts = bom.lines["part_number"].astype(str).tolist()
+    count = DETAIL_LIMIT + 20
+    scenarios = [_resource(f"s{k}", [parts[k % len(parts)]]) for k in range(count)]
+    on = bom.vehicle.production_date
+    result = compare(bom, scenarios, regimes, on, known)
+    text = render_text(result, on)
+    assert f"{count:,} scenarios: a summary" in text
+    for regime in regimes:
+        base = result.cell(regime.id, "baseline").status
+        moved = [s.name for s in scenarios if result.cell(regime.id, s.name).status != base]
+        line = next(t for t in text.splitlines() if t.startswith(f"  {regime.id}: baseline "))
+        assert line.endswith(f"status moved in {len(moved):,}")
+    assert len(text.splitlines()) < count  # not a row per cell
