@@ -107,6 +107,7 @@ def test_a_reference_names_its_source_by_id(tmp_path):
     result = roo_calc.evaluate(roo_calc.load_bom(SEDAN), regime, date(2024, 1, 1))
     rvc = next(r for r in result.requirements if r.id == "rvc")
     assert rvc.threshold_citation == "Policy paper, p. 4"
+    assert {"UR-CA", "PAPER"} <= {s.id for s in regime.sources}  # the parent's sources stay for the references it inherits
 
 
 def test_an_unknown_source_id_names_the_key(tmp_path):

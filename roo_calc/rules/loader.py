@@ -77,6 +77,16 @@ def _is_history(value: object) -> bool:
             and all(isinstance(p, dict) and isinstance(p.get("from"), datetime.date) for p in value))
 
 
+def _merged_sources(base: dict, override: dict) -> dict:
+    """The parent's `sources` with the child's added (a child's entry replaces the parent's of the
+    same id), so the references a child inherits still find the sources they name."""
+    if "sources" not in override:
+        return {}
+    entries = [*base.get("sources", ()), *override["sources"]]
+    by_id = {s.get("id") if isinstance(s, dict) else i: s for i, s in enumerate(entries)}  # a malformed entry stays, for validation
+    return {"sources": list(by_id.values())}
+
+
 def _resolve_sources(data: dict, file: Path) -> None:
     """Fill each reference's title and link from the regime's `sources` entry it names with
     `source = "ID"`, so a file states each source once; an unknown id is an error naming the key."""
@@ -182,7 +192,7 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         _resolve(parent_id, raw, done, chain + (regime_id,))
         base = {k: v for k, v in raw[parent_id][1].items() if k not in ("extends", "path")}  # merged by now
         try:
-            data = _merge(base, data)
+            data = {**_merge(base, data), **_merged_sources(base, data)}
         except RuleFileError as exc:
             raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
