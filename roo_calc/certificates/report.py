@@ -10,6 +10,7 @@ from roo_calc.certificates.model import CertifiedLine
 
 
 def _rows(rows: list[int], most: int = 12) -> str:
+    """"12, 40, ... and 180 more" (the caller orders the rows)."""
     return ", ".join(str(r) for r in rows[:most]) + (f" and {len(rows) - most} more" if len(rows) > most else "")
 
 
@@ -73,9 +74,11 @@ def validity_lines(bom, applied: Application, days: int) -> list[str]:
     return out
 
 
-def excel_certified(sheet, styles, row: int, results) -> int:
+def excel_certified(sheet, styles, row: int, results, values: dict[int, int] | None = None) -> int:
     """The Excel report's block of supplier certifications relied on, one row per regime and
-    document (from `row`); returns the next free row."""
+    document (from `row`), its BOM rows the largest lines first (`values`: each row's value in
+    cents) and a count; returns the next free row."""
+    values = values or {}
     sheet.write_row(row, 0, ["Regime", "Supplier certification relied on", "Agreement", "Supplier", "Period",
                              "BOM rows", "Took", "Where"], styles["head"])
     for result in results:
@@ -86,7 +89,7 @@ def excel_certified(sheet, styles, row: int, results) -> int:
         for (document, agreement, supplier, start, end, location), members in groups.items():
             row += 1
             sheet.write_row(row, 0, [result.regime, document, agreement.upper(), supplier, _period(start, end),
-                                     _rows(sorted(m.row for m in members), 200),
+                                     _rows(sorted({m.row for m in members}, key=lambda r: (-values.get(r, 0), r))),
                                      ", ".join(sorted({f for m in members for f in m.fields})), location])
     return row + 2
 

@@ -16,8 +16,8 @@ EXIT_REFUSED = 3
 
 def certify(
     bom_path: BomArgument,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The certification workbook to write (.xlsx).")],
-    regime: Annotated[str, typer.Option("--regime", "-r", help="The USMCA regime the determination is made under.")] = "usmca-2020",
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="CERTIFICATE.xlsx", help="The certification workbook to write (.xlsx).")],
+    regime: Annotated[str, typer.Option("--regime", "-r", metavar="ID", help="The USMCA regime the determination is made under.")] = "usmca-2020",
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     certificates: CertificatesOption = None,

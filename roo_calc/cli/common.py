@@ -9,11 +9,27 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from typer.core import TyperArgument, TyperCommand
 
 from roo_calc.errors import BomError, RooCalcError
 from roo_calc.terminal import printable
 
 EXIT_INVALID = 2
+
+
+def _no_type(ctx=None) -> None:
+    return None
+
+
+class PlainHelp(TyperCommand):
+    """A command whose help names what to give (BOM.xlsx, ID), never a Python type (<path>,
+    <str>): an argument with a metavar shows only that metavar."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if isinstance(param, TyperArgument) and param.metavar:
+                param.display_type_rich = _no_type
 
 RulesOption = Annotated[
     Optional[list[Path]],

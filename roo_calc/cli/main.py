@@ -6,7 +6,7 @@ from __future__ import annotations
 import typer
 
 from roo_calc.cli import advise, certify, collect, compare, evaluate, regimes, solicit, template, validate
-from roo_calc.cli.common import examples
+from roo_calc.cli.common import PlainHelp, examples
 
 app = typer.Typer(
     name="roo-calc",
@@ -18,18 +18,27 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     rich_markup_mode=None,  # plain help: options show their metavars (BOM.xlsx, DATE, ID), not Python types
 )
-app.command(epilog=evaluate.EXAMPLES)(evaluate.evaluate)
-app.command(epilog=compare.EXAMPLES)(compare.compare)
-app.command(epilog=advise.EXAMPLES)(advise.advise)
-app.command(epilog=validate.EXAMPLES)(validate.validate)
-app.command(epilog=template.EXAMPLES)(template.template)
-app.command(epilog=examples("roo-calc solicit sample_boms/compact-sedan-mx.xlsx --output requests/",
-                            "roo-calc solicit BOM.xlsx -r usmca-2020 --output requests/ --force"))(solicit.solicit)
-app.command(epilog=examples("roo-calc collect requests/request-*.xlsx --output certificates.xlsx",
-                            "roo-calc evaluate BOM.xlsx --certificates certificates.xlsx"))(collect.collect)
-app.command(epilog=examples("roo-calc certify sample_boms/compact-sedan-mx.xlsx --regime usmca-2020 --output cert.xlsx"))(
-    certify.certify)
-app.add_typer(regimes.app, name="regimes")
+# One-line summaries for `roo-calc --help` (the docstrings' hard line breaks would cut them mid-sentence).
+app.command(cls=PlainHelp, epilog=evaluate.EXAMPLES,
+            short_help="Evaluate BOM workbooks and explain every verdict.")(evaluate.evaluate)
+app.command(cls=PlainHelp, epilog=compare.EXAMPLES,
+            short_help="Compare regimes across sourcing scenarios, against the baseline.")(compare.compare)
+app.command(cls=PlainHelp, epilog=advise.EXAMPLES,
+            short_help="Each failing requirement's gap and the cheapest plan to close it.")(advise.advise)
+app.command(cls=PlainHelp, epilog=validate.EXAMPLES,
+            short_help="Check a BOM workbook against the workbook contract.")(validate.validate)
+app.command(cls=PlainHelp, epilog=template.EXAMPLES,
+            short_help="Write a blank BOM workbook with a note on every column.")(template.template)
+app.command(cls=PlainHelp, epilog=examples("roo-calc solicit sample_boms/compact-sedan-mx.xlsx --output requests/",
+                                           "roo-calc solicit BOM.xlsx -r usmca-2020 --output requests/ --force"),
+            short_help="Write request workbooks asking suppliers for missing facts.")(solicit.solicit)
+app.command(cls=PlainHelp, epilog=examples("roo-calc collect requests/request-*.xlsx --output certificates.xlsx",
+                                           "roo-calc evaluate BOM.xlsx --certificates certificates.xlsx"),
+            short_help="Turn returned request workbooks into a certificates workbook.")(collect.collect)
+app.command(cls=PlainHelp, epilog=examples("roo-calc certify sample_boms/compact-sedan-mx.xlsx --regime usmca-2020 "
+                                           "--output cert.xlsx"),
+            short_help="Pre-fill the USMCA certification of origin for a vehicle.")(certify.certify)
+app.add_typer(regimes.app, name="regimes", short_help="List regimes, or show one with its thresholds on a date.")
 
 
 def _print_version(value: bool) -> None:

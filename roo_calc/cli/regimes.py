@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import QuietOption, RulesOption, as_date, echo, examples, fail
+from roo_calc.cli.common import PlainHelp, QuietOption, RulesOption, as_date, echo, examples, fail
 from roo_calc.errors import NoValueError, RooCalcError
 
 app = typer.Typer(help="List regimes, or show one with the thresholds in force on a date.", invoke_without_command=True,
@@ -75,7 +75,7 @@ def tariff_change_points(req, on: date) -> list[str]:
     return out
 
 
-@app.command("show", epilog=examples("roo-calc regimes show usmca-2020", "roo-calc regimes show nafta-1994 --as-of 2001-06-30"))
+@app.command("show", cls=PlainHelp, epilog=examples("roo-calc regimes show usmca-2020", "roo-calc regimes show nafta-1994 --as-of 2001-06-30"))
 def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id, e.g. usmca-2020.")], as_of: ShowAsOf = None,
          rules: RulesOption = None, quiet: QuietOption = False) -> None:
     """Every requirement of a regime and the threshold in force on a date, with its citation."""

@@ -17,12 +17,12 @@ SUMMARY = "summary.xlsx"
 
 def solicit(
     bom_path: BomArgument,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the request workbooks and summary.xlsx (created if missing).")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FOLDER", help="Folder for the request workbooks and summary.xlsx (created if missing).")],
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     certificates: CertificatesOption = None,
-    next_determination: Annotated[Optional[datetime], typer.Option("--next-determination", formats=["%Y-%m-%d"], help="Date of the next determination: certifications ending before it are asked to renew; default one year after the determination date.")] = None,
+    next_determination: Annotated[Optional[datetime], typer.Option("--next-determination", metavar="DATE", formats=["%Y-%m-%d"], help="Date of the next determination: certifications ending before it are asked to renew; default one year after the determination date.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace request workbooks already in the folder.")] = False,
     quiet: QuietOption = False,
 ) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Mapping
 
+import numpy as np
+
 from roo_calc.bom.model import Bom, Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
@@ -109,10 +111,11 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
             results.append(RequirementResult(id=rid, title=rid.replace("_", " "), kind="waived", status="not_applicable",
                                              citation=why, reason=f"waived: {why}"))
     if regime.uncertified_regional == "review":
+        row_numbers = ctx.lines.frame["row"].to_numpy(dtype=np.int64)
         for assumption in ctx.assumptions:
             if assumption.code == "uncertified-regional":
                 review.append(f"{len(assumption.rows)} lines made in the region lack a {regime.certification_field} "
-                              f"certification (rows {_rows(assumption.rows)})")
+                              f"certification (rows {ctx.rows_text(np.isin(row_numbers, assumption.rows))})")
     statuses = {r.status for r in results}
     if regime.kind == "tariff":
         status = _tariff_status(statuses, review)
@@ -148,7 +151,3 @@ def _tariff_status(statuses: set[str], review: list[str]) -> str:
         return "duty"
     return "no_duty" if "no_duty" in statuses else "not_applicable"
 
-
-def _rows(rows: tuple[int, ...], most: int = 12) -> str:
-    text = ", ".join(str(r) for r in rows[:most])
-    return text + (f" and {len(rows) - most} more" if len(rows) > most else "")

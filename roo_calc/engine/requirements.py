@@ -187,6 +187,19 @@ class Context:
     def rows(self, mask: np.ndarray) -> list[int]:
         return [int(r) for r in self.lines.frame["row"].to_numpy()[mask]]
 
+    def largest_first(self, mask: np.ndarray) -> np.ndarray:
+        """The indices of the lines in `mask`, largest value first (ties by row): the lines that
+        matter most come first wherever an explanation lists rows."""
+        index = np.flatnonzero(mask)
+        rows = self.lines.frame["row"].to_numpy(dtype=np.int64)[index]
+        return index[np.lexsort((rows, -self.lines.value[index]))]
+
+    def rows_text(self, mask: np.ndarray, most: int = 12) -> str:
+        """"12, 40, ... and 180 more": the rows in `mask`, the largest lines first."""
+        order = self.largest_first(mask)
+        rows = self.lines.frame["row"].to_numpy()[order[:most]]
+        return ", ".join(str(int(r)) for r in rows) + (f" and {len(order) - most} more" if len(order) > most else "")
+
 
 def _drivers(ctx: Context, scaled: np.ndarray, basis: np.ndarray) -> tuple[LineContribution, ...]:
     """The lines that add most to a scaled figure, largest first."""

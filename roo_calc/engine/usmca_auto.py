@@ -189,7 +189,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     parts = ctx.lines.frame["part_number"].to_numpy()
     named = []
     for g in failing:
-        bad = np.flatnonzero((group_of == g) & ~originating)[:3]
+        bad = ctx.largest_first((group_of == g) & ~originating)[:3]
         named.append(f"{g} at {display_pct(per_group[g])}% (" + "; ".join(
             f"row {rows[i]} {parts[i]}, {lines.origin[i]}, {display_money(int(value[i]))}" for i in bad) + ")")
     reason = f"option used: {option}"
@@ -281,9 +281,8 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         lines = ctx.lines
         counted, mask, missing = _material_lines(ctx, rid, requirement)
         if missing.any():
-            rows = ctx.rows(missing)
             return _review(rid, requirement,
-                           f"{material} content missing: rows {', '.join(map(str, rows[:12]))} are parts of "
+                           f"{material} content missing: rows {ctx.rows_text(missing)} are parts of "
                            f"{', '.join(requirement.table_s_parts)} marked {material}, and only the {material} in them counts "
                            f"(UR 17(2)); give {material}_content_value on those lines (value at stake "
                            f"{display_money(int(lines.value[missing].sum()))}), or {material}_purchases and "

@@ -426,7 +426,7 @@ def _assumptions(book, styles, bom: Bom, results: list[Determination]) -> None:
             sheet.write_string(row, 0, r.regime)
             sheet.write_string(row, 3, item, styles["wrap"])
             row += 1
-    row = excel_certified(sheet, styles, row + 1, results)
+    row = excel_certified(sheet, styles, row + 1, results, values)
     sheet.write_row(row, 0, ["", "", "", "Workbook warnings"], styles["head"])
     for warning in bom.warnings:
         row += 1
