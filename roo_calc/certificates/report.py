@@ -74,6 +74,38 @@ def validity_lines(bom, applied: Application, days: int) -> list[str]:
     return out
 
 
+def notes_for(applied: Application, regimes) -> list:
+    """The certification findings (expired, not yet valid, disagreeing with the line) that bear
+    on any of `regimes`, once each: what evaluate lists among each regime's assumptions."""
+    notes = []
+    for regime in regimes:
+        for a in applied.for_field(regime.certification_field)[1]:
+            if a not in notes:
+                notes.append(a)
+    return notes
+
+
+def notes_text(notes, bom) -> list[str]:
+    """compare/advise: the certification findings, as evaluate shows its assumptions."""
+    if not notes:
+        return []
+    from roo_calc.display import money, plural
+    from roo_calc.report.text import largest_rows
+
+    values = dict(zip(bom.lines["row"].tolist(), bom.lines["value_cents"].tolist()))
+    currency = bom.vehicle.currency
+    return ["", "Supplier certification notes:"] + [
+        f"  - {a.text}" + (f" [{a.citation}]" if a.citation else "") + f": {plural(len(a.rows), 'line')}, value at stake "
+        f"{money(a.value_at_stake_cents)} {currency} ({largest_rows(a.rows, values)})" for a in notes]
+
+
+def notes_json(notes) -> list[dict]:
+    from roo_calc.display import json_money
+
+    return [{"code": a.code, "requirement": a.requirement, "text": a.text, "lines": len(a.rows), "rows": list(a.rows),
+             "value_at_stake": json_money(a.value_at_stake_cents), "citation": a.citation} for a in notes]
+
+
 def excel_certified(sheet, styles, row: int, results, values: dict[int, int] | None = None) -> int:
     """The Excel report's block of supplier certifications relied on, one row per regime and
     document (from `row`), its BOM rows the largest lines first (`values`: each row's value in

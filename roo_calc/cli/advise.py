@@ -51,7 +51,7 @@ def advise(
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
-        bom, _applied = with_certificates(bom, certificates, on)
+        bom, applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table
 
         plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known,
@@ -59,14 +59,16 @@ def advise(
                    mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
     except RooCalcError as error:
         fail(error)
+    from roo_calc.certificates.report import notes_for, notes_json, notes_text
     from roo_calc.report import advise as report
 
+    notes = notes_for(applied, regimes[:1])
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps(report.to_json(plan, bom, on), indent=2))
+        echo(json.dumps({**report.to_json(plan, bom, on), "certificate_notes": notes_json(notes)}, indent=2))
     else:
-        echo(report.render_text(plan, bom, on), nl=False)
+        echo(report.render_text(plan, bom, on) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
     check_fail_on([(plan.after or plan.before).status], fail_on)
 
 

@@ -45,7 +45,7 @@ def compare(
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
-        bom, _applied = with_certificates(bom, certificates, on)
+        bom, applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table
 
         result = run(bom, scenarios, regimes, on, known, mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
@@ -57,14 +57,16 @@ def compare(
                                 "Certificates file": [str(p) for p in certificates or []]})
     except (RooCalcError, ValueError) as error:
         fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
+    from roo_calc.certificates.report import notes_for, notes_json, notes_text
     from roo_calc.report import compare as report
 
+    notes = notes_for(applied, regimes)
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps(report.to_json(result, on), indent=2))
+        echo(json.dumps({**report.to_json(result, on), "certificate_notes": notes_json(notes)}, indent=2))
     else:
-        echo(report.render_text(result, on), nl=False)
+        echo(report.render_text(result, on) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
     check_fail_on([c.status for c in result.cells], fail_on)
