@@ -82,3 +82,19 @@ def test_a_vehicle_outside_the_regime_is_not_applicable_in_every_report(usmca, m
     assert "does not cover this vehicle" in result.vehicle_notes[0]
     assert determination_json(result)["status"] == "not_applicable"
     assert status_label(result) == "NOT APPLICABLE"
+
+
+@pytest.mark.parametrize("claimed, status", [(5, "pass"), (0, "fail"), (3, "needs_review")])
+def test_the_assembly_credit_is_whole_or_none_as_the_rule_file_sets_it(usmca, make_bom, claimed, status):
+    """UR 18(12)-(14): the high-wage assembly credit (assembly_credit = 5 in the rule file) is
+    claimed whole or not at all; any other figure is a located needs_review, not a guess."""
+    vehicle = {"model": "LVC", "hs_code": "8703.23", "assembly_country": "MX", "net_cost": 10000,
+               "lvc_high_wage_labor": 3500, "lvc_high_wage_materials": 0, "lvc_technology_points": 0,
+               "lvc_assembly_points": claimed}
+    bom = load_bom(make_bom(vehicle=vehicle, lines=[{"part_number": "P", "hs_code": "8708.99", "value": 100,
+                                                     "origin_country": "MX"}]))
+    (lvc,) = [r for r in evaluate(bom, usmca, datetime.date(2024, 1, 1)).requirements if r.id == "lvc"]
+    assert lvc.status == status, lvc.reason
+    if status == "needs_review":
+        assert "lvc_assembly_points (Vehicle sheet, cell B" in lvc.reason and "expected 0 or 5" in lvc.reason
+        assert "found 3" in lvc.reason

@@ -373,10 +373,6 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     if tech is not None and not 0 <= tech <= 100:  # type: ignore[operator]
         out.add("bad-value", f"lvc_technology_points: expected 0 to 100 points, found {tech}", sheet, cells["lvc_technology_points"])
         ok = False
-    assembly = values.get("lvc_assembly_points")
-    if assembly is not None and assembly not in (0, 5):
-        out.add("bad-value", f"lvc_assembly_points: expected 0 or 5, found {assembly}", sheet, cells["lvc_assembly_points"])
-        ok = False
     volume = values.get("annual_volume")
     if volume is not None and (volume != int(volume) or volume <= 0):  # type: ignore[operator,call-overload]
         out.add("bad-value", f"annual_volume: expected a whole number of vehicles above 0, found {volume}", sheet, cells["annual_volume"])

@@ -27,6 +27,11 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
+# The core-part groups a BOM line may declare: every `core_part_table` group of the shipped rules
+# (USMCA UR Table A.2).  A rule file whose core_part_table names another group fails to load,
+# since no workbook could declare it.
+CORE_PART_GROUPS = ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery")
+
 SHEET_VEHICLE = "Vehicle"
 SHEET_BOM = "BOM"
 SHEET_FX = "FX"
@@ -80,7 +85,7 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
     Column("lvc_high_wage_labor", "money", False, ("high_wage_labor", "hwlc"), "High-wage labor costs per vehicle (USMCA UR s.18)"),
     Column("lvc_high_wage_materials", "money", False, ("high_wage_materials", "hwm"), "High-wage materials per vehicle (USMCA UR s.18)"),
     Column("lvc_technology_points", "pct", False, ("technology_points", "hwtc"), "High-wage technology credit, points (capped at 10)"),
-    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points (0 or 5)"),
+    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points: 0 or the rule file's assembly_credit (5 under USMCA UR 18(12)-(14))"),
 )
 
 BOM_COLUMNS: tuple[Column, ...] = (
@@ -101,7 +106,7 @@ BOM_COLUMNS: tuple[Column, ...] = (
     Column("material", "choice", False, ("raw_material",), "steel, aluminum or blank", ("steel", "aluminum")),
     Column("high_wage", "yn", False, ("high_wage_plant",), "Y/N produced in a plant meeting the USMCA high-wage rate"),
     Column("core_part_group", "choice", False, ("core_part", "core_group"), "Overrides the USMCA core-part group",
-           ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery", "none")),
+           CORE_PART_GROUPS + ("none",)),
     Column("steel_content_value", "money", False, ("steel_value", "steel_content"), "Value of the steel in this line, for the USMCA steel purchase test from BOM lines (UR 17(2))"),
     Column("aluminum_content_value", "money", False, ("aluminium_content_value", "aluminum_value", "aluminum_content"), "Value of the aluminum in this line (UR 17(2))"),
     Column("resourcing_premium_pct", "pct", False, ("premium_pct", "resourcing_premium"), "Cost of re-sourcing the line to an originating supplier, % of value"),

@@ -5,6 +5,7 @@ stated here and in the rule file's notes."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
@@ -349,6 +350,12 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
             missing.append("lvc_high_wage_materials (Vehicle sheet) or the BOM's high_wage column")
     if missing:
         return _review(rid, requirement, "missing facts: " + "; ".join(missing))
+    credit, claimed = requirement.assembly_credit, vehicle.lvc_assembly_points_e4
+    if credit is not None and claimed is not None and Fraction(claimed, 10_000) not in (0, credit):
+        # The high-wage assembly credit is all or nothing (USMCA UR 18(12)-(14)); its amount is rule data.
+        cell = vehicle.cells.get("lvc_assembly_points")
+        return _review(rid, requirement, f"lvc_assembly_points (Vehicle sheet{f', cell {cell}' if cell else ''}): expected 0 or {credit.normalize():f} "
+                       f"(the assembly credit is claimed whole or not at all), found {Decimal(claimed).scaleb(-4).normalize():f}")
     points = {}
     for name, cap in (("technology", requirement.technology_cap), ("assembly", requirement.assembly_credit)):
         raw = getattr(vehicle, f"lvc_{name}_points_e4")

@@ -1,34 +1,74 @@
-"""The one-screen summary printed by `roo-calc validate`."""
+"""The one-screen summary printed by `roo-calc validate`.
+
+The region and the certification policy come from the preference regimes' rule files (their
+`region`, `certification_field` and `uncertified_regional`), not from this module."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from roo_calc.bom.model import Bom
-from roo_calc.codes import NORTH_AMERICA
 from roo_calc.display import money as display_money
 from roo_calc.report.text import header
 
+if TYPE_CHECKING:
+    from roo_calc.rules.model import Regime
 
-def summary(bom: Bom) -> str:
+# What each `uncertified_regional` policy does to a regional line without a certification.
+POLICY = {
+    "non_originating": "treated as non-originating until certified",
+    "originating": "assumed originating (rule file policy)",
+    "review": "origin must be established (needs review)",
+}
+
+
+def _region(preferences: list[Regime]) -> tuple[str, ...]:
+    """Every country of the regimes' regions, in the order the rule files list them."""
+    return tuple(dict.fromkeys(c for r in preferences for c in r.region))
+
+
+def _certifications(preferences: list[Regime]) -> list[tuple[str, str, str]]:
+    """(field, agreement, policy) per certification field, the newest regime's field first."""
+    newest = sorted(preferences, key=lambda r: r.in_force.from_ or r.proposed_on or date.min, reverse=True)
+    out = []
+    for field in dict.fromkeys(r.certification_field for r in newest):
+        policies = {r.id: POLICY[r.uncertified_regional] for r in newest if r.certification_field == field}
+        policy = (next(iter(policies.values())) if len(set(policies.values())) == 1
+                  else "; ".join(f"{text} under {rid}" for rid, text in policies.items()))
+        out.append((field, field.removesuffix("_originating").upper(), policy))
+    return out
+
+
+def summary(bom: Bom, regimes: Mapping[str, Regime] | None = None) -> str:
+    """The summary; `regimes` (default: the shipped rules) give the region and the policies."""
+    if regimes is None:
+        from roo_calc.rules.loader import load_regimes
+
+        regimes = load_regimes()
+    preferences = [r for r in regimes.values() if r.kind == "preference"]
     lines = bom.lines
     v = bom.vehicle
     cur = v.currency
     value = lines["value_cents"].to_numpy(dtype=np.int64)
-    regional = lines["origin_country"].isin(NORTH_AMERICA).to_numpy(dtype=bool)
+    region = _region(preferences)
+    regional = lines["origin_country"].isin(region).to_numpy(dtype=bool)
     out = ["", "Workbook is valid." if not bom.warnings else f"Workbook is valid, with {len(bom.warnings)} warning(s) above.", ""]
     out += header(bom)
     out.append(f"Production date: {v.production_date or 'not given (evaluations use --as-of or today)'}")
-    out.append(f"Materials made in US/CA/MX: {display_money(int(value[regional].sum()))} {cur} ({int(regional.sum())} lines); "
+    out.append(f"Materials made in {'/'.join(region)}: {display_money(int(value[regional].sum()))} {cur} ({int(regional.sum())} lines); "
                f"elsewhere: {display_money(int(value[~regional].sum()))} {cur} ({int((~regional).sum())} lines)")
     out.append(f"Net cost less materials (assembly, overhead, other costs): {display_money(v.net_cost_cents - bom.materials_cents)} {cur}")
-    for field, agreement in (("usmca_originating", "USMCA"), ("nafta_originating", "NAFTA")):
+    for field, agreement, policy in _certifications(preferences):
         declared = lines[field].notna().to_numpy(dtype=bool)
         missing = regional & ~declared
         out.append(f"{agreement} certifications: {int((lines[field] == True).fillna(False).sum())} Y, "  # noqa: E712
                    f"{int((lines[field] == False).fillna(False).sum())} N; "  # noqa: E712
                    f"{int(missing.sum())} regional lines have none on file (value at stake "
-                   f"{display_money(int(value[missing].sum()))} {cur}: treated as non-originating until certified)")
+                   f"{display_money(int(value[missing].sum()))} {cur}: {policy})")
     stated = lines["regional_content_e4"].notna().to_numpy(dtype=bool)
     out.append(f"Regional content stated on {int(stated.sum())} lines; US content on {int(lines['us_content_e4'].notna().sum())}; "
                f"NAFTA traced value on {int(lines['nafta_traced_value_cents'].notna().sum())}")

@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from roo_calc.bom.schema import CORE_PART_GROUPS
 from roo_calc.errors import NoValueError
 
 Status = Literal["enacted", "proposed", "what-if"]
@@ -502,6 +503,15 @@ class Regime(_Strict):
             if requirement.kind == "us_content" or requirement.vnm == "all_traced":
                 if requirement.derivation is None:
                     raise ValueError(f"requirements.{rid}: needs a [requirements.{rid}.derivation] table")
+            for group in requirement.core_part_table:
+                if group not in CORE_PART_GROUPS:
+                    raise ValueError(f"requirements.{rid}.core_part_table.{group}: unknown core-part group {group!r}; "
+                                     f"a BOM's core_part_group column accepts {', '.join(CORE_PART_GROUPS)}")
+            for key, groups in requirement.groups_by_class.items():
+                for group in groups:
+                    if group not in requirement.core_part_table:
+                        raise ValueError(f"requirements.{rid}.groups_by_class.{key}: unknown core-part group {group!r}; "
+                                         f"core_part_table has {', '.join(requirement.core_part_table) or 'none'}")
             if requirement.kind == "us_content" and requirement.country is None:
                 raise ValueError(f"requirements.{rid}.country: needed: the country whose content is counted, "
                                  f"such as country = \"US\"")
