@@ -131,3 +131,10 @@ def test_plan_with_certification_cost_is_optimal(make_bom, margin):
         assert plan.after is None or plan.after.status != "eligible"
     else:
         assert plan.total_cost_cents == best
+
+
+def test_a_regime_not_in_force_is_called_a_what_if():
+    """NAFTA ended 2020-06-30: 'ELIGIBLE before any change' on a 2024 BOM must say it is a what-if."""
+    out = runner.invoke(app, ["advise", str(SAMPLES / "compact-sedan-mx.xlsx"), "-r", "nafta-1994"])
+    assert out.exit_code == 0, out.output
+    assert "what-if: not in force on 2024-03-15" in out.output

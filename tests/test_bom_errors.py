@@ -143,6 +143,13 @@ def test_materials_exceed_net_cost(make_bom):
     assert "Vehicle!B5" in message
 
 
+def test_originating_purchases_above_purchases(make_bom):
+    """USMCA UR 17(1): originating steel is part of the steel purchases; more would pass 17(1) at over 100%."""
+    vehicle = {**BASE_VEHICLE, "steel_purchases": 1450, "steel_purchases_originating": 99999}
+    message = one(make_bom(vehicle=vehicle), r"steel_purchases_originating: expected at most steel_purchases \(1450\), found 99999")
+    assert "Vehicle!B" in message
+
+
 def test_bad_yes_no_and_vehicle_fields(make_bom):
     vehicle = {**BASE_VEHICLE, "assembly_country": "Mexico City", "production_date": "someday"}
     found = problems(make_bom(vehicle=vehicle, lines=line(usmca_originating="maybe")))
@@ -161,3 +168,16 @@ def test_all_problems_in_one_pass(make_bom):
 def test_missing_file_and_directory(tmp_path):
     assert "no such file" in problems(tmp_path / "nope.xlsx")[0]
     assert "found a directory" in problems(tmp_path)[0]
+
+
+def test_formula_without_cached_value_is_not_also_called_blank(make_bom):
+    path = make_bom()
+    book = openpyxl.load_workbook(path)
+    header = [c.value for c in book["BOM"][1]]
+    value = book["BOM"].cell(2, header.index("value") + 1)
+    value.value = "=1+1"
+    if "unit_value" in header:
+        book["BOM"].cell(2, header.index("unit_value") + 1).value = None
+    book.save(path)
+    at_cell = [p for p in problems(path) if f"BOM!{value.coordinate}:" in p]
+    assert len(at_cell) == 1 and "never calculated" in at_cell[0], at_cell

@@ -94,3 +94,10 @@ def test_user_rules_and_regimes_show(tmp_path):
                       'reference = [{ title = "what-if", pinpoint = "90%" }]\n')
     data = json.loads(run("evaluate", SAMPLES / "suv-ca.xlsx", "--rules", custom, "-r", "my-usmca-90", "-f", "json").output)
     assert data["results"][0]["requirements"][0]["threshold"] == "90"
+
+
+def test_import_into_is_a_country_code_not_a_path():
+    """--import-into names a table in rules/mfn/; a path out of that folder is refused, exit 2."""
+    result = run("evaluate", SAMPLES / "compact-sedan-mx.xlsx", "-r", "usmca-2020", "--import-into", "../usmca-2020")
+    assert result.exit_code == 2, result.output
+    assert "--import-into: expected an ISO alpha-2 country code" in result.output

@@ -55,3 +55,12 @@ def test_fleet_workbook_errors_are_located(tmp_path):
     book.save(path)
     out = runner.invoke(app, ["evaluate", str(path)])
     assert out.exit_code == 2 and f"{path}:Fleet!B2: annual_volume: expected a whole number above 0" in out.output
+
+
+def test_one_workbook_given_twice_is_refused_when_averaging():
+    """UR s.16 averages over the vehicles produced: the same BOM twice would weigh its volume twice."""
+    bom = SAMPLES / "compact-sedan-mx.xlsx"
+    out = runner.invoke(app, ["evaluate", str(bom), str(SAMPLES / ".." / "sample_boms" / bom.name),
+                              "--average-by", "model-line", "-r", "usmca-2020"])
+    assert out.exit_code == 2, out.output
+    assert "the same workbook as" in out.output

@@ -5,6 +5,7 @@ RVC from 60% to exactly 75%, the threshold (which passes); the others' do not.""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,23 @@ def test_collect_keeps_good_files_when_others_are_not_requests(sample, tmp_path)
     assert "1 certification rows from 1 answered request(s)" in out.output and certs.exists()
     nothing = runner.invoke(app, ["collect", str(sample), "--output", str(tmp_path / "none.xlsx")])
     assert nothing.exit_code == 2 and not (tmp_path / "none.xlsx").exists()
+
+
+def test_the_documented_collect_glob_leaves_out_the_summary(sample, tmp_path):
+    """README's `collect requests/request-*.xlsx` takes every request solicit wrote and not its
+    summary.xlsx, which collect would refuse (exit 2) as not a request."""
+    folder = tmp_path / "requests"
+    solicit(sample, folder)
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert "roo-calc collect requests/*.xlsx" not in readme
+    pattern = re.search(r"roo-calc collect requests/(\S+)", readme).group(1)
+    assert sorted(p.name for p in folder.glob(pattern)) == ["request-declining-sa.xlsx", "request-errant-inc.xlsx",
+                                                             "request-valid-co.xlsx"]
+
+
+def test_nothing_collected_does_not_say_no_file_was_read(sample, tmp_path):
+    folder = tmp_path / "requests"
+    solicit(sample, folder)
+    out = runner.invoke(app, ["collect", str(folder / "request-valid-co.xlsx"), "--output", str(tmp_path / "c.xlsx")])
+    assert out.exit_code == 2 and "Response: expected answered or declined" in out.output
+    assert "no file could be read" not in out.output and "no file could be collected" in out.output

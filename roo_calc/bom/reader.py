@@ -47,6 +47,9 @@ class _Collector:
     def warn(self, code: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
         self.add(code, message, sheet, cell, "warning")
 
+    def reported(self, code: str, sheet: str | None, cell: str | None) -> bool:
+        return any(p.code == code and p.sheet == sheet and p.cell == cell for p in self.problems)
+
     @property
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems) or self.dropped > 0
@@ -374,6 +377,12 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     if volume is not None and (volume != int(volume) or volume <= 0):  # type: ignore[operator,call-overload]
         out.add("bad-value", f"annual_volume: expected a whole number of vehicles above 0, found {volume}", sheet, cells["annual_volume"])
         ok = False
+    for metal in ("steel", "aluminum"):  # USMCA UR 17(1): originating purchases are a part of the purchases
+        bought, originating = money.get(f"{metal}_purchases"), money.get(f"{metal}_purchases_originating")
+        if bought is not None and originating is not None and originating > bought:
+            out.add("bad-value", f"{metal}_purchases_originating: expected at most {metal}_purchases ({bought}), "
+                    f"found {originating}", sheet, cells[f"{metal}_purchases_originating"])
+            ok = False
     if not ok:
         return None
 
@@ -784,7 +793,8 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
             which = " or ".join(n for n in ("value", "unit_value") if n in columns)
             cell = f"{columns['value' if 'value' in columns else 'unit_value'][1]}{row}"
             what = "the make line's own cost of production" if tree.kind[i] == structure.MADE else "the line's value"
-            out.add("missing-value", f"{which}: expected {what}, found a blank cell", sheet, cell)
+            if not out.reported("formula-without-value", sheet, cell):  # a formula is not a blank cell
+                out.add("missing-value", f"{which}: expected {what}, found a blank cell", sheet, cell)
             bad_rows.add(row)
             amounts.append(None)
             continue

@@ -53,7 +53,7 @@ def collect(
             for p in r.problems:
                 echo(f"  {p}", err=True)
     if not good:
-        echo("Nothing to collect: no file could be read, and nothing was written.", err=True)
+        echo("Nothing to collect: no file could be collected (see above), and nothing was written.", err=True)
         raise typer.Exit(EXIT_INVALID)
     try:
         rows = write_collected(output, results)

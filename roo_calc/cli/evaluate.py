@@ -131,6 +131,11 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         entries: list[tuple[Path, int | None]] = []
         for path in paths:
             entries.extend(read_fleet(path) if is_fleet_workbook(path) else [(path, None)])
+        seen: dict[Path, Path] = {}
+        for path, _volume in entries:  # one vehicle twice would weigh twice in every average
+            if average_by and path.exists() and seen.setdefault(path.resolve(), path) is not path:
+                raise RooCalcError(f"{path}: the same workbook as {seen[path.resolve()]}: each vehicle is given once, "
+                                   "or its volume would count twice in the averages")
         table = load_mfn_table(import_into)
         vehicles, volumes, problems = [], {}, []
         with _progress(len(entries), quiet or format is Format.json) as advance:

@@ -32,7 +32,7 @@ app.command(cls=PlainHelp, epilog=template.EXAMPLES,
 app.command(cls=PlainHelp, epilog=examples("roo-calc solicit sample_boms/compact-sedan-mx.xlsx --output requests/",
                                            "roo-calc solicit BOM.xlsx -r usmca-2020 --output requests/ --force"),
             short_help="Write request workbooks asking suppliers for missing facts.")(solicit.solicit)
-app.command(cls=PlainHelp, epilog=examples("roo-calc collect requests/*.xlsx --output certificates.xlsx",
+app.command(cls=PlainHelp, epilog=examples("roo-calc collect requests/request-*.xlsx --output certificates.xlsx",
                                            "roo-calc evaluate BOM.xlsx --certificates certificates.xlsx"),
             short_help="Turn returned request workbooks into a certificates workbook.")(collect.collect)
 app.command(cls=PlainHelp, epilog=examples("roo-calc certify sample_boms/compact-sedan-mx.xlsx --regime usmca-2020 "

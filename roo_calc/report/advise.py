@@ -62,6 +62,8 @@ def _against_duty(plan: Plan, bom: Bom, cur: str) -> list[str]:
 def render_text(plan: Plan, bom: Bom, on: date) -> str:
     cur = bom.vehicle.currency
     out = header(bom, on) + ["", f"Regime {plan.regime}: {status_label(plan.before)} before any change."]
+    if plan.before.what_if:  # as in evaluate: a regime not in force is never shown as if it were
+        out.append(f"what-if: {plan.before.what_if}")
     if plan.margin:
         out.append(f"Asked: every requirement at least {pct(plan.margin)} points clear of its threshold.")
     if plan.gaps:

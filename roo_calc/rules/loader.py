@@ -259,6 +259,8 @@ def _unwrap(annotation: object) -> object:
 
 def load_mfn_table(country: str, rules_dir: Path | None = None) -> MfnTable | None:
     """The general duty rates of an importing country, or None when roo-calc has none."""
+    if not (len(country) == 2 and country.isascii() and country.isalpha()):  # never a path out of rules/mfn/
+        raise RuleFileError(f"--import-into: expected an ISO alpha-2 country code (e.g. US, CA, MX), found {country!r}")
     file = (rules_dir or default_rules_dir()) / "mfn" / f"{country.lower()}.toml"
     if not file.exists():
         return None
