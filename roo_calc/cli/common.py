@@ -29,7 +29,8 @@ class PlainHelp(TyperCommand):
         super().__init__(*args, **kwargs)
         for param in self.params:
             if isinstance(param, TyperArgument) and param.metavar:
-                param.display_type_rich = _no_type
+                param.display_type_rich = _no_type  # type: ignore[method-assign]  # typer's per-parameter hook
+
 
 RulesOption = Annotated[
     Optional[list[Path]],
