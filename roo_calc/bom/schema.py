@@ -32,6 +32,10 @@ class Column:
 # since no workbook could declare it.
 CORE_PART_GROUPS = ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery")
 
+# The vehicle types a Vehicle sheet may declare (USMCA UR s.12 definitions, "other" for the rest);
+# a rule file's classes may name only these (checked at load).
+VEHICLE_TYPES = ("passenger_vehicle", "light_truck", "heavy_truck", "other")
+
 SHEET_VEHICLE = "Vehicle"
 SHEET_BOM = "BOM"
 SHEET_FX = "FX"
@@ -55,7 +59,7 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
     Column("model", "text", True, ("model_line", "model_name"), "Model or model-line name"),
     Column("hs_code", "hs", True, ("hts", "hts_code", "tariff_code"), "HS subheading of the vehicle, e.g. 8703.23"),
     Column("vehicle_type", "choice", False, ("type",), "passenger_vehicle, light_truck, heavy_truck or other; inferred from hs_code when blank",
-           ("passenger_vehicle", "light_truck", "heavy_truck", "other")),
+           VEHICLE_TYPES),
     Column("assembly_country", "country", True, ("assembly_plant_country", "country_of_assembly"), "ISO alpha-2 country of final assembly, e.g. MX"),
     Column("production_date", "date", False, ("date", "build_date"), "Production date (YYYY-MM-DD); picks the rule version in force"),
     Column("entry_date", "date", False, ("date_of_entry", "import_date"), "Date of entry into the importing country (YYYY-MM-DD); picks the version of tariff regimes; default production_date"),

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from roo_calc.bom.schema import CORE_PART_GROUPS
+from roo_calc.bom.schema import CORE_PART_GROUPS, VEHICLE_TYPES
 from roo_calc.errors import NoValueError
 
 Status = Literal["enacted", "proposed", "what-if"]
@@ -120,6 +120,12 @@ class VehicleClass(_Strict):
     def _some_code(self) -> VehicleClass:
         if not self.hs and not self.hs_if_declared:
             raise ValueError("a class needs hs (or hs_if_declared): the HS codes it covers")
+        for key in ("vehicle_types", "law_type", "when_declared", "unless_declared"):
+            value = getattr(self, key)
+            for name in (value,) if isinstance(value, str) else value or ():
+                if name not in VEHICLE_TYPES:
+                    raise ValueError(f"{key}: unknown vehicle type {name!r}; a Vehicle sheet's vehicle_type is one of "
+                                     f"{', '.join(VEHICLE_TYPES)}")
         return self
 
 
