@@ -12,7 +12,7 @@ from pathlib import Path
 
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
-from roo_calc.report.excel import Page, _print_setup
+from roo_calc.report.excel import Page, _print_setup, write_binding
 from roo_calc.report.json import envelope, json_money_exact, money, pct, requirement_json
 from roo_calc.report.text import _pct, _threshold, header
 from roo_calc.report.verdict import label, requirement_label, status_code, status_label
@@ -191,12 +191,7 @@ def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
         sheet.write_string(row, 3, status_label(d))
         sheet.write_string(row, 4, ", ".join(r.id for r in d.requirements if r.status == "fail"), styles["wrap"])
         sheet.write_string(row, 5, b.id if b else "")
-        if b is not None and b.value is not None:
-            sheet.write_number(row, 6, shown(b.value, b.comparison), styles["number"])
-        if b is not None and b.threshold is not None:
-            sheet.write_number(row, 7, float(b.threshold), styles["number"])
-        if b is not None and b.margin is not None:
-            sheet.write_number(row, 8, shown(b.margin), styles["number"])
+        write_binding(sheet, row, 6, b, styles["number"])
         if not is_base:
             sheet.write_number(row, 9, money_cell(cell.net_cost_change_cents), styles["money"])
         if cell.duty_cents is not None:

@@ -191,6 +191,19 @@ def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) 
     _print_setup(sheet, None, styles["page"], "Summary")
 
 
+def write_binding(sheet, row: int, col: int, b, fmt) -> None:
+    """The binding requirement's value, threshold and margin in three numeric cells from `col`,
+    each rounded toward its verdict; a figure the requirement lacks stays blank."""
+    if b is None:
+        return
+    if b.value is not None:
+        sheet.write_number(row, col, shown(b.value, b.comparison), fmt)
+    if b.threshold is not None:
+        sheet.write_number(row, col + 1, float(b.threshold), fmt)
+    if b.margin is not None:
+        sheet.write_number(row, col + 2, shown(b.margin), fmt)
+
+
 def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
     """One row per regime from row `top`: status, binding requirement against its threshold,
     margin, gap, failing requirements, duty exposure, what-if; returns the last row used."""
@@ -210,12 +223,7 @@ def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
             sheet.write_number(i, 13, _money(tariff, up=True), styles["money"])
         sheet.write_string(i, 2, status_label(r))
         sheet.write_string(i, 3, b.id if b else "")
-        if b is not None and b.value is not None:
-            sheet.write_number(i, 4, shown(b.value, b.comparison), styles["pct"])
-        if b is not None and b.threshold is not None:
-            sheet.write_number(i, 5, float(b.threshold), styles["pct"])
-        if b is not None and b.margin is not None:
-            sheet.write_number(i, 6, shown(b.margin), styles["pct"])
+        write_binding(sheet, i, 4, b, styles["pct"])
         gap = b.figures.get("gap_to_qualify", 0) if b is not None and b.status == "fail" else 0
         if gap:
             sheet.write_number(i, 7, _money(gap, up=True), styles["money"])
