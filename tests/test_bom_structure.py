@@ -119,3 +119,78 @@ def test_nesting_under_a_make_line_multiplies_values_by_its_quantity(tmp_path_fa
     assert [k * v for v in one.lines["value_cents"]] == many.lines["value_cents"].tolist()
     assert [k * q for q in one.lines["quantity"]] == many.lines["quantity"].tolist()
     assert many.made["value_cents"].tolist() == [100]  # value is extended: already for its k units and many.lines["parent_row"].tolist() == [2] * len(lines)
+
+
+# The same engine, exported twice by an ERP system: per unit of the parent line, and exploded
+# (every quantity and value already multiplied down to one vehicle).  Engine made in the plant,
+# two cylinder heads per engine (made), eight valves per head at 3.25 (bought).
+PER_PARENT_TREE = [
+    {"level": 1, "procurement": "make", "part_number": "ENG", "hs_code": "8407.34", "value": 3000, "origin_country": "MX"},
+    {"level": 2, "procurement": "make", "part_number": "HEAD", "hs_code": "8409.91", "quantity": 2, "unit_value": 400, "origin_country": "MX"},
+    {"level": 3, "procurement": "buy", "part_number": "VALVE", "hs_code": "8481.80", "quantity": 8, "unit_value": 3.25, "origin_country": "CN"},
+]
+EXPLODED_TREE = [
+    {**PER_PARENT_TREE[0]},
+    {**PER_PARENT_TREE[1]},
+    {**PER_PARENT_TREE[2], "quantity": 16, "unit_value": 3.25},
+]
+
+
+def _basis_warnings(bom):
+    return [w for w in bom.warnings if w.code == "quantity-basis"]
+
+
+def test_undeclared_basis_reads_per_parent_and_says_what_is_at_stake(make_bom):
+    bom = load_bom(make_bom(vehicle=VEHICLE, lines=PER_PARENT_TREE, bom_columns=COLUMNS))
+    assert bom.lines["quantity"].tolist() == [Decimal(16)]
+    assert bom.lines["value_cents"].tolist() == [5_200]  # 8 x 3.25 per head, 2 heads
+    assert bom.made["value_cents"].tolist() == [300_000, 80_000]
+    assert bom.vehicle.quantity_basis is None
+    (warning,) = _basis_warnings(bom)
+    assert warning.severity == "warning" and warning.sheet == "BOM"
+    assert "not declared" in warning.message and "per_parent (the default)" in warning.message
+    assert "1 counted line below level 1 is multiplied" in warning.message
+    assert "the materials are 52.00 USD" in warning.message
+    assert "would be 26.00 USD (26.00 USD less)" in warning.message
+    assert "quantity_basis = exploded" in warning.message
+
+
+def test_exploded_basis_takes_quantities_and_values_as_per_vehicle(make_bom):
+    """The exploded export of the same engine gives the same materials, with no warning."""
+    per_parent = load_bom(make_bom(vehicle={**VEHICLE, "quantity_basis": "per parent"}, lines=PER_PARENT_TREE,
+                                   bom_columns=COLUMNS))
+    exploded = load_bom(make_bom(vehicle={**VEHICLE, "quantity_basis": "Exploded"}, lines=EXPLODED_TREE,
+                                 bom_columns=COLUMNS))
+    assert per_parent.vehicle.quantity_basis == "per_parent" and exploded.vehicle.quantity_basis == "exploded"
+    assert not _basis_warnings(per_parent) and not _basis_warnings(exploded)
+    for column in ("part_number", "quantity", "value_cents", "level", "parent_row"):
+        assert exploded.lines[column].tolist() == per_parent.lines[column].tolist(), column
+    # the head's own cost is 400 a head: per_parent multiplies by the engine's 1; exploded, the
+    # export's 2 heads per vehicle are already in its quantity
+    assert exploded.made["value_cents"].tolist() == per_parent.made["value_cents"].tolist() == [300_000, 80_000]
+
+
+def test_exploded_export_read_per_parent_would_count_twice(make_bom):
+    """Why the basis is declared: the exploded figures multiplied again double the valves."""
+    bom = load_bom(make_bom(vehicle=VEHICLE, lines=EXPLODED_TREE, bom_columns=COLUMNS))
+    assert bom.lines["value_cents"].tolist() == [10_400]
+    (warning,) = _basis_warnings(bom)
+    assert "the materials are 104.00 USD" in warning.message and "would be 52.00 USD (52.00 USD less)" in warning.message
+
+
+def test_basis_warning_when_no_parent_quantity_differs_from_one(make_bom):
+    lines = [{**PER_PARENT_TREE[0]}, {**PER_PARENT_TREE[2], "level": 2}]
+    (warning,) = _basis_warnings(load_bom(make_bom(vehicle=VEHICLE, lines=lines, bom_columns=COLUMNS)))
+    assert "both bases give the same values" in warning.message
+
+
+def test_flat_bom_needs_no_basis(make_bom):
+    assert not _basis_warnings(load_bom(make_bom()))
+
+
+def test_bad_basis_is_a_located_error(make_bom):
+    with pytest.raises(BomError) as caught:
+        load_bom(make_bom(vehicle={**VEHICLE, "quantity_basis": "per vehicle"}, lines=PER_PARENT_TREE, bom_columns=COLUMNS))
+    found = [p for p in caught.value.problems if "quantity_basis" in p.message]
+    assert found and found[0].sheet == "Vehicle" and found[0].cell.startswith("B")
+    assert "per_parent, exploded" in found[0].message and "'per vehicle'" in found[0].message

@@ -79,13 +79,16 @@ def test_sap_export_evaluates_with_a_columns_sheet(tmp_path):
     columns = data["input"]["columns"]
     assert {"sheet": "BOM", "header": "USMCA Cert (Y/N)", "column": "usmca_originating", "source": "Columns sheet row 8"} in columns
     assert len(columns) == len(erp_export.MAPPING)
-    assert data["structure"] == {"levels": 3, "supplier_detail_rows": [8], "make_lines": [
+    assert data["structure"] == {"levels": 3, "quantity_basis": "per_parent", "quantity_basis_declared": False,
+                                 "supplier_detail_rows": [8], "make_lines": [
         {"row": 5, "part_number": "FG-ENG", "level": 1, "parent_row": None, "value": "3000.00", "children_rows": [6, 7]}]}
     assert any("Bill of Materials!I5: warning: origin_country: read 'Mexico' as MX (2 lines: rows 5, 10)" in w for w in data["warnings"])
     assert any("origin_country: read 'MEX' as MX (row 9)" in w for w in data["warnings"])
     assert any("read 'Korea, Republic of' as KR" in w for w in data["warnings"])
     assert any("assembly_country: read 'Mexico' as MX" in w for w in data["warnings"])
     assert not any("USMCA Cert" in w and "ignored" in w for w in data["warnings"])
+    # a multi-level export that does not say how it prints quantities is read per parent, and says so
+    assert any("quantity_basis: not declared" in w and "both bases give the same values" in w for w in data["warnings"])
     # certified Mexican lines count as originating: no assumption is listed for them
     stated = [a for a in usmca(data)["assumptions"] for row in (9, 10) if row in a["rows"]]
     assert not stated

@@ -153,7 +153,8 @@ def _load_bom(path: Path, columns: str | Path | None) -> Bom:
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
     vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out) if vehicle_sheet else None
-    lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers) if bom_sheet else (None, [], {})
+    basis = _quantity_basis(vehicle_fields)
+    lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers, basis) if bom_sheet else (None, [], {})
     from roo_calc.certificates.reader import read_certificates_sheet
 
     certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256, headers)
@@ -165,6 +166,8 @@ def _load_bom(path: Path, columns: str | Path | None) -> Bom:
         # Without a valid Vehicle sheet, still report lines whose currency has no rate.
         currency = vehicle.currency if vehicle is not None else _currency_field(vehicle_fields)
         lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, bom_sheet, letters, out)
+        if lines is not None and basis is None and levels > 1:
+            _warn_quantity_basis(lines, currency, bom_sheet, out)
         lines, made = _split_made(lines)
         if vehicle is not None:
             _check_totals(vehicle, lines, sheets, out)
@@ -208,9 +211,45 @@ def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, o
     return mapping
 
 
+def _quantity_basis(fields: dict[str, tuple[str | None, str]]) -> str | None:
+    """The Vehicle sheet's declared quantity_basis, or None when it is blank, absent or not
+    one of the bases (that last is reported by the Vehicle sheet's checks)."""
+    text = fields.get("quantity_basis", (None, ""))[0]
+    column = next(c for c in schema.VEHICLE_FIELDS if c.name == "quantity_basis")
+    try:
+        return _convert(column, text) if text is not None else None
+    except ValueError:
+        return None
+
+
+def _warn_quantity_basis(lines: pd.DataFrame, currency: str, sheet: str, out: _Collector) -> None:
+    """A multi-level BOM read per parent unit because nothing declared otherwise: say so, with
+    what the counted materials would be if the export's quantities were already exploded."""
+    counted = (lines["_kind"] == structure.MATERIAL).to_numpy(dtype=bool)
+    stake = lines["stake_cents"][counted].dropna()
+    stake = stake[stake != 0]
+    total = sum(lines["value_cents"][counted].tolist())
+
+    def money(cents: int) -> str:
+        return f"{Decimal(cents).scaleb(-2):,} {currency}"
+
+    if len(stake):
+        at_stake = sum(stake.tolist())
+        effect = (f"{len(stake)} counted line{'s' * (len(stake) > 1)} below level 1 {'are' if len(stake) > 1 else 'is'} multiplied "
+                  f"by {'their' if len(stake) > 1 else 'its'} parents' quantities: the materials are {money(total)}, read as "
+                  f"exploded they would be {money(total - at_stake)} ({money(abs(at_stake))} {'less' if at_stake > 0 else 'more'})")
+    else:
+        effect = "no counted line has a parent quantity other than 1, so both bases give the same values"
+    out.warn("quantity-basis", "quantity_basis: not declared, so this multi-level BOM is read per_parent (the default): each "
+             f"line's quantity and value are per unit of its parent line; {effect}. If the export prints quantities already "
+             "multiplied down to the vehicle, declare quantity_basis = exploded on the Vehicle sheet (per_parent to confirm)",
+             sheet)
+
+
 def _split_made(lines: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(the counted materials, the self-produced lines), each with its level and the row of
     its make parent."""
+    lines = lines.drop(columns=["stake_cents"])
     lines["level"] = lines["level"].astype("int64")
     lines["parent_row"] = pd.array(lines["parent_row"].tolist(), dtype="Int64")
     made = (lines["_kind"] == structure.MADE).to_numpy(dtype=bool)
@@ -399,6 +438,7 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         entry_date=values.get("entry_date"), msrp_cents=cents("msrp"),  # type: ignore[arg-type]
         tariff_rate_quota=values.get("tariff_rate_quota"), asr_approved_through=values.get("asr_approved_through"),  # type: ignore[arg-type]
         new_plant=values.get("new_plant"), first_prototype_date=values.get("first_prototype_date"),  # type: ignore[arg-type]
+        quantity_basis=values.get("quantity_basis"),  # type: ignore[arg-type]
         currency=values.get("currency", "USD"), net_cost_cents=net_cents, total_cost_cents=cents("total_cost"),  # type: ignore[arg-type]
         excluded_costs_cents=excluded, net_cost_derived=derived, transaction_value_cents=cents("transaction_value"),
         plant=values.get("plant"), producer=values.get("producer"), model_year=values.get("model_year"),  # type: ignore[arg-type]
@@ -660,8 +700,10 @@ _OUTPUT_DTYPES = {
 }
 
 
-def _read_lines(reader, facts, sheet: str, out: _Collector,
-                headers: HeaderMapping) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
+def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping,
+                basis: str | None = None) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
+    """The BOM sheet's lines; in a multi-level BOM a line's quantity and values are multiplied
+    by its ancestors' quantities unless `basis` declares them exploded (already per vehicle)."""
     mapped = headers.for_sheet(schema.SHEET_BOM)
     frame, absolute, offset = _read_table(reader, sheet, schema.BOM_COLUMNS, mapped)
     xml = facts.read_sheet(sheet)
@@ -778,11 +820,13 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
         result[name.replace("_pct", "_e4")] = [None if v is None else pct_to_e4(v) for v in convert_column(name, percentage)]
 
     amounts: list[Decimal | None] = []
+    stakes: dict[int, Decimal] = {}  # line index -> its amount read per_parent minus read exploded
     per_vehicle: list[Decimal] = []  # the line's quantity for one vehicle: its own times its ancestors'
+    exploded = basis == schema.EXPLODED
     for i, row in enumerate(rows):
         qty = quantity[i] if quantity[i] is not None else Decimal(1)
         parent = tree.parent[i]
-        scale = per_vehicle[parent] if parent is not None else Decimal(1)
+        scale = per_vehicle[parent] if parent is not None and not exploded else Decimal(1)
         per_vehicle.append(qty * scale)
         quantity[i] = qty * scale
         unit, total = unit_value[i], value[i]
@@ -814,11 +858,13 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
             if part[i] is not None:
                 part[i] = part[i] * scale
         amounts.append(amount * scale)
+        stakes[i] = amount * scale - amount
 
     counted = [i for i, kind in enumerate(tree.kind) if kind == structure.MATERIAL]
     _warn_duplicates([result["part_number"][i] for i in counted], [rows[i] for i in counted], columns["part_number"][1], sheet, out)
     result["quantity"] = quantity
     result["amount"] = amounts
+    result["stake_amount"] = [stakes.get(i) for i in range(len(rows))]
     result["traced_amount"] = traced
     result["steel_amount"] = steel
     result["aluminum_amount"] = aluminum
@@ -863,7 +909,7 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
     """Turn each line's amount into integer cents of the vehicle's currency (the one rounding)."""
     line_currency = [c or currency for c in lines["currency"]]
     value_cents: list[int] = []
-    part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": []}
+    part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": [], "stake": []}
     missing: dict[str, int] = {}
     parts = {key: lines[f"{key}_amount"].tolist() for key in part_cents}
     for i, (amount, cur, row) in enumerate(zip(lines["amount"], line_currency, lines["row"])):
@@ -886,13 +932,14 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
     for cur, row in missing.items():
         out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "
                 f"for {cur} on the FX sheet, found none", sheet, f"{letters.get('currency', 'A')}{row}")
-    lines = lines.drop(columns=["amount", "traced_amount", "steel_amount", "aluminum_amount", "regional_content_pct",
+    lines = lines.drop(columns=["amount", "traced_amount", "steel_amount", "aluminum_amount", "stake_amount", "regional_content_pct",
                                 "us_content_pct", "resourcing_premium_pct"], errors="ignore")
     lines["currency"] = line_currency
     lines["value_cents"] = pd.array(value_cents, dtype="int64")
     lines["nafta_traced_value_cents"] = pd.array(part_cents["traced"], dtype="Int64")
     lines["steel_content_value_cents"] = pd.array(part_cents["steel"], dtype="Int64")
     lines["aluminum_content_value_cents"] = pd.array(part_cents["aluminum"], dtype="Int64")
+    lines["stake_cents"] = pd.array(part_cents["stake"], dtype="Int64")
     for name, dtype in _OUTPUT_DTYPES.items():
         lines[name] = pd.array(lines[name].tolist(), dtype=dtype)
     lines["row"] = lines["row"].astype("int64")

@@ -36,6 +36,11 @@ CORE_PART_GROUPS = ("engine", "transmission", "body_chassis", "axle", "suspensio
 # a rule file's classes may name only these (checked at load).
 VEHICLE_TYPES = ("passenger_vehicle", "light_truck", "heavy_truck", "other")
 
+# How a multi-level BOM states a component's quantity and value: per unit of its parent line
+# (the default), or already multiplied down to one vehicle ("exploded", as some ERP reports print).
+PER_PARENT, EXPLODED = "per_parent", "exploded"
+QUANTITY_BASES = (PER_PARENT, EXPLODED)
+
 SHEET_VEHICLE = "Vehicle"
 SHEET_BOM = "BOM"
 SHEET_FX = "FX"
@@ -70,6 +75,9 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
     Column("new_plant", "choice", False, ("new_or_refitted_plant",), "new or refit: the producer states the vehicle is assembled in a new plant (USMCA UR 20(8)(a)) or after a refit (20(8)(b)); other vehicles of UR s.20 only",
            ("new", "refit")),
     Column("first_prototype_date", "date", False, ("prototype_date",), "Date the first motor vehicle prototype was produced in that plant (USMCA UR 20(8))"),
+    Column("quantity_basis", "choice", False, ("bom_quantity_basis", "quantities"),
+           "Multi-level BOMs: per_parent (the default: a line's quantity and value are per unit of the line it is a component of) "
+           "or exploded (the export prints them already multiplied down to one vehicle)", QUANTITY_BASES),
     Column("currency", "currency", False, ("ccy",), "ISO 4217 code of the vehicle's money; default USD"),
     Column("net_cost", "money", False, ("nc",), "Net cost per vehicle (give this or total_cost)"),
     Column("total_cost", "money", False, ("tc",), "Total cost per vehicle; net cost = total cost minus the four excluded costs"),

@@ -172,6 +172,8 @@ def structure_json(bom: Bom) -> dict:
     made = bom.made
     return {
         "levels": bom.levels,
+        "quantity_basis": bom.vehicle.quantity_basis or "per_parent",
+        "quantity_basis_declared": bom.vehicle.quantity_basis is not None,
         "make_lines": [{"row": int(made["row"].iat[i]), "part_number": made["part_number"].iat[i], "level": int(made["level"].iat[i]),
                         "parent_row": None if made["parent_row"].isna().iat[i] else int(made["parent_row"].iat[i]),
                         "value": money(int(made["value_cents"].iat[i])), "children_rows": bom.children_rows(int(made["row"].iat[i]))}

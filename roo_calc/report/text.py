@@ -57,11 +57,15 @@ def input_lines(bom: Bom) -> list[str]:
         text += (f"; {len(detail)} supplier sub-BOM line{'s' * (len(detail) > 1)} below "
                  f"{'bought lines' if len(detail) > 1 else 'a bought line'}, not counted ({_rows(detail)})"
                  if detail else "; no supplier sub-BOM lines")
+        basis = bom.vehicle.quantity_basis
+        text += ("; quantities and values per unit of the parent line (quantity_basis per_parent"
+                 + (")" if basis else ", the default: not declared)") if basis != "exploded"
+                 else "; quantities and values already per vehicle (quantity_basis exploded)")
         out.append(text)
     converted = [w.message for w in bom.warnings if w.code == "country-name"]
     if converted:
         out.append("Country names read as ISO codes: " + "; ".join(converted))
-    out += [f"warning: {w.location}: {w.message}" for w in bom.warnings if w.code == "unused-column"]
+    out += [f"warning: {w.location}: {w.message}" for w in bom.warnings if w.code in ("unused-column", "quantity-basis")]
     return out
 
 
