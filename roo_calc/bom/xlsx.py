@@ -12,6 +12,7 @@ in a date format) become ISO text, as a spreadsheet app shows them.
 from __future__ import annotations
 
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import datetime, timedelta
@@ -313,8 +314,8 @@ class _SheetReader:
 
     def read(self) -> None:  # noqa: C901 - one streaming state machine
         sheet, workbook = self.sheet, self.workbook
-        rows: list[int] = []
-        cols: list[int] = []
+        rows = array("q")  # 8 bytes a cell, not a Python int object each: the read's peak memory
+        cols = array("q")
         texts: list[str] = []
         add_row, add_col, add_text = rows.append, cols.append, texts.append
         percent_styles, date_styles = workbook.styles.percent, workbook.styles.date
@@ -458,8 +459,8 @@ class _SheetReader:
             parse(workbook.package, sheet.part, lambda stream: safexml.run(safexml.make_parser(start, end, chars), stream))
         except PackageError as exc:
             raise PackageError(str(exc), exc.code, sheet.name, ref or None) from None
-        sheet.rows = np.asarray(rows, dtype=np.int64)
-        sheet.cols = np.asarray(cols, dtype=np.int64)
+        sheet.rows = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, dtype=np.int64)
+        sheet.cols = np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64)
         sheet.texts = texts
         self._check_shape()
 
