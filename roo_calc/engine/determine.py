@@ -17,9 +17,20 @@ from roo_calc.errors import NoValueError
 from roo_calc.rules.model import Regime
 
 
-def covers(regime: Regime, hs_code: str) -> bool:
-    """Whether any of the regime's classes takes this HS code (declared type aside)."""
-    return any(HsList(c.hs + c.hs_if_declared).contains(hs_code) for c in regime.classes.values())
+def covers(regime: Regime, vehicle: Vehicle) -> bool:
+    """Whether any of the regime's classes can take this vehicle: its HS code is the class's, and
+    a declared vehicle_type does not take it out of the class's legal definition (a vehicle
+    declared `other` under 8703 is no passenger vehicle, UR s.12; an 8704.60 truck declared
+    heavy is no light truck).  A vehicle a regime does not cover is `not_applicable` there."""
+    declared = None if vehicle.vehicle_type_inferred else vehicle.vehicle_type
+    for c in regime.classes.values():
+        if declared is not None and declared in c.unless_declared:
+            continue
+        if HsList(c.hs).contains(vehicle.hs_code):
+            return True
+        if HsList(c.hs_if_declared).contains(vehicle.hs_code) and declared in (None, c.law_type):
+            return True
+    return False
 
 
 def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
@@ -76,7 +87,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
                 as_of=as_of, applied_on=applied_on, entry_date=entry,
                 what_if=what_if, condition=condition, notes=regime.notes, rule_file=regime.path)
     classes, described = classify(regime, bom.vehicle)
-    if not covers(regime, bom.vehicle.hs_code):
+    if not covers(regime, bom.vehicle):
         why = (f"{regime.title} does not cover this vehicle ({described}); its classes: "
                + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items()))
         return Determination(**base, status="not_applicable", vehicle_notes=(why,))
