@@ -383,6 +383,10 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
             out.add("bad-value", f"{metal}_purchases_originating: expected at most {metal}_purchases ({bought}), "
                     f"found {originating}", sheet, cells[f"{metal}_purchases_originating"])
             ok = False
+    persons = values.get("persons")
+    if persons is not None and (persons != int(persons) or persons <= 0):  # type: ignore[operator,call-overload]
+        out.add("bad-value", f"persons: expected a whole number of persons above 0, found {persons}", sheet, cells["persons"])
+        ok = False
     if not ok:
         return None
 
@@ -403,6 +407,7 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         excluded_costs_cents=excluded, net_cost_derived=derived, transaction_value_cents=cents("transaction_value"),
         plant=values.get("plant"), producer=values.get("producer"), model_year=values.get("model_year"),  # type: ignore[arg-type]
         annual_volume=int(volume) if volume is not None else None,  # type: ignore[arg-type,call-overload]
+        persons=int(persons) if persons is not None else None,  # type: ignore[arg-type,call-overload]
         steel_purchases_cents=cents("steel_purchases"), steel_purchases_originating_cents=cents("steel_purchases_originating"),
         aluminum_purchases_cents=cents("aluminum_purchases"),
         aluminum_purchases_originating_cents=cents("aluminum_purchases_originating"),

@@ -14,7 +14,7 @@ from roo_calc.engine import tariffs, usmca_auto  # noqa: F401  (register their r
 from roo_calc.engine.requirements import EVALUATORS, Context
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.errors import NoValueError
-from roo_calc.rules.model import Regime
+from roo_calc.rules.model import Regime, cite
 
 
 def covers(regime: Regime, vehicle: Vehicle) -> bool:
@@ -52,6 +52,11 @@ def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
         if vehicle_class.when_declared and declared not in vehicle_class.when_declared:
             continue
         if vehicle_class.unless_declared and declared in vehicle_class.unless_declared:
+            continue
+        persons = vehicle.persons
+        if vehicle_class.persons_at_least is not None and (persons is None or persons < vehicle_class.persons_at_least):
+            continue
+        if vehicle_class.persons_at_most is not None and persons is not None and persons > vehicle_class.persons_at_most:
             continue
         matches.append(name)
     described = f"HS {vehicle.hs_code}, vehicle type {vehicle.vehicle_type}" + (" (inferred)" if vehicle.vehicle_type_inferred else "")
@@ -102,6 +107,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
         base["vehicle_notes"] = (warning,)
     ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others,
                   origin_on=as_of, qualify=_qualifier(bom, as_of, others) if regime.kind == "tariff" else None)
+    _assume_persons(ctx, regime, vehicle_class)
     results: list[RequirementResult] = []
     review: list[str] = []
     for rid, requirement in regime.requirements.items():
@@ -139,6 +145,21 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     return Determination(**base, status=status, vehicle_class=vehicle_class,
                          vehicle_class_title=regime.classes[vehicle_class].title, requirements=tuple(results),
                          assumptions=tuple(ctx.assumptions), review=tuple(review))
+
+
+def _assume_persons(ctx: Context, regime: Regime, vehicle_class: str) -> None:
+    """A class for at most N persons taken for a vehicle whose `persons` is not given (heading
+    87.02: USMCA UR 20(2)(a), 15 or fewer at 62.5%, the stricter; 20(3)(a)(ii), 16 or more at 60%)."""
+    chosen = regime.classes[vehicle_class]
+    if chosen.persons_at_most is None or ctx.vehicle.persons is not None:
+        return
+    others = [k for k, c in regime.classes.items()
+              if c.persons_at_least is not None and set(c.hs) & set(chosen.hs)]
+    ctx.assume("persons-not-given", None, None,
+               f"persons (Vehicle sheet) not given: the vehicle is taken as one for {chosen.persons_at_most} or fewer "
+               f"persons ({vehicle_class}: {chosen.title})"
+               + (f"; with more it would be {', '.join(others)}" if others else "")
+               + "; give persons to decide", cite(chosen.reference))
 
 
 def _qualifier(bom: Bom, as_of: date, others: Mapping[str, Regime]):
