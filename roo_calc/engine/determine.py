@@ -151,7 +151,13 @@ def _assume_persons(ctx: Context, regime: Regime, vehicle_class: str) -> None:
     """A class for at most N persons taken for a vehicle whose `persons` is not given (heading
     87.02: USMCA UR 20(2)(a), 15 or fewer at 62.5%, the stricter; 20(3)(a)(ii), 16 or more at 60%)."""
     chosen = regime.classes[vehicle_class]
-    if chosen.persons_at_most is None or ctx.vehicle.persons is not None:
+    persons = ctx.vehicle.persons
+    if chosen.persons_at_least is not None and persons == chosen.persons_at_least:
+        ctx.assume("persons-with-driver", None, None,
+                   f"persons {persons} counts the driver, as the Vehicle sheet asks; the texts do not say whether the "
+                   f"law's count does (UNCONFIRMED), and without the driver this vehicle would be for {persons - 1} "
+                   f"persons and not {vehicle_class}", cite(chosen.reference))
+    if chosen.persons_at_most is None or persons is not None:
         return
     others = [k for k, c in regime.classes.items()
               if c.persons_at_least is not None and set(c.hs) & set(chosen.hs)]

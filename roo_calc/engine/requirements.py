@@ -140,7 +140,9 @@ class Context:
             self.assume("part-origin-partial", None, partial,
                         f"{rule.title}: lines of {', '.join(rule.partial_hs)}, subheadings the law lists only in part "
                         f"(8-digit or \"ex\" entries), which the HS code cannot show: their stated regional content is "
-                        f"not used, and they count as non-originating unless certified ({self.regime.certification_field})",
+                        f"not used, and they count as any uncertified line does ("
+                        + ("assumed originating by the rule file's policy" if self.regime.uncertified_regional == "originating"
+                           else f"non-originating unless certified, {self.regime.certification_field}") + ")",
                         cite(rule.reference) or None)
         decided = mask & open_ & stated
         if not decided.any():
