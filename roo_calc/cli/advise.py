@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from roo_calc.asof import determination_date
 from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, QuietOption,
                                  RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
                                  working)
@@ -50,7 +51,7 @@ def advise(
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
-        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table
 
@@ -66,9 +67,9 @@ def advise(
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps({**report.to_json(plan, bom, on), "certificate_notes": notes_json(notes)}, indent=2))
+        echo(json.dumps({**report.to_json(plan, bom, on, source), "certificate_notes": notes_json(notes)}, indent=2))
     else:
-        echo(report.render_text(plan, bom, on) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
+        echo(report.render_text(plan, bom, on, source) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
     check_fail_on([(plan.after or plan.before).status], fail_on)
 
 
