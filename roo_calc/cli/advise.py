@@ -49,15 +49,16 @@ def advise(
         regimes, known = pick_regimes(rules, [regime])
         if target.upper() not in regimes[0].region:
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
+        from roo_calc.rules.loader import import_mfn_table
+
+        table = import_mfn_table(import_into)
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
         on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
-        from roo_calc.rules.loader import load_mfn_table
-
         plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known,
                    margin_pts=Fraction(Decimal(str(margin))), certification_pct=Fraction(Decimal(str(certification_cost))),
-                   mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
+                   mfn_table=table, import_into=import_into.upper())
     except RooCalcError as error:
         fail(error)
     from roo_calc.certificates.report import notes_for, notes_json, notes_text

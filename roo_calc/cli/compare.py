@@ -42,14 +42,15 @@ def compare(
         if output is not None:
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
+        from roo_calc.rules.loader import import_mfn_table
+
+        table = import_mfn_table(import_into)
         scenarios = [load_scenario(p) for p in scenario or []]
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
         on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
-        from roo_calc.rules.loader import load_mfn_table
-
-        result = run(bom, scenarios, regimes, on, known, mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
+        result = run(bom, scenarios, regimes, on, known, mfn_table=table, import_into=import_into.upper())
         if output is not None:
             from roo_calc.report.compare import write_excel
 

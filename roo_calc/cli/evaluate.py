@@ -67,11 +67,13 @@ def evaluate(
     import roo_calc
     from roo_calc.certificates.apply import annotate
     from roo_calc.engine.determine import evaluate as run
+    from roo_calc.rules.loader import import_mfn_table
 
     try:
         if output is not None:
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
+        table = import_mfn_table(import_into)
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
         on, source = determination_date(as_date(as_of), bom)
@@ -79,9 +81,8 @@ def evaluate(
         with working("evaluating", quiet):
             results = [annotate(run(bom, r, on, known), applied, r.certification_field) for r in regimes]
         from roo_calc.engine.duty import with_duty_exposure
-        from roo_calc.rules.loader import load_mfn_table
 
-        results = with_duty_exposure(bom, results, import_into.upper(), load_mfn_table(import_into))
+        results = with_duty_exposure(bom, results, import_into.upper(), table)
         if output is not None:
             from roo_calc.report.excel import write_report
 
@@ -123,12 +124,13 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     from roo_calc.engine.determine import evaluate as run
     from roo_calc.engine.duty import with_duty_exposure
     from roo_calc.fleet import average, is_fleet_workbook, read_fleet
-    from roo_calc.rules.loader import load_mfn_table
+    from roo_calc.rules.loader import import_mfn_table
 
     try:
         if output is not None:
             _check_output(output, paths[0])
         regimes, known = pick_regimes(rules, regime)
+        table = import_mfn_table(import_into)
         entries: list[tuple[Path, int | None]] = []
         for path in paths:
             entries.extend(read_fleet(path) if is_fleet_workbook(path) else [(path, None)])
@@ -137,7 +139,6 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
             if average_by and path.exists() and seen.setdefault(path.resolve(), path) is not path:
                 raise RooCalcError(f"{path}: the same workbook as {seen[path.resolve()]}: each vehicle is given once, "
                                    "or its volume would count twice in the averages")
-        table = load_mfn_table(import_into)
         vehicles, volumes, problems = [], {}, []
         sources: dict[str, Source] = {}
         with _progress(len(entries), quiet or format is Format.json) as advance:
