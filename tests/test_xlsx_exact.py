@@ -70,6 +70,30 @@ def test_the_stored_text_reaches_the_table_unchanged(tmp_path):
     assert frame.iloc[:, 0].tolist() == stored and absolute == [0]
 
 
+def test_cell_references_win_over_their_row_element(tmp_path):
+    """Each cell is placed by its own reference: one that names another row than its <row>
+    element, one without a reference (next column), rows without numbers and digits-only row
+    numbers with leading zeros are all read where a spreadsheet app shows them."""
+    import io
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cells = ('<row r="2"><c r="A2"><v>1</v></c><c r="B7"><v>2</v></c><c r="C2"><v>3</v></c><c><v>4</v></c></row>'
+             '<row r="03"><c r="A3"><v>5</v></c><c r="B03"><v>6</v></c></row>'
+             '<row><c r="A4"><v>7</v></c></row><row><c><v>8</v></c></row>')
+    original = build({"S": [[Num("0")]]})
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(original)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = f'<worksheet xmlns="{main}"><sheetData>{cells}</sheetData></worksheet>'.encode()
+            target.writestr(info.filename, data)
+    sheet = xlsx.Workbook(buffer.getvalue()).read_sheet("S")
+    placed = {f"{xlsx.column_letter(c)}{r}": t for r, c, t in zip(sheet.rows.tolist(), sheet.cols.tolist(), sheet.texts)}
+    assert placed == {"A2": "1", "B7": "2", "C2": "3", "D2": "4", "A3": "5", "B3": "6", "A4": "7", "A5": "8"}
+
+
 decimals = st.decimals(min_value=Decimal("-1e14"), max_value=Decimal("1e14"), allow_nan=False, allow_infinity=False,
                        places=None).filter(lambda d: d == 0 or abs(d) > Decimal("1e-300"))
 

@@ -306,7 +306,9 @@ def open_workbook(path: Path) -> tuple[bytes, Workbook]:
 
 class _SheetReader:
     """Streams one worksheet part and fills its Sheet; the handlers are the reader's hot loop,
-    so they keep their state in closure variables and compare names interned by expat."""
+    so they keep their state in closure variables and compare names by identity: the parser's
+    intern table is seeded with the element names of the sheet's namespace, so expat hands over
+    those very strings."""
 
     def __init__(self, sheet: Sheet, workbook: Workbook):
         self.sheet = sheet
@@ -323,6 +325,8 @@ class _SheetReader:
         columns = _Columns()
         tag_c = tag_v = tag_t = tag_is = tag_row = tag_f = tag_rph = ""
         row = 0
+        row_text = ""  # the row element's r when it is plain digits: a cell reference ends with it
+        row_number = 0  # and its number
         col = -1
         ref = ""
         kind: str | None = None
@@ -342,22 +346,35 @@ class _SheetReader:
             ns, loc = safexml.local(name)
             if ns not in MAIN_NS or loc not in ("worksheet", "dialogsheet", "macrosheet"):
                 refuse(f"expected a SpreadsheetML worksheet, found <{loc}> in namespace {ns or 'none'!r}")
-            tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph = (ns + safexml.SEP + t for t in
-                                                                    ("c", "v", "t", "is", "row", "f", "rPh"))
+            names = [ns + safexml.SEP + t for t in ("c", "v", "t", "is", "row", "f", "rPh")]
+            for tag in names:  # from now on expat returns these very objects for these names
+                interned.setdefault(tag, tag)
+            tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph = (interned[tag] for tag in names)
+
+        def cell_at(ref: str) -> None:
+            """Column and row of a cell reference ("AB12")."""
+            nonlocal row, col
+            letters = ref.rstrip(_DIGITS)
+            try:
+                col = columns[letters]
+                row = int(ref[len(letters):])
+            except ValueError:
+                refuse(f"cell reference {ref!r} is not a cell (expected letters then a row number)")
+            if not 0 < row <= MAX_ROW:
+                refuse(f"cell reference {ref!r} is outside the sheet")
 
         def start(name: str, attrs: dict[str, str]) -> None:
-            nonlocal row, col, ref, kind, style, formula, text, collect, rph
-            if name == tag_c:
+            nonlocal row, col, ref, kind, style, formula, text, collect, rph, row_text, row_number
+            if name is tag_c:
                 ref = attrs.get("r", "")
                 if ref:
-                    letters = ref.rstrip(_DIGITS)
-                    try:
+                    # the usual case, a reference in its row ("AB12" in row 12), without parsing
+                    # the number again; anything else goes the long way
+                    if row_text and ref.endswith(row_text) and (letters := ref[:-len(row_text)]) in columns:
                         col = columns[letters]
-                        row = int(ref[len(letters):])
-                    except ValueError:
-                        refuse(f"cell reference {ref!r} is not a cell (expected letters then a row number)")
-                    if not 0 < row <= MAX_ROW:
-                        refuse(f"cell reference {ref!r} is outside the sheet")
+                        row = row_number
+                    else:
+                        cell_at(ref)
                 else:
                     col += 1
                     ref = f"{column_letter(col)}{row}"
@@ -366,39 +383,41 @@ class _SheetReader:
                 formula = False
                 text = None
                 rph = 0
-            elif name == tag_v:
+            elif name is tag_t:
+                collect = not rph
+            elif name is tag_is:
+                parts.clear()
+            elif name is tag_v:
                 collect = True
                 parts.clear()
-            elif name == tag_t:
-                collect = not rph
-            elif name == tag_row:
+            elif name is tag_row:
                 r = attrs.get("r")
                 try:
                     row = int(r) if r else row + 1
                 except ValueError:
                     refuse(f"row number {r!r} is not a number")
+                row_text = r if r and r.isascii() and r.isdigit() and 0 < row <= MAX_ROW else ""
+                row_number = row
                 col = -1
                 if attrs.get("hidden") in ("1", "true"):
                     sheet.hidden_rows.add(row)
-            elif name == tag_is:
-                parts.clear()
-            elif name == tag_f:
+            elif name is tag_f:
                 formula = True
-            elif name == tag_rph:
+            elif name is tag_rph:
                 rph += 1
             elif not tag_c:
                 root(name)
 
         def end(name: str) -> None:
             nonlocal text, collect, rph
-            if name == tag_c:
+            if name is tag_c:
                 cell_end()
-            elif name == tag_v:
+            elif name is tag_t:
+                collect = False
+            elif name is tag_v:
                 text = "".join(parts)
                 collect = False
-            elif name == tag_t:
-                collect = False
-            elif name == tag_rph:
+            elif name is tag_rph:
                 rph -= 1
 
         def chars(data: str) -> None:
@@ -455,8 +474,10 @@ class _SheetReader:
             add_col(col)
             add_text(value)
 
+        parser = safexml.make_parser(start, end, chars)
+        interned: dict[str, str] = parser.intern
         try:
-            parse(workbook.package, sheet.part, lambda stream: safexml.run(safexml.make_parser(start, end, chars), stream))
+            parse(workbook.package, sheet.part, lambda stream: safexml.run(parser, stream))
         except PackageError as exc:
             raise PackageError(str(exc), exc.code, sheet.name, ref or None) from None
         sheet.rows = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, dtype=np.int64)
