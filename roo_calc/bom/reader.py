@@ -767,8 +767,11 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
         fast, ok = _fast_convert(column, raw[present])
         present_index = np.flatnonzero(present)
         slow = set(present_index[~ok].tolist())
-        for i, value in zip(present_index[ok].tolist(), fast):
-            values[i] = value
+        if len(fast) == len(rows):  # every cell filled and plainly right
+            values = list(fast)
+        else:
+            for i, value in zip(present_index[ok].tolist(), fast):
+                values[i] = value
         if column.required:
             for i in np.flatnonzero(~present).tolist():
                 if i in detail:
@@ -803,7 +806,9 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
             for i, row in enumerate(rows):
                 if values[i] is not None and f"{letter}{row}" in percent_cells:
                     values[i] = values[i] * 100
-        if check:
+        # The checks are ranges: when the least and the greatest value pass, every value does.
+        filled = [v for v in values if v is not None] if check else []
+        if check and filled and (check(min(filled), 0, "") or check(max(filled), 0, "")):
             for i, value in enumerate(values):
                 if value is None:
                     continue
@@ -847,12 +852,13 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     stakes: dict[int, Decimal] = {}  # line index -> its amount read per_parent minus read exploded
     per_vehicle: list[Decimal] = []  # the line's quantity for one vehicle: its own times its ancestors'
     exploded = basis == schema.EXPLODED
+    one = Decimal(1)
     for i, row in enumerate(rows):
-        qty = quantity[i] if quantity[i] is not None else Decimal(1)
+        qty = quantity[i] if quantity[i] is not None else one
         parent = tree.parent[i]
-        scale = per_vehicle[parent] if parent is not None and not exploded else Decimal(1)
-        per_vehicle.append(qty * scale)
-        quantity[i] = qty * scale
+        scale = per_vehicle[parent] if parent is not None and not exploded else one
+        quantity[i] = qty if scale is one else qty * scale
+        per_vehicle.append(quantity[i])
         unit, total = unit_value[i], value[i]
         if row in bad_rows or i in detail:
             amounts.append(None)
@@ -879,10 +885,13 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
                 out.add("bad-value", f"{name}: expected at most the line's value {amount}, found {part[i]}",
                         sheet, f"{columns[name][1]}{row}")
                 bad_rows.add(row)
-            if part[i] is not None:
+            if part[i] is not None and scale is not one:
                 part[i] = part[i] * scale
-        amounts.append(amount * scale)
-        stakes[i] = amount * scale - amount
+        if scale is one:
+            amounts.append(amount)
+        else:
+            amounts.append(amount * scale)
+            stakes[i] = amount * scale - amount
 
     counted = [i for i, kind in enumerate(tree.kind) if kind == structure.MATERIAL]
     _warn_duplicates([result["part_number"][i] for i in counted], [rows[i] for i in counted], columns["part_number"][1], sheet, out)
@@ -904,8 +913,7 @@ def _report_failures(failures: list[tuple[int, str]], column: schema.Column, hea
     """Each cell that failed to convert, located; but an optional column none of whose values
     fits (three or more) is one error at its header: it most likely holds something else (SAP
     calls the part number 'Material', which is the contract's steel/aluminum column)."""
-    present = sum(1 for text in texts if text is not None)
-    if (len(failures) >= 3 and len(failures) == present and not column.required
+    if (len(failures) >= 3 and not column.required and len(failures) == (present := sum(t is not None for t in texts))
             and not any(str(texts[i]).strip() in xlsx.ERROR_VALUES for i, _ in failures)):
         first, reason = failures[0]
         out.add("column-mismatch", f"{column.name}: column {str(header)!r} is read as the contract column {column.name} "
@@ -936,23 +944,30 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
     part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": [], "stake": []}
     missing: dict[str, int] = {}
     parts = {key: lines[f"{key}_amount"].tolist() for key in part_cents}
+    given = {key: values for key, values in parts.items() if any(v is not None for v in values)}
+    for key in part_cents.keys() - given.keys():
+        part_cents[key] = [None] * len(lines)
+    one, limit = Decimal(1), int(MAX_MONEY * 100)
     for i, (amount, cur, row) in enumerate(zip(lines["amount"], line_currency, lines["row"])):
         if cur == currency:
-            rate = Decimal(1)
+            rate: Decimal | None = one
         elif cur in fx:
             rate = fx[cur].rate
         else:
             missing.setdefault(cur, row)
             rate = None
-        line_cents = to_cents(amount * rate) if amount is not None and rate is not None else 0
-        if abs(line_cents) >= MAX_MONEY * 100:
+        if amount is None or rate is None:
+            line_cents = 0
+        else:
+            line_cents = to_cents(amount if rate is one else amount * rate)
+        if abs(line_cents) >= limit:
             out.add("bad-value", f"value: expected a line value below {MAX_MONEY:,} {currency}, found "
                     f"{Decimal(line_cents).scaleb(-2):,}", sheet, f"{letters.get('value', letters.get('unit_value', 'A'))}{row}")
             line_cents, rate = 0, None
         value_cents.append(line_cents)
-        for key, cents in part_cents.items():
-            part = parts[key][i]
-            cents.append(to_cents(part * rate) if part is not None and rate is not None else None)
+        for key, values in given.items():
+            part = values[i]
+            part_cents[key].append(to_cents(part * rate) if part is not None and rate is not None else None)
     for cur, row in missing.items():
         out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "
                 f"for {cur} on the FX sheet, found none", sheet, f"{letters.get('currency', 'A')}{row}")

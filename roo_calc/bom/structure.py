@@ -39,6 +39,10 @@ def parse_level(text: str) -> int:
     return level
 
 
+_CHILDLESS_MAKE = ("a make (self-produced) line needs its materials listed below it at the next level, found none; "
+                   "list them, or say buy if the part is purchased")
+
+
 @dataclass
 class Tree:
     """Per line (in sheet order): its direct parent's index, and whether it is a counted
@@ -53,6 +57,11 @@ def build(levels: list[int], make: list[bool], rows: list[int]) -> Tree:
     """Link each line to its parent and classify it; level jumps and childless make lines are
     problems (the line keeps its place under the deepest line open above it)."""
     tree = Tree()
+    if all(level == 1 for level in levels):  # a flat BOM (the usual case): no line has a parent
+        tree.parent = [None] * len(levels)
+        tree.kind = [MADE if m else MATERIAL for m in make]
+        tree.problems = [(i, "procurement", _CHILDLESS_MAKE) for i, m in enumerate(make) if m]
+        return tree
     path: list[int] = []
     has_child: set[int] = set()
     for i, level in enumerate(levels):
@@ -72,6 +81,5 @@ def build(levels: list[int], make: list[bool], rows: list[int]) -> Tree:
             tree.kind.append(DETAIL if tree.kind[parent] != MADE else MADE if make[i] else MATERIAL)
     for i, kind in enumerate(tree.kind):
         if kind == MADE and i not in has_child:
-            tree.problems.append((i, "procurement", "a make (self-produced) line needs its materials listed below it at the next "
-                                                    "level, found none; list them, or say buy if the part is purchased"))
+            tree.problems.append((i, "procurement", _CHILDLESS_MAKE))
     return tree
