@@ -40,7 +40,9 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
         others = ", ".join(sorted(set(data) - {"scenario"}))
         raise ScenarioError(f"{path}: {others}: a file of [[scenario]] tables holds nothing else at its top level "
                             "(give each scenario its own name, [[scenario.change]] and [scenario.vehicle])")
-    scenarios, problems, first = [], [], {}
+    scenarios: list[Scenario] = []
+    problems: list[str] = []
+    first: dict[object, int] = {}
     edits = _Validated()
     for number, entry in enumerate(entries, start=1):
         name = entry.get("name")
