@@ -89,7 +89,9 @@ def roll_up(ctx, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
                        f"at their non-originating value (UR 20(4)(a)(i))", f"{threshold.citation}; USMCA UR 20(1), 20(4)")
         else:
             ctx.assume(f"made-part-{row}", None, mine,
-                       f"{what} measured as a part ({rule.title}): {figures}: not originating, so its materials count "
-                       f"as they are; listed materials valued at their non-originating value (UR 20(4)(a)(i))",
+                       f"{what} measured as a part ({rule.title}): {figures}: under the threshold, so it is not taken "
+                       f"as originating and its materials count as they are (an origin by a change of tariff "
+                       f"classification, where its rule offers one, is not evaluated); listed materials valued at their "
+                       f"non-originating value (UR 20(4)(a)(i))",
                        f"{threshold.citation}; USMCA UR 20(4)")
     return marked
