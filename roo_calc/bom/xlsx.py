@@ -383,6 +383,7 @@ class _SheetReader:
                 formula = False
                 text = None
                 rph = 0
+                parts.clear()  # an empty <c t="inlineStr"/> must not inherit the last cell's text
             elif name is tag_t:
                 collect = not rph
             elif name is tag_is:
