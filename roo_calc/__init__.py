@@ -14,9 +14,10 @@ Everything else is internal and may change.
 from __future__ import annotations
 
 import os
+from functools import cache
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "load_bom", "load_certificates", "load_regime", "load_regimes", "evaluate", "default_as_of",
@@ -51,15 +52,35 @@ def _require_paths(name: str, value: object) -> None:
         raise TypeError(f"{name}: expected a list of rule files or folders, found {_kind(value)}")
 
 
-def load_bom(path: str | Path, columns: str | Path | None = None) -> "Bom":
+def load_bom(path: str | Path, columns: str | Path | None = None,
+             regimes: "Mapping[str, Regime] | None" = None) -> "Bom":
     """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem.
 
-    `columns` is a TOML file mapping the workbook's own headers to contract columns."""
+    `columns` is a TOML file mapping the workbook's own headers to contract columns.  A line's
+    core_part_group may name any group of the `regimes`' core-part tables (default: the shipped
+    regimes; pass `load_regimes([...])` to accept the groups a rule file of yours adds)."""
     from roo_calc.bom.reader import load_bom as _load
+    from roo_calc.rules.model import core_part_groups
 
     _require("path", path, (str, os.PathLike), "the path of a BOM workbook (str or Path)")
     _require("columns", columns, (str, os.PathLike, type(None)), "the path of a TOML file of header mappings (str or Path) or None")
-    return _load(path, columns)
+    _require("regimes", regimes, (Mapping, type(None)), "the regimes by id, as load_regimes returns them, or None")
+    groups = core_part_groups(regimes.values()) if regimes is not None else _shipped_core_part_groups(str(_rules_dir()))
+    return _load(path, columns, core_part_groups=groups)
+
+
+def _rules_dir() -> Path:
+    from roo_calc.rules.loader import default_rules_dir
+
+    return default_rules_dir()
+
+
+@cache
+def _shipped_core_part_groups(rules_dir: str) -> tuple[str, ...]:
+    """The core-part groups of the shipped regimes (read once per rules folder)."""
+    from roo_calc.rules.model import core_part_groups
+
+    return core_part_groups(load_regimes().values())
 
 
 def load_certificates(path: str | Path) -> "tuple[Certificate, ...]":

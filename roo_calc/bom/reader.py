@@ -8,10 +8,11 @@ raised together as one `BomError`; the input file is read once, and only for rea
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -120,17 +121,18 @@ MAX_DIGITS = 60
 _EXACT = Context(prec=4 * MAX_DIGITS, Emin=-999_999, Emax=999_999)
 
 
-def load_bom(path: str | Path, columns: str | Path | None = None) -> Bom:
+def load_bom(path: str | Path, columns: str | Path | None = None, *, core_part_groups: Sequence[str]) -> Bom:
     """Read and validate a BOM workbook; raise `BomError` listing every problem found.
 
     `columns` is a TOML file mapping the workbook's own headers to contract columns (as a
     `Columns` sheet does); the error then carries `proposals`, a mapping for headers that look
-    like contract columns."""
+    like contract columns.  `core_part_groups` are the groups a core_part_group cell may name
+    (besides none): those of the loaded rules' core_part_table (`rules.model.core_part_groups`)."""
     with localcontext(_EXACT):
-        return _load_bom(Path(path), columns)
+        return _load_bom(Path(path), columns, tuple(core_part_groups))
 
 
-def _load_bom(path: Path, columns: str | Path | None) -> Bom:
+def _load_bom(path: Path, columns: str | Path | None, core_part_groups: tuple[str, ...]) -> Bom:
     name = str(path)
     out = _Collector(name)
     try:
@@ -153,7 +155,7 @@ def _load_bom(path: Path, columns: str | Path | None) -> Bom:
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
     vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out) if vehicle_sheet else None
-    lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers) if bom_sheet else (None, [], {})
+    lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers, core_part_groups) if bom_sheet else (None, [], {})
     from roo_calc.certificates.reader import read_certificates_sheet
 
     certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256, headers)
@@ -451,7 +453,8 @@ def _convert(column: schema.Column, text: str):
         if value == "aluminium":
             value = "aluminum"
         if value not in column.choices:
-            raise ValueError(f"expected one of {', '.join(column.choices)}, found {text!r}")
+            whence = " (the groups of the loaded rules' core_part_table, or none)" if column.name == "core_part_group" else ""
+            raise ValueError(f"expected one of {', '.join(column.choices)}{whence}, found {text!r}")
         return value
     if kind == "yn":
         return parse_yn(text)
@@ -660,8 +663,8 @@ _OUTPUT_DTYPES = {
 }
 
 
-def _read_lines(reader, facts, sheet: str, out: _Collector,
-                headers: HeaderMapping) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
+def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping,
+                core_part_groups: tuple[str, ...]) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
     mapped = headers.for_sheet(schema.SHEET_BOM)
     frame, absolute, offset = _read_table(reader, sheet, schema.BOM_COLUMNS, mapped)
     xml = facts.read_sheet(sheet)
@@ -681,6 +684,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
         return None, extra, letters
 
     by_name = {c.name: c for c in schema.BOM_COLUMNS}
+    by_name["core_part_group"] = replace(by_name["core_part_group"], choices=(*core_part_groups, schema.NOT_A_CORE_PART))
     pct_columns = {columns[c.name][1] for c in schema.BOM_COLUMNS if c.kind == "pct" and c.name in columns}
     percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
     result: dict[str, list] = {"row": rows}

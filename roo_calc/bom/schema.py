@@ -27,10 +27,10 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
-# The core-part groups a BOM line may declare: every `core_part_table` group of the shipped rules
-# (USMCA UR Table A.2).  A rule file whose core_part_table names another group fails to load,
-# since no workbook could declare it.
-CORE_PART_GROUPS = ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery")
+# The core_part_group value that declares a line not a core part.  The groups a line may name
+# are the `core_part_table` groups of the loaded rules (so a rule file may add one); the reader
+# is given them.
+NOT_A_CORE_PART = "none"
 
 # The vehicle types a Vehicle sheet may declare (USMCA UR s.12 definitions, "other" for the rest);
 # a rule file's classes may name only these (checked at load).
@@ -109,8 +109,9 @@ BOM_COLUMNS: tuple[Column, ...] = (
     Column("nafta_traced_value", "money", False, ("traced_value",), "NAFTA tracing: value of non-originating traced materials in this line (UR 9(2))"),
     Column("material", "choice", False, ("raw_material",), "steel, aluminum or blank", ("steel", "aluminum")),
     Column("high_wage", "yn", False, ("high_wage_plant",), "Y/N produced in a plant meeting the USMCA high-wage rate"),
-    Column("core_part_group", "choice", False, ("core_part", "core_group"), "Overrides the USMCA core-part group",
-           CORE_PART_GROUPS + ("none",)),
+    Column("core_part_group", "choice", False, ("core_part", "core_group"),
+           "Overrides the core-part group: a group of the rules' core_part_table (USMCA UR Table A.2), "
+           "or none: not a core part", (NOT_A_CORE_PART,)),
     Column("steel_content_value", "money", False, ("steel_value", "steel_content"), "Value of the steel in this line, for the USMCA steel purchase test from BOM lines (UR 17(2))"),
     Column("aluminum_content_value", "money", False, ("aluminium_content_value", "aluminum_value", "aluminum_content"), "Value of the aluminum in this line (UR 17(2))"),
     Column("resourcing_premium_pct", "pct", False, ("premium_pct", "resourcing_premium"), "Cost of re-sourcing the line to an originating supplier, % of value"),

@@ -49,7 +49,7 @@ def advise(
         if target.upper() not in regimes[0].region:
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
         with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns)
+            bom = roo_calc.load_bom(bom_path, columns, known)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table

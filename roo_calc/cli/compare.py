@@ -43,7 +43,7 @@ def compare(
         regimes, known = pick_regimes(rules, regime)
         scenarios = [load_scenario(p) for p in scenario or []]
         with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns)
+            bom = roo_calc.load_bom(bom_path, columns, known)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
         from roo_calc.rules.loader import load_mfn_table

@@ -72,7 +72,7 @@ def evaluate(
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
         with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns)
+            bom = roo_calc.load_bom(bom_path, columns, known)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
         with working("evaluating", quiet):
@@ -141,7 +141,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         with _progress(len(entries), quiet or format is Format.json) as advance:
             for path, volume in entries:
                 try:
-                    bom = roo_calc.load_bom(path, columns)
+                    bom = roo_calc.load_bom(path, columns, known)
                 except BomError as error:  # go on, to report every workbook's problems at once
                     problems.extend(error.problems)
                     continue

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from roo_calc.bom.schema import CORE_PART_GROUPS, VEHICLE_TYPES
+from roo_calc.bom.schema import NOT_A_CORE_PART, VEHICLE_TYPES, canonical
 from roo_calc.errors import NoValueError
 
 Status = Literal["enacted", "proposed", "what-if"]
@@ -513,9 +513,10 @@ class Regime(_Strict):
                 if requirement.derivation is None:
                     raise ValueError(f"requirements.{rid}: needs a [requirements.{rid}.derivation] table")
             for group in requirement.core_part_table:
-                if group not in CORE_PART_GROUPS:
-                    raise ValueError(f"requirements.{rid}.core_part_table.{group}: unknown core-part group {group!r}; "
-                                     f"a BOM's core_part_group column accepts {', '.join(CORE_PART_GROUPS)}")
+                if group == NOT_A_CORE_PART or canonical(group) != group:
+                    raise ValueError(f"requirements.{rid}.core_part_table.{group}: a core-part group a BOM line can name in "
+                                     f"its core_part_group cell: lower-case letters, digits and underscores, not "
+                                     f"{NOT_A_CORE_PART!r} (which declares a line not a core part), found {group!r}")
             for key, groups in requirement.groups_by_class.items():
                 for group in groups:
                     if group not in requirement.core_part_table:
@@ -602,6 +603,13 @@ class MfnTable(_Strict):
         found = [r for r in self.rates if HsList(r.hs).contains(hs)
                  and (on is None or ((r.from_ is None or r.from_ <= on) and (r.to is None or on <= r.to)))]
         return max(found, key=lambda r: r.from_ or date.min) if found else None
+
+
+def core_part_groups(regimes: Iterable[Regime]) -> tuple[str, ...]:
+    """The core-part groups a BOM's core_part_group cell may name: every group of the regimes'
+    `core_part_table`s, in the order the files list them (a rule file may add a group)."""
+    return tuple(dict.fromkeys(group for regime in regimes for requirement in regime.requirements.values()
+                               for group in requirement.core_part_table))
 
 
 Regime.model_rebuild()
