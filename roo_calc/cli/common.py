@@ -6,7 +6,7 @@ import contextlib
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from typer.core import TyperArgument, TyperCommand
@@ -113,7 +113,7 @@ def echo(text: str, err: bool = False, nl: bool = True) -> None:
     typer.echo(printable(text), err=err, nl=nl)
 
 
-def fail(error: RooCalcError) -> None:
+def fail(error: RooCalcError) -> NoReturn:
     """Print an input error to stderr, one located problem per line, and exit 2."""
     if isinstance(error, BomError):
         errors = [p for p in error.problems if p.severity == "error"]
