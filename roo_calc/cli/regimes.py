@@ -133,12 +133,12 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
         if req.tracing is not None and req.tracing.same_as_vehicle:
             echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
         if req.lvc_credit is not None:
-            c = req.lvc_credit
-            state = "available" if applied <= c.through else "ended"
-            flag = " [UNCONFIRMED]" if c.unconfirmed else ""
-            echo(f"    excess-LVC credit ({', '.join(c.classes)}): high-wage points above {c.points_above} of an LVC above "
-                 f"{c.lvc_above}% count toward the RVC, if the RVC is not below {c.rvc_floor}%; through {c.through} "
-                 f"({state} on {applied}){flag} - {c.citation}")
+            credit = req.lvc_credit
+            state = "available" if applied <= credit.through else "ended"
+            flag = " [UNCONFIRMED]" if credit.unconfirmed else ""
+            echo(f"    excess-LVC credit ({', '.join(credit.classes)}): high-wage points above {credit.points_above} of an "
+                 f"LVC above {credit.lvc_above}% count toward the RVC, if the RVC is not below {credit.rvc_floor}%; "
+                 f"through {credit.through} ({state} on {applied}){flag} - {credit.citation}")
         if r.kind == "tariff":
             for line in tariff_change_points(req, applied):
                 echo(line)

@@ -8,6 +8,7 @@ from fractions import Fraction
 from roo_calc.advise import Plan
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
+from roo_calc.engine.duty import DutyExposure
 from roo_calc.display import money as display_money, money_needed, pct
 from roo_calc.report.json import determination_json, envelope, json_money_exact, money
 from roo_calc.report.text import detail, exposure_line, header, summary_table
@@ -40,7 +41,7 @@ def _against_duty(plan: Plan, bom: Bom, cur: str) -> list[str]:
     """The plan's cost set against the general duty it saves, per vehicle and per year, exactly."""
     saved = plan.duty_saved_cents
     exposure = plan.duty_before
-    if exposure is None:
+    if not isinstance(exposure, DutyExposure):  # None: no duty to set the cost against
         return []
     if saved is None:
         return [f"Duty: {exposure_line(exposure, cur)}",

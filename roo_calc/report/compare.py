@@ -8,7 +8,9 @@ from exact values and rounded once."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
@@ -37,6 +39,11 @@ def _change_text(c: Change) -> str:
 
 def _money_change(cents) -> str:
     return "?" if cents is None else signed_money(cents)
+
+
+def _maybe(show: Callable[[Fraction], str], cents: Fraction | None) -> str | None:
+    """The amount shown, or None when it cannot be said (a per-year figure without an annual volume)."""
+    return None if cents is None else show(cents)
 
 
 DETAIL_LIMIT = 100  # scenarios shown cell by cell; beyond, a summary and the top changes
@@ -91,7 +98,7 @@ def render_text(comparison: Comparison, on: date) -> str:
                          _pct(b.value, b.comparison) if b and b.value is not None else "-", _threshold(b) if b else "-",
                          points(b.margin) if b and b.margin is not None else "-",
                          "-" if is_base else signed_money(cell.net_cost_change_cents),
-                         "-" if is_base or not cell.annual_volume else signed_money(cell.per_year(cell.net_cost_change_cents)),
+                         "-" if is_base else _maybe(signed_money, cell.per_year(cell.net_cost_change_cents)) or "-",
                          "-" if is_base else _money_change(cell.duty_change_cents),
                          "-" if is_base or not cell.annual_volume else _money_change(cell.per_year(cell.duty_change_cents))))
             if not is_base:
@@ -118,12 +125,11 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
         "binding_requirement": c.result.binding.id if c.result.binding else None,
         "net_cost": money(c.net_cost_cents),
         "net_cost_change": None if is_base else money(c.net_cost_change_cents),
-        "net_cost_change_per_year": None if is_base or not c.annual_volume else money(c.per_year(c.net_cost_change_cents)),
+        "net_cost_change_per_year": None if is_base else _maybe(money, c.per_year(c.net_cost_change_cents)),
         "duty_per_vehicle": None if c.duty_cents is None else money(c.duty_cents),
         "duty_change_per_vehicle": None if is_base or c.duty_change_cents is None else money(c.duty_change_cents),
-        "duty_change_per_year": None if is_base or c.per_year(c.duty_change_cents) is None else money(c.per_year(c.duty_change_cents)),
-        "duty_change_per_year_exact": None if is_base or c.per_year(c.duty_change_cents) is None
-        else json_money_exact(c.per_year(c.duty_change_cents)),
+        "duty_change_per_year": None if is_base else _maybe(money, c.per_year(c.duty_change_cents)),
+        "duty_change_per_year_exact": None if is_base else _maybe(json_money_exact, c.per_year(c.duty_change_cents)),
         "annual_volume": c.annual_volume,
         "status_change": c.status_change if not is_base else None,
         "changes": [] if is_base else [
@@ -198,10 +204,9 @@ def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
             sheet.write_number(row, 10, money_cell(cell.duty_cents), styles["money"])
         if not is_base and cell.duty_change_cents is not None:
             sheet.write_number(row, 11, money_cell(cell.duty_change_cents), styles["money"])
-            if cell.annual_volume:
-                sheet.write_number(row, 12, money_cell(cell.per_year(cell.duty_change_cents)), styles["money"])
-        if not is_base and cell.annual_volume:
-            sheet.write_number(row, 13, money_cell(cell.per_year(cell.net_cost_change_cents)), styles["money"])
+        for col, yearly in ((12, cell.per_year(cell.duty_change_cents)), (13, cell.per_year(cell.net_cost_change_cents))):
+            if not is_base and yearly is not None:
+                sheet.write_number(row, col, money_cell(yearly), styles["money"])
         row += 1
     last = row - 1
     sheet.autofilter(top, 0, last, len(MATRIX_COLUMNS) - 1)

@@ -24,6 +24,7 @@ from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import excel_certified, excel_sources
 from roo_calc.codes import hs_display
+from roo_calc.engine.duty import DutyExposure
 from roo_calc.engine.result import Determination
 from roo_calc.display import money_cell, pct_cell as shown
 from roo_calc.numbers import SHARE_ONE
@@ -229,7 +230,7 @@ def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
             sheet.write_number(i, 7, _money(gap, up=True), styles["money"])
         sheet.write_string(i, 8, ", ".join(req.id for req in r.requirements if req.status == "fail"))
         exposure = r.duty_exposure
-        if exposure is not None:
+        if isinstance(exposure, DutyExposure):
             sheet.write_string(i, 9, exposure.effect or (exposure.note or ""))
             if exposure.per_vehicle_cents is not None:
                 sheet.write_number(i, 10, _money(exposure.per_vehicle_cents), styles["money"])

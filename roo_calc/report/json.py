@@ -35,9 +35,7 @@ def money(cents: int | Fraction, up: bool = False, down: bool = False) -> str:
     return json_money(cents, up, down)
 
 
-def pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
-    """Percent to 4 decimals, rounded toward the verdict (down for floors, up for ceilings)."""
-    return json_pct(value, comparison)
+pct = json_pct  # percent to 4 decimals, rounded toward the verdict (down for floors, up for ceilings)
 
 
 def is_money(name: str) -> bool:
@@ -111,6 +109,7 @@ def requirement_json(req: RequirementResult, frame=None) -> dict:
 
 def determination_json(result: Determination, frame=None) -> dict:
     binding = result.binding
+    owed = duty(result)
     return {
         "regime": result.regime,
         "title": result.title,
@@ -118,8 +117,8 @@ def determination_json(result: Determination, frame=None) -> dict:
         "regime_kind": result.regime_kind,
         "status": status_code(result),
         "eligible": None if is_tariff(result) else result.eligible,
-        "duty": None if duty(result) is None else money(duty(result), up=True),
-        "duty_exact": None if duty(result) is None else json_money_exact(duty(result)),
+        "duty": None if owed is None else money(owed, up=True),
+        "duty_exact": None if owed is None else json_money_exact(owed),
         "applied_on": result.applied_on.isoformat(),
         "what_if": result.what_if,
         "condition": result.condition,
