@@ -14,6 +14,7 @@ Everything else is internal and may change.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from functools import cache
 from datetime import date, datetime
 from pathlib import Path
@@ -24,7 +25,7 @@ __all__ = ["__version__", "load_bom", "load_certificates", "load_regime", "load_
            "to_json"]
 
 if TYPE_CHECKING:
-    from roo_calc.bom.model import Bom
+    from roo_calc.bom.model import Bom, ReaderRules
     from roo_calc.certificates.model import Certificate
     from roo_calc.engine.result import Determination
     from roo_calc.rules.model import Regime
@@ -60,13 +61,16 @@ def load_bom(path: str | Path, columns: str | Path | None = None,
     core_part_group may name any group of the `regimes`' core-part tables (default: the shipped
     regimes; pass `load_regimes([...])` to accept the groups a rule file of yours adds)."""
     from roo_calc.bom.reader import load_bom as _load
-    from roo_calc.rules.model import core_part_groups
+    from roo_calc.rules.model import reader_rules
 
     _require("path", path, (str, os.PathLike), "the path of a BOM workbook (str or Path)")
     _require("columns", columns, (str, os.PathLike, type(None)), "the path of a TOML file of header mappings (str or Path) or None")
     _require("regimes", regimes, (Mapping, type(None)), "the regimes by id, as load_regimes returns them, or None")
-    groups = core_part_groups(regimes.values()) if regimes is not None else _shipped_core_part_groups(str(_rules_dir()))
-    return _load(path, columns, core_part_groups=groups)
+    shipped = _shipped_reader_rules(str(_rules_dir()))
+    rules = reader_rules(regimes.values()) if regimes is not None else shipped
+    if not rules.vehicle_types_by_hs:  # a vehicle's type by its HS code is the law's (s.12), whatever the regimes given
+        rules = replace(rules, vehicle_types_by_hs=shipped.vehicle_types_by_hs)
+    return _load(path, columns, rules=rules)
 
 
 def _rules_dir() -> Path:
@@ -76,11 +80,11 @@ def _rules_dir() -> Path:
 
 
 @cache
-def _shipped_core_part_groups(rules_dir: str) -> tuple[str, ...]:
-    """The core-part groups of the shipped regimes (read once per rules folder)."""
-    from roo_calc.rules.model import core_part_groups
+def _shipped_reader_rules(rules_dir: str) -> "ReaderRules":
+    """What the reader takes from the shipped regimes (read once per rules folder)."""
+    from roo_calc.rules.model import reader_rules
 
-    return core_part_groups(load_regimes().values())
+    return reader_rules(load_regimes().values())
 
 
 def load_certificates(path: str | Path) -> "tuple[Certificate, ...]":

@@ -123,6 +123,13 @@ BOM_COLUMNS: tuple[Column, ...] = (
            "children of a buy line are the supplier's detail and are not counted", ("buy", "make")),
 )
 
+# The BOM's certification columns, one per agreement (Y/N: the supplier certifies the line
+# originating); a rule file's `certification_field` names the one its regime reads (checked at
+# load), and a Certificates sheet's `agreement` names one by its prefix (usmca, nafta).
+CERTIFICATION_COLUMNS = ("usmca_originating", "nafta_originating")
+assert all(c.name in CERTIFICATION_COLUMNS and c.kind == "yn" for c in BOM_COLUMNS if c.name.endswith("_originating"))
+AGREEMENTS = tuple(column.removesuffix("_originating") for column in CERTIFICATION_COLUMNS)
+
 # Values of the procurement column: the contract's words, and those ERP systems export
 # (SAP's procurement type: E in-house production, F external procurement).
 PROCUREMENT_VALUES = {
@@ -141,7 +148,7 @@ FX_COLUMNS: tuple[Column, ...] = (
 CERTIFICATE_COLUMNS: tuple[Column, ...] = (
     Column("supplier", "text", True, ("vendor", "supplier_name"), "Supplier, as in the BOM's supplier column"),
     Column("part_number", "text", False, ("part_no", "part_#", "part", "pn", "item_number", "part_num"), "Blank = a blanket certification for every part of that supplier"),
-    Column("agreement", "choice", True, ("trade_agreement",), "usmca or nafta", ("usmca", "nafta")),
+    Column("agreement", "choice", True, ("trade_agreement",), " or ".join(AGREEMENTS), AGREEMENTS),
     Column("originating", "yn", True, ("originating_y_n", "certified_originating"), "Y/N: the supplier certifies the goods originating"),
     Column("regional_content_pct", "pct", False, ("regional_content", "rvc", "rvc_pct", "regional_value_content", "regional_content_%"), "Regional value content stated by the supplier, 0-100"),
     Column("us_content_pct", "pct", False, ("us_content", "us_content_%"), "US content stated by the supplier, 0-100"),

@@ -25,12 +25,6 @@ class Detail(str, Enum):
     full = "full"
 
 
-class AverageBy(str, Enum):
-    model_line = "model-line"
-    class_plant = "class-plant"
-    model_line_class_plant = "model-line-class-plant"
-
-
 def evaluate(
     bom_paths: Annotated[list[Path], typer.Argument(metavar="BOM.xlsx...", help="BOM workbook(s) (.xlsx), or a fleet workbook listing them.", show_default=False)],
     regime: RegimeOption = None,
@@ -40,7 +34,7 @@ def evaluate(
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="REPORT.xlsx", help="Also write an Excel report here (.xlsx).")] = None,
     import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
-    average_by: Annotated[Optional[AverageBy], typer.Option("--average-by", help="Also average over the fleet by this category (needs annual volumes).")] = None,
+    average_by: Annotated[Optional[str], typer.Option("--average-by", metavar="CATEGORY", help="Also average over the fleet by this category of the rule files' averaging (USMCA: model-line, class-plant, model-line-class-plant; needs annual volumes).")] = None,
     quiet: QuietOption = False,
     certificates: CertificatesOption = None,
     fail_on: FailOnOption = None,
@@ -128,6 +122,10 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         if output is not None:
             _check_output(output, paths[0])
         regimes, known = pick_regimes(rules, regime)
+        categories = dict.fromkeys(a.category for r in known.values() for a in r.averaging)
+        if average_by is not None and average_by not in categories:
+            raise RooCalcError(f"--average-by: unknown averaging category {average_by!r}; the rules define: "
+                               f"{', '.join(categories) or 'none'}")
         entries: list[tuple[Path, int | None]] = []
         for path in paths:
             entries.extend(read_fleet(path) if is_fleet_workbook(path) else [(path, None)])
@@ -156,12 +154,12 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         if problems:
             raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
-        averages = average([v[0] for v in vehicles], regimes, on, average_by.value, known, volumes) if average_by else []
+        averages = average([v[0] for v in vehicles], regimes, on, average_by, known, volumes) if average_by else []
         if output is not None:
             from roo_calc.report.fleet import write_fleet_report
 
             with working(f"writing {output}", quiet):
-                write_fleet_report(output, vehicles, averages, average_by.value if average_by else None, on)
+                write_fleet_report(output, vehicles, averages, average_by, on)
     except RooCalcError as error:
         fail(error)
     statuses = [r.status for _b, _w, results in vehicles for r in results] + [a.result.status for a in averages if a.result]
@@ -174,7 +172,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
 
         data = {"schema_version": SCHEMA_VERSION, "command": "evaluate", "roo_calc_version": __version__,
                 "vehicles": [to_json(bom, results, when, all_lines) for bom, when, results in vehicles],
-                "average_by": average_by.value if average_by else None, "as_of": on.isoformat(),
+                "average_by": average_by, "as_of": on.isoformat(),
                 "averages": [{"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
                               "citation": a.note if a.result else None, "note": None if a.result else a.note,
                               "result": determination_json(a.result) if a.result else None} for a in averages]}
@@ -186,7 +184,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     for bom, when, results in vehicles:
         echo("\n".join(header(bom, when) + [""] + summary_table(results)) + "\n")
     if average_by:
-        echo(f"== Averaged by {average_by.value}, weighted by annual volume, as of {on}")
+        echo(f"== Averaged by {average_by}, weighted by annual volume, as of {on}")
         for a in averages:
             if a.result is None:
                 echo(f"  {a.note}")

@@ -6,6 +6,7 @@ Floats are parsed as Decimal, so 62.5 in a file is exactly 62.5.  A broken file 
 
 from __future__ import annotations
 
+import copy
 import datetime
 import os
 import types
@@ -79,7 +80,8 @@ def _is_history(value: object) -> bool:
 
 def _merged_sources(base: dict, override: dict) -> dict:
     """The parent's `sources` with the child's added (a child's entry replaces the parent's of the
-    same id), so the references a child inherits still find the sources they name."""
+    same id), so the references a child inherits still find the sources they name; a reference
+    the child inherits takes the title and link of the child's entry."""
     if "sources" not in override:
         return {}
     entries = [*base.get("sources", ()), *override["sources"]]
@@ -196,6 +198,7 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         except RuleFileError as exc:
             raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
+    data = copy.deepcopy(data)  # resolved on a copy: a child redefining a source re-titles what it inherits
     _resolve_sources(data, file)
     try:
         regime = Regime.model_validate({**data, "path": str(file)})
@@ -213,7 +216,11 @@ def _format(file: Path, exc: ValidationError) -> str:
     for error in exc.errors():
         loc = ".".join(str(part) for part in error["loc"])
         message = error["msg"]
-        if error["type"] == "extra_forbidden":
+        if error["type"] == "extra_forbidden" and error["loc"][-1] == "method" and "requirements" in error["loc"]:
+            message = ("not a key: roo-calc computes regional value content by the net cost method only (the transaction "
+                       "value method is not modelled); remove it, and say in the requirement's note if the law offers "
+                       "another method")
+        elif error["type"] == "extra_forbidden":
             allowed = _allowed_keys(error["loc"][:-1])
             message = f"unknown key {error['loc'][-1]!r}; allowed here: {', '.join(allowed)}"
         elif "date" in error["type"]:
@@ -264,7 +271,9 @@ def load_mfn_table(country: str, rules_dir: Path | None = None) -> MfnTable | No
     file = (rules_dir or default_rules_dir()) / "mfn" / f"{country.lower()}.toml"
     if not file.exists():
         return None
+    data = _read_toml(file)
+    _resolve_sources(data, file)
     try:
-        return MfnTable.model_validate({**_read_toml(file), "path": str(file)})
+        return MfnTable.model_validate({**data, "path": str(file)})
     except ValidationError as exc:
         raise RuleFileError(_format(file, exc)) from None

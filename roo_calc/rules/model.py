@@ -14,8 +14,10 @@ from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from roo_calc.bom.schema import NOT_A_CORE_PART, VEHICLE_TYPES, canonical
-from roo_calc.errors import NoValueError
+from roo_calc.bom.model import ReaderRules
+from roo_calc.bom.schema import CERTIFICATION_COLUMNS, NOT_A_CORE_PART, VEHICLE_TYPES, canonical
+from roo_calc.codes import hs_overlap
+from roo_calc.errors import NoValueError, RuleFileError
 
 Status = Literal["enacted", "proposed", "what-if"]
 Kind = Literal["regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
@@ -126,6 +128,29 @@ class VehicleClass(_Strict):
                 if name not in VEHICLE_TYPES:
                     raise ValueError(f"{key}: unknown vehicle type {name!r}; a Vehicle sheet's vehicle_type is one of "
                                      f"{', '.join(VEHICLE_TYPES)}")
+        return self
+
+
+class VehicleTypeRow(_Strict):
+    """One row of the vehicle-type table: the vehicle type a workbook's blank vehicle_type is
+    read as for these HS codes (USMCA UR s.12 definitions).  A code in no row is "other"."""
+
+    type: str
+    hs: tuple[str, ...] = Field(min_length=1)
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> VehicleTypeRow:
+        if self.type not in VEHICLE_TYPES:
+            raise ValueError(f"type: unknown vehicle type {self.type!r}; a Vehicle sheet's vehicle_type is one of "
+                             f"{', '.join(VEHICLE_TYPES)}")
+        for entry in self.hs:
+            if not all(part.replace(".", "").strip().isdigit() for part in entry.split("-")):
+                raise ValueError(f"hs: expected HS codes or ranges such as \"8703.21\" or \"8703.21-8703.24\", found {entry!r}")
+        from roo_calc.codes import HsList
+
+        HsList(self.hs)  # a range with ends of different lengths is refused here
         return self
 
 
@@ -372,7 +397,6 @@ class Requirement(_Strict):
     title: str
     citation: str = Field(min_length=1)
     comparison: Literal["at_least", "at_most"] = "at_least"
-    method: Literal["net_cost"] = "net_cost"
     vnm: VnmMethod = "roll_up"
     vnm_by_class: dict[str, VnmMethod] = {}
     threshold: dict[str, tuple[DatedValue, ...]]
@@ -444,7 +468,7 @@ class Requirement(_Strict):
 class Averaging(_Strict):
     """A category over which the regime lets a producer average net cost and VNM."""
 
-    category: Literal["model-line", "class-plant", "model-line-class-plant"]
+    category: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")  # the name `evaluate --average-by` takes
     # The vehicle facts whose equal values put vehicles in one group (vehicle_class: the class
     # the regime gives the vehicle; plant and assembly_country: Vehicle-sheet fields).
     by: tuple[Literal["model", "vehicle_class", "plant", "assembly_country"], ...] = Field(min_length=1)
@@ -473,7 +497,7 @@ class Regime(_Strict):
     proposed_on: date | None = None
     last_verified_on: date | None = None
     region: tuple[str, ...] = ("US", "CA", "MX")
-    certification_field: Literal["nafta_originating", "usmca_originating"]
+    certification_field: str  # the BOM's Y/N certification column this regime reads (one of CERTIFICATION_COLUMNS)
     uncertified_regional: Literal["non_originating", "originating", "review"] = "non_originating"
     uncertified_reference: tuple[Reference, ...] = ()
     sources: tuple[Source, ...] = ()
@@ -487,6 +511,7 @@ class Regime(_Strict):
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
     classes: dict[str, VehicleClass]
+    vehicle_types_by_hs: tuple[VehicleTypeRow, ...] = ()
     part_origin: tuple[PartOrigin, ...] = ()
     requirements: dict[str, Requirement]
     path: str | None = None
@@ -494,6 +519,9 @@ class Regime(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Regime:
+        if self.certification_field not in CERTIFICATION_COLUMNS:
+            raise ValueError(f"certification_field: expected the BOM's certification column this regime reads, one of "
+                             f"{', '.join(CERTIFICATION_COLUMNS)}, found {self.certification_field!r}")
         if self.in_force.from_ and self.in_force.to and self.in_force.to < self.in_force.from_:
             raise ValueError(f"in_force.to ({self.in_force.to}) is before in_force.from ({self.in_force.from_})")
         for rid, requirement in self.requirements.items():
@@ -528,6 +556,18 @@ class Regime(_Strict):
             if requirement.kind in ("section_232", "section_232_parts") and requirement.imported_into is None:
                 raise ValueError(f"requirements.{rid}.imported_into: needed: the importing country the duty applies in, "
                                  f"such as imported_into = \"US\"")
+        for i, row in enumerate(self.vehicle_types_by_hs):
+            for j, other in enumerate(self.vehicle_types_by_hs[:i]):
+                both = hs_overlap(other.hs, row.hs) if other.type != row.type else None
+                if both:
+                    raise ValueError(f"vehicle_types_by_hs[{i}].hs: {both[1]} reads as {row.type}, but "
+                                     f"vehicle_types_by_hs[{j}] reads {both[0]} as {other.type}, and the two share "
+                                     "codes; a code has one vehicle type")
+        categories = [a.category for a in self.averaging]
+        for index, category in enumerate(categories):
+            if category in categories[:index]:
+                raise ValueError(f"averaging[{index}].category: {category!r} is also the category of an earlier entry; "
+                                 "each category is defined once")
         for index, rule in enumerate(self.part_origin):
             for key in rule.classes:
                 if key not in self.classes:
@@ -592,6 +632,7 @@ class MfnTable(_Strict):
     country: str
     title: str
     last_verified_on: date | None = None
+    sources: tuple[Source, ...] = ()
     rates: tuple[MfnRate, ...]
     path: str | None = None
 
@@ -610,6 +651,25 @@ def core_part_groups(regimes: Iterable[Regime]) -> tuple[str, ...]:
     `core_part_table`s, in the order the files list them (a rule file may add a group)."""
     return tuple(dict.fromkeys(group for regime in regimes for requirement in regime.requirements.values()
                                for group in requirement.core_part_table))
+
+
+def reader_rules(regimes: Iterable[Regime]) -> ReaderRules:
+    """What the workbook reader takes from the loaded rules: their core-part groups, and their
+    vehicle-type rows (regimes that extend one another share rows; two files that read one code
+    as different types are an error naming both)."""
+    regimes = list(regimes)
+    rows: dict[tuple[str, tuple[str, ...]], str | None] = {}  # (type, hs) -> the file giving it
+    for regime in regimes:
+        for row in regime.vehicle_types_by_hs:
+            key = (row.type, row.hs)
+            for (other_type, other_hs), where in rows.items():
+                both = hs_overlap(other_hs, row.hs) if other_type != row.type else None
+                if both:
+                    raise RuleFileError(f"{regime.path}: vehicle_types_by_hs: reads {both[1]} as {row.type}, but {where} "
+                                        f"reads {both[0]} as {other_type}, and the two share codes; a code has one "
+                                        "vehicle type")
+            rows.setdefault(key, regime.path)
+    return ReaderRules(core_part_groups(regimes), tuple(rows))
 
 
 Regime.model_rebuild()
