@@ -327,7 +327,7 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     net_cents, derived = net
     hs_code = str(values["hs_code"])
     vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code, vehicle_types_by_hs)
-    volume = values.get("annual_volume")
+    volume, persons = values.get("annual_volume"), values.get("persons")
     fields_out: dict[str, Any] = {name: values.get(name) for name in _PLAIN_VEHICLE_FIELDS if name in values}
     fields_out.update({f"{name}_cents": to_cents(money[name]) for name in _CENTS_VEHICLE_FIELDS if name in money})
     fields_out.update({f"{name}_e4": pct_to_e4(value) for name in ("lvc_technology_points", "lvc_assembly_points")
@@ -337,7 +337,8 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         **fields_out, "model": str(values["model"]), "hs_code": hs_code, "vehicle_type": vehicle_type,
         "vehicle_type_inferred": "vehicle_type" not in values, "net_cost_cents": net_cents,
         "excluded_costs_cents": excluded, "net_cost_derived": derived,
-        "annual_volume": int(volume) if isinstance(volume, Decimal) else None, "cells": cells,
+        "annual_volume": int(volume) if isinstance(volume, Decimal) else None,
+        "persons": int(persons) if isinstance(persons, Decimal) else None, "cells": cells,
     })
 
 
@@ -433,6 +434,10 @@ def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], 
             out.add("bad-value", f"{metal}_purchases_originating: expected at most {metal}_purchases ({bought}), "
                     f"found {originating}", sheet, cells[f"{metal}_purchases_originating"])
             ok = False
+    persons = values.get("persons")
+    if isinstance(persons, Decimal) and (persons != int(persons) or persons <= 0):
+        out.add("bad-value", f"persons: expected a whole number of persons above 0, found {persons}", sheet, cells["persons"])
+        ok = False
     return ok
 
 

@@ -80,6 +80,7 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
          rules: RulesOption = None, quiet: QuietOption = False) -> None:
     """Every requirement of a regime and the threshold in force on a date, with its citation."""
     from roo_calc.rules.loader import load_regimes
+    from roo_calc.rules.model import cite
 
     try:
         regimes = load_regimes(rules)
@@ -111,6 +112,17 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
     for rule in r.part_origin:
         codes = ", ".join(rule.hs + tuple(f"ex {h}" for h in rule.ex_hs))
         echo(f"  {rule.title} [{', '.join(rule.classes)}; HS {codes}]")
+        if rule.except_hs:
+            echo(f"    except HS {', '.join(rule.except_hs)}")
+        if rule.partial_hs:
+            echo(f"    listed only in part (8-digit or \"ex\" entries; stated content not used): HS {', '.join(rule.partial_hs)}")
+        if rule.self_produced:
+            echo("    a self-produced (make) part is measured by its own RVC; originating, its materials' VNM is not the "
+                 "vehicle's" + (f" - {cite(rule.reference)}" if rule.reference else ""))
+        for item in rule.table_g:
+            echo(f"    Table G: {item.component} [HS {', '.join(item.hs)}]: {'; '.join(item.materials)} - {cite(item.reference)}")
+        if rule.note and "UNCONFIRMED" in rule.note:
+            echo(f"    [UNCONFIRMED] {rule.note[rule.note.index('UNCONFIRMED'):].removeprefix('UNCONFIRMED: ')}")
         _echo_history("threshold", rule.threshold, applied, ">=", "%")
     echo("requirements:")
     for rid, req in r.requirements.items():
@@ -139,6 +151,11 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
             echo(f"    excess-LVC credit ({', '.join(credit.classes)}): high-wage points above {credit.points_above} of an "
                  f"LVC above {credit.lvc_above}% count toward the RVC, if the RVC is not below {credit.rvc_floor}%; "
                  f"through {credit.through} ({state} on {applied}){flag} - {credit.citation}")
+        if req.new_plant is not None:
+            n = req.new_plant
+            echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "
+                 f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date) "
+                 f"- {cite(n.reference)}")
         if r.kind == "tariff":
             for line in tariff_change_points(req, applied):
                 echo(line)

@@ -140,7 +140,7 @@ def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_built
     resolved: dict[str, Regime] = {}
     for regime_id in raw:
         resolved[regime_id] = _resolve(regime_id, raw, resolved, ())
-    return resolved
+    return {regime_id: resolved[regime_id] for regime_id in raw}  # in file order, whatever resolved first
 
 
 def load_regime(path: str | Path) -> Regime:
@@ -198,6 +198,7 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         except RuleFileError as exc:
             raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
+    data = _shared_classes(regime_id, data, file, raw, done, chain)
     data = copy.deepcopy(data)  # resolved on a copy: a child redefining a source re-titles what it inherits
     _resolve_sources(data, file)
     try:
@@ -209,6 +210,35 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         regime = regime.model_copy(update={"mfn_table": load_mfn_table(into, file.parent if (file.parent / "mfn").is_dir() else None)})
     done[regime_id] = regime
     return regime
+
+
+def _shared_classes(regime_id: str, data: dict, file: Path, raw: dict[str, tuple[Path, dict]], done: dict[str, Regime],
+                    chain: tuple[str, ...]) -> dict:
+    """A class given as `same_as = "<regime id>"` takes that regime's class of the same name (its
+    definition, codes and references), with any other key of the table laid over it, so two
+    regimes that apply the same legal definition (USMCA UR s.12) state it once."""
+    classes = data.get("classes")
+    if not isinstance(classes, dict) or not any(isinstance(c, dict) and "same_as" in c for c in classes.values()):
+        return data
+    shared = {}
+    for name, table in classes.items():
+        if not (isinstance(table, dict) and "same_as" in table):
+            shared[name] = table
+            continue
+        other = table["same_as"]
+        where = f"{file}: classes.{name}.same_as"
+        if not isinstance(other, str) or other not in raw:
+            raise RuleFileError(f"{where}: expected the id of another regime, found {other!r}; known: {', '.join(sorted(raw))}")
+        if other == regime_id:
+            raise RuleFileError(f"{where}: names this regime itself")
+        _resolve(other, raw, done, chain + (regime_id,))
+        source = raw[other][1].get("classes", {}).get(name)
+        if not isinstance(source, dict):
+            raise RuleFileError(f"{where}: regime {other!r} has no class {name!r}")
+        borrowed = copy.deepcopy(source)  # its references name the sources of the regime it comes from
+        _resolve_sources({"sources": raw[other][1].get("sources", ()), "classes": {name: borrowed}}, raw[other][0])
+        shared[name] = _merge(borrowed, {k: v for k, v in table.items() if k != "same_as"})
+    return {**data, "classes": shared}
 
 
 def _format(file: Path, exc: ValidationError) -> str:
