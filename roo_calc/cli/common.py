@@ -107,10 +107,17 @@ def working(label: str, quiet: bool = False):
         yield
 
 
+class OutputClosed(Exception):
+    """The reader of the output went away (`roo-calc evaluate ... | head -1`); the command ends quietly."""
+
+
 def echo(text: str, err: bool = False, nl: bool = True) -> None:
     """Print to the terminal (stdout, or stderr with `err`), control characters from the input
     escaped (`roo_calc.terminal.printable`): every command prints through this."""
-    typer.echo(printable(text), err=err, nl=nl)
+    try:
+        typer.echo(printable(text), err=err, nl=nl)
+    except BrokenPipeError:
+        raise OutputClosed() from None
 
 
 def fail(error: RooCalcError) -> NoReturn:

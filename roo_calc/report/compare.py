@@ -12,6 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable
 
+from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
 from roo_calc.report.excel import Page, _print_setup, write_binding
@@ -71,10 +72,10 @@ def _top(comparison: Comparison) -> tuple[list[str], list[str]]:
     return summary, list(shown)
 
 
-def render_text(comparison: Comparison, on: date) -> str:
+def render_text(comparison: Comparison, on: date, source: Source = "given") -> str:
     base = comparison.boms[BASELINE]
     cur = base.vehicle.currency
-    lines = header(base, on) + [""]
+    lines = header(base, on, source) + [""]
     names = comparison.scenarios
     if len(names) - 1 > DETAIL_LIMIT:
         summary, names = _top(comparison)
@@ -141,10 +142,10 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
     }
 
 
-def to_json(comparison: Comparison, on: date) -> dict:
+def to_json(comparison: Comparison, on: date, source: Source = "given") -> dict:
     base = comparison.boms[BASELINE]
     return {
-        **envelope("compare", base, on),
+        **envelope("compare", base, on, source),
         "scenarios": comparison.scenarios,
         "regimes": comparison.regimes,
         "matrix": [cell_json(comparison, c) for c in comparison.cells],
@@ -157,7 +158,8 @@ MATRIX_COLUMNS = [("Regime", 22), ("What-if", 9), ("Scenario", 30), ("Status", 1
                   ("Duty change per year", 16), ("Net cost change per year", 16)]
 
 
-def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "letter", inputs: dict | None = None) -> None:
+def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "letter", inputs: dict | None = None,
+                source: Source = "given") -> None:
     """Compare sheet (matrix, and a chart of each cell's binding margin coloured by its status),
     Requirements sheet (every requirement per scenario, with threshold and change); atomic."""
     import xlsxwriter
@@ -174,7 +176,7 @@ def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "lett
         styles["scenario_width"] = min(max(len(n) for n in comparison.scenarios) + 2, 60)
         _matrix_sheet(book, styles, comparison, on)
         _requirements_sheet(book, styles, comparison)
-        _inputs_sheet(book, styles, comparison, on, inputs or {})
+        _inputs_sheet(book, styles, comparison, as_of_text(on, source), inputs or {})
         book.close()
 
 
@@ -285,7 +287,7 @@ def _requirements_sheet(book, styles, comparison: Comparison) -> None:
     _print_setup(sheet, 0, styles["page"], "Requirements")
 
 
-def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) -> None:
+def _inputs_sheet(book, styles, comparison: Comparison, as_of: str, inputs: dict) -> None:
     """What went in: the BOM and its hash, the date, the version, each scenario file with its
     hash and each scenario's changes with the lines they touched, and the rule files."""
     import hashlib
@@ -294,7 +296,7 @@ def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) 
 
     sheet = book.add_worksheet("Scenarios and inputs")
     base = comparison.boms[BASELINE]
-    rows = [("Input workbook", base.path), ("SHA-256", base.sha256), ("As of", on.isoformat()),
+    rows = [("Input workbook", base.path), ("SHA-256", base.sha256), ("As of", as_of),
             ("roo-calc version", __version__), ("Generated at", styles["page"].generated)]
     for name, items in inputs.items():
         if name != "scenarios":

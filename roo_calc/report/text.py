@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+from roo_calc.asof import Source, as_of_text
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import certified_text
 from roo_calc.codes import hs_display
@@ -26,7 +27,7 @@ def _threshold(req: RequirementResult) -> str:
     return f"{sign} {req.threshold}%"
 
 
-def header(bom: Bom, as_of: date | None = None) -> list[str]:
+def header(bom: Bom, as_of: date | None = None, source: Source = "given") -> list[str]:
     v = bom.vehicle
     inferred = " (inferred from HS code)" if v.vehicle_type_inferred else ""
     derived = " (total cost minus excluded costs)" if v.net_cost_derived else ""
@@ -37,8 +38,7 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
     ]
     out += input_lines(bom)
     if as_of:
-        source = "production_date" if v.production_date == as_of else "--as-of / today"
-        out.append(f"As of {as_of} ({source})")
+        out.append(f"As of {as_of_text(as_of, source)}")
     return out
 
 
@@ -273,8 +273,8 @@ def brief(d: Determination, currency: str) -> list[str]:
     return out
 
 
-def render(bom: Bom, results: list[Determination], as_of: date, detail_level: str = "full") -> str:
-    lines = header(bom, as_of) + [""] + summary_table(results)
+def render(bom: Bom, results: list[Determination], as_of: date, detail_level: str = "full", source: Source = "given") -> str:
+    lines = header(bom, as_of, source) + [""] + summary_table(results)
     if detail_level == "brief":
         failing = [line for d in results for line in brief(d, bom.vehicle.currency)]
         if failing:

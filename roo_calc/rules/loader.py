@@ -307,3 +307,14 @@ def load_mfn_table(country: str, rules_dir: Path | None = None) -> MfnTable | No
         return MfnTable.model_validate({**data, "path": str(file)})
     except ValidationError as exc:
         raise RuleFileError(_format(file, exc)) from None
+
+
+def import_mfn_table(country: str) -> MfnTable:
+    """The general duty rates of the importing country a duty exposure is asked for (--import-into);
+    a country without a table in rules/mfn/ is an error naming those that have one."""
+    table = load_mfn_table(country)
+    if table is None:
+        known = sorted(p.stem.upper() for p in (default_rules_dir() / "mfn").glob("*.toml"))
+        raise RuleFileError(f"--import-into {country}: roo-calc has no general (MFN) duty rates for {country.upper()}; "
+                            f"expected one of {', '.join(known)} (rules/mfn/)")
+    return table
