@@ -140,6 +140,8 @@ def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_built
     resolved: dict[str, Regime] = {}
     for regime_id in raw:
         resolved[regime_id] = _resolve(regime_id, raw, resolved, ())
+    for regime in resolved.values():
+        _check_regime_ids(regime, resolved)
     return {regime_id: resolved[regime_id] for regime_id in raw}  # in file order, whatever resolved first
 
 
@@ -161,7 +163,19 @@ def load_regime(path: str | Path) -> Regime:
         found = _read_all([path.parent / f"{parent}.toml"])
         raw.update(found)
         parent = next(iter(found.values()))[1].get("extends")
-    return _resolve(regime_id, raw, {}, ())
+    regime = _resolve(regime_id, raw, {}, ())
+    _check_regime_ids(regime, raw)
+    return regime
+
+
+def _check_regime_ids(regime: Regime, known: typing.Mapping[str, object]) -> None:
+    """The regimes a requirement names (a tariff's qualifying regimes) exist; else an error naming the file and key."""
+    for rid, requirement in regime.requirements.items():
+        key = "qualifying_regimes" if requirement.qualifying_regimes else "qualifying_regime"
+        for other in requirement.qualifying:
+            if other not in known:
+                raise RuleFileError(f"{regime.path}: requirements.{rid}.{key}: no regime with id {other!r}; "
+                                    f"known: {', '.join(sorted(known))}")
 
 
 def _read_all(files: list[Path]) -> dict[str, tuple[Path, dict]]:

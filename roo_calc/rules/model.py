@@ -488,6 +488,20 @@ class Requirement(_Strict):
         return self.threshold.get(vehicle_class, self.threshold.get("default"))
 
 
+def _class_references(requirement: Requirement) -> list[tuple[str, str]]:
+    """(key, class name) for every vehicle class a requirement names, to check at load."""
+    named: list[tuple[str, str]] = []
+    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "groups_by_class"):
+        named += [(key, name) for name in getattr(requirement, key)]
+    for key in ("classes", "super_core_classes", "non_us_content_classes", "excluded_age_classes"):
+        named += [(key, name) for name in getattr(requirement, key)]
+    for key in ("lvc_credit", "new_plant"):
+        part = getattr(requirement, key)
+        named += [(f"{key}.classes", name) for name in (part.classes if part else ())]
+    named += [(f"deals.{d}.classes", name) for d, deal in requirement.deals.items() for name in deal.classes]
+    return named
+
+
 class Averaging(_Strict):
     """A category over which the regime lets a producer average net cost and VNM."""
 
@@ -548,12 +562,10 @@ class Regime(_Strict):
         if self.in_force.from_ and self.in_force.to and self.in_force.to < self.in_force.from_:
             raise ValueError(f"in_force.to ({self.in_force.to}) is before in_force.from ({self.in_force.from_})")
         for rid, requirement in self.requirements.items():
-            keys = list(requirement.threshold) + list(requirement.vnm_by_class) + list(requirement.classes) + list(requirement.offset)
-            keys += list(requirement.offset_basis) + list(requirement.non_us_content_classes) + list(requirement.excluded_age_classes)
-            keys += [c for deal in requirement.deals.values() for c in deal.classes]
-            for key in keys:
+            for where, key in _class_references(requirement):
                 if key != "default" and key not in self.classes:
-                    raise ValueError(f"requirements.{rid}: unknown vehicle class {key!r}; classes are {', '.join(self.classes)}")
+                    raise ValueError(f"requirements.{rid}.{where}: unknown vehicle class {key!r}; classes are "
+                                     f"{', '.join(self.classes)}")
             if requirement.vnm == "tracing" or "tracing" in requirement.vnm_by_class.values():
                 if requirement.tracing is None:
                     raise ValueError(f"requirements.{rid}: vnm 'tracing' needs a [requirements.{rid}.tracing] table")
