@@ -685,7 +685,7 @@ def _holder(name: str, names, sheet: str, mapped: dict[str, tuple[int, str]], he
 # -- BOM sheet ---------------------------------------------------------------------------------
 
 _OUTPUT_DTYPES = {
-    "nafta_originating": "boolean", "usmca_originating": "boolean", "high_wage": "boolean",
+    **{column: "boolean" for column in schema.CERTIFICATION_COLUMNS}, "high_wage": "boolean",
     "regional_content_e4": "Int64", "us_content_e4": "Int64", "resourcing_premium_e4": "Int64",
 }
 
