@@ -137,8 +137,9 @@ class Context:
         rc, stated = lines.pct("regional_content_e4")
         if rule.partial_hs:
             partial = open_ & stated & ~mask & HsList(rule.partial_hs).match(lines.hs)
+            found = [c for c in rule.partial_hs if partial.any() and (HsList((c,)).match(lines.hs) & partial).any()]
             self.assume("part-origin-partial", None, partial,
-                        f"{rule.title}: lines of {', '.join(rule.partial_hs)}, subheadings the law lists only in part "
+                        f"{rule.title}: lines of {', '.join(found)}, subheadings the law lists only in part "
                         f"(8-digit or \"ex\" entries), which the HS code cannot show: their stated regional content is "
                         f"not used, and they count as any uncertified line does ("
                         + ("assumed originating by the rule file's policy" if self.regime.uncertified_regional == "originating"
