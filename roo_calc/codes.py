@@ -7,9 +7,6 @@ import re
 import unicodedata
 from functools import cache
 
-NORTH_AMERICA = frozenset({"US", "CA", "MX"})
-
-
 @cache
 def countries() -> frozenset[str]:
     import pycountry

@@ -146,10 +146,5 @@ class Bom(BaseModel):
         return sorted(found)
 
     @property
-    def tariff_date(self) -> date | None:
-        """The date tariff regimes key on: entry_date, else production_date."""
-        return self.vehicle.entry_date or self.vehicle.production_date
-
-    @property
     def materials_cents(self) -> int:
         return int(self.lines["value_cents"].sum())

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict
 
 Agreement = Literal["usmca", "nafta"]
 FIELD_OF: dict[str, str] = {"usmca": "usmca_originating", "nafta": "nafta_originating"}
-FIGURES = ("regional_content_pct", "us_content_pct", "nafta_traced_value", "steel_content_value", "aluminum_content_value")
 PER_PART = ("nafta_traced_value", "steel_content_value", "aluminum_content_value")  # money of one part: never blanket
 
 
