@@ -97,6 +97,25 @@ class FxRate(BaseModel):
     row: int
 
 
+@dataclass
+class LineRef:
+    """A BOM line as outputs name it: its row, part, HS code, origin and value (cents)."""
+
+    row: int
+    part_number: str
+    description: str | None
+    hs_code: str
+    origin_country: str
+    value_cents: int
+
+    @classmethod
+    def of_line(cls, lines: pd.DataFrame, i: int, **more):
+        """The line at position `i` of a lines frame; `more` fills a subclass's own fields."""
+        return cls(row=int(lines["row"].iat[i]), part_number=str(lines["part_number"].iat[i]),
+                   description=lines["description"].iat[i], hs_code=str(lines["hs_code"].iat[i]),
+                   origin_country=str(lines["origin_country"].iat[i]), value_cents=int(lines["value_cents"].iat[i]), **more)
+
+
 @dataclass(frozen=True)
 class MappedColumn:
     """One header mapping that was used: the workbook's `header` on `sheet` read as the
