@@ -4,6 +4,7 @@ contract itself."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -31,12 +32,14 @@ def write_workbook(
     bom_columns: Iterable[str] | None = None,
     notes: bool = True,
     optional_sheets: bool = False,
+    core_part_groups: tuple[str, ...] = (),
 ) -> None:
     """Write a BOM workbook atomically (temporary file, then rename).
 
     `vehicle` maps field names to values (its order is kept; fields of the contract with no
     value are listed blank when `notes` is set); `lines` are dicts keyed by column name; with
-    `optional_sheets`, blank Certificates and Columns sheets follow.
+    `optional_sheets`, blank Certificates and Columns sheets follow; with `core_part_groups`,
+    the core_part_group column gets a drop-down of them and none.
     """
     from openpyxl import Workbook
 
@@ -48,7 +51,7 @@ def write_workbook(
         return
     book = Workbook()
     _vehicle_sheet(book, vehicle, notes)
-    _bom_sheet(book, lines, wanted, notes)
+    _bom_sheet(book, lines, wanted, notes, core_part_groups)
     _table_sheet(book, schema.SHEET_FX, schema.FX_COLUMNS, fx, notes)
     if optional_sheets:
         _optional_sheets(book, notes)
@@ -102,10 +105,14 @@ def _vehicle_sheet(book, vehicle: Mapping[str, object], notes: bool) -> None:
     sheet.column_dimensions["C"].width = 80
 
 
-def _bom_sheet(book, lines: list[Mapping[str, object]], wanted: list[str], notes: bool) -> None:
-    """The BOM sheet: the `wanted` columns' headers, one row per line, drop-downs down to row 1000 at least."""
+def _bom_sheet(book, lines: list[Mapping[str, object]], wanted: list[str], notes: bool,
+               core_part_groups: tuple[str, ...]) -> None:
+    """The BOM sheet: the `wanted` columns' headers, one row per line, drop-downs down to row 1000 at least
+    (core_part_group's only when `core_part_groups` are given)."""
     bom = book.create_sheet(schema.SHEET_BOM)
     by_name = {c.name: c for c in schema.BOM_COLUMNS}
+    by_name["core_part_group"] = replace(by_name["core_part_group"],  # a drop-down only when the groups are given
+                                         choices=(*core_part_groups, schema.NOT_A_CORE_PART) if core_part_groups else ())
     for col, name in enumerate(wanted, start=1):
         spec = by_name.get(name)
         cell = _header_cell(bom, col, name, spec, notes)
@@ -179,6 +186,7 @@ def save_atomically(book, path: Path) -> None:
         book.save(temporary)
 
 
-def write_template(path: str | Path) -> None:
-    """The blank workbook of `roo-calc template`: every sheet, header, note and drop-down."""
-    write_workbook(path, {}, [], notes=True, optional_sheets=True)
+def write_template(path: str | Path, core_part_groups: tuple[str, ...] = ()) -> None:
+    """The blank workbook of `roo-calc template`: every sheet, header, note and drop-down
+    (core_part_group's lists `core_part_groups`, the groups of the rules' core-part tables)."""
+    write_workbook(path, {}, [], notes=True, optional_sheets=True, core_part_groups=core_part_groups)
