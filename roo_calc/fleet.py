@@ -11,10 +11,11 @@ exact in whole cents.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from roo_calc.bom.model import Bom
@@ -36,12 +37,14 @@ def read_fleet(path: Path) -> list[tuple[Path, int | None]]:
     if "bom_file" not in header:
         raise BomError([Problem("missing-column", f"expected a column 'bom_file', found {header}", str(path), "Fleet", "1:1")])
     file_col, volume_col = header.index("bom_file"), header.index("annual_volume") if "annual_volume" in header else None
-    entries, problems = [], []
+    entries: list[tuple[Path, int | None]] = []
+    problems: list[Problem] = []
     for number, row in enumerate(rows[1:], start=2):
         if not row or row[file_col] is None:
             continue
         volume = row[volume_col] if volume_col is not None else None
-        if volume is not None and (not isinstance(volume, (int, float)) or volume <= 0 or volume != int(volume)):
+        if volume_col is not None and volume is not None and (
+                not isinstance(volume, (int, float)) or volume <= 0 or volume != int(volume)):
             problems.append(Problem("bad-value", f"annual_volume: expected a whole number above 0, found {volume!r}",
                                     str(path), "Fleet", f"{chr(65 + volume_col)}{number}"))
             continue
@@ -62,7 +65,7 @@ def is_fleet_workbook(path: Path) -> bool:
     return b'name="fleet"' in workbook and b'name="bom"' not in workbook
 
 
-def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...] | None:
+def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...]:
     """The vehicle's group under the regime's averaging category `by`: the values of the
     category's `by` fields (rule data), "?" for a fact not given."""
     classes, _ = classify(regime, bom.vehicle)
@@ -72,8 +75,10 @@ def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...] | None:
     return tuple("?" if value is None else str(value) for value in values)
 
 
-def combine(boms: list[tuple[Bom, int]]) -> Bom:
-    """One BOM standing for the volume-weighted sum of several vehicles."""
+def combine(boms: list[tuple[Bom, int]]) -> tuple[Bom, tuple[tuple[str, int], ...]]:
+    """One BOM standing for the volume-weighted sum of several vehicles, and where each of its rows
+    comes from: the vehicles' row numbers overlap, so the averaged BOM numbers its lines 1, 2, ...
+    and row n is (workbook, row) at index n - 1."""
     weights = [volume for _bom, volume in boms]
     divisor = math.gcd(*weights)
     weights = [w // divisor for w in weights]
@@ -97,13 +102,15 @@ def combine(boms: list[tuple[Bom, int]]) -> Bom:
             else:
                 money[name] += value * weight
     lines = pd.concat(frames, ignore_index=True)
+    sources = tuple((b.path, int(r)) for b, _ in boms for r in b.lines["row"])
+    lines["row"] = np.arange(1, len(lines) + 1, dtype=np.int64)
     points = {name: min((getattr(b.vehicle, name) for b, _ in boms if getattr(b.vehicle, name) is not None), default=None)
               for name in ("lvc_technology_points_e4", "lvc_assembly_points_e4")}
     update = {name: (None if name in missing else value) for name, value in money.items()}
     update["net_cost_cents"] = money["net_cost_cents"]
     vehicle = first.model_copy(update={**update, **points, "model": " + ".join(b.vehicle.model for b, _ in boms),
                                        "annual_volume": sum(v for _b, v in boms), "total_cost_cents": None})
-    return Bom(path=" + ".join(b.path for b, _ in boms), sha256="-", vehicle=vehicle, lines=lines)
+    return Bom(path=" + ".join(b.path for b, _ in boms), sha256="-", vehicle=vehicle, lines=lines), sources
 
 
 @dataclass
@@ -114,13 +121,7 @@ class Average:
     volume: int
     result: Determination | None
     note: str | None = None
-
-
-@dataclass
-class FleetResult:
-    by: str
-    vehicles: list[tuple[Bom, list[Determination]]] = field(default_factory=list)
-    averages: list[Average] = field(default_factory=list)
+    row_sources: tuple[tuple[str, int], ...] = ()  # (workbook, row) of the averaged BOM's row n at index n - 1
 
 
 def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: dict[str, Regime] | None = None,
@@ -140,9 +141,9 @@ def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: di
                 raise RooCalcError(f"{bom.path}: averaging needs annual_volume (Vehicle sheet or fleet workbook)")
             groups.setdefault(category_key(bom, regime, by), []).append((bom, volume))
         for key, members in groups.items():
-            combined = combine(members)
+            combined, sources = combine(members)
             result = evaluate(combined, regime, on, known)
             citation = next(a.citation for a in regime.averaging if a.category == by)
             out.append(Average(regime.id, key, [b.vehicle.model for b, _ in members], sum(v for _b, v in members), result,
-                               citation))
+                               citation, sources))
     return out

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
 from roo_calc.advise import CERTIFY, RESOURCE, advise, certifiable, certify, resource
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.bom.template import write_workbook
 from roo_calc.cli.main import app
 from roo_calc.engine.determine import evaluate

@@ -65,6 +65,7 @@ class Vehicle(BaseModel):
     asr_approved_through: date | None = None
     new_plant: str | None = None  # "new" or "refit" (USMCA UR 20(8)), as the producer states
     first_prototype_date: date | None = None
+    persons: int | None = None  # persons it is built to transport, driver included (USMCA UR 20(2)(a), 20(3)(a)(ii))
     currency: str = "USD"
     net_cost_cents: int
     total_cost_cents: int | None = None
@@ -94,6 +95,16 @@ class FxRate(BaseModel):
     date: str | None = None
     source: str | None = None
     row: int
+
+
+@dataclass(frozen=True)
+class ReaderRules:
+    """What the reader takes from the loaded rules: the core-part groups a core_part_group cell
+    may name (besides none), and the (vehicle type, HS entries) rows that give a blank
+    vehicle_type (USMCA UR s.12)."""
+
+    core_part_groups: tuple[str, ...]
+    vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True)

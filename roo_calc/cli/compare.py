@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from roo_calc.asof import determination_date
 from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, Paper, PaperOption,
                                  QuietOption, RegimeOption, RulesOption, as_date, check_fail_on, echo, examples, fail,
                                  pick_regimes, with_certificates, working)
@@ -17,7 +18,7 @@ from roo_calc.errors import RooCalcError
 
 def compare(
     bom_path: BomArgument,
-    scenario: Annotated[Optional[list[Path]], typer.Option("--scenario", "-s", metavar="SCENARIO.toml", help="Scenario file (repeatable).")] = None,
+    scenario: Annotated[Optional[list[Path]], typer.Option("--scenario", "-s", metavar="SCENARIO.toml", help="Scenario file (repeatable); one file may hold many [[scenario]] tables.")] = None,
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
@@ -34,27 +35,27 @@ def compare(
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
     import roo_calc
-    from roo_calc.scenarios.apply import load_scenario
     from roo_calc.scenarios.compare import compare as run
 
     try:
         if output is not None:
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
-        scenarios = [load_scenario(p) for p in scenario or []]
-        with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns)
-        on = as_date(as_of) or roo_calc.default_as_of(bom)
-        bom, applied = with_certificates(bom, certificates, on)
-        from roo_calc.rules.loader import load_mfn_table
+        from roo_calc.rules.loader import import_mfn_table
 
-        result = run(bom, scenarios, regimes, on, known, mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
+        table = import_mfn_table(import_into)
+        scenarios = _scenarios(scenario or [])
+        with working(f"reading {bom_path}", quiet):
+            bom = roo_calc.load_bom(bom_path, columns, known)
+        on, source = determination_date(as_date(as_of), bom)
+        bom, applied = with_certificates(bom, certificates, on)
+        result = run(bom, scenarios, regimes, on, known, mfn_table=table, import_into=import_into.upper())
         if output is not None:
             from roo_calc.report.compare import write_excel
 
             write_excel(output, result, on, paper=paper.value,
-                        inputs={"scenarios": list(zip(scenarios, scenario or [])),
-                                "Certificates file": [str(p) for p in certificates or []]})
+                        inputs={"scenarios": [(s, s.path) for s in scenarios],
+                                "Certificates file": [str(p) for p in certificates or []]}, source=source)
     except (RooCalcError, ValueError) as error:
         fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
     from roo_calc.certificates.report import notes_for, notes_json, notes_text
@@ -64,12 +65,37 @@ def compare(
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps({**report.to_json(result, on), "certificate_notes": notes_json(notes)}, indent=2))
+        echo(json.dumps({**report.to_json(result, on, source), "certificate_notes": notes_json(notes)}, indent=2))
     else:
-        echo(report.render_text(result, on) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
+        echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
     check_fail_on([c.status for c in result.cells], fail_on)
+
+
+def _scenarios(paths: list[Path]) -> list:
+    """Every scenario of every file, in order; the problems of all files in one error, among
+    them a name used twice (across files too) or the reserved name 'baseline'."""
+    from roo_calc.errors import ScenarioError
+    from roo_calc.scenarios.apply import load_scenarios
+    from roo_calc.scenarios.compare import BASELINE
+
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.extend(load_scenarios(path))
+        except ScenarioError as error:
+            problems.append(str(error))
+    first: dict[str, str | None] = {BASELINE: "the BOM as given"}
+    for s in scenarios:
+        if s.name in first:
+            problems.append(f"{s.path}: scenario {s.name!r}: the name is already used by {first[s.name]}; "
+                            "names must be unique")
+        else:
+            first[s.name] = f"a scenario in {s.path}"
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return scenarios
 
 
 EXAMPLES = examples(

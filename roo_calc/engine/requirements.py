@@ -15,6 +15,7 @@ import numpy as np
 
 from roo_calc.bom.model import Vehicle
 from roo_calc.codes import HsList
+from roo_calc.engine import made_parts
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
 from roo_calc.numbers import SHARE_ONE
@@ -77,10 +78,12 @@ class Context:
             if self.vehicle_class in rule.classes:
                 decided |= self._part_origin(rule, in_region & ~certified & ~declined & ~decided, originating, reasons)
         undeclared = in_region & ~certified & ~declined & ~decided
+        policy = self.regime.uncertified_regional
+        if policy == "originating":
+            originating = originating | undeclared
+        undeclared &= ~made_parts.roll_up(self, originating, reasons)  # USMCA UR 20(1)
         if undeclared.any():
-            policy = self.regime.uncertified_regional
             if policy == "originating":
-                originating = originating | undeclared
                 text = "made in the region with no certification on file; assumed originating (rule file policy)"
             elif policy == "review":
                 text = "made in the region with no certification on file; origin must be established (needs review)"
@@ -132,6 +135,16 @@ class Context:
         if rule.except_hs:
             mask &= ~HsList(rule.except_hs).match(lines.hs)
         rc, stated = lines.pct("regional_content_e4")
+        if rule.partial_hs:
+            partial = open_ & stated & ~mask & HsList(rule.partial_hs).match(lines.hs)
+            found = [c for c in rule.partial_hs if partial.any() and (HsList((c,)).match(lines.hs) & partial).any()]
+            self.assume("part-origin-partial", None, partial,
+                        f"{rule.title}: lines of {', '.join(found)}, subheadings the law lists only in part "
+                        f"(8-digit or \"ex\" entries), which the HS code cannot show: their stated regional content is "
+                        f"not used, and they count as any uncertified line does ("
+                        + ("assumed originating by the rule file's policy" if self.regime.uncertified_regional == "originating"
+                           else f"non-originating unless certified, {self.regime.certification_field}") + ")",
+                        cite(rule.reference) or None)
         decided = mask & open_ & stated
         if not decided.any():
             return decided
@@ -219,8 +232,17 @@ def _drivers(ctx: Context, scaled: np.ndarray, basis: np.ndarray) -> tuple[LineC
 
 def line_basis(scaled: np.ndarray, counting, not_counting="") -> np.ndarray:
     """Each line's basis: why it counts where it counts (scaled > 0), else why not (blank when
-    nothing needs saying).  So a line that counts 0 never carries a reason for counting."""
-    return np.where(np.asarray(scaled) > 0, counting, not_counting).astype(object)
+    nothing needs saying).  So a line that counts 0 never carries a reason for counting.  Lines
+    with the same basis share one string: a 100,000-line BOM has a handful of distinct reasons,
+    not 100,000 copies of them (about 90 MB over six regimes)."""
+    def objects(texts):
+        return np.asarray(texts, dtype=object) if isinstance(texts, np.ndarray) else texts
+
+    shared: dict[str, str] = {}
+    chosen = np.where(np.asarray(scaled) > 0, objects(counting), objects(not_counting)).tolist()
+    out = np.empty(len(chosen), dtype=object)
+    out[:] = [shared.setdefault(text, text) for text in chosen]
+    return out
 
 
 def _compare(value: Fraction, threshold: DatedValue, comparison: str) -> str:

@@ -7,14 +7,17 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.report.excel import Page, _glossary, _money, _print_setup, _sheet_name, _status_formats, _styles, verdict_table
+from roo_calc.report.json import determination_json
 from roo_calc.report.verdict import status_label
 
 
 def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: str | None, on: date,
-                       paper: str = "letter") -> None:
-    """`vehicles`: (bom, as of, determinations) per vehicle; `averages`: fleet.Average items."""
+                       paper: str = "letter", sources: dict[str, Source] | None = None, source: Source = "given") -> None:
+    """`vehicles`: (bom, as of, determinations) per vehicle; `averages`: fleet.Average items; `sources`:
+    where each vehicle's date came from (by BOM path), `source`: where the averages' date came from."""
     import xlsxwriter
 
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -26,12 +29,12 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
         styles["page"] = Page(paper, f"fleet of {len(vehicles)} vehicles", generated)
         used = {"averages", "glossary"}
         if average_by:
-            _averages(book, styles, averages, average_by, on)
+            _averages(book, styles, averages, average_by, as_of_text(on, source))
         for bom, when, results in vehicles:
             sheet = book.add_worksheet(_sheet_name(bom.vehicle.model[:28], used))
             v = bom.vehicle
             sheet.write_string(0, 0, f"{v.model} ({Path(bom.path).name})", styles["title"])
-            facts = [("BOM", bom.path), ("SHA-256", bom.sha256), ("As of", when.isoformat()),
+            facts = [("BOM", bom.path), ("SHA-256", bom.sha256), ("As of", as_of_text(when, (sources or {}).get(bom.path, "given"))),
                      ("Annual volume", f"{v.annual_volume:,}" if v.annual_volume else "not given"), ("Currency", v.currency)]
             for i, (label, value) in enumerate(facts, start=2):
                 sheet.write_string(i, 0, label, styles["bold"])
@@ -44,9 +47,31 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
         book.close()
 
 
-def _averages(book, styles, averages: list, average_by: str, on: date) -> None:
+def average_json(a) -> dict:
+    """One averaged determination (`fleet.Average`) for the fleet JSON. Its rows are rows of the averaged
+    BOM (every vehicle's lines one after another): `row_sources` gives each one's workbook and row, and
+    each assumption says `where` its lines are, workbook by workbook."""
+    out = {"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
+           "citation": a.note if a.result else None, "note": None if a.result else a.note,
+           "result": determination_json(a.result) if a.result else None}
+    if a.result is None:
+        return out
+    source = a.row_sources
+    for assumption in out["result"]["assumptions"]:
+        where: dict[str, list[int]] = {}
+        for row in assumption["rows"]:
+            file, file_row = source[row - 1]
+            where.setdefault(file, []).append(file_row)
+        assumption["where"] = [{"file": file, "rows": rows} for file, rows in where.items()]
+    shown = sorted({r for x in out["result"]["assumptions"] for r in x["rows"]} |
+                   {line["row"] for req in out["result"]["requirements"] for line in req["lines"]})
+    out["row_sources"] = {str(r): {"file": source[r - 1][0], "row": source[r - 1][1]} for r in shown}
+    return out
+
+
+def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None:
     sheet = book.add_worksheet("Averages")
-    sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, as of {on}", styles["title"])
+    sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, as of {as_of}", styles["title"])
     headers = ["Regime", "Category", "Vehicles", "Annual volume", "Status", "Binding requirement", "Failing requirements",
                "Citation or note"]
     sheet.write_row(2, 0, headers, styles["head"])
