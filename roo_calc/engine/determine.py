@@ -10,8 +10,8 @@ import numpy as np
 from roo_calc.bom.model import Bom, Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
-from roo_calc.engine import tariffs, usmca_auto  # noqa: F401  (register their requirement kinds)
-from roo_calc.engine.requirements import EVALUATORS, Context
+from roo_calc.engine.kinds import KINDS
+from roo_calc.engine.requirements import Context
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.errors import NoValueError
 from roo_calc.rules.model import Regime
@@ -101,7 +101,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
                                              citation=requirement.citation, reason=f"waived: {regime.waived[rid]}"))
             continue
         try:
-            results.append(EVALUATORS[requirement.kind](ctx, rid, requirement))
+            results.append(KINDS[requirement.kind].evaluate(ctx, rid, requirement))
         except NoValueError as exc:
             results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="needs_review",
                                              citation=requirement.citation, reason=str(exc)))

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roo_calc.certificates.model import CertifiedLine
+from roo_calc.engine.linear import LinearForm
 
 # Statuses.  A preference regime (USMCA, NAFTA...) says whether the vehicle qualifies:
 # "eligible" / "not_eligible".  A tariff regime (Section 232) says what is owed, never
@@ -73,6 +74,8 @@ class RequirementResult(_Result):
     line_counted: object | None = Field(default=None, repr=False, exclude=True)
     line_basis: object | None = Field(default=None, repr=False, exclude=True)
     line_groups: object | None = Field(default=None, repr=False, exclude=True)  # core parts: each line's group
+    # How the lines' counts decide the verdict (engine.linear), for requirements that sourcing moves.
+    form: LinearForm | None = Field(default=None, repr=False, exclude=True)
 
     @property
     def margin(self) -> Fraction | None:
