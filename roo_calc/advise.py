@@ -35,6 +35,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,9 @@ from roo_calc.engine.linear import Decision, LinearForm, Part, decide_all
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE
 from roo_calc.rules.model import Regime
+
+if TYPE_CHECKING:
+    from roo_calc.engine.duty import DutyExposure
 
 CERTIFY, RESOURCE = "certify", "re-source"
 
@@ -86,9 +90,9 @@ class Plan:
     margin: Fraction = Fraction(0)
     certification_e4: int = 0
     gaps: list[Gap] = field(default_factory=list)
-    duty_before: object | None = None  # engine.duty.DutyExposure
+    duty_before: DutyExposure | None = None
     predicted: dict[str, Decision] = field(default_factory=dict)  # each planned requirement, decided by its form
-    duty_after: object | None = None
+    duty_after: DutyExposure | None = None
 
     @property
     def duty_saved_cents(self) -> Fraction | None:
@@ -241,7 +245,8 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
         return plan
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(int(premium_pct * 10_000)).to_numpy(dtype=np.int64)
-    cert_rows, res_rows = [], []
+    cert_rows: list[int] = []
+    res_rows: list[int] = []
     for i, action in chosen:
         pct_e4 = int(premium[i]) if action == RESOURCE else plan.certification_e4
         (res_rows if action == RESOURCE else cert_rows).append(int(rows[i]))
@@ -286,7 +291,7 @@ def _predicted(before: Determination, movable: list[RequirementResult], states: 
             index = np.array([i for i, a in chosen if a == action], dtype=np.int64)
             counted[index] = _moved(states[action], req.id, form)[index]
         sums[req.id] = [np.array([part.total(counted)], dtype=np.int64) for part in form.parts]
-    return {rid: decision(0) for rid, (_met, decision) in decide_all(forms, sums, 1).items()}
+    return {rid: decision(0) for rid, (_met, decision) in decide_all(forms, sums, 1).items() if rid in sums}
 
 
 def _solve(bom: Bom, constraints, core_super, can_certify: np.ndarray, premium_pct: Fraction,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 
@@ -177,7 +177,7 @@ def _minus(limit: Fraction, credit: Limit) -> Limit:
     return limit - credit
 
 
-def _terms(limit: Limit) -> tuple[object, object]:
+def _terms(limit: Limit) -> tuple[Any, Any]:
     """A limit's numerator and denominator (Python integers, or object arrays of them)."""
     if isinstance(limit, np.ndarray):
         return (np.array([f.numerator for f in limit.tolist()], dtype=object),

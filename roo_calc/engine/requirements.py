@@ -112,8 +112,9 @@ class Context:
         out = np.where(in_region & certified, f"originating (certified, {field} = Y)", out)
         out = np.where(~in_region & certified, per_line(f": certified but made outside {region}, non-originating"), out)
         self.originating()
-        decided = self._part_reasons != ""
-        self._origin_reasons = np.where(decided, self._part_reasons, out).astype(object)
+        part_reasons = self._part_reasons
+        assert part_reasons is not None  # set by originating()
+        self._origin_reasons = np.where(part_reasons != "", part_reasons, out).astype(object)
         return self._origin_reasons
 
     def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
@@ -279,8 +280,10 @@ def _material_rvcr(ctx: Context, rid: str, requirement: Requirement, used: np.nd
     rule file's `material_rvc_requirement` (s.13(1)(b)(iii)).
     """
     tracing = requirement.tracing
+    assert tracing is not None
     hs = ctx.lines.hs
     vehicle = ctx.threshold(rid, requirement)
+    assert vehicle is not None  # the RVC has a threshold for this class before its VNM is measured
     material = (ctx.dated(tracing.material_rvc_requirement, "NAFTA material RVC requirement", rid)
                 if tracing.material_rvc_requirement else vehicle)
     groups = [(np.ones(len(hs), dtype=bool), material, "Schedule IV goods")]

@@ -121,9 +121,15 @@ class Determination(_Result):
         failing = [r for r in self.requirements if r.status == "fail"]
         if failing:
             with_margin = [r for r in failing if r.margin is not None]
-            return min(with_margin, key=lambda r: r.margin) if with_margin else failing[0]
+            return min(with_margin, key=_margin) if with_margin else failing[0]
         review = [r for r in self.requirements if r.status == "needs_review"]
         if review:
             return review[0]
         floors = [r for r in scored if r.comparison == "at_least"] or scored
-        return min(floors, key=lambda r: r.margin) if floors else None
+        return min(floors, key=_margin) if floors else None
+
+
+def _margin(requirement: RequirementResult) -> Fraction:
+    margin = requirement.margin
+    assert margin is not None
+    return margin

@@ -348,6 +348,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
             missing.append("lvc_high_wage_materials (Vehicle sheet) or the BOM's high_wage column")
     if missing:
         return _review(rid, requirement, "missing facts: " + "; ".join(missing))
+    assert labor is not None and materials is not None
     credit, claimed = requirement.assembly_credit, vehicle.lvc_assembly_points_e4
     if credit is not None and claimed is not None and Fraction(claimed, 10_000) not in (0, credit):
         # The high-wage assembly credit is all or nothing (USMCA UR 18(12)-(14)); its amount is rule data.
@@ -376,10 +377,9 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
                                                 "changes (leave it blank and mark lines high_wage to let re-sourcing count)")
     decision = form.decide()
     high_wage_points = decision.points
-    ok_minimum = minimum is None or high_wage_points >= minimum.value
     reason = (f"high-wage materials from {source}; high-wage points {display_pct(high_wage_points)}"
               + (f" (minimum {minimum.value})" if minimum else ""))
-    if not ok_minimum:
+    if minimum is not None and high_wage_points < minimum.value:
         reason += f"; the high-wage part is under its minimum of {minimum.value} points"
     figures = {"high_wage_labor": labor, "high_wage_materials": materials, "high_wage_materials_source": source,
                "net_cost": vehicle.net_cost_cents,

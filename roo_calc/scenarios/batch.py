@@ -17,6 +17,7 @@ uncertified lines), are evaluated one at a time by the engine instead; `batchabl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date
 from fractions import Fraction
 
@@ -76,7 +77,7 @@ class BatchResult:
     status: np.ndarray  # object: "eligible" | "not_eligible" | "needs_review" | "not_applicable"
     requirement_status: dict[str, np.ndarray]
     thresholds: dict[str, Fraction | None]
-    _value: dict[str, object]
+    _value: dict[str, Callable[[int], Fraction | None] | Fraction | None]
 
     def value(self, requirement: str, scenario: int) -> Fraction | None:
         found = self._value[requirement]
@@ -123,6 +124,10 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     # Scenarios often make the same edit to the same line: each distinct edited line is counted once.
     distinct, inverse = _distinct(edits)
     stacked = evaluate(_stacked(bom, distinct), regime, on, known) if len(edits) else base
+    if any(r.form is not None for r in stacked.requirements if r.id in _undecided(base)):
+        # An edit makes measurable what the baseline cannot measure (e.g. the first line declared
+        # high_wage): the scenarios' verdicts are not the baseline's plus a change in sums.
+        return _one_at_a_time(bom, regime, on, edits, count, known)
     counted = {r.id: r.form.counted[inverse] for r in stacked.requirements if r.form is not None and r.form.counted is not None}
     forms: dict[str, LinearForm] = {r.id: r.form for r in base.requirements if r.form is not None}
     sums: dict[str, list[np.ndarray]] = {}
@@ -135,7 +140,7 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
         sums[req.id] = [_part_sums(part, form.counted, new, old, line, scen, count) for part in form.parts]
     decided = decide_all(forms, sums, count)
     statuses: dict[str, np.ndarray] = {}
-    values: dict[str, object] = {}
+    values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {}
     thresholds: dict[str, Fraction | None] = {}
     for req in base.requirements:
         thresholds[req.id] = Fraction(req.threshold) if req.threshold is not None else None
@@ -153,6 +158,34 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     if base.status == "not_applicable":  # the regime does not cover the vehicle: no sourcing changes that
         status = np.full(count, "not_applicable", dtype=object)
     return BatchResult(regime.id, status, statuses, thresholds, values)
+
+
+def _undecided(base: Determination) -> set[str]:
+    """The baseline's requirements of a linear kind that it could not decide (needs review)."""
+    return {r.id for r in base.requirements if r.form is None and r.kind in LINEAR_KINDS and r.status == "needs_review"}
+
+
+def _one_at_a_time(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, count: int,
+                   known: dict[str, Regime] | None) -> BatchResult:
+    """Each scenario evaluated by the engine on its own edited BOM."""
+    results = []
+    scenario = edits["scenario"].to_numpy(dtype=np.int64)
+    for k in range(count):
+        mine = edits[scenario == k]
+        lines = bom.lines.copy()
+        edited = _stacked(bom, mine).lines
+        positions = mine["line"].to_numpy(dtype=np.int64)
+        for field in EDITABLE:
+            lines.iloc[positions, lines.columns.get_loc(field)] = edited[field].to_numpy()
+        results.append(evaluate(bom.model_copy(update={"lines": lines}), regime, on, known))
+    ids = [r.id for r in results[0].requirements] if results else []
+    statuses = {rid: np.array([next(r.status for r in d.requirements if r.id == rid) for d in results], dtype=object)
+                for rid in ids}
+    found = {rid: [next(r.value for r in d.requirements if r.id == rid) for d in results] for rid in ids}
+    values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {rid: found[rid].__getitem__ for rid in ids}
+    thresholds = {r.id: Fraction(r.threshold) if r.threshold is not None else None for r in results[0].requirements} \
+        if results else {}
+    return BatchResult(regime.id, np.array([d.status for d in results], dtype=object), statuses, thresholds, values)
 
 
 def _part_sums(part: Part, counted: np.ndarray, new: np.ndarray, old: np.ndarray, line: np.ndarray, scen: np.ndarray,
