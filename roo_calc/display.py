@@ -17,8 +17,16 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from typing import overload
 
 CENT = Decimal("0.01")
+
+
+def number(figure: Fraction | int | str) -> Fraction:
+    """A requirement figure that holds a number (figures also hold words, such as the VNM method)."""
+    if isinstance(figure, str):
+        raise TypeError(f"expected a number, found the word {figure!r}")
+    return Fraction(figure)
 
 
 def cents_to_decimal(cents: int | Fraction) -> Decimal:
@@ -105,8 +113,14 @@ def pct_cell(value: Fraction, comparison: str = "at_least") -> float:
     return float(_toward(value, comparison, 2))
 
 
+@overload
+def json_pct(value: Fraction, comparison: str = ...) -> str: ...
+@overload
+def json_pct(value: None, comparison: str = ...) -> None: ...
+@overload
+def json_pct(value: Fraction | None, comparison: str = ...) -> str | None: ...
 def json_pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
-    """A percentage for JSON: 4 decimals, rounded toward the verdict."""
+    """A percentage for JSON: 4 decimals, rounded toward the verdict (None stays None)."""
     return None if value is None else str(_toward(value, comparison, 4))
 
 

@@ -9,7 +9,10 @@ set with one bad value is unusable.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from roo_calc.bom.model import MappedColumn
 
 Severity = Literal["error", "warning"]
 
@@ -46,8 +49,9 @@ class RooCalcError(Exception):
 class BomError(RooCalcError):
     """A BOM workbook could not be read; carries every problem found in one pass."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], proposals: tuple[MappedColumn, ...] = ()):
         self.problems = problems
+        self.proposals = proposals  # header mappings for headers that look like contract columns
         errors = [p for p in problems if p.severity == "error"]
         super().__init__("\n".join(str(p) for p in errors) or "invalid BOM workbook")
 

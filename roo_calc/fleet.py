@@ -11,7 +11,7 @@ exact in whole cents.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -36,12 +36,14 @@ def read_fleet(path: Path) -> list[tuple[Path, int | None]]:
     if "bom_file" not in header:
         raise BomError([Problem("missing-column", f"expected a column 'bom_file', found {header}", str(path), "Fleet", "1:1")])
     file_col, volume_col = header.index("bom_file"), header.index("annual_volume") if "annual_volume" in header else None
-    entries, problems = [], []
+    entries: list[tuple[Path, int | None]] = []
+    problems: list[Problem] = []
     for number, row in enumerate(rows[1:], start=2):
         if not row or row[file_col] is None:
             continue
         volume = row[volume_col] if volume_col is not None else None
-        if volume is not None and (not isinstance(volume, (int, float)) or volume <= 0 or volume != int(volume)):
+        if volume_col is not None and volume is not None and (
+                not isinstance(volume, (int, float)) or volume <= 0 or volume != int(volume)):
             problems.append(Problem("bad-value", f"annual_volume: expected a whole number above 0, found {volume!r}",
                                     str(path), "Fleet", f"{chr(65 + volume_col)}{number}"))
             continue
@@ -62,7 +64,7 @@ def is_fleet_workbook(path: Path) -> bool:
     return b'name="fleet"' in workbook and b'name="bom"' not in workbook
 
 
-def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...] | None:
+def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...]:
     """The vehicle's group under the regime's averaging category `by`: the values of the
     category's `by` fields (rule data), "?" for a fact not given."""
     classes, _ = classify(regime, bom.vehicle)
@@ -114,13 +116,6 @@ class Average:
     volume: int
     result: Determination | None
     note: str | None = None
-
-
-@dataclass
-class FleetResult:
-    by: str
-    vehicles: list[tuple[Bom, list[Determination]]] = field(default_factory=list)
-    averages: list[Average] = field(default_factory=list)
 
 
 def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: dict[str, Regime] | None = None,

@@ -56,7 +56,7 @@ def test_report_sheets_values_chart_and_no_formulas(make_bom, tmp_path):
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
     inputs = book["Inputs"]
     assert inputs["A2"].value == "SHA-256" and len(inputs["B2"].value) == 64
-    assert inputs["B3"].value == "2024-01-01"
+    assert inputs["B3"].value == "2024-01-01 (from --as-of)"
     assumptions = book["Assumptions and Review"]
     assert assumptions["A1"].value == "Regime"
 

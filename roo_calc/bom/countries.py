@@ -40,6 +40,14 @@ def key(text: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", plain.lower().replace("'", "").replace("\u2019", "")).strip("_")
 
 
+def _name(alpha_2: str) -> str:
+    """The country's short name; every code _index hands out is one pycountry holds."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=alpha_2)
+    return country.name if country is not None else alpha_2
+
+
 @cache
 def _index() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     """(name key -> alpha-2, name key -> the several alpha-2 codes it fits)."""
@@ -74,9 +82,7 @@ def to_alpha2(text: str) -> tuple[str, bool]:
     unique, several = _index()
     name = key(text)
     if name in several:
-        import pycountry
-
-        options = ", ".join(f"{c} ({pycountry.countries.get(alpha_2=c).name})" for c in several[name])
+        options = ", ".join(f"{c} ({_name(c)})" for c in several[name])
         raise ValueError(f"expected one country, found {text!r}, which may be {options}: write the ISO alpha-2 code")
     if name in unique:
         return unique[name], True

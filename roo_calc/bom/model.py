@@ -65,6 +65,7 @@ class Vehicle(BaseModel):
     asr_approved_through: date | None = None
     new_plant: str | None = None  # "new" or "refit" (USMCA UR 20(8)), as the producer states
     first_prototype_date: date | None = None
+    persons: int | None = None  # persons it is built to transport, driver included (USMCA UR 20(2)(a), 20(3)(a)(ii))
     currency: str = "USD"
     net_cost_cents: int
     total_cost_cents: int | None = None

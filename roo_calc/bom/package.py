@@ -80,7 +80,8 @@ def read_once(path: Path) -> bytes:
 
 
 def _read_all(fd: int, size: int) -> bytes:
-    chunks, total = [], 0
+    chunks: list[bytes] = []
+    total = 0
     while True:
         chunk = os.read(fd, max(1 << 20, size - total + 1))
         if not chunk:

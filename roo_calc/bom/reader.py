@@ -11,7 +11,7 @@ import hashlib
 from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +21,7 @@ from roo_calc.bom import columns as columns_map
 from roo_calc.bom import countries, package, schema, structure, xlsx
 from roo_calc.bom.columns import HeaderMapping
 from roo_calc.bom.model import Bom, FxRate, MappedColumn, Vehicle
-from roo_calc.errors import BomError, Problem
+from roo_calc.errors import BomError, Problem, Severity
 from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
 
 MAX_PROBLEMS = 200
@@ -38,11 +38,11 @@ class _Collector:
         self.dropped = 0
 
     def add(self, code: str, message: str, sheet: str | None = None, cell: str | None = None,
-            severity: str = "error", file: str | None = None) -> None:
+            severity: Severity = "error", file: str | None = None) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
             self.dropped += 1
             return
-        self.problems.append(Problem(code, message, file or self.file, sheet, cell, severity))  # type: ignore[arg-type]
+        self.problems.append(Problem(code, message, file or self.file, sheet, cell, severity))
 
     def warn(self, code: str, message: str, sheet: str | None = None, cell: str | None = None) -> None:
         self.add(code, message, sheet, cell, "warning")
@@ -157,8 +157,9 @@ def _load_bom(path: Path, columns: str | Path | None) -> Bom:
     from roo_calc.certificates.reader import read_certificates_sheet
 
     certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256, headers)
-    made, detail_rows, levels = None, (), 1
-    if lines is not None:
+    made, levels = None, 1
+    detail_rows: tuple[int, ...] = ()
+    if lines is not None and bom_sheet is not None:
         levels = int(lines["level"].max())
         detail = (lines["_kind"] == structure.DETAIL).to_numpy(dtype=bool)
         detail_rows = tuple(int(r) for r in lines["row"][detail])
@@ -172,9 +173,7 @@ def _load_bom(path: Path, columns: str | Path | None) -> Bom:
         out.warn("unused-mapping", f"the mapping of header {entry.header!r} to {entry.column} ({entry.source}) was not "
                  f"used: sheet {entry.sheet} has no such header")
     if out.has_errors:
-        error = BomError(out.finish())
-        error.proposals = tuple(headers.proposals)  # type: ignore[attr-defined]
-        raise error
+        raise BomError(out.finish(), tuple(headers.proposals))
     assert vehicle is not None and lines is not None and made is not None
     return Bom(path=name, sha256=sha256, vehicle=vehicle, lines=lines, fx=tuple(fx.values()),
                warnings=tuple(out.finish()), extra_columns=tuple(extra), made=made, supplier_detail_rows=detail_rows,
@@ -189,8 +188,8 @@ def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, o
     if sheet is not None:
         frame, absolute, offset = _read_table(reader, sheet, schema.COLUMNS_SHEET_COLUMNS)
         header_row = (xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1) + offset
-        found = _map_headers(frame, absolute, schema.COLUMNS_SHEET_COLUMNS, sheet, header_row, out)
-        for i in range(len(frame)) if found is not None else ():
+        found = _map_headers(frame, absolute, schema.COLUMNS_SHEET_COLUMNS, sheet, header_row, out) or {}
+        for i in range(len(frame)) if found else ():
             row = header_row + 1 + i
             raw = {name: frame.iat[i, pos] for name, (pos, _letter) in found.items()}
             if all(v is None for v in raw.values()):
@@ -309,8 +308,49 @@ def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMap
 
 
 def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> Vehicle | None:
-    values: dict[str, object] = {}
+    """The Vehicle from the sheet's fields, or None after reporting every problem found."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
+    values = _vehicle_values(fields, sheet, out)
+    if values is None:
+        return None
+    money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
+    excluded = {k: to_cents(money[k]) for k in _EXCLUDED_COSTS if k in money}
+    ok = _no_negative_money(money, cells, sheet, out)
+    net = _net_cost(money, excluded, cells, sheet, out)
+    ok = _check_vehicle_ranges(values, money, cells, sheet, out) and ok
+    if net is None or not ok:
+        return None
+    net_cents, derived = net
+    hs_code = str(values["hs_code"])
+    vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code)
+    volume, persons = values.get("annual_volume"), values.get("persons")
+    fields_out: dict[str, Any] = {name: values.get(name) for name in _PLAIN_VEHICLE_FIELDS if name in values}
+    fields_out.update({f"{name}_cents": to_cents(money[name]) for name in _CENTS_VEHICLE_FIELDS if name in money})
+    fields_out.update({f"{name}_e4": pct_to_e4(value) for name in ("lvc_technology_points", "lvc_assembly_points")
+                       if isinstance(value := values.get(name), Decimal)})
+    # pydantic validates each field's type here, as the keyword constructor would.
+    return Vehicle.model_validate({
+        **fields_out, "model": str(values["model"]), "hs_code": hs_code, "vehicle_type": vehicle_type,
+        "vehicle_type_inferred": "vehicle_type" not in values, "net_cost_cents": net_cents,
+        "excluded_costs_cents": excluded, "net_cost_derived": derived,
+        "annual_volume": int(volume) if isinstance(volume, Decimal) else None,
+        "persons": int(persons) if isinstance(persons, Decimal) else None, "cells": cells,
+    })
+
+
+_EXCLUDED_COSTS = ("sales_promotion_costs", "royalties", "shipping_packing_costs", "nonallowable_interest")
+# Vehicle fields taken as read; money fields reach the Vehicle as `<name>_cents`.
+_PLAIN_VEHICLE_FIELDS = ("assembly_country", "production_date", "entry_date", "tariff_rate_quota",
+                         "asr_approved_through", "new_plant", "first_prototype_date", "currency", "plant", "producer",
+                         "model_year")
+_CENTS_VEHICLE_FIELDS = ("msrp", "total_cost", "transaction_value", "steel_purchases", "steel_purchases_originating",
+                         "aluminum_purchases", "aluminum_purchases_originating", "lvc_high_wage_labor",
+                         "lvc_high_wage_materials")
+
+
+def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> dict[str, object] | None:
+    """Each field converted to its kind's value, or None when a required one is missing or any is unreadable."""
+    values: dict[str, object] = {}
     ok = True
     for column in schema.VEHICLE_FIELDS:
         text, cell = fields.get(column.name, (None, None))
@@ -325,40 +365,31 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         except ValueError as exc:
             out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
             ok = False
-    country = fields.get("assembly_country", (None, None))[0]
-    if values.get("assembly_country") and values["assembly_country"] != country.strip().upper():  # type: ignore[union-attr]
-        out.warn("country-name", f"assembly_country: read {country.strip()!r} as {values['assembly_country']}",  # type: ignore[union-attr]
-                 sheet, cells["assembly_country"])
-    if "hs_code" in fields and fields["hs_code"][0] is not None:
-        _digits, note = codes.normalize_hs(fields["hs_code"][0])
-        if note and _digits:
-            out.warn("hs-note", note, sheet, cells["hs_code"])
-    if not ok:
-        return None
-    hs_code = values["hs_code"]
-    vehicle_type = values.get("vehicle_type")
-    inferred = vehicle_type is None
-    if inferred:
-        vehicle_type = codes.infer_vehicle_type(hs_code)  # type: ignore[arg-type]
-    money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
-    excluded_names = ("sales_promotion_costs", "royalties", "shipping_packing_costs", "nonallowable_interest")
-    excluded = {k: to_cents(money[k]) for k in excluded_names if k in money}
-    for k, v in money.items():
-        if v < 0:
-            out.add("negative-value", f"{k}: expected an amount of 0 or more, found {v}", sheet, cells[k])
-            ok = False
-    net = money.get("net_cost")
-    total = money.get("total_cost")
-    derived = False
+    country, cell = fields.get("assembly_country", (None, ""))
+    if country is not None and values.get("assembly_country") not in (None, country.strip().upper()):
+        out.warn("country-name", f"assembly_country: read {country.strip()!r} as {values['assembly_country']}", sheet, cell)
+    hs_text, cell = fields.get("hs_code", (None, ""))
+    if hs_text is not None:
+        digits, note = codes.normalize_hs(hs_text)
+        if note and digits:
+            out.warn("hs-note", note, sheet, cell)
+    return values if ok else None
+
+
+def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[str, str], sheet: str,
+              out: _Collector) -> tuple[int, bool] | None:
+    """(net cost in cents, whether it was derived from total cost minus the excluded costs), or None if unusable."""
+    net, total = money.get("net_cost"), money.get("total_cost")
     if net is None and total is None:
         out.add("missing-field", "expected net_cost or total_cost (net cost = total cost minus excluded costs), found neither",
                 sheet, "A1")
         return None
+    ok = True
     if net is None:
-        net_cents = to_cents(total) - sum(excluded.values())  # type: ignore[arg-type]
-        derived = True
+        assert total is not None
+        net_cents, derived = to_cents(total) - sum(excluded.values()), True
     else:
-        net_cents = to_cents(net)
+        net_cents, derived = to_cents(net), False
         if total is not None and to_cents(total) - sum(excluded.values()) != net_cents:
             out.add("net-cost-mismatch",
                     f"net_cost {net} disagrees with total_cost {total} minus excluded costs "
@@ -369,12 +400,28 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         out.add("bad-value", f"net cost must be more than 0, found {Decimal(net_cents).scaleb(-2)}",
                 sheet, cells.get("net_cost") or cells.get("total_cost"))
         ok = False
+    return (net_cents, derived) if ok else None
+
+
+def _no_negative_money(money: dict[str, Decimal], cells: dict[str, str], sheet: str, out: _Collector) -> bool:
+    """Report each negative money amount; True if there is none."""
+    negative = [k for k, v in money.items() if v < 0]
+    for k in negative:
+        out.add("negative-value", f"{k}: expected an amount of 0 or more, found {money[k]}", sheet, cells[k])
+    return not negative
+
+
+def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], cells: dict[str, str], sheet: str,
+                          out: _Collector) -> bool:
+    """Report amounts out of range (points outside 0-100, a volume not a whole number above 0, originating
+    purchases above the purchases); True if none."""
+    ok = True
     tech = values.get("lvc_technology_points")
-    if tech is not None and not 0 <= tech <= 100:  # type: ignore[operator]
+    if isinstance(tech, Decimal) and not 0 <= tech <= 100:
         out.add("bad-value", f"lvc_technology_points: expected 0 to 100 points, found {tech}", sheet, cells["lvc_technology_points"])
         ok = False
     volume = values.get("annual_volume")
-    if volume is not None and (volume != int(volume) or volume <= 0):  # type: ignore[operator,call-overload]
+    if isinstance(volume, Decimal) and (volume != int(volume) or volume <= 0):
         out.add("bad-value", f"annual_volume: expected a whole number of vehicles above 0, found {volume}", sheet, cells["annual_volume"])
         ok = False
     for metal in ("steel", "aluminum"):  # USMCA UR 17(1): originating purchases are a part of the purchases
@@ -383,33 +430,11 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
             out.add("bad-value", f"{metal}_purchases_originating: expected at most {metal}_purchases ({bought}), "
                     f"found {originating}", sheet, cells[f"{metal}_purchases_originating"])
             ok = False
-    if not ok:
-        return None
-
-    def cents(name: str) -> int | None:
-        return to_cents(money[name]) if name in money else None
-
-    def e4(name: str) -> int | None:
-        value = values.get(name)
-        return pct_to_e4(value) if value is not None else None  # type: ignore[arg-type]
-
-    return Vehicle(
-        model=str(values["model"]), hs_code=hs_code, vehicle_type=vehicle_type, vehicle_type_inferred=inferred,  # type: ignore[arg-type]
-        assembly_country=values["assembly_country"], production_date=values.get("production_date"),  # type: ignore[arg-type]
-        entry_date=values.get("entry_date"), msrp_cents=cents("msrp"),  # type: ignore[arg-type]
-        tariff_rate_quota=values.get("tariff_rate_quota"), asr_approved_through=values.get("asr_approved_through"),  # type: ignore[arg-type]
-        new_plant=values.get("new_plant"), first_prototype_date=values.get("first_prototype_date"),  # type: ignore[arg-type]
-        currency=values.get("currency", "USD"), net_cost_cents=net_cents, total_cost_cents=cents("total_cost"),  # type: ignore[arg-type]
-        excluded_costs_cents=excluded, net_cost_derived=derived, transaction_value_cents=cents("transaction_value"),
-        plant=values.get("plant"), producer=values.get("producer"), model_year=values.get("model_year"),  # type: ignore[arg-type]
-        annual_volume=int(volume) if volume is not None else None,  # type: ignore[arg-type,call-overload]
-        steel_purchases_cents=cents("steel_purchases"), steel_purchases_originating_cents=cents("steel_purchases_originating"),
-        aluminum_purchases_cents=cents("aluminum_purchases"),
-        aluminum_purchases_originating_cents=cents("aluminum_purchases_originating"),
-        lvc_high_wage_labor_cents=cents("lvc_high_wage_labor"), lvc_high_wage_materials_cents=cents("lvc_high_wage_materials"),
-        lvc_technology_points_e4=e4("lvc_technology_points"), lvc_assembly_points_e4=e4("lvc_assembly_points"),
-        cells=cells,
-    )
+    persons = values.get("persons")
+    if isinstance(persons, Decimal) and (persons != int(persons) or persons <= 0):
+        out.add("bad-value", f"persons: expected a whole number of persons above 0, found {persons}", sheet, cells["persons"])
+        ok = False
+    return ok
 
 
 _MONEY_FIELDS = {c.name for c in schema.VEHICLE_FIELDS if c.kind == "money"}
@@ -460,11 +485,11 @@ def _convert(column: schema.Column, text: str):
     if kind == "level":
         return structure.parse_level(text)
     if kind == "procurement":
-        value = schema.PROCUREMENT_VALUES.get(schema.canonical(text))
-        if value is None:
+        procurement = schema.PROCUREMENT_VALUES.get(schema.canonical(text))
+        if procurement is None:
             both = " (X, both, does not say which this line is)" if schema.canonical(text) == "x" else ""
             raise ValueError(f"expected buy or make (also purchased/in-house, SAP's F/E), found {text!r}{both}")
-        return value
+        return procurement
     raise AssertionError(kind)
 
 

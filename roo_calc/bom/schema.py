@@ -70,6 +70,8 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
     Column("new_plant", "choice", False, ("new_or_refitted_plant",), "new or refit: the producer states the vehicle is assembled in a new plant (USMCA UR 20(8)(a)) or after a refit (20(8)(b)); other vehicles of UR s.20 only",
            ("new", "refit")),
     Column("first_prototype_date", "date", False, ("prototype_date",), "Date the first motor vehicle prototype was produced in that plant (USMCA UR 20(8))"),
+    Column("persons", "number", False, ("number_of_persons", "persons_carried", "seating_capacity"),
+           "Vehicles of heading 87.02: the number of persons it is built to transport, including the driver (USMCA UR 20(2)(a): 15 or fewer, 62.5%; 20(3)(a)(ii): 16 or more, 60%)"),
     Column("currency", "currency", False, ("ccy",), "ISO 4217 code of the vehicle's money; default USD"),
     Column("net_cost", "money", False, ("nc",), "Net cost per vehicle (give this or total_cost)"),
     Column("total_cost", "money", False, ("tc",), "Total cost per vehicle; net cost = total cost minus the four excluded costs"),

@@ -80,11 +80,11 @@ def write_workbook(
         cell = bom.cell(1, col, name)
         cell.font = bold
         cell.fill = fill
-        column = by_name.get(name)
-        if column and notes:
-            cell.comment = Comment(("Required. " if column.required else "") + column.note, "roo-calc")
+        spec = by_name.get(name)
+        if spec and notes:
+            cell.comment = Comment(("Required. " if spec.required else "") + spec.note, "roo-calc")
         bom.column_dimensions[cell.column_letter].width = max(12, len(name) + 2)
-        if column and column.kind in ("text", "hs"):
+        if spec and spec.kind in ("text", "hs"):
             bom.column_dimensions[cell.column_letter].number_format = "@"
     for row, line in enumerate(lines, start=2):
         for col, name in enumerate(wanted, start=1):
@@ -95,8 +95,8 @@ def write_workbook(
                     cell.data_type = "s"
     last = max(len(lines) + 1, 1000)
     for col, name in enumerate(wanted, start=1):
-        column = by_name.get(name)
-        choices = _choices(column) if column else None
+        spec = by_name.get(name)
+        choices = _choices(spec) if spec else None
         if choices:
             check = DataValidation(type="list", formula1=choices, allow_blank=True)
             bom.add_data_validation(check)

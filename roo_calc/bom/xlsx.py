@@ -446,13 +446,13 @@ class _SheetReader:
                 sheet.errors[(row, col)] = value
             elif kind != "d":
                 refuse(f"cell {ref} has an unknown type {kind!r}")
-            if not value or value.isspace():  # type: ignore[union-attr]
+            if not value or value.isspace():
                 return
             if style is not None and style.isdigit() and int(style) in percent_styles:
                 sheet.percent.add((row, col))
             add_row(row)
             add_col(col)
-            add_text(value)  # type: ignore[arg-type]
+            add_text(value)
 
         try:
             parse(workbook.package, sheet.part, lambda stream: safexml.run(safexml.make_parser(start, end, chars), stream))

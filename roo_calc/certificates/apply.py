@@ -140,12 +140,12 @@ def apply_certificates(bom: Bom, on: date, extra: tuple[Certificate, ...] = ()) 
                   f"outside the determination date {on}: counted as not on file for these lines"),
             rows=tuple(rows[i] for i in indexes), value_at_stake_cents=sum(values[i] for i in indexes),
             citation=cert.location)))
-    for (document, flag), items in overridden.items():
+    for (document, concerned), items in overridden.items():
         indexes = sorted({i for i, _t in items})
-        what = (f"the line's own {flag} differs from certification {document}: the line's answer is used, and none of "
-                "that certification's figures" if flag else
+        what = (f"the line's own {concerned} differs from certification {document}: the line's answer is used, and none of "
+                "that certification's figures" if concerned else
                 f"a figure already on the line differs from certification {document}: the line's figure is kept")
-        application.findings.append(Finding(flag, Assumption(
+        application.findings.append(Finding(concerned, Assumption(
             code="certificate-disagrees", requirement=None,
             text=what + " (" + "; ".join(t for _i, t in items[:5]) + (f"; and {len(items) - 5} more" if len(items) > 5 else "") + ")",
             rows=tuple(rows[i] for i in indexes), value_at_stake_cents=sum(values[i] for i in indexes))))
@@ -164,11 +164,11 @@ def annotate(result: Determination, application: Application, certification_fiel
     return result.model_copy(update={"certified_lines": certified, "assumptions": result.assumptions + assumptions})
 
 
-def expiring(certificates: tuple[Certificate, ...], on: date, days: int) -> list[Certificate]:
-    """Certifications valid on `on` whose period ends within `days` days of it, soonest first."""
+def expiring(certificates: tuple[Certificate, ...], on: date, days: int) -> list[tuple[Certificate, date]]:
+    """Certifications valid on `on` whose period ends within `days` days of it, each with its last day, soonest first."""
     last = on + timedelta(days=days)
-    return sorted((c for c in certificates if c.valid_on(on) and c.valid_to is not None and c.valid_to <= last),
-                  key=lambda c: (c.valid_to, c.supplier, c.part_number or "", c.agreement))
+    ending = [(c, c.valid_to) for c in certificates if c.valid_on(on) and c.valid_to is not None and c.valid_to <= last]
+    return sorted(ending, key=lambda pair: (pair[1], pair[0].supplier, pair[0].part_number or "", pair[0].agreement))
 
 
 def _stated(cert: Certificate, figure: str) -> int | None:

@@ -60,8 +60,8 @@ def validity_lines(bom, applied: Application, days: int) -> list[str]:
     soon = expiring(certs, on, days)
     if soon:
         out.append(f"Expiring within {days} days of {on}:")
-        out += [f"  - {c.name} ({c.agreement.upper()}, {c.scope}) valid to {c.valid_to}, in {(c.valid_to - on).days} days "
-                f"[{c.location}]" for c in soon]
+        out += [f"  - {c.name} ({c.agreement.upper()}, {c.scope}) valid to {end}, in {(end - on).days} days "
+                f"[{c.location}]" for c, end in soon]
     else:
         out.append(f"None expires within {days} days of {on}.")
     stale = [c for c in certs if not c.valid_on(on)]

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from roo_calc.asof import determination_date
 from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, QuietOption,
                                  RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
                                  working)
@@ -48,15 +49,16 @@ def advise(
         regimes, known = pick_regimes(rules, [regime])
         if target.upper() not in regimes[0].region:
             raise RooCalcError(f"--to {target}: re-sourced lines must come from the regime's region ({', '.join(regimes[0].region)})")
+        from roo_calc.rules.loader import import_mfn_table
+
+        table = import_mfn_table(import_into)
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
-        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
-        from roo_calc.rules.loader import load_mfn_table
-
         plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known,
                    margin_pts=Fraction(Decimal(str(margin))), certification_pct=Fraction(Decimal(str(certification_cost))),
-                   mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
+                   mfn_table=table, import_into=import_into.upper())
     except RooCalcError as error:
         fail(error)
     from roo_calc.certificates.report import notes_for, notes_json, notes_text
@@ -66,9 +68,9 @@ def advise(
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps({**report.to_json(plan, bom, on), "certificate_notes": notes_json(notes)}, indent=2))
+        echo(json.dumps({**report.to_json(plan, bom, on, source), "certificate_notes": notes_json(notes)}, indent=2))
     else:
-        echo(report.render_text(plan, bom, on) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
+        echo(report.render_text(plan, bom, on, source) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
     check_fail_on([(plan.after or plan.before).status], fail_on)
 
 

@@ -6,7 +6,7 @@ import contextlib
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 from typer.core import TyperArgument, TyperCommand
@@ -107,13 +107,20 @@ def working(label: str, quiet: bool = False):
         yield
 
 
+class OutputClosed(Exception):
+    """The reader of the output went away (`roo-calc evaluate ... | head -1`); the command ends quietly."""
+
+
 def echo(text: str, err: bool = False, nl: bool = True) -> None:
     """Print to the terminal (stdout, or stderr with `err`), control characters from the input
     escaped (`roo_calc.terminal.printable`): every command prints through this."""
-    typer.echo(printable(text), err=err, nl=nl)
+    try:
+        typer.echo(printable(text), err=err, nl=nl)
+    except BrokenPipeError:
+        raise OutputClosed() from None
 
 
-def fail(error: RooCalcError) -> None:
+def fail(error: RooCalcError) -> NoReturn:
     """Print an input error to stderr, one located problem per line, and exit 2."""
     if isinstance(error, BomError):
         errors = [p for p in error.problems if p.severity == "error"]

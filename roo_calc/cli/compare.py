@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from roo_calc.asof import determination_date
 from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, Paper, PaperOption,
                                  QuietOption, RegimeOption, RulesOption, as_date, check_fail_on, echo, examples, fail,
                                  pick_regimes, with_certificates, working)
@@ -41,20 +42,21 @@ def compare(
         if output is not None:
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
+        from roo_calc.rules.loader import import_mfn_table
+
+        table = import_mfn_table(import_into)
         scenarios = [load_scenario(p) for p in scenario or []]
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
-        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
-        from roo_calc.rules.loader import load_mfn_table
-
-        result = run(bom, scenarios, regimes, on, known, mfn_table=load_mfn_table(import_into), import_into=import_into.upper())
+        result = run(bom, scenarios, regimes, on, known, mfn_table=table, import_into=import_into.upper())
         if output is not None:
             from roo_calc.report.compare import write_excel
 
             write_excel(output, result, on, paper=paper.value,
                         inputs={"scenarios": list(zip(scenarios, scenario or [])),
-                                "Certificates file": [str(p) for p in certificates or []]})
+                                "Certificates file": [str(p) for p in certificates or []]}, source=source)
     except (RooCalcError, ValueError) as error:
         fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
     from roo_calc.certificates.report import notes_for, notes_json, notes_text
@@ -64,9 +66,9 @@ def compare(
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps({**report.to_json(result, on), "certificate_notes": notes_json(notes)}, indent=2))
+        echo(json.dumps({**report.to_json(result, on, source), "certificate_notes": notes_json(notes)}, indent=2))
     else:
-        echo(report.render_text(result, on) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
+        echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
     check_fail_on([c.status for c in result.cells], fail_on)

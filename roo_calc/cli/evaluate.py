@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from roo_calc.asof import Source, as_of_text, determination_date
 from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, FailOnOption, Paper, PaperOption, QuietOption, RegimeOption,
                                  RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
                                  working)
@@ -66,27 +67,28 @@ def evaluate(
     import roo_calc
     from roo_calc.certificates.apply import annotate
     from roo_calc.engine.determine import evaluate as run
+    from roo_calc.rules.loader import import_mfn_table
 
     try:
         if output is not None:
             _check_output(output, bom_path)
         regimes, known = pick_regimes(rules, regime)
+        table = import_mfn_table(import_into)
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
-        on = as_date(as_of) or roo_calc.default_as_of(bom)
+        on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
         with working("evaluating", quiet):
             results = [annotate(run(bom, r, on, known), applied, r.certification_field) for r in regimes]
         from roo_calc.engine.duty import with_duty_exposure
-        from roo_calc.rules.loader import load_mfn_table
 
-        results = with_duty_exposure(bom, results, import_into.upper(), load_mfn_table(import_into))
+        results = with_duty_exposure(bom, results, import_into.upper(), table)
         if output is not None:
             from roo_calc.report.excel import write_report
 
             with working(f"writing {output}", quiet):
                 inputs = {"Column mapping file": [str(columns)] if columns else []}  # certificate files: with their SHA-256 below
-                write_report(output, bom, results, on, regimes, paper=paper.value, inputs=inputs)
+                write_report(output, bom, results, on, regimes, paper=paper.value, inputs=inputs, source=source)
     except RooCalcError as error:
         fail(error)
     if quiet:
@@ -94,11 +96,11 @@ def evaluate(
     elif format is Format.json:
         from roo_calc.report.json import to_json
 
-        echo(json.dumps(to_json(bom, results, on, all_lines), indent=2))
+        echo(json.dumps(to_json(bom, results, on, all_lines, source), indent=2))
     else:
         from roo_calc.report.text import render
 
-        echo(render(bom, results, on, detail.value), nl=False)
+        echo(render(bom, results, on, detail.value, source), nl=False)
         if output is not None:
             echo(f"\nExcel report written to {output}")
     check_fail_on([r.status for r in results], fail_on)
@@ -122,12 +124,13 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     from roo_calc.engine.determine import evaluate as run
     from roo_calc.engine.duty import with_duty_exposure
     from roo_calc.fleet import average, is_fleet_workbook, read_fleet
-    from roo_calc.rules.loader import load_mfn_table
+    from roo_calc.rules.loader import import_mfn_table
 
     try:
         if output is not None:
             _check_output(output, paths[0])
         regimes, known = pick_regimes(rules, regime)
+        table = import_mfn_table(import_into)
         entries: list[tuple[Path, int | None]] = []
         for path in paths:
             entries.extend(read_fleet(path) if is_fleet_workbook(path) else [(path, None)])
@@ -136,8 +139,8 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
             if average_by and path.exists() and seen.setdefault(path.resolve(), path) is not path:
                 raise RooCalcError(f"{path}: the same workbook as {seen[path.resolve()]}: each vehicle is given once, "
                                    "or its volume would count twice in the averages")
-        table = load_mfn_table(import_into)
         vehicles, volumes, problems = [], {}, []
+        sources: dict[str, Source] = {}
         with _progress(len(entries), quiet or format is Format.json) as advance:
             for path, volume in entries:
                 try:
@@ -147,21 +150,24 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                     continue
                 if volume:
                     volumes[bom.path] = volume
-                on = as_date(as_of) or roo_calc.default_as_of(bom)
+                on, source = determination_date(as_date(as_of), bom)
                 bom, applied = with_certificates(bom, certificates, on)
                 results = with_duty_exposure(bom, [annotate(run(bom, r, on, known), applied, r.certification_field)
                                                    for r in regimes], import_into.upper(), table)
                 vehicles.append((bom, on, results))
+                sources[bom.path] = source
                 advance()
         if problems:
             raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
+        fleet_source: Source = "as-of" if as_of else "vehicles"
         averages = average([v[0] for v in vehicles], regimes, on, average_by.value, known, volumes) if average_by else []
         if output is not None:
             from roo_calc.report.fleet import write_fleet_report
 
             with working(f"writing {output}", quiet):
-                write_fleet_report(output, vehicles, averages, average_by.value if average_by else None, on)
+                write_fleet_report(output, vehicles, averages, average_by.value if average_by else None, on,
+                                   sources=sources, source=fleet_source)
     except RooCalcError as error:
         fail(error)
     statuses = [r.status for _b, _w, results in vehicles for r in results] + [a.result.status for a in averages if a.result]
@@ -173,8 +179,8 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         from roo_calc.report.json import SCHEMA_VERSION, determination_json, to_json
 
         data = {"schema_version": SCHEMA_VERSION, "command": "evaluate", "roo_calc_version": __version__,
-                "vehicles": [to_json(bom, results, when, all_lines) for bom, when, results in vehicles],
-                "average_by": average_by.value if average_by else None, "as_of": on.isoformat(),
+                "vehicles": [to_json(bom, results, when, all_lines, sources[bom.path]) for bom, when, results in vehicles],
+                "average_by": average_by.value if average_by else None, "as_of": on.isoformat(), "as_of_source": fleet_source,
                 "averages": [{"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
                               "citation": a.note if a.result else None, "note": None if a.result else a.note,
                               "result": determination_json(a.result) if a.result else None} for a in averages]}
@@ -184,9 +190,9 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     from roo_calc.report.text import header, summary_table
 
     for bom, when, results in vehicles:
-        echo("\n".join(header(bom, when) + [""] + summary_table(results)) + "\n")
+        echo("\n".join(header(bom, when, sources[bom.path]) + [""] + summary_table(results)) + "\n")
     if average_by:
-        echo(f"== Averaged by {average_by.value}, weighted by annual volume, as of {on}")
+        echo(f"== Averaged by {average_by.value}, weighted by annual volume, as of {as_of_text(on, fleet_source)}")
         for a in averages:
             if a.result is None:
                 echo(f"  {a.note}")

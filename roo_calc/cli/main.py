@@ -3,6 +3,8 @@ so `roo-calc --help` starts fast."""
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 
 from roo_calc.cli import advise, certify, collect, compare, evaluate, regimes, solicit, template, validate
@@ -57,18 +59,29 @@ def _root(version: bool = typer.Option(False, "--version", is_eager=True, callba
 
 def run() -> None:
     """Entry point: user errors exit 2 inside the commands; a stop signal while writing a file
-    exits 128 + its number; anything unexpected is reported in one line (set ROO_CALC_DEBUG=1
-    for the traceback) and exits 1."""
+    exits 128 + its number, and so does a closed output pipe (SIGPIPE, quietly, as Unix filters
+    end); anything unexpected is reported in one line (set ROO_CALC_DEBUG=1 for the traceback)
+    and exits 1."""
     import os
     import sys
 
     from roo_calc.atomic import Interrupted
+    from roo_calc.cli.common import OutputClosed
     from roo_calc.terminal import printable
 
+    stdout = sys.stdout
     try:
         app(standalone_mode=True)
     except SystemExit:
+        if sys.stdout is not stdout:  # click's own output (help, usage) met a closed pipe and wrapped stdout
+            _output_closed()
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _output_closed()
         raise
+    except OutputClosed:
+        _output_closed()
     except Interrupted as stop:
         print(printable(f"roo-calc: {stop}"), file=sys.stderr)
         sys.exit(128 + stop.signum)
@@ -78,3 +91,15 @@ def run() -> None:
         print(printable(f"roo-calc: internal error: {type(exc).__name__}: {exc} (set ROO_CALC_DEBUG=1 for details; please report it)"),
               file=sys.stderr)
         sys.exit(1)
+
+
+def _output_closed() -> NoReturn:
+    """End as a Unix filter does when its reader has gone: no message, status 128 + SIGPIPE; the
+    unwritten output goes to /dev/null so that the interpreter's last flush cannot complain."""
+    import os
+    import signal
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ is not None else 1)
+    sys.exit(128 + signal.SIGPIPE)

@@ -80,6 +80,7 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
          rules: RulesOption = None, quiet: QuietOption = False) -> None:
     """Every requirement of a regime and the threshold in force on a date, with its citation."""
     from roo_calc.rules.loader import load_regimes
+    from roo_calc.rules.model import cite
 
     try:
         regimes = load_regimes(rules)
@@ -111,6 +112,17 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
     for rule in r.part_origin:
         codes = ", ".join(rule.hs + tuple(f"ex {h}" for h in rule.ex_hs))
         echo(f"  {rule.title} [{', '.join(rule.classes)}; HS {codes}]")
+        if rule.except_hs:
+            echo(f"    except HS {', '.join(rule.except_hs)}")
+        if rule.partial_hs:
+            echo(f"    listed only in part (8-digit or \"ex\" entries; stated content not used): HS {', '.join(rule.partial_hs)}")
+        if rule.self_produced:
+            echo("    a self-produced (make) part is measured by its own RVC; originating, its materials' VNM is not the "
+                 "vehicle's" + (f" - {cite(rule.reference)}" if rule.reference else ""))
+        for item in rule.table_g:
+            echo(f"    Table G: {item.component} [HS {', '.join(item.hs)}]: {'; '.join(item.materials)} - {cite(item.reference)}")
+        if rule.note and "UNCONFIRMED" in rule.note:
+            echo(f"    [UNCONFIRMED] {rule.note[rule.note.index('UNCONFIRMED'):].removeprefix('UNCONFIRMED: ')}")
         _echo_history("threshold", rule.threshold, applied, ">=", "%")
     echo("requirements:")
     for rid, req in r.requirements.items():
@@ -133,12 +145,17 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
         if req.tracing is not None and req.tracing.same_as_vehicle:
             echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
         if req.lvc_credit is not None:
-            c = req.lvc_credit
-            state = "available" if applied <= c.through else "ended"
-            flag = " [UNCONFIRMED]" if c.unconfirmed else ""
-            echo(f"    excess-LVC credit ({', '.join(c.classes)}): high-wage points above {c.points_above} of an LVC above "
-                 f"{c.lvc_above}% count toward the RVC, if the RVC is not below {c.rvc_floor}%; through {c.through} "
-                 f"({state} on {applied}){flag} - {c.citation}")
+            credit = req.lvc_credit
+            state = "available" if applied <= credit.through else "ended"
+            flag = " [UNCONFIRMED]" if credit.unconfirmed else ""
+            echo(f"    excess-LVC credit ({', '.join(credit.classes)}): high-wage points above {credit.points_above} of an "
+                 f"LVC above {credit.lvc_above}% count toward the RVC, if the RVC is not below {credit.rvc_floor}%; "
+                 f"through {credit.through} ({state} on {applied}){flag} - {credit.citation}")
+        if req.new_plant is not None:
+            n = req.new_plant
+            echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "
+                 f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date) "
+                 f"- {cite(n.reference)}")
         if r.kind == "tariff":
             for line in tariff_change_points(req, applied):
                 echo(line)

@@ -34,10 +34,9 @@ def validate(
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
     except RooCalcError as error:
-        proposals = getattr(error, "proposals", ()) if isinstance(error, BomError) else ()
-        if not proposals:
+        if not isinstance(error, BomError) or not error.proposals:
             fail(error)
-        assert isinstance(error, BomError)
+        proposals = error.proposals
         for problem in error.problems:
             echo(str(problem), err=True)
         echo("\n" + proposal_text(list(proposals)) + "\n", err=True)

@@ -14,12 +14,23 @@ from roo_calc.engine.kinds import KINDS
 from roo_calc.engine.requirements import Context
 from roo_calc.engine.result import Determination, DeterminationStatus, RequirementResult
 from roo_calc.errors import NoValueError
-from roo_calc.rules.model import Regime
+from roo_calc.rules.model import Regime, cite
 
 
-def covers(regime: Regime, hs_code: str) -> bool:
-    """Whether any of the regime's classes takes this HS code (declared type aside)."""
-    return any(HsList(c.hs + c.hs_if_declared).contains(hs_code) for c in regime.classes.values())
+def covers(regime: Regime, vehicle: Vehicle) -> bool:
+    """Whether any of the regime's classes can take this vehicle: its HS code is the class's, and
+    a declared vehicle_type does not take it out of the class's legal definition (a vehicle
+    declared `other` under 8703 is no passenger vehicle, UR s.12; an 8704.60 truck declared
+    heavy is no light truck).  A vehicle a regime does not cover is `not_applicable` there."""
+    declared = None if vehicle.vehicle_type_inferred else vehicle.vehicle_type
+    for c in regime.classes.values():
+        if declared is not None and declared in c.unless_declared:
+            continue
+        if HsList(c.hs).contains(vehicle.hs_code):
+            return True
+        if HsList(c.hs_if_declared).contains(vehicle.hs_code) and declared in (None, c.law_type):
+            return True
+    return False
 
 
 def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
@@ -41,6 +52,11 @@ def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
         if vehicle_class.when_declared and declared not in vehicle_class.when_declared:
             continue
         if vehicle_class.unless_declared and declared in vehicle_class.unless_declared:
+            continue
+        persons = vehicle.persons
+        if vehicle_class.persons_at_least is not None and (persons is None or persons < vehicle_class.persons_at_least):
+            continue
+        if vehicle_class.persons_at_most is not None and persons is not None and persons > vehicle_class.persons_at_most:
             continue
         matches.append(name)
     described = f"HS {vehicle.hs_code}, vehicle type {vehicle.vehicle_type}" + (" (inferred)" if vehicle.vehicle_type_inferred else "")
@@ -76,7 +92,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
                 as_of=as_of, applied_on=applied_on, entry_date=entry,
                 what_if=what_if, condition=condition, notes=regime.notes, rule_file=regime.path)
     classes, described = classify(regime, bom.vehicle)
-    if not covers(regime, bom.vehicle.hs_code):
+    if not covers(regime, bom.vehicle):
         why = (f"{regime.title} does not cover this vehicle ({described}); its classes: "
                + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items()))
         return Determination(**base, status="not_applicable", vehicle_notes=(why,))
@@ -91,6 +107,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
         base["vehicle_notes"] = (warning,)
     ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others,
                   origin_on=as_of, qualify=_qualifier(bom, as_of, others) if regime.kind == "tariff" else None)
+    _assume_persons(ctx, regime, vehicle_class)
     results: list[RequirementResult] = []
     review: list[str] = []
     for rid, requirement in regime.requirements.items():
@@ -129,6 +146,27 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     return Determination(**base, status=status, vehicle_class=vehicle_class,
                          vehicle_class_title=regime.classes[vehicle_class].title, requirements=tuple(results),
                          assumptions=tuple(ctx.assumptions), review=tuple(review))
+
+
+def _assume_persons(ctx: Context, regime: Regime, vehicle_class: str) -> None:
+    """A class for at most N persons taken for a vehicle whose `persons` is not given (heading
+    87.02: USMCA UR 20(2)(a), 15 or fewer at 62.5%, the stricter; 20(3)(a)(ii), 16 or more at 60%)."""
+    chosen = regime.classes[vehicle_class]
+    persons = ctx.vehicle.persons
+    if chosen.persons_at_least is not None and persons == chosen.persons_at_least:
+        ctx.assume("persons-with-driver", None, None,
+                   f"persons {persons} counts the driver, as the Vehicle sheet asks; the texts do not say whether the "
+                   f"law's count does (UNCONFIRMED), and without the driver this vehicle would be for {persons - 1} "
+                   f"persons and not {vehicle_class}", cite(chosen.reference))
+    if chosen.persons_at_most is None or persons is not None:
+        return
+    others = [k for k, c in regime.classes.items()
+              if c.persons_at_least is not None and set(c.hs) & set(chosen.hs)]
+    ctx.assume("persons-not-given", None, None,
+               f"persons (Vehicle sheet) not given: the vehicle is taken as one for {chosen.persons_at_most} or fewer "
+               f"persons ({vehicle_class}: {chosen.title})"
+               + (f"; with more it would be {', '.join(others)}" if others else "")
+               + "; give persons to decide", cite(chosen.reference))
 
 
 def _qualifier(bom: Bom, as_of: date, others: Mapping[str, Regime]):

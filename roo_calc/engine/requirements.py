@@ -16,6 +16,7 @@ import numpy as np
 
 from roo_calc.bom.model import Vehicle
 from roo_calc.codes import HsList
+from roo_calc.engine import made_parts
 from roo_calc.engine.linear import Decision, LinearForm, Part
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
@@ -73,10 +74,12 @@ class Context:
             if self.vehicle_class in rule.classes:
                 decided |= self._part_origin(rule, in_region & ~certified & ~declined & ~decided, originating, reasons)
         undeclared = in_region & ~certified & ~declined & ~decided
+        policy = self.regime.uncertified_regional
+        if policy == "originating":
+            originating = originating | undeclared
+        undeclared &= ~made_parts.roll_up(self, originating, reasons)  # USMCA UR 20(1)
         if undeclared.any():
-            policy = self.regime.uncertified_regional
             if policy == "originating":
-                originating = originating | undeclared
                 text = "made in the region with no certification on file; assumed originating (rule file policy)"
             elif policy == "review":
                 text = "made in the region with no certification on file; origin must be established (needs review)"
@@ -129,6 +132,15 @@ class Context:
         if rule.except_hs:
             mask &= ~HsList(rule.except_hs).match(lines.hs)
         rc, stated = lines.pct("regional_content_e4")
+        if rule.partial_hs:
+            partial = open_ & stated & ~mask & HsList(rule.partial_hs).match(lines.hs)
+            self.assume("part-origin-partial", None, partial,
+                        f"{rule.title}: lines of {', '.join(rule.partial_hs)}, subheadings the law lists only in part "
+                        f"(8-digit or \"ex\" entries), which the HS code cannot show: their stated regional content is "
+                        f"not used, and they count as any uncertified line does ("
+                        + ("assumed originating by the rule file's policy" if self.regime.uncertified_regional == "originating"
+                           else f"non-originating unless certified, {self.regime.certification_field}") + ")",
+                        cite(rule.reference) or None)
         decided = mask & open_ & stated
         if not decided.any():
             return decided

@@ -6,8 +6,10 @@ from datetime import date
 from fractions import Fraction
 
 from roo_calc.advise import Plan
+from roo_calc.asof import Source
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
+from roo_calc.engine.duty import DutyExposure
 from roo_calc.display import money as display_money, money_needed, pct
 from roo_calc.report.json import determination_json, envelope, json_money_exact, money
 from roo_calc.report.text import detail, exposure_line, header, summary_table
@@ -40,7 +42,7 @@ def _against_duty(plan: Plan, bom: Bom, cur: str) -> list[str]:
     """The plan's cost set against the general duty it saves, per vehicle and per year, exactly."""
     saved = plan.duty_saved_cents
     exposure = plan.duty_before
-    if exposure is None:
+    if not isinstance(exposure, DutyExposure):  # None: no duty to set the cost against
         return []
     if saved is None:
         return [f"Duty: {exposure_line(exposure, cur)}",
@@ -59,9 +61,9 @@ def _against_duty(plan: Plan, bom: Bom, cur: str) -> list[str]:
     return out
 
 
-def render_text(plan: Plan, bom: Bom, on: date) -> str:
+def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str:
     cur = bom.vehicle.currency
-    out = header(bom, on) + ["", f"Regime {plan.regime}: {status_label(plan.before)} before any change."]
+    out = header(bom, on, source) + ["", f"Regime {plan.regime}: {status_label(plan.before)} before any change."]
     if plan.before.what_if:  # as in evaluate: a regime not in force is never shown as if it were
         out.append(f"what-if: {plan.before.what_if}")
     if plan.margin:
@@ -86,11 +88,11 @@ def render_text(plan: Plan, bom: Bom, on: date) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_json(plan: Plan, bom: Bom, on: date) -> dict:
+def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
     volume = bom.vehicle.annual_volume
     saved = plan.duty_saved_cents
     return {
-        **envelope("advise", bom, on),
+        **envelope("advise", bom, on, source),
         "regime": plan.regime,
         "status_before": status_code(plan.before),
         "margin_points": str(plan.margin),

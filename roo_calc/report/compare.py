@@ -8,8 +8,11 @@ from exact values and rounded once."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from fractions import Fraction
 from pathlib import Path
+from typing import Callable
 
+from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
 from roo_calc.report.excel import Page, _print_setup, write_binding
@@ -39,6 +42,11 @@ def _money_change(cents) -> str:
     return "?" if cents is None else signed_money(cents)
 
 
+def _maybe(show: Callable[[Fraction], str], cents: Fraction | None) -> str | None:
+    """The amount shown, or None when it cannot be said (a per-year figure without an annual volume)."""
+    return None if cents is None else show(cents)
+
+
 DETAIL_LIMIT = 100  # scenarios shown cell by cell; beyond, a summary and the top changes
 TOP_CHANGES = 20  # per regime, in a summary
 
@@ -64,10 +72,10 @@ def _top(comparison: Comparison) -> tuple[list[str], list[str]]:
     return summary, list(shown)
 
 
-def render_text(comparison: Comparison, on: date) -> str:
+def render_text(comparison: Comparison, on: date, source: Source = "given") -> str:
     base = comparison.boms[BASELINE]
     cur = base.vehicle.currency
-    lines = header(base, on) + [""]
+    lines = header(base, on, source) + [""]
     names = comparison.scenarios
     if len(names) - 1 > DETAIL_LIMIT:
         summary, names = _top(comparison)
@@ -91,7 +99,7 @@ def render_text(comparison: Comparison, on: date) -> str:
                          _pct(b.value, b.comparison) if b and b.value is not None else "-", _threshold(b) if b else "-",
                          points(b.margin) if b and b.margin is not None else "-",
                          "-" if is_base else signed_money(cell.net_cost_change_cents),
-                         "-" if is_base or not cell.annual_volume else signed_money(cell.per_year(cell.net_cost_change_cents)),
+                         "-" if is_base else _maybe(signed_money, cell.per_year(cell.net_cost_change_cents)) or "-",
                          "-" if is_base else _money_change(cell.duty_change_cents),
                          "-" if is_base or not cell.annual_volume else _money_change(cell.per_year(cell.duty_change_cents))))
             if not is_base:
@@ -118,12 +126,11 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
         "binding_requirement": c.result.binding.id if c.result.binding else None,
         "net_cost": money(c.net_cost_cents),
         "net_cost_change": None if is_base else money(c.net_cost_change_cents),
-        "net_cost_change_per_year": None if is_base or not c.annual_volume else money(c.per_year(c.net_cost_change_cents)),
+        "net_cost_change_per_year": None if is_base else _maybe(money, c.per_year(c.net_cost_change_cents)),
         "duty_per_vehicle": None if c.duty_cents is None else money(c.duty_cents),
         "duty_change_per_vehicle": None if is_base or c.duty_change_cents is None else money(c.duty_change_cents),
-        "duty_change_per_year": None if is_base or c.per_year(c.duty_change_cents) is None else money(c.per_year(c.duty_change_cents)),
-        "duty_change_per_year_exact": None if is_base or c.per_year(c.duty_change_cents) is None
-        else json_money_exact(c.per_year(c.duty_change_cents)),
+        "duty_change_per_year": None if is_base else _maybe(money, c.per_year(c.duty_change_cents)),
+        "duty_change_per_year_exact": None if is_base else _maybe(json_money_exact, c.per_year(c.duty_change_cents)),
         "annual_volume": c.annual_volume,
         "status_change": c.status_change if not is_base else None,
         "changes": [] if is_base else [
@@ -135,10 +142,10 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
     }
 
 
-def to_json(comparison: Comparison, on: date) -> dict:
+def to_json(comparison: Comparison, on: date, source: Source = "given") -> dict:
     base = comparison.boms[BASELINE]
     return {
-        **envelope("compare", base, on),
+        **envelope("compare", base, on, source),
         "scenarios": comparison.scenarios,
         "regimes": comparison.regimes,
         "matrix": [cell_json(comparison, c) for c in comparison.cells],
@@ -151,7 +158,8 @@ MATRIX_COLUMNS = [("Regime", 22), ("What-if", 9), ("Scenario", 30), ("Status", 1
                   ("Duty change per year", 16), ("Net cost change per year", 16)]
 
 
-def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "letter", inputs: dict | None = None) -> None:
+def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "letter", inputs: dict | None = None,
+                source: Source = "given") -> None:
     """Compare sheet (matrix, and a chart of each cell's binding margin coloured by its status),
     Requirements sheet (every requirement per scenario, with threshold and change); atomic."""
     import xlsxwriter
@@ -168,7 +176,7 @@ def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "lett
         styles["scenario_width"] = min(max(len(n) for n in comparison.scenarios) + 2, 60)
         _matrix_sheet(book, styles, comparison, on)
         _requirements_sheet(book, styles, comparison)
-        _inputs_sheet(book, styles, comparison, on, inputs or {})
+        _inputs_sheet(book, styles, comparison, as_of_text(on, source), inputs or {})
         book.close()
 
 
@@ -198,10 +206,9 @@ def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
             sheet.write_number(row, 10, money_cell(cell.duty_cents), styles["money"])
         if not is_base and cell.duty_change_cents is not None:
             sheet.write_number(row, 11, money_cell(cell.duty_change_cents), styles["money"])
-            if cell.annual_volume:
-                sheet.write_number(row, 12, money_cell(cell.per_year(cell.duty_change_cents)), styles["money"])
-        if not is_base and cell.annual_volume:
-            sheet.write_number(row, 13, money_cell(cell.per_year(cell.net_cost_change_cents)), styles["money"])
+        for col, yearly in ((12, cell.per_year(cell.duty_change_cents)), (13, cell.per_year(cell.net_cost_change_cents))):
+            if not is_base and yearly is not None:
+                sheet.write_number(row, col, money_cell(yearly), styles["money"])
         row += 1
     last = row - 1
     sheet.autofilter(top, 0, last, len(MATRIX_COLUMNS) - 1)
@@ -280,7 +287,7 @@ def _requirements_sheet(book, styles, comparison: Comparison) -> None:
     _print_setup(sheet, 0, styles["page"], "Requirements")
 
 
-def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) -> None:
+def _inputs_sheet(book, styles, comparison: Comparison, as_of: str, inputs: dict) -> None:
     """What went in: the BOM and its hash, the date, the version, each scenario file with its
     hash and each scenario's changes with the lines they touched, and the rule files."""
     import hashlib
@@ -289,7 +296,7 @@ def _inputs_sheet(book, styles, comparison: Comparison, on: date, inputs: dict) 
 
     sheet = book.add_worksheet("Scenarios and inputs")
     base = comparison.boms[BASELINE]
-    rows = [("Input workbook", base.path), ("SHA-256", base.sha256), ("As of", on.isoformat()),
+    rows = [("Input workbook", base.path), ("SHA-256", base.sha256), ("As of", as_of),
             ("roo-calc version", __version__), ("Generated at", styles["page"].generated)]
     for name, items in inputs.items():
         if name != "scenarios":

@@ -21,9 +21,11 @@ import numpy as np
 
 from roo_calc import __version__
 from roo_calc.atomic import atomic_path
+from roo_calc.asof import Source, as_of_text
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import excel_certified, excel_sources
 from roo_calc.codes import hs_display
+from roo_calc.engine.duty import DutyExposure
 from roo_calc.engine.result import Determination
 from roo_calc.display import money_cell, pct_cell as shown
 from roo_calc.numbers import SHARE_ONE
@@ -53,7 +55,7 @@ def _sheet_name(regime_id: str, used: set[str]) -> str:
 
 
 def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date, regimes: list[Regime],
-                 paper: str = "letter", inputs: dict | None = None) -> None:
+                 paper: str = "letter", inputs: dict | None = None, source: Source = "given") -> None:
     """Write the report atomically; never over the input workbook.  `inputs` lists what else
     went in (certificate files, column mappings), for the Inputs sheet."""
     import xlsxwriter
@@ -68,7 +70,7 @@ def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date
                                                "strings_to_numbers": False, "nan_inf_to_errors": True})
         styles = _styles(book)
         styles["page"] = page
-        _summary(book, styles, bom, results, as_of)
+        _summary(book, styles, bom, results, as_of_text(as_of, source))
         used = {"summary", "assumptions and review", "inputs", "glossary"}
         for result in results:
             name = _sheet_name(result.regime, used)
@@ -76,7 +78,7 @@ def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date
             if any(req.line_counted is not None for req in result.requirements):
                 _line_sheet(book, styles, bom, result, _sheet_name(f"{result.regime[:24]} lines", used))
         _assumptions(book, styles, bom, results)
-        _inputs(book, styles, bom, results, as_of, regimes, generated, inputs or {})
+        _inputs(book, styles, bom, results, as_of_text(as_of, source), regimes, generated, inputs or {})
         _glossary(book, styles)
         book.close()
 
@@ -145,12 +147,12 @@ def _status_formats(sheet, styles, cell_range: str) -> None:
         sheet.conditional_format(cell_range, {"type": "text", "criteria": "begins with", "value": text, "format": styles[style]})
 
 
-def _summary(book, styles, bom: Bom, results: list[Determination], as_of: date) -> None:
+def _summary(book, styles, bom: Bom, results: list[Determination], as_of: str) -> None:
     sheet = book.add_worksheet("Summary")
     v = bom.vehicle
     sheet.write_string(0, 0, f"roo-calc report: {v.model}", styles["title"])
     facts = [("Vehicle", f"{v.model}, HS {hs_display(v.hs_code)}, {v.vehicle_type}" + (" (inferred)" if v.vehicle_type_inferred else "")),
-             ("Assembled in", v.assembly_country), ("BOM", bom.path), ("As of", as_of.isoformat()),
+             ("Assembled in", v.assembly_country), ("BOM", bom.path), ("As of", as_of),
              ("Currency", v.currency)]
     for i, (label, value) in enumerate(facts, start=2):
         sheet.write_string(i, 0, label, styles["bold"])
@@ -229,7 +231,7 @@ def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
             sheet.write_number(i, 7, _money(gap, up=True), styles["money"])
         sheet.write_string(i, 8, ", ".join(req.id for req in r.requirements if req.status == "fail"))
         exposure = r.duty_exposure
-        if exposure is not None:
+        if isinstance(exposure, DutyExposure):
             sheet.write_string(i, 9, exposure.effect or (exposure.note or ""))
             if exposure.per_vehicle_cents is not None:
                 sheet.write_number(i, 10, _money(exposure.per_vehicle_cents), styles["money"])
@@ -461,10 +463,10 @@ def rule_file_name(path: str | None) -> str:
         return f"{file.parent.name}/{file.name}"
 
 
-def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: date, regimes: list[Regime],
+def _inputs(book, styles, bom: Bom, results: list[Determination], as_of: str, regimes: list[Regime],
             generated: str = "", inputs: dict | None = None) -> None:
     sheet = book.add_worksheet("Inputs")
-    rows = [("Input workbook", bom.path), ("SHA-256", bom.sha256), ("As of", as_of.isoformat()),
+    rows = [("Input workbook", bom.path), ("SHA-256", bom.sha256), ("As of", as_of),
             ("roo-calc version", __version__), ("Vehicle currency", bom.vehicle.currency), ("Generated at", generated)]
     for label, items in (inputs or {}).items():
         rows.extend((label, str(item)) for item in items)

@@ -7,14 +7,16 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.report.excel import Page, _glossary, _money, _print_setup, _sheet_name, _status_formats, _styles, verdict_table
 from roo_calc.report.verdict import status_label
 
 
 def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: str | None, on: date,
-                       paper: str = "letter") -> None:
-    """`vehicles`: (bom, as of, determinations) per vehicle; `averages`: fleet.Average items."""
+                       paper: str = "letter", sources: dict[str, Source] | None = None, source: Source = "given") -> None:
+    """`vehicles`: (bom, as of, determinations) per vehicle; `averages`: fleet.Average items; `sources`:
+    where each vehicle's date came from (by BOM path), `source`: where the averages' date came from."""
     import xlsxwriter
 
     generated = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -26,12 +28,12 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
         styles["page"] = Page(paper, f"fleet of {len(vehicles)} vehicles", generated)
         used = {"averages", "glossary"}
         if average_by:
-            _averages(book, styles, averages, average_by, on)
+            _averages(book, styles, averages, average_by, as_of_text(on, source))
         for bom, when, results in vehicles:
             sheet = book.add_worksheet(_sheet_name(bom.vehicle.model[:28], used))
             v = bom.vehicle
             sheet.write_string(0, 0, f"{v.model} ({Path(bom.path).name})", styles["title"])
-            facts = [("BOM", bom.path), ("SHA-256", bom.sha256), ("As of", when.isoformat()),
+            facts = [("BOM", bom.path), ("SHA-256", bom.sha256), ("As of", as_of_text(when, (sources or {}).get(bom.path, "given"))),
                      ("Annual volume", f"{v.annual_volume:,}" if v.annual_volume else "not given"), ("Currency", v.currency)]
             for i, (label, value) in enumerate(facts, start=2):
                 sheet.write_string(i, 0, label, styles["bold"])
@@ -44,9 +46,9 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
         book.close()
 
 
-def _averages(book, styles, averages: list, average_by: str, on: date) -> None:
+def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None:
     sheet = book.add_worksheet("Averages")
-    sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, as of {on}", styles["title"])
+    sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, as of {as_of}", styles["title"])
     headers = ["Regime", "Category", "Vehicles", "Annual volume", "Status", "Binding requirement", "Failing requirements",
                "Citation or note"]
     sheet.write_row(2, 0, headers, styles["head"])

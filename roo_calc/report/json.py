@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 
 from roo_calc import __version__
+from roo_calc.asof import Source
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import certified_json, sources_json
 from roo_calc.engine.result import Determination, RequirementResult
@@ -35,9 +36,7 @@ def money(cents: int | Fraction, up: bool = False, down: bool = False) -> str:
     return json_money(cents, up, down)
 
 
-def pct(value: Fraction | None, comparison: str = "at_least") -> str | None:
-    """Percent to 4 decimals, rounded toward the verdict (down for floors, up for ceilings)."""
-    return json_pct(value, comparison)
+pct = json_pct  # percent to 4 decimals, rounded toward the verdict (down for floors, up for ceilings)
 
 
 def is_money(name: str) -> bool:
@@ -111,6 +110,7 @@ def requirement_json(req: RequirementResult, frame=None) -> dict:
 
 def determination_json(result: Determination, frame=None) -> dict:
     binding = result.binding
+    owed = duty(result)
     return {
         "regime": result.regime,
         "title": result.title,
@@ -118,8 +118,8 @@ def determination_json(result: Determination, frame=None) -> dict:
         "regime_kind": result.regime_kind,
         "status": status_code(result),
         "eligible": None if is_tariff(result) else result.eligible,
-        "duty": None if duty(result) is None else money(duty(result), up=True),
-        "duty_exact": None if duty(result) is None else json_money_exact(duty(result)),
+        "duty": None if owed is None else money(owed, up=True),
+        "duty_exact": None if owed is None else json_money_exact(owed),
         "applied_on": result.applied_on.isoformat(),
         "what_if": result.what_if,
         "condition": result.condition,
@@ -183,9 +183,10 @@ def structure_json(bom: Bom) -> dict:
 SCHEMA_VERSION = "1"  # of the JSON Schemas in schema/; raised when a key is renamed or removed
 
 
-def envelope(command: str, bom: Bom, as_of: date) -> dict:
+def envelope(command: str, bom: Bom, as_of: date, source: Source = "given") -> dict:
     """What every command's JSON starts with: the schema and roo-calc versions, the command,
-    the input (path, hash, certificates, column mappings), the date and the workbook's warnings."""
+    the input (path, hash, certificates, column mappings), the date and where it came from (--as-of,
+    the workbook's production_date, today; "given" through the API) and the workbook's warnings."""
     return {
         "schema_version": SCHEMA_VERSION,
         "command": command,
@@ -193,13 +194,15 @@ def envelope(command: str, bom: Bom, as_of: date) -> dict:
         "input": {"path": bom.path, "sha256": bom.sha256, "certificates": sources_json(bom),
                   "columns": [{"sheet": m.sheet, "header": m.header, "column": m.column, "source": m.source} for m in bom.column_mapping]},
         "as_of": as_of.isoformat(),
+        "as_of_source": source,
         "warnings": [str(w) for w in bom.warnings],
     }
 
 
-def to_json(bom: Bom, determinations: list[Determination], as_of: date, all_lines: bool = False) -> dict:
+def to_json(bom: Bom, determinations: list[Determination], as_of: date, all_lines: bool = False,
+            source: Source = "given") -> dict:
     return {
-        **envelope("evaluate", bom, as_of),
+        **envelope("evaluate", bom, as_of, source),
         "structure": structure_json(bom),
         "vehicle": vehicle_json(bom),
         "results": [determination_json(d, bom.lines if all_lines else None) for d in determinations],

@@ -34,7 +34,7 @@ def _region(preferences: list[Regime]) -> tuple[str, ...]:
 def _certifications(preferences: list[Regime]) -> list[tuple[str, str, str]]:
     """(field, agreement, policy) per certification field, the newest regime's field first."""
     newest = sorted(preferences, key=lambda r: r.in_force.from_ or r.proposed_on or date.min, reverse=True)
-    out = []
+    out: list[tuple[str, str, str]] = []
     for field in dict.fromkeys(r.certification_field for r in newest):
         policies = {r.id: POLICY[r.uncertified_regional] for r in newest if r.certification_field == field}
         policy = (next(iter(policies.values())) if len(set(policies.values())) == 1

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
+from roo_calc.asof import Source, as_of_text
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.report import certified_text
 from roo_calc.codes import hs_display
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.report.verdict import requirement_label, status_label
-from roo_calc.display import money as display_money, money_needed, pct as display_pct, plural, points
+from roo_calc.display import money as display_money, money_needed, number, pct as display_pct, plural, points
 
 
 
@@ -26,7 +27,7 @@ def _threshold(req: RequirementResult) -> str:
     return f"{sign} {req.threshold}%"
 
 
-def header(bom: Bom, as_of: date | None = None) -> list[str]:
+def header(bom: Bom, as_of: date | None = None, source: Source = "given") -> list[str]:
     v = bom.vehicle
     inferred = " (inferred from HS code)" if v.vehicle_type_inferred else ""
     derived = " (total cost minus excluded costs)" if v.net_cost_derived else ""
@@ -37,8 +38,7 @@ def header(bom: Bom, as_of: date | None = None) -> list[str]:
     ]
     out += input_lines(bom)
     if as_of:
-        source = "production_date" if v.production_date == as_of else "--as-of / today"
-        out.append(f"As of {as_of} ({source})")
+        out.append(f"As of {as_of_text(as_of, source)}")
     return out
 
 
@@ -106,37 +106,37 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {points(req.margin)})"
     out.append(head)
     f = req.figures
-    m = lambda k: display_money(f[k])  # noqa: E731
+    m = lambda k: display_money(number(f[k]))  # noqa: E731
     if req.kind == "regional_value_content" and req.value is not None:
-        credit = (f" + excess-LVC credit {display_pct(f['excess_lvc_credit'])} pts = {_pct(req.value)}"
+        credit = (f" + excess-LVC credit {display_pct(number(f['excess_lvc_credit']))} pts = {_pct(req.value)}"
                   if "excess_lvc_credit" in f else "")
         out.append(f"      (net cost {m('net_cost')} - VNM {m('vnm')}) / net cost {m('net_cost')} x 100 = "
-                   f"{_pct(f.get('rvc_before_credit', req.value))}{credit}   [VNM method: {f['vnm_method']}]")
+                   f"{_pct(number(f.get('rvc_before_credit', req.value)))}{credit}   [VNM method: {f['vnm_method']}]")
         if f["gap_to_qualify"]:
-            out.append(f"      to qualify, VNM must fall to {display_money(f['vnm_allowed'], down=True)} {currency}: "
-                       f"{money_needed(f['gap_to_qualify'])} {currency} of non-originating value must become originating")
+            out.append(f"      to qualify, VNM must fall to {display_money(number(f['vnm_allowed']), down=True)} {currency}: "
+                       f"{money_needed(number(f['gap_to_qualify']))} {currency} of non-originating value must become originating")
     elif req.kind == "us_content" and req.value is not None:
         out.append(f"      (US share of materials {m('us_materials')} + assembly value counted {m('non_material_net_cost')})"
                    f" / net cost {m('net_cost')} x 100 = {_pct(req.value)}")
         if f["gap_to_qualify"]:
-            out.append(f"      to qualify, {money_needed(f['gap_to_qualify'])} {currency} more US content is needed")
+            out.append(f"      to qualify, {money_needed(number(f['gap_to_qualify']))} {currency} more US content is needed")
     elif req.kind == "tariff_shift" and req.value is not None:
         basis = "total_cost" if "total_cost" in f else "net_cost"
         out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
                    f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value, 'at_most')}")
     elif req.kind == "core_parts" and req.value is not None:
-        groups = ", ".join(f"{k[:-4]} {_pct(v)}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
+        groups = ", ".join(f"{k[:-4]} {_pct(number(v))}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
         made = [k[:-9] for k in f if k.endswith("_net_cost")]
         basis = ("net cost over the group's lines" if not made else
                  f"net cost over the group's lines; {', '.join(made)}: the self-produced part's own net cost")
-        out.append(f"      core-part RVC by group ({basis}): {groups}; super-core {_pct(f['super_core_rvc'])}"
+        out.append(f"      core-part RVC by group ({basis}): {groups}; super-core {_pct(number(f['super_core_rvc']))}"
                    f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
     elif req.kind == "purchases" and req.value is not None:
         out.append(f"      originating {m('originating')} / purchases {m('purchases')} x 100 = {_pct(req.value)}")
     elif req.kind == "labor_value_content" and req.value is not None:
         out.append(f"      (high-wage labor {m('high_wage_labor')} + high-wage materials {m('high_wage_materials')}) / net cost "
-                   f"{m('net_cost')} x 100 = {display_pct(f['high_wage_points'])} points (minimum {f['minimum_high_wage_points']})"
-                   f" + technology {display_pct(f['technology_points'])} + assembly {display_pct(f['assembly_points'])} = {_pct(req.value)}")
+                   f"{m('net_cost')} x 100 = {display_pct(number(f['high_wage_points']))} points (minimum {f['minimum_high_wage_points']})"
+                   f" + technology {display_pct(number(f['technology_points']))} + assembly {display_pct(number(f['assembly_points']))} = {_pct(req.value)}")
     elif req.kind in ("section_232", "section_232_parts"):
         out.extend(section_232_lines(req, currency))
     if req.reason:
@@ -165,7 +165,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
 def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
     """The Section 232 figures, each with its derivation (see engine.tariffs)."""
     f = req.figures
-    m = lambda k: display_money(f[k])  # noqa: E731
+    m = lambda k: display_money(number(f[k]))  # noqa: E731
     out = []
     if "origin_date" in f and req.status != "not_applicable":
         out.append(f"      entry date {f['entry_date']} (the duty keys on entry); origin judged as of {f['origin_date']} (production)")
@@ -265,7 +265,7 @@ def brief(d: Determination, currency: str) -> list[str]:
             text += f" {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {points(req.margin)})"
         gap = req.figures.get("gap_to_qualify")
         if gap:
-            text += f"; {money_needed(gap)} {currency} to move"
+            text += f"; {money_needed(number(gap))} {currency} to move"
         elif req.reason:
             text += f"; {req.reason}"
         out.append(text)
@@ -273,8 +273,8 @@ def brief(d: Determination, currency: str) -> list[str]:
     return out
 
 
-def render(bom: Bom, results: list[Determination], as_of: date, detail_level: str = "full") -> str:
-    lines = header(bom, as_of) + [""] + summary_table(results)
+def render(bom: Bom, results: list[Determination], as_of: date, detail_level: str = "full", source: Source = "given") -> str:
+    lines = header(bom, as_of, source) + [""] + summary_table(results)
     if detail_level == "brief":
         failing = [line for d in results for line in brief(d, bom.vehicle.currency)]
         if failing:

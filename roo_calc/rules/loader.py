@@ -6,6 +6,7 @@ Floats are parsed as Decimal, so 62.5 in a file is exactly 62.5.  A broken file 
 
 from __future__ import annotations
 
+import copy
 import datetime
 import os
 import types
@@ -138,7 +139,7 @@ def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_built
     resolved: dict[str, Regime] = {}
     for regime_id in raw:
         resolved[regime_id] = _resolve(regime_id, raw, resolved, ())
-    return resolved
+    return {regime_id: resolved[regime_id] for regime_id in raw}  # in file order, whatever resolved first
 
 
 def load_regime(path: str | Path) -> Regime:
@@ -196,6 +197,7 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         except RuleFileError as exc:
             raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
+    data = _shared_classes(regime_id, data, file, raw, done, chain)
     _resolve_sources(data, file)
     try:
         regime = Regime.model_validate({**data, "path": str(file)})
@@ -206,6 +208,33 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         regime = regime.model_copy(update={"mfn_table": load_mfn_table(into, file.parent if (file.parent / "mfn").is_dir() else None)})
     done[regime_id] = regime
     return regime
+
+
+def _shared_classes(regime_id: str, data: dict, file: Path, raw: dict[str, tuple[Path, dict]], done: dict[str, Regime],
+                    chain: tuple[str, ...]) -> dict:
+    """A class given as `same_as = "<regime id>"` takes that regime's class of the same name (its
+    definition, codes and references), with any other key of the table laid over it, so two
+    regimes that apply the same legal definition (USMCA UR s.12) state it once."""
+    classes = data.get("classes")
+    if not isinstance(classes, dict) or not any(isinstance(c, dict) and "same_as" in c for c in classes.values()):
+        return data
+    shared = {}
+    for name, table in classes.items():
+        if not (isinstance(table, dict) and "same_as" in table):
+            shared[name] = table
+            continue
+        other = table["same_as"]
+        where = f"{file}: classes.{name}.same_as"
+        if not isinstance(other, str) or other not in raw:
+            raise RuleFileError(f"{where}: expected the id of another regime, found {other!r}; known: {', '.join(sorted(raw))}")
+        if other == regime_id:
+            raise RuleFileError(f"{where}: names this regime itself")
+        _resolve(other, raw, done, chain + (regime_id,))
+        source = raw[other][1].get("classes", {}).get(name)
+        if not isinstance(source, dict):
+            raise RuleFileError(f"{where}: regime {other!r} has no class {name!r}")
+        shared[name] = _merge(copy.deepcopy(source), {k: v for k, v in table.items() if k != "same_as"})
+    return {**data, "classes": shared}
 
 
 def _format(file: Path, exc: ValidationError) -> str:
@@ -268,3 +297,14 @@ def load_mfn_table(country: str, rules_dir: Path | None = None) -> MfnTable | No
         return MfnTable.model_validate({**_read_toml(file), "path": str(file)})
     except ValidationError as exc:
         raise RuleFileError(_format(file, exc)) from None
+
+
+def import_mfn_table(country: str) -> MfnTable:
+    """The general duty rates of the importing country a duty exposure is asked for (--import-into);
+    a country without a table in rules/mfn/ is an error naming those that have one."""
+    table = load_mfn_table(country)
+    if table is None:
+        known = sorted(p.stem.upper() for p in (default_rules_dir() / "mfn").glob("*.toml"))
+        raise RuleFileError(f"--import-into {country}: roo-calc has no general (MFN) duty rates for {country.upper()}; "
+                            f"expected one of {', '.join(known)} (rules/mfn/)")
+    return table

@@ -113,6 +113,11 @@ class VehicleClass(_Strict):
     hs_if_declared: tuple[str, ...] = ()
     when_declared: tuple[str, ...] = ()
     unless_declared: tuple[str, ...] = ()
+    # The Vehicle sheet's `persons` (heading 87.02, USMCA UR 20(2)(a), 20(3)(a)(ii)): a class with
+    # persons_at_least needs it given and at least that; persons_at_most drops a vehicle above it
+    # (and takes one that does not give it, which the result then says).
+    persons_at_least: int | None = Field(default=None, gt=0)
+    persons_at_most: int | None = Field(default=None, gt=0)
     reference: tuple[Reference, ...] = Field(min_length=1)
     note: str | None = None
 
@@ -223,6 +228,16 @@ class CorePartGroup(_Strict):
     reference: tuple[Reference, ...] = ()
 
 
+class TableGComponent(_Strict):
+    """One component of USMCA Table G (an engine, a gear box) and the materials the table lists
+    for it, whose VNM the producer may count by either option of UR 20(4)(a)."""
+
+    component: str
+    hs: tuple[str, ...] = Field(min_length=1)
+    materials: tuple[str, ...] = Field(min_length=1)
+    reference: tuple[Reference, ...] = Field(min_length=1)
+
+
 class PartOrigin(_Strict):
     """Parts whose originating status the law ties to their own RVC when used in a class of
     vehicle (USMCA UR 15(4): engines, gear boxes and chassis of heavy trucks; UR 20(2)(h),
@@ -237,6 +252,14 @@ class PartOrigin(_Strict):
     hs: tuple[str, ...] = ()
     ex_hs: tuple[str, ...] = ()
     except_hs: tuple[str, ...] = ()
+    # Subheadings the law lists only in part (8-digit or "ex" entries): a line of them is not
+    # decided by the rule; one whose stated content would have counted is listed as an assumption.
+    partial_hs: tuple[str, ...] = ()
+    # A self-produced (make) part of `hs` is measured by its own RVC (its make value against the
+    # non-originating materials below it); originating, its VNM leaves the vehicle's (UR 20(1)).
+    self_produced: bool = False
+    table_g: tuple[TableGComponent, ...] = ()
+    reference: tuple[Reference, ...] = ()
     threshold: tuple[DatedValue, ...] = Field(min_length=1)
     note: str | None = None
 

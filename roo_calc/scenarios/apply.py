@@ -120,6 +120,7 @@ def apply_scenario(bom: Bom, scenario: Scenario) -> Bom:
             if edit.value is not None:
                 new = np.full(len(old), to_cents(edit.value), dtype=np.int64)
             else:
+                assert edit.price_change_pct is not None  # the enclosing condition: value or price_change_pct
                 factor = 1 + edit.price_change_pct / 100
                 new = np.array([to_cents(Decimal(int(v)) / 100 * factor) for v in old], dtype=np.int64)
             lines.loc[mask, "value_cents"] = new

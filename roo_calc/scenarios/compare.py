@@ -96,10 +96,11 @@ class BatchCell(Cell):
     its determination is built only when first read (ten thousand scenarios need only a few)."""
 
     def __init__(self, batch, k: int, *args, **kwargs) -> None:
-        self._batch, self._k, self._built = batch, k, None
+        self._batch, self._k = batch, k
+        self._built: Determination | None = None
         super().__init__(*args, **kwargs)
 
-    @property  # type: ignore[override]
+    @property
     def result(self) -> Determination:
         if self._built is None:
             self._built = _from_batch(self.baseline, self._batch, self._k)

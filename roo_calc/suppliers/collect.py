@@ -134,7 +134,7 @@ def _parts(sheet, base: dict, problem) -> list[dict]:
     if part_col is None:
         problem(f"expected the header 'Part number' on row {HEADER_ROW}, found none", SHEET_PARTS, f"{HEADER_ROW}:{HEADER_ROW}")
         return []
-    rows = []
+    rows: list[dict] = []
     for r in range(HEADER_ROW + 1, sheet.max_row + 1):
         part = _text(sheet.cell(r, part_col).value)
         if not part:

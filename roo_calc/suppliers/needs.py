@@ -176,7 +176,7 @@ def _on_file(need: PartNeed, frame: pd.DataFrame, i: int, application: Applicati
             need.on_file[flag] = ("Y" if value else "N") + (f" ({source})" if source else " (BOM line)")
 
 
-def _flips(bom: Bom, regimes: list[Regime], on: date, known, status: dict[str, str], suppliers: set[str]) -> dict[str, str]:
+def _flips(bom: Bom, regimes: list[Regime], on: date, known, status: Mapping[str, str], suppliers: set[str]) -> dict[str, str]:
     """Regimes whose verdict turns eligible when these suppliers certify their undeclared
     regional lines (re-evaluated, not estimated)."""
     frame = bom.lines
