@@ -18,7 +18,7 @@ import signal
 import tempfile
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from roo_calc.errors import OutputError
 
@@ -79,6 +79,41 @@ def atomic_path(path: str | Path) -> Iterator[str]:
     finally:
         # Stop signals are held back here: the cleanup always completes, then they act as usual.
         tempfile.tempdir = previous_tempdir
+        shutil.rmtree(scratch, ignore_errors=True)
+        _restore(previous_handlers)
+
+
+@contextlib.contextmanager
+def atomic_files(folder: Path, names: Iterable[str]) -> Iterator[Path]:
+    """Files that belong together, all or none: yield a scratch folder inside `folder` to write each
+    of `names` into (each with `atomic_path`); when the block ends without error they are moved into
+    `folder`. On an error or a stop signal the scratch folder is removed and nothing is moved; every
+    target is checked before any work is done."""
+    names = list(names)
+    for name in names:
+        check_target(folder / name)
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix=".roo-calc.", suffix=".partial", dir=folder))
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot write here: {exc.strerror or exc}") from None
+    previous_handlers = _raise_interrupted_on_stop_signals(folder)
+    moved: list[str] = []
+    try:
+        yield scratch
+        _block_stop_signals()
+        for name in names:
+            os.replace(scratch / name, folder / name)
+            moved.append(name)
+    except BaseException as exc:
+        _block_stop_signals()
+        cause = _os_error(exc)
+        if moved and cause is not None:
+            raise OutputError(f"{folder}: cannot move {names[len(moved)]} into place: {cause.strerror or cause}; "
+                              f"written before that: {', '.join(moved)}") from None
+        if cause is not None and isinstance(exc, Exception) and not isinstance(exc, OutputError):
+            raise OutputError(f"{folder}: cannot write the files: {cause.strerror or cause}; nothing was written") from None
+        raise
+    finally:
         shutil.rmtree(scratch, ignore_errors=True)
         _restore(previous_handlers)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from roo_calc.bom.model import Bom
@@ -74,8 +75,10 @@ def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...]:
     return tuple("?" if value is None else str(value) for value in values)
 
 
-def combine(boms: list[tuple[Bom, int]]) -> Bom:
-    """One BOM standing for the volume-weighted sum of several vehicles."""
+def combine(boms: list[tuple[Bom, int]]) -> tuple[Bom, tuple[tuple[str, int], ...]]:
+    """One BOM standing for the volume-weighted sum of several vehicles, and where each of its rows
+    comes from: the vehicles' row numbers overlap, so the averaged BOM numbers its lines 1, 2, ...
+    and row n is (workbook, row) at index n - 1."""
     weights = [volume for _bom, volume in boms]
     divisor = math.gcd(*weights)
     weights = [w // divisor for w in weights]
@@ -99,13 +102,15 @@ def combine(boms: list[tuple[Bom, int]]) -> Bom:
             else:
                 money[name] += value * weight
     lines = pd.concat(frames, ignore_index=True)
+    sources = tuple((b.path, int(r)) for b, _ in boms for r in b.lines["row"])
+    lines["row"] = np.arange(1, len(lines) + 1, dtype=np.int64)
     points = {name: min((getattr(b.vehicle, name) for b, _ in boms if getattr(b.vehicle, name) is not None), default=None)
               for name in ("lvc_technology_points_e4", "lvc_assembly_points_e4")}
     update = {name: (None if name in missing else value) for name, value in money.items()}
     update["net_cost_cents"] = money["net_cost_cents"]
     vehicle = first.model_copy(update={**update, **points, "model": " + ".join(b.vehicle.model for b, _ in boms),
                                        "annual_volume": sum(v for _b, v in boms), "total_cost_cents": None})
-    return Bom(path=" + ".join(b.path for b, _ in boms), sha256="-", vehicle=vehicle, lines=lines)
+    return Bom(path=" + ".join(b.path for b, _ in boms), sha256="-", vehicle=vehicle, lines=lines), sources
 
 
 @dataclass
@@ -116,6 +121,7 @@ class Average:
     volume: int
     result: Determination | None
     note: str | None = None
+    row_sources: tuple[tuple[str, int], ...] = ()  # (workbook, row) of the averaged BOM's row n at index n - 1
 
 
 def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: dict[str, Regime] | None = None,
@@ -135,9 +141,9 @@ def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: di
                 raise RooCalcError(f"{bom.path}: averaging needs annual_volume (Vehicle sheet or fleet workbook)")
             groups.setdefault(category_key(bom, regime, by), []).append((bom, volume))
         for key, members in groups.items():
-            combined = combine(members)
+            combined, sources = combine(members)
             result = evaluate(combined, regime, on, known)
             citation = next(a.citation for a in regime.averaging if a.category == by)
             out.append(Average(regime.id, key, [b.vehicle.model for b, _ in members], sum(v for _b, v in members), result,
-                               citation))
+                               citation, sources))
     return out

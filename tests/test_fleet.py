@@ -64,3 +64,20 @@ def test_one_workbook_given_twice_is_refused_when_averaging():
                               "--average-by", "model-line", "-r", "usmca-2020"])
     assert out.exit_code == 2, out.output
     assert "the same workbook as" in out.output
+
+
+def test_averaged_assumptions_name_the_workbook_of_each_row(make_bom):
+    """Averaged lines come from several workbooks whose row numbers overlap: each assumption of an
+    averaged result says which workbook's rows it is about."""
+    regional = {"part_number": "R", "hs_code": "8708.29", "value": 1000, "origin_country": "MX"}  # no certification on file
+    imported = {"part_number": "T", "hs_code": "8708.40", "value": 500, "origin_country": "JP"}
+    a = make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 3000, "plant": "P1"}, lines=[regional, imported], name="a.xlsx")
+    b = make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 1000, "plant": "P1"}, lines=[imported, regional], name="b.xlsx")
+    out = runner.invoke(app, ["evaluate", str(a), str(b), "--average-by", "model-line", "-r", "usmca-2020", "-f", "json",
+                              "--as-of", "2024-01-01"])
+    assert out.exit_code == 0, out.output
+    (avg,) = json.loads(out.output)["averages"]
+    (uncertified,) = [x for x in avg["result"]["assumptions"] if x["code"] == "uncertified-regional"]
+    assert uncertified["where"] == [{"file": str(a), "rows": [2]}, {"file": str(b), "rows": [3]}]
+    sources = avg["row_sources"]
+    assert [sources[str(r)] for r in uncertified["rows"]] == [{"file": str(a), "row": 2}, {"file": str(b), "row": 3}]

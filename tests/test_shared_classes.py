@@ -52,3 +52,14 @@ same_as = "{same_as}"
     with pytest.raises(RuleFileError, match=message) as info:
         load_regimes([tmp_path])
     assert "mine.toml: classes.light_truck.same_as" in str(info.value)
+
+
+def test_asr_steel_and_aluminum_are_usmca_2020s_table_s_test():
+    """UR 19(4)(c), 19(6): the staging regime's steel and aluminum test is s.17's, Table S exactly
+    (7208.10 is not in it, though the regime once listed 72.08 whole)."""
+    regimes = load_regimes()
+    for name in ("steel", "aluminum"):
+        asr, usmca = regimes["usmca-2020-asr"].requirements[name], regimes["usmca-2020"].requirements[name]
+        assert (asr.table_s, asr.table_s_parts, asr.threshold) == (usmca.table_s, usmca.table_s_parts, usmca.threshold)
+        assert asr.classes == ("passenger_vehicle", "light_truck") and "19(4)(c)" in asr.citation
+    assert "7208.10" not in regimes["usmca-2020-asr"].requirements["steel"].table_s

@@ -239,3 +239,15 @@ def test_nothing_collected_does_not_say_no_file_was_read(sample, tmp_path):
     out = runner.invoke(app, ["collect", str(folder / "request-valid-co.xlsx"), "--output", str(tmp_path / "c.xlsx")])
     assert out.exit_code == 2 and "Response: expected answered or declined" in out.output
     assert "no file could be read" not in out.output and "no file could be collected" in out.output
+
+
+def test_solicit_writes_every_workbook_or_none(sample, tmp_path):
+    """A request that cannot be written (its name is taken by a folder) leaves no other request
+    behind: the supplier would otherwise be sent a set that does not match the summary."""
+    ranked = re.findall(r"-> (request-\S+\.xlsx)", solicit(sample, tmp_path / "first").output)
+    folder = tmp_path / "requests"
+    (folder / ranked[-1]).mkdir(parents=True)
+    result = runner.invoke(app, ["solicit", str(sample), "-r", "usmca-2020", "--output", str(folder), "--force"])
+    assert result.exit_code == 2, result.output
+    assert f"{folder / ranked[-1]}: is a folder" in result.output
+    assert [p.name for p in folder.iterdir()] == [ranked[-1]], "nothing written, no scratch folder left"

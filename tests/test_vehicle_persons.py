@@ -23,3 +23,15 @@ def test_persons_must_be_a_whole_number_above_zero(make_bom, persons):
 def test_persons_is_read(make_bom):
     bom = load_bom(make_bom(vehicle={**BASE_VEHICLE, "hs_code": "8702.10", "persons": 40}, lines=BASE_LINES))
     assert bom.vehicle.persons == 40
+
+
+def test_validate_names_persons_for_a_vehicle_of_8702_only(make_bom):
+    from typer.testing import CliRunner
+
+    from roo_calc.cli.main import app
+
+    runner = CliRunner()
+    bus = make_bom(vehicle={**BASE_VEHICLE, "hs_code": "8702.10"}, lines=BASE_LINES)
+    assert "persons (heading 87.02" in runner.invoke(app, ["validate", str(bus)]).output
+    car = make_bom(vehicle=BASE_VEHICLE, lines=BASE_LINES)
+    assert "persons (heading 87.02" not in runner.invoke(app, ["validate", str(car)]).output

@@ -246,3 +246,41 @@ def test_line_cents_equal_the_exact_product_rounded_half_even(tmp_path_factory, 
     for (q, u, vnd), cents in zip(lines, bom.lines["value_cents"].tolist()):
         exact = (Fraction(q) if Decimal(q) > 0 else 1) * Fraction(u) * (Fraction(rate) if vnd else 1) * 100
         assert cents == round(exact), (q, u, rate, vnd)  # round() on a Fraction is half to even
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "pandas"])
+def test_an_empty_string_cell_is_blank_not_the_text_before_it(tmp_path, writer):
+    """openpyxl and pandas store "" as <c t="inlineStr"/> with no <is>: a blank, which must not take
+    the text of the string cell before it (contract: a blank certification is "not declared")."""
+    header = ["part_number", "hs_code", "value", "origin_country", "nafta_originating", "usmca_originating",
+              "supplier"]
+    rows = [["E1", "8407.34", 3000, "US", None, "Y", "Acme"], ["M1", "8544.30", 2000, "MX", "Y", "", ""]]
+    path = tmp_path / "blank.xlsx"
+    vehicle = [("model", "Blank"), ("hs_code", "8703.23"), ("assembly_country", "MX"),
+               ("production_date", "2024-05-01"), ("net_cost", 10000), ("currency", "USD")]
+    if writer == "openpyxl":
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Vehicle"
+        for pair in [("field", "value"), *vehicle]:
+            sheet.append(list(pair))
+        bom = book.create_sheet("BOM")
+        for row in [header, *rows]:
+            bom.append(row)
+        book.save(path)
+    else:
+        with pd.ExcelWriter(path, engine="openpyxl") as out:
+            pd.DataFrame(vehicle, columns=["field", "value"]).to_excel(out, sheet_name="Vehicle", index=False)
+            pd.DataFrame(rows, columns=header).fillna("").to_excel(out, sheet_name="BOM", index=False)
+    assert '<c r="F3" t="inlineStr"' in _sheet_xml(path, "BOM")  # the case under test
+    lines = load_bom(path).lines
+    assert lines["usmca_originating"].tolist()[1] is None or pd.isna(lines["usmca_originating"].tolist()[1])
+    assert lines["supplier"].tolist()[1] in (None, "") or pd.isna(lines["supplier"].tolist()[1])
+
+
+def _sheet_xml(path: Path, title: str) -> str:
+    import zipfile
+    book = openpyxl.load_workbook(path)
+    index = book.sheetnames.index(title) + 1
+    with zipfile.ZipFile(path) as package:
+        return package.read(f"xl/worksheets/sheet{index}.xml").decode()

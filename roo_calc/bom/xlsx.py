@@ -365,6 +365,7 @@ class _SheetReader:
                 formula = False
                 text = None
                 rph = 0
+                parts.clear()  # an empty <c t="inlineStr"/> must not inherit the last cell's text
             elif name == tag_v:
                 collect = True
                 parts.clear()

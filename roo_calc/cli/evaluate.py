@@ -176,14 +176,13 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         return
     if format is Format.json:
         from roo_calc import __version__
-        from roo_calc.report.json import SCHEMA_VERSION, determination_json, to_json
+        from roo_calc.report.fleet import average_json
+        from roo_calc.report.json import SCHEMA_VERSION, to_json
 
         data = {"schema_version": SCHEMA_VERSION, "command": "evaluate", "roo_calc_version": __version__,
                 "vehicles": [to_json(bom, results, when, all_lines, sources[bom.path]) for bom, when, results in vehicles],
                 "average_by": average_by.value if average_by else None, "as_of": on.isoformat(), "as_of_source": fleet_source,
-                "averages": [{"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
-                              "citation": a.note if a.result else None, "note": None if a.result else a.note,
-                              "result": determination_json(a.result) if a.result else None} for a in averages]}
+                "averages": [average_json(a) for a in averages]}
         echo(json.dumps(data, indent=2))
         check_fail_on(statuses, fail_on)
         return

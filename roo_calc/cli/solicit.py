@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
@@ -37,6 +38,7 @@ def solicit(
     from roo_calc.numbers import display_money
     from roo_calc.suppliers.needs import solicit as run
     from roo_calc.suppliers.requests import file_names, write_request
+    from roo_calc.atomic import atomic_files
     from roo_calc.suppliers.summary import write_summary
 
     try:
@@ -66,15 +68,21 @@ def solicit(
     except RooCalcError as error:
         fail(error)
     holder = "usmca_originating" if any(r.certification_field == "usmca_originating" for r in chosen) else "nafta_originating"
+    created = not output.exists()
     try:
         try:
             output.mkdir(exist_ok=True)
         except OSError as exc:
             raise RooCalcError(f"{output}: cannot create the folder: {exc.strerror or exc}") from None
-        for need in solicitation.suppliers:
-            write_request(output / names[need.supplier], bom, solicitation, need, holder)
-        write_summary(output / SUMMARY, bom, solicitation, names)
-    except RooCalcError as error:  # a full disk or a write error: each file is whole or absent
+        # Every workbook or none: they are written in a scratch folder and moved in together.
+        with atomic_files(output, [names[need.supplier] for need in solicitation.suppliers] + [SUMMARY]) as scratch:
+            for need in solicitation.suppliers:
+                write_request(scratch / names[need.supplier], bom, solicitation, need, holder)
+            write_summary(scratch / SUMMARY, bom, solicitation, names)
+    except RooCalcError as error:  # a full disk, a write error, a name taken by a folder: nothing written
+        if created:
+            with contextlib.suppress(OSError):
+                output.rmdir()
         fail(error)
     say = stdout_echo(quiet)
     regimes = ", ".join(f"{r.regime} ({r.status.replace('_', ' ')})" for r in solicitation.regimes)

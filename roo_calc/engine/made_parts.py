@@ -14,6 +14,7 @@ inside another covered part is measured with the outer one.  Pure: reads the con
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -22,8 +23,11 @@ from roo_calc.codes import HsList, hs_display
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.rules.model import PartOrigin, value_at
 
+if TYPE_CHECKING:
+    from roo_calc.engine.requirements import Context
 
-def _covered(ctx, rules: list[PartOrigin], hs: np.ndarray) -> np.ndarray:
+
+def _covered(rules: list[PartOrigin], hs: np.ndarray) -> np.ndarray:
     """The first self-produced rule (index) that covers each make line; -1 where none does."""
     rule_of = np.full(len(hs), -1, dtype=np.int64)
     for index, rule in enumerate(rules):
@@ -34,7 +38,7 @@ def _covered(ctx, rules: list[PartOrigin], hs: np.ndarray) -> np.ndarray:
     return rule_of
 
 
-def roll_up(ctx, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
+def roll_up(ctx: Context, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
     """Mark, in place, the materials of each originating self-produced covered part as
     originating (UR 20(1)); returns which lines it marked.  Each part measured is listed as an
     assumption with its figures and the value of its materials."""
@@ -44,7 +48,7 @@ def roll_up(ctx, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
     if not rules or made is None or not len(made) or "parent_row" not in ctx.lines.frame:
         return marked
     hs = made["hs_code"].to_numpy(dtype=object)
-    rule_of = _covered(ctx, rules, hs)
+    rule_of = _covered(rules, hs)
     if not (rule_of >= 0).any():
         return marked
     rows = made["row"].to_numpy(dtype=np.int64)
@@ -89,7 +93,9 @@ def roll_up(ctx, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
                        f"at their non-originating value (UR 20(4)(a)(i))", f"{threshold.citation}; USMCA UR 20(1), 20(4)")
         else:
             ctx.assume(f"made-part-{row}", None, mine,
-                       f"{what} measured as a part ({rule.title}): {figures}: not originating, so its materials count "
-                       f"as they are; listed materials valued at their non-originating value (UR 20(4)(a)(i))",
+                       f"{what} measured as a part ({rule.title}): {figures}: under the threshold, so it is not taken "
+                       f"as originating and its materials count as they are (an origin by a change of tariff "
+                       f"classification, where its rule offers one, is not evaluated); listed materials valued at their "
+                       f"non-originating value (UR 20(4)(a)(i))",
                        f"{threshold.citation}; USMCA UR 20(4)")
     return marked

@@ -10,6 +10,7 @@ from pathlib import Path
 from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.report.excel import Page, _glossary, _money, _print_setup, _sheet_name, _status_formats, _styles, verdict_table
+from roo_calc.report.json import determination_json
 from roo_calc.report.verdict import status_label
 
 
@@ -44,6 +45,28 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
             _print_setup(sheet, 9, styles["page"], v.model)
         _glossary(book, styles)
         book.close()
+
+
+def average_json(a) -> dict:
+    """One averaged determination (`fleet.Average`) for the fleet JSON. Its rows are rows of the averaged
+    BOM (every vehicle's lines one after another): `row_sources` gives each one's workbook and row, and
+    each assumption says `where` its lines are, workbook by workbook."""
+    out = {"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
+           "citation": a.note if a.result else None, "note": None if a.result else a.note,
+           "result": determination_json(a.result) if a.result else None}
+    if a.result is None:
+        return out
+    source = a.row_sources
+    for assumption in out["result"]["assumptions"]:
+        where: dict[str, list[int]] = {}
+        for row in assumption["rows"]:
+            file, file_row = source[row - 1]
+            where.setdefault(file, []).append(file_row)
+        assumption["where"] = [{"file": file, "rows": rows} for file, rows in where.items()]
+    shown = sorted({r for x in out["result"]["assumptions"] for r in x["rows"]} |
+                   {line["row"] for req in out["result"]["requirements"] for line in req["lines"]})
+    out["row_sources"] = {str(r): {"file": source[r - 1][0], "row": source[r - 1][1]} for r in shown}
+    return out
 
 
 def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None:

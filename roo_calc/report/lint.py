@@ -79,13 +79,17 @@ def summary(bom: Bom, regimes: Mapping[str, Regime] | None = None) -> str:
     if currencies:
         out.append(f"Converted to {cur} through the FX sheet: " + ", ".join(
             f"{f.currency} at {f.rate}" + (f" ({f.source}, {f.date})" if f.source or f.date else "") for f in bom.fx))
-    missing = [name for name, value in (
+    wanted: list[tuple[str, object]] = [
         ("transaction_value (duty exposure, Section 232)", v.transaction_value_cents),
         ("annual_volume (per-year figures, averaging)", v.annual_volume),
         ("steel_purchases / steel_purchases_originating (else BOM steel lines are used)", v.steel_purchases_originating_cents),
         ("aluminum_purchases / aluminum_purchases_originating (else BOM aluminum lines are used)", v.aluminum_purchases_originating_cents),
         ("lvc_high_wage_labor (USMCA labor value content: needs review without it)", v.lvc_high_wage_labor_cents),
-    ) if value is None]
+    ]
+    if v.hs_code.startswith("8702"):  # USMCA UR 20(2)(a), 20(3)(a)(ii)
+        wanted.append(("persons (heading 87.02: USMCA 62.5% for 15 or fewer, 60% for 16 or more; 15 or fewer is "
+                       "assumed without it)", v.persons))
+    missing = [name for name, value in wanted if value is None]
     if missing:
         out.append("Not given on the Vehicle sheet: " + "; ".join(missing))
     if bom.extra_columns:

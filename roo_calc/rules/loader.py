@@ -197,7 +197,7 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
         except RuleFileError as exc:
             raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
-    data = _shared_classes(regime_id, data, file, raw, done, chain)
+    data = _shared_tables(regime_id, data, file, raw, done, chain)
     _resolve_sources(data, file)
     try:
         regime = Regime.model_validate({**data, "path": str(file)})
@@ -210,31 +210,35 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
     return regime
 
 
-def _shared_classes(regime_id: str, data: dict, file: Path, raw: dict[str, tuple[Path, dict]], done: dict[str, Regime],
-                    chain: tuple[str, ...]) -> dict:
-    """A class given as `same_as = "<regime id>"` takes that regime's class of the same name (its
-    definition, codes and references), with any other key of the table laid over it, so two
-    regimes that apply the same legal definition (USMCA UR s.12) state it once."""
-    classes = data.get("classes")
-    if not isinstance(classes, dict) or not any(isinstance(c, dict) and "same_as" in c for c in classes.values()):
-        return data
-    shared = {}
-    for name, table in classes.items():
-        if not (isinstance(table, dict) and "same_as" in table):
-            shared[name] = table
+def _shared_tables(regime_id: str, data: dict, file: Path, raw: dict[str, tuple[Path, dict]], done: dict[str, Regime],
+                   chain: tuple[str, ...]) -> dict:
+    """A class or requirement given as `same_as = "<regime id>"` takes that regime's table of the
+    same name (its definition, codes, thresholds and references), with any other key of the table
+    laid over it, so two regimes that apply the same provisions (USMCA UR s.12, s.17) state them
+    once."""
+    out = data
+    for section in ("classes", "requirements"):
+        tables = data.get(section)
+        if not isinstance(tables, dict) or not any(isinstance(t, dict) and "same_as" in t for t in tables.values()):
             continue
-        other = table["same_as"]
-        where = f"{file}: classes.{name}.same_as"
-        if not isinstance(other, str) or other not in raw:
-            raise RuleFileError(f"{where}: expected the id of another regime, found {other!r}; known: {', '.join(sorted(raw))}")
-        if other == regime_id:
-            raise RuleFileError(f"{where}: names this regime itself")
-        _resolve(other, raw, done, chain + (regime_id,))
-        source = raw[other][1].get("classes", {}).get(name)
-        if not isinstance(source, dict):
-            raise RuleFileError(f"{where}: regime {other!r} has no class {name!r}")
-        shared[name] = _merge(copy.deepcopy(source), {k: v for k, v in table.items() if k != "same_as"})
-    return {**data, "classes": shared}
+        shared = {}
+        for name, table in tables.items():
+            if not (isinstance(table, dict) and "same_as" in table):
+                shared[name] = table
+                continue
+            other = table["same_as"]
+            where = f"{file}: {section}.{name}.same_as"
+            if not isinstance(other, str) or other not in raw:
+                raise RuleFileError(f"{where}: expected the id of another regime, found {other!r}; known: {', '.join(sorted(raw))}")
+            if other == regime_id:
+                raise RuleFileError(f"{where}: names this regime itself")
+            _resolve(other, raw, done, chain + (regime_id,))
+            source = raw[other][1].get(section, {}).get(name)
+            if not isinstance(source, dict):
+                raise RuleFileError(f"{where}: regime {other!r} has no {section[:-1] if section == 'requirements' else 'class'} {name!r}")
+            shared[name] = _merge(copy.deepcopy(source), {k: v for k, v in table.items() if k != "same_as"})
+        out = {**out, section: shared}
+    return out
 
 
 def _format(file: Path, exc: ValidationError) -> str:
