@@ -8,7 +8,7 @@ validated) in CPU seconds (median of the runs), beside fastexcel's raw parse of 
 (calamine, no validation, numbers as binary floats) and their ratio, whose target is at most
 READ_TARGET; then a plain pandas.read_excel(engine="openpyxl") of the sheet and the time to
 evaluate every shipped regime.  Then, run as users run them (each in its own process, its CPU
-time and peak RSS read from os.wait4): `roo-calc evaluate` of the largest BOM (peak RSS target
+time and peak RSS read by a small process that starts it): `roo-calc evaluate` of the largest BOM (peak RSS target
 EVALUATE_MB), the same with `--output report.xlsx` (CPU at most REPORT_RATIO x the evaluate's,
 peak RSS at most REPORT_MB), and `roo-calc compare` of 10,000 scenarios from one file on a
 5,000-line BOM (COMPARE_SECONDS of CPU, COMPARE_MB).  A figure that misses its target is listed
@@ -36,19 +36,23 @@ REPORT_RATIO, REPORT_MB = 3.0, 500  # evaluate --output report.xlsx against eval
 CLI = [sys.executable, "-c", "from roo_calc.cli.main import run; run()"]
 
 
+# Runs the command given after it and prints its exit code, CPU seconds and peak RSS (KB).  The
+# figures are read in this small process: a child's peak RSS counts the memory of the process that
+# started it (vfork, fork), and the benchmark itself holds a 100k-line BOM by then.
+MEASURE = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode; "
+           "r = resource.getrusage(resource.RUSAGE_CHILDREN); print(code, r.ru_utime + r.ru_stime, r.ru_maxrss)")
+
+
 def run_cli(args: list[str]) -> tuple[float, float, float]:
     """`roo-calc ARGS` in a child process, its output discarded: (wall seconds, CPU seconds
-    (user + system), peak RSS in MB), the last two of that child alone (os.wait4)."""
-    import os
-
+    (user + system), peak RSS in MB) of that run alone."""
     start = time.perf_counter()
-    child = subprocess.Popen([*CLI, *args], stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
+    done = subprocess.run([sys.executable, "-c", MEASURE, *CLI, *args], capture_output=True, text=True, check=True)
     wall = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 3):  # 3: a --fail-on verdict, not a failure to run
-        raise subprocess.CalledProcessError(child.returncode, args)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    code, cpu, rss_kb = done.stdout.split()
+    if int(code) not in (0, 3):  # 3: a --fail-on verdict, not a failure to run
+        raise subprocess.CalledProcessError(int(code), args, stderr=done.stderr)
+    return wall, float(cpu), int(rss_kb) / 1024
 
 
 def _cpu(function, repeat: int = 1) -> tuple[float, object]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
@@ -120,10 +120,12 @@ def render_text(comparison: Comparison, on: date, source: Source = "given") -> s
 
 def cell_json(comparison: Comparison, c: Cell) -> dict:
     is_base = c.scenario == BASELINE
+    result = c.result  # a batch cell builds its determination when first read
+    binding = result.binding
     return {
-        "regime": c.regime, "scenario": c.scenario, "status": status_code(c.result), "what_if": c.result.what_if,
-        "failing": [r.id for r in c.result.requirements if r.status == "fail"],
-        "binding_requirement": c.result.binding.id if c.result.binding else None,
+        "regime": c.regime, "scenario": c.scenario, "status": status_code(result), "what_if": result.what_if,
+        "failing": [r.id for r in result.requirements if r.status == "fail"],
+        "binding_requirement": binding.id if binding else None,
         "net_cost": money(c.net_cost_cents),
         "net_cost_change": None if is_base else money(c.net_cost_change_cents),
         "net_cost_change_per_year": None if is_base else _maybe(money, c.per_year(c.net_cost_change_cents)),
@@ -138,18 +140,33 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
              "value_before": pct(x.before, x.comparison), "value_after": pct(x.after, x.comparison),
              "status_before": x.status_before, "status_after": x.status_after,
              "change": None if x.delta is None else change(x.delta, unit="")} for x in c.changes],
-        "requirements": [requirement_json(r) for r in c.result.requirements],
+        "requirements": [requirement_json(r) for r in result.requirements],
     }
 
 
 def to_json(comparison: Comparison, on: date, source: Source = "given") -> dict:
-    base = comparison.boms[BASELINE]
-    return {
-        **envelope("compare", base, on, source),
-        "scenarios": comparison.scenarios,
-        "regimes": comparison.regimes,
-        "matrix": [cell_json(comparison, c) for c in comparison.cells],
-    }
+    return {**_head(comparison, on, source), "matrix": [cell_json(comparison, c) for c in comparison.cells]}
+
+
+def _head(comparison: Comparison, on: date, source: Source) -> dict:
+    return {**envelope("compare", comparison.boms[BASELINE], on, source), "scenarios": comparison.scenarios,
+            "regimes": comparison.regimes}
+
+
+def json_text(comparison: Comparison, on: date, source: Source = "given", extra: dict | None = None) -> Iterator[str]:
+    """`json.dumps({**to_json(...), **extra})`, indented up to DETAIL_LIMIT scenarios and on one
+    line beyond, in pieces: ten thousand scenarios' cells are never all held at once."""
+    import json
+
+    if len(comparison.scenarios) - 1 <= DETAIL_LIMIT:
+        yield json.dumps({**to_json(comparison, on, source), **(extra or {})}, indent=2)
+        return
+    mark = "\x00matrix\x00"
+    before, after = json.dumps({**_head(comparison, on, source), "matrix": mark, **(extra or {})}).split(json.dumps(mark))
+    yield before + "["
+    for k, cell in enumerate(comparison.cells):
+        yield (", " if k else "") + json.dumps(cell_json(comparison, cell))
+    yield "]" + after
 
 
 MATRIX_COLUMNS = [("Regime", 22), ("What-if", 9), ("Scenario", 30), ("Status", 16), ("Failing requirements", 22),
