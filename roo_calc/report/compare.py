@@ -19,6 +19,7 @@ from roo_calc.report.excel import Page, _print_setup, write_binding
 from roo_calc.report.json import envelope, json_money_exact, money, pct, requirement_json
 from roo_calc.report.text import _pct, _threshold, header
 from roo_calc.report.verdict import label, requirement_label, status_code, status_label
+from roo_calc.scenarios.apply import LineIndex
 from roo_calc.scenarios.compare import Cell, Change, Comparison
 
 BASELINE = "baseline"
@@ -322,10 +323,18 @@ def _inputs_sheet(book, styles, comparison: Comparison, as_of: str, inputs: dict
         sheet.write_string(i, 0, name, styles["bold"])
         sheet.write_string(i, 1, value)
     row = len(rows) + 1
-    sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change", "Lines touched (rows)"], styles["head"])
+    # Above DETAIL_LIMIT scenarios, the lines each scenario's changes select (found by look-up),
+    # not the lines whose facts it changed (that takes each scenario's BOM, built one by one).
+    many = len(comparison.scenarios) - 1 > DETAIL_LIMIT
+    index = LineIndex(base.lines) if many else None
+    sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change",
+                             "Lines its changes select (rows)" if many else "Lines touched (rows)"], styles["head"])
+    digests: dict[str, str] = {}
     for scenario, file in inputs.get("scenarios", []):
-        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file and Path(file).exists() else ""
-        touched = _touched(base, comparison.boms.get(scenario.name))
+        if file not in digests:
+            digests[file] = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file and Path(file).exists() else ""
+        digest = digests[file]
+        touched = _selected(base, index, scenario) if index is not None else _touched(base, comparison.boms.get(scenario.name))
         for k, change_ in enumerate(scenario.change or [None]):
             row += 1
             sheet.write_string(row, 0, scenario.name)
@@ -365,6 +374,19 @@ def _touched(base, edited) -> str:
     for c in (c for c in a.columns if c in b.columns):
         same = (a[c] == b[c]).fillna(False).to_numpy(dtype=bool) | (a[c].isna() & b[c].isna()).to_numpy(dtype=bool)
         differs |= ~same
-    rows = a.loc[differs, "row"].tolist()
+    return _rows_text(a.loc[differs, "row"].tolist())
+
+
+def _selected(base, index, scenario) -> str:
+    """The rows the scenario's changes select."""
+    import numpy as np
+
+    chosen = np.zeros(len(base.lines), dtype=bool)
+    for change_ in scenario.change:
+        chosen |= index.mask(change_.select)
+    return _rows_text(base.lines.loc[chosen, "row"].tolist())
+
+
+def _rows_text(rows: list) -> str:
     text = ", ".join(str(r) for r in rows[:60]) + (f" and {len(rows) - 60} more" if len(rows) > 60 else "")
     return f"{len(rows)} line{'s' if len(rows) != 1 else ''}: {text}" if rows else "none"
