@@ -98,3 +98,22 @@ def test_the_assembly_credit_is_whole_or_none_as_the_rule_file_sets_it(usmca, ma
     if status == "needs_review":
         assert "lvc_assembly_points (Vehicle sheet, cell B" in lvc.reason and "expected 0 or 5" in lvc.reason
         assert "found 3" in lvc.reason
+
+
+def test_a_high_wage_material_made_outside_north_america_does_not_count(usmca, make_bom):
+    """UR s.12: a "high-wage material" is one produced in a qualifying wage-rate production plant,
+    and such a plant is "located in the territory of a CUSMA country" (also 18(4)).  A Japanese
+    part marked high_wage = Y is not high-wage material: it adds nothing to the LVC, and the line
+    and an assumption say why."""
+    vehicle = {"model": "LVC", "hs_code": "8703.23", "assembly_country": "MX", "net_cost": 10000,
+               "lvc_high_wage_labor": 1000, "lvc_technology_points": 10, "lvc_assembly_points": 5}
+    lines = [{"part_number": "US", "hs_code": "8708.99", "value": 1500, "origin_country": "US", "high_wage": "Y"},
+             {"part_number": "JP", "hs_code": "8544.30", "value": 2500, "origin_country": "JP", "high_wage": "Y"}]
+    result = evaluate(load_bom(make_bom(vehicle=vehicle, lines=lines)), usmca, datetime.date(2024, 1, 1))
+    (lvc,) = [r for r in result.requirements if r.id == "lvc"]
+    assert lvc.figures["high_wage_materials"] == 150000  # the US line only
+    assert lvc.value == 40 and lvc.status == "pass"  # (1,000 + 1,500) / 10,000 = 25 points + 10 + 5: exactly 40%
+    assert "made outside US/CA/MX" in lvc.reason
+    assert "high_wage = Y but made outside US/CA/MX" in lvc.line_basis[1] and "UR s.12" in lvc.line_basis[1]
+    (abroad,) = [a for a in result.assumptions if a.code == "lvc-high-wage-abroad"]
+    assert abroad.value_at_stake_cents == 250000 and "CUSMA country" in abroad.text and "s.12" in abroad.citation

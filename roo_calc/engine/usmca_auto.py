@@ -336,12 +336,21 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
     materials = vehicle.lvc_high_wage_materials_cents
     source = "Vehicle sheet"
     counted = None
+    high, low = ctx.lines.flag("high_wage")
+    abroad = high & ~ctx.lines.in_countries(ctx.regime.region)  # UR s.12: a high-wage plant is in a CUSMA country
+    high = high & ~abroad
     if materials is None:
-        high, _low = ctx.lines.flag("high_wage")
         declared = ctx.lines.frame["high_wage"].notna().to_numpy(dtype=bool)
+        if abroad.any():
+            ctx.assume("lvc-high-wage-abroad", rid, abroad,
+                       f"marked high_wage = Y but made outside {'/'.join(ctx.regime.region)}: not counted as high-wage "
+                       "material, which must be produced in a qualifying wage-rate production plant located in the "
+                       "territory of a CUSMA country", "USMCA UR s.12 (qualifying wage-rate production plant), 18(4)")
         if declared.any():
             materials = int(ctx.lines.value[high].sum())
-            source = f"BOM lines with high_wage = Y ({int(high.sum())} lines)"
+            source = f"BOM lines with high_wage = Y ({int(high.sum())} lines)" + (
+                f"; {int(abroad.sum())} more marked Y but made outside {'/'.join(ctx.regime.region)}, not counted"
+                if abroad.any() else "")
             counted = np.where(high, 0, ctx.lines.value * SHARE_ONE).astype(np.int64)  # value not yet high-wage
             ctx.assume("lvc-materials-from-bom", rid, high,
                        "high-wage materials taken as the BOM lines marked high_wage = Y (their full value, UR 18(21))",
@@ -385,9 +394,12 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
         figures=figures, reason=reason, line_counted=counted,
         line_basis=None if counted is None else line_basis(
-            counted, np.where(ctx.lines.flag("high_wage")[1], "not from a high-wage plant (high_wage = N)",
-                              "high_wage not stated: not counted as high-wage"),
-            np.where(ctx.lines.flag("high_wage")[0], "high-wage material (high_wage = Y)", "")))
+            counted, np.select([abroad, low],
+                               [f"high_wage = Y but made outside {'/'.join(ctx.regime.region)}: not high-wage material "
+                                "(UR s.12: a qualifying wage-rate production plant is in a CUSMA country)",
+                                "not from a high-wage plant (high_wage = N)"],
+                               "high_wage not stated: not counted as high-wage"),
+            np.where(high, "high-wage material (high_wage = Y)", "")))
 
 
 def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement, rvc: Fraction) -> tuple[Fraction, str | None, dict]:

@@ -173,11 +173,15 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
                    f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")
         if "total_duty" in f:
-            out.append(f"      with the column 1 duty {m('mfn_duty')} (general rate {f['mfn_rate']}%): total {m('total_duty')} {currency}")
+            free = " (USMCA-originating: free of the general rate" if f.get("mfn_free") else " (general rate"
+            out.append(f"      with the column 1 duty {m('mfn_duty')}{free} {f['mfn_rate']}%): total {m('total_duty')} {currency}")
     elif req.kind == "section_232":
-        cases = {"non_us_content": "USMCA-qualifying (on non-US content)", "full_value": "not USMCA-qualifying (on the full value)",
-                 "in_quota": "in quota", "out_of_quota": "out of quota"}
-        for key in [k for k in f if k.startswith("duty_") and k != "duty_per_year"]:
+        keys = [k for k in f if k.startswith("duty_") and k != "duty_per_year"]
+        # A value basis is named only where both are open (a vehicle that cannot qualify has one).
+        both = any("non_us_content" in k for k in keys) and any("full_value" in k for k in keys)
+        cases = {"non_us_content": "USMCA-qualifying (on non-US content)", "full_value": "not USMCA-qualifying (on the full value)"}
+        cases = {**(cases if both else {}), "in_quota": "in quota", "out_of_quota": "out of quota"}
+        for key in keys:
             case = key[5:]
             words = [text for part, text in cases.items() if part in case]
             out.append(f"      if {', '.join(words) or case}: duty {m(key)} {currency}")

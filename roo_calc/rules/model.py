@@ -428,6 +428,7 @@ class Requirement(_Strict):
     # us_content: the country whose content is counted (ISO alpha-2)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     non_us_content_classes: tuple[str, ...] = ()
+    non_us_content_clause: dict[str, str] = {}  # the clause granting it, by class ("default" for the rest)
     deals: dict[str, Deal] = {}
     stacking: tuple[Stacking, ...] = ()
     excluded_age_years: int | None = None
@@ -522,6 +523,7 @@ class Regime(_Strict):
         for rid, requirement in self.requirements.items():
             keys = list(requirement.threshold) + list(requirement.vnm_by_class) + list(requirement.classes) + list(requirement.offset)
             keys += list(requirement.offset_basis) + list(requirement.non_us_content_classes) + list(requirement.excluded_age_classes)
+            keys += list(requirement.non_us_content_clause)
             keys += [c for deal in requirement.deals.values() for c in deal.classes]
             for key in keys:
                 if key != "default" and key not in self.classes:
