@@ -117,3 +117,39 @@ def test_a_high_wage_material_made_outside_north_america_does_not_count(usmca, m
     assert "high_wage = Y but made outside US/CA/MX" in lvc.line_basis[1] and "UR s.12" in lvc.line_basis[1]
     (abroad,) = [a for a in result.assumptions if a.code == "lvc-high-wage-abroad"]
     assert abroad.value_at_stake_cents == 250000 and "CUSMA country" in abroad.text and "s.12" in abroad.citation
+
+
+CHASSIS = {"model": "Chassis", "hs_code": "8706.00", "assembly_country": "MX", "net_cost": 10000,
+           "lvc_high_wage_labor": 2000, "lvc_high_wage_materials": 1000}
+CHASSIS_LINES = [{"part_number": "E", "hs_code": "8407.34", "value": 3000, "origin_country": "US", "usmca_originating": "Y"},
+                 {"part_number": "X", "hs_code": "8544.30", "value": 3400, "origin_country": "CN"}]
+
+
+@pytest.mark.parametrize("vehicle_type, vehicle_class, threshold", [
+    ("passenger_vehicle", "chassis_pv_lt", 75), ("light_truck", "chassis_pv_lt", 75),
+    ("heavy_truck", "heavy_truck", 64), ("other", "other_heavy_vehicle", 60)])
+def test_a_chassis_takes_the_rule_for_the_vehicle_it_is_for(usmca, make_bom, vehicle_type, vehicle_class, threshold):
+    """UR s.13, heading 87.06: (1) for use in a passenger vehicle or light truck, 75% NC from
+    July 1 2023; (2) in a heavy truck (s.12: a chassis "for use in" such a vehicle), 64% from July 1
+    2024; (3) any other, 60% (also 20(3)(a)(vi)).  The code does not say which: vehicle_type does.
+    Rules (1)-(3) require no change in tariff classification."""
+    bom = load_bom(make_bom(vehicle={**CHASSIS, "vehicle_type": vehicle_type}, lines=CHASSIS_LINES))
+    result = evaluate(bom, usmca, datetime.date(2025, 9, 1))
+    assert result.vehicle_class == vehicle_class and not result.vehicle_notes
+    (rvc,) = [r for r in result.requirements if r.id == "rvc"]
+    assert (rvc.value, rvc.threshold) == (66, threshold)
+    if vehicle_class == "chassis_pv_lt":
+        assert {r.id for r in result.requirements} == {"rvc"} and result.status == "not_eligible"
+        assert "87.06 (1)(d)" in rvc.threshold_citation
+
+
+def test_a_chassis_without_vehicle_type_needs_review_naming_the_fact(usmca, make_bom):
+    """UR s.13, heading 87.06 (1)-(3): with vehicle_type blank the class is open; the result names
+    the fact and what each answer would mean, instead of taking the heavy-truck rule."""
+    result = evaluate(load_bom(make_bom(vehicle=CHASSIS, lines=CHASSIS_LINES)), usmca, datetime.date(2025, 9, 1))
+    assert result.status == "needs_review" and not result.requirements
+    (why,) = result.review
+    assert "vehicle_type (Vehicle sheet) not given" in why
+    for option in ("vehicle_type = heavy_truck: heavy_truck", "vehicle_type = passenger_vehicle or light_truck: chassis_pv_lt",
+                   "vehicle_type = other: other_heavy_vehicle", "87.06 (1)"):
+        assert option in why
