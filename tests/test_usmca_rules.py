@@ -4,6 +4,7 @@ and the vehicle class the law gives when a declared vehicle_type says otherwise.
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -153,3 +154,35 @@ def test_a_chassis_without_vehicle_type_needs_review_naming_the_fact(usmca, make
     for option in ("vehicle_type = heavy_truck: heavy_truck", "vehicle_type = passenger_vehicle or light_truck: chassis_pv_lt",
                    "vehicle_type = other: other_heavy_vehicle", "87.06 (1)"):
         assert option in why
+
+
+ASR_VEHICLE = {"model": "ASR", "hs_code": "8703.23", "assembly_country": "MX", "net_cost": 10000, "transaction_value": 20000,
+               "production_date": "2025-09-01", "entry_date": "2025-11-05", "asr_approved_through": "2026-12-31",
+               "steel_purchases": 1000, "steel_purchases_originating": 700, "aluminum_purchases": 1000,
+               "aluminum_purchases_originating": 700, "lvc_high_wage_labor": 1000, "lvc_high_wage_materials": 1500,
+               "lvc_technology_points": 10, "lvc_assembly_points": 5}
+
+
+@pytest.mark.parametrize("engine, status", [
+    ({"origin_country": "JP", "usmca_originating": "N"}, "not_eligible"),
+    ({"origin_country": "MX", "regional_content_pct": 62.5}, "eligible"),  # exactly at 62.5% passes
+    ({"origin_country": "MX", "regional_content_pct": 62.4}, "not_eligible")])
+def test_the_alternative_staging_regime_tests_table_a1_parts_at_62_5(make_bom, engine, status):
+    """UR 19(4)(b)(i): eligible vehicles are originating if, among others, the parts listed in
+    Table A.1 (8407.34 engines) have an RVC of not less than 62.5% under the net cost method.  Read
+    as a condition on the vehicle, marked UNCONFIRMED and printed; Section 232 says so too."""
+    from roo_calc.rules.loader import load_regimes as load
+    regimes = load()
+    lines = [{"part_number": "E", "hs_code": "8407.34", "value": 3000, **engine},
+             {"part_number": "U", "hs_code": "8708.99", "value": 1000, "origin_country": "US", "usmca_originating": "Y"},
+             {"part_number": "X", "hs_code": "8544.30", "value": 500, "origin_country": "CN"}]
+    bom = load_bom(make_bom(vehicle=ASR_VEHICLE, lines=lines))
+    result = evaluate(bom, regimes["usmca-2020-asr"], datetime.date(2025, 9, 1))
+    assert result.status == status
+    (table_a1,) = [r for r in result.requirements if r.id == "table_a1"]
+    assert table_a1.threshold == Decimal("62.5") and table_a1.threshold_unconfirmed and "19(4)(b)" in table_a1.threshold_citation
+    assert "super_core_rvc" not in table_a1.figures  # 19(5): s.14's options are not these vehicles'
+    if status == "not_eligible":
+        duty = evaluate(bom, regimes["us-section-232-2025"], datetime.date(2025, 9, 1), regimes).requirements[0]
+        assert duty.figures["usmca_qualifying"] == "no"
+        assert "usmca-2020-asr fails only on table_a1, whose threshold is UNCONFIRMED" in duty.reason

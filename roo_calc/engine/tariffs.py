@@ -79,7 +79,11 @@ def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
         return Usmca("review", f"USMCA qualification needs review ({review[0].regime} {origin}: {items})")
     if not verdicts:
         return Usmca("no", f"no qualifying regime in force {origin}: not USMCA-qualifying")
-    return Usmca("no", "not USMCA-qualifying (" + ", ".join(f"{d.regime}: {d.status}" for d in verdicts) + f" {origin})")
+    open_readings = [f"{d.regime} fails only on {', '.join(r.id for r in failing)}, whose threshold is UNCONFIRMED"
+                     for d in verdicts for failing in [[r for r in d.requirements if r.status == "fail"]]
+                     if failing and all(r.threshold_unconfirmed for r in failing)]
+    return Usmca("no", "not USMCA-qualifying (" + ", ".join(f"{d.regime}: {d.status}" for d in verdicts) + f" {origin})"
+                 + (f"; {'; '.join(open_readings)} (see its result)" if open_readings else ""))
 
 
 def _mfn(ctx: Context, hs: str) -> MfnRate | None:

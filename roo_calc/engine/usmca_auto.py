@@ -40,7 +40,7 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
             group_of = np.where(undeclared & (group_of == None) & HsList(spec.hs).match(lines.hs), name, group_of)  # noqa: E711
         defaulted = undeclared & (group_of == None) & HsList(spec.default_hs).match(lines.hs) if spec.default_hs else None  # noqa: E711
         if defaulted is not None and defaulted.any():
-            cited = "; ".join(f"{r.title}, {r.pinpoint}" for r in spec.reference) or "USMCA UR s.14, Table A.2"
+            cited = "; ".join(f"{r.title}, {r.pinpoint}" for r in spec.reference) or requirement.core_part_source
             if HsList(spec.default_for_vehicles).contains(ctx.vehicle.hs_code):
                 group_of = np.where(defaulted, name, group_of)
                 ctx.assume(f"core-part-default-{name}", rid, defaulted,
@@ -57,12 +57,13 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
             maybe |= undeclared & HsList(spec.ex_hs).match(lines.hs)
     maybe &= group_of == None  # noqa: E711
     ctx.assume("core-part-undeclared", rid, maybe,
-               "lines whose HS code is only partly a core part (\"ex\" in Table A.2) and whose core_part_group is blank: "
-               "not counted as core parts; declare core_part_group where they are", "USMCA UR s.14, Table A.2")
+               f"lines whose HS code is only partly a core part (\"ex\" in {requirement.core_part_source}) and whose "
+               "core_part_group is blank: not counted as core parts; declare core_part_group where they are",
+               requirement.core_part_source)
     return group_of
 
 
-def core_part_originating(ctx: Context, rid: str, limit_ppm: int) -> np.ndarray:
+def core_part_originating(ctx: Context, rid: str, limit_ppm: int, citation: str = "USMCA UR 14(4), 14(5), 14(13)") -> np.ndarray:
     """Whether each line counts as originating for the core-parts test.
 
     A supplier's certification decides: Y made in the region is originating, N is not, whatever
@@ -77,10 +78,10 @@ def core_part_originating(ctx: Context, rid: str, limit_ppm: int) -> np.ndarray:
     by_content = in_region & ~certified & ~declined & rc_stated
     ctx.assume("core-part-by-content", rid, by_content,
                "core-part lines with no certification on file: origin taken from the supplier's stated regional content "
-               "against the core-part threshold, read as a net cost figure", "USMCA UR 14(4), 14(5), 14(13)")
+               "against the core-part threshold, read as a net cost figure", citation)
     ctx.assume("core-part-declined-with-content", rid, declined & rc_stated & (rc >= limit_ppm),
                "certified non-originating (N) although the stated regional content meets the threshold: the "
-               "certification is used", "USMCA UR 14(4)")
+               "certification is used", citation)
     return in_region & ~declined & (certified | (by_content & (rc >= limit_ppm)))
 
 
@@ -128,7 +129,7 @@ def best_core_option(each_part: Fraction, super_core: Fraction, threshold, allow
     """The option used and its figure: each part (UR 14(4)) when the weakest group meets the
     threshold, else the super-core (UR 14(10)) where allowed and enough, else the closer miss."""
     if each_part >= threshold:
-        return "each core part (UR 14(4))", each_part
+        return "each core part (UR 14(4))" if allows_super else "each core part", each_part
     if allows_super and super_core >= threshold:
         return "super-core: all core parts as one (UR 14(10))", super_core
     return "none meets the threshold", max(each_part, super_core) if allows_super else each_part
@@ -160,10 +161,10 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
             group_of[i] = made_parts[owner[i]][0]
     core = group_of != None  # noqa: E711
     if not core.any() and not made_parts:
-        return _review(rid, requirement, "no core part identified in the BOM (Table A.2 column 1: "
+        return _review(rid, requirement, f"no core part identified in the BOM ({requirement.core_part_source}: "
                        + ", ".join(groups) + "); declare core_part_group on the lines that make them up")
     lines = ctx.lines
-    originating = core_part_originating(ctx, rid, int(threshold.value * 10_000))
+    originating = core_part_originating(ctx, rid, int(threshold.value * 10_000), requirement.citation)
     value = lines.value
     zero = [row for row, (_g, cost) in made_parts.items() if cost <= 0]
     if zero:
@@ -197,7 +198,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     if failing:
         reason += "; core parts under the threshold: " + "; ".join(named)
     figures = {"option": option, "core_parts_value": core_total, "core_parts_non_originating": core_non,
-               "super_core_rvc": super_core, **{f"{g}_rvc": v for g, v in per_group.items()}}
+               **({"super_core_rvc": super_core} if allows_super else {}), **{f"{g}_rvc": v for g, v in per_group.items()}}
     if made_parts:
         figures.update({f"{g}_net_cost": totals[g] for g in {g for g, _c in made_parts.values()} if g in totals})
         reason += "; self-produced core parts measured by their own net cost (the make line's value) against the " \

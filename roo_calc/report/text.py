@@ -129,7 +129,8 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         made = [k[:-9] for k in f if k.endswith("_net_cost")]
         basis = ("net cost over the group's lines" if not made else
                  f"net cost over the group's lines; {', '.join(made)}: the self-produced part's own net cost")
-        out.append(f"      core-part RVC by group ({basis}): {groups}; super-core {_pct(number(f['super_core_rvc']))}"
+        whole = f"; super-core {_pct(number(f['super_core_rvc']))}" if "super_core_rvc" in f else ""
+        out.append(f"      core-part RVC by group ({basis}): {groups}{whole}"
                    f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
     elif req.kind == "purchases" and req.value is not None:
         out.append(f"      originating {m('originating')} / purchases {m('purchases')} x 100 = {_pct(req.value)}")

@@ -410,6 +410,7 @@ class Requirement(_Strict):
     core_part_table: dict[str, CorePartGroup] = {}
     groups_by_class: dict[str, tuple[str, ...]] = {}
     super_core_classes: tuple[str, ...] = ()
+    core_part_source: str = "USMCA UR s.14, Table A.2"  # the provision and table the groups come from, as reports name it
     # regional_value_content: the heavy-truck excess-LVC credit (USMCA UR 18(22))
     lvc_credit: LvcCredit | None = None
     new_plant: NewPlant | None = None  # USMCA UR 20(8)
