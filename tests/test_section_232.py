@@ -203,3 +203,21 @@ def test_a_vehicle_that_cannot_qualify_is_not_described_as_if_it_might(make_bom)
     out = runner.invoke(app, ["evaluate", str(path), "-r", "us-section-232-2025"]).output
     assert "if in quota: duty 1,500.00 USD" in out and "if out of quota: duty 5,000.00 USD" in out
     assert "USMCA-qualifying (on" not in out
+
+
+def test_parts_of_a_us_heavy_truck_are_taxed_as_automobile_parts_before_proclamation_10984(make_bom):
+    """Proclamation 10908 cl.(1) taxes "all imports of articles specified in Annex I" (automobile
+    parts, from 2025-05-03), whatever they go into; 10984 cl.(1) adds MHDV parts from 2025-11-01.
+    A Japanese 8408.20 engine (on the covered list) for a US-assembled road tractor entered on
+    2025-10-01 owes the 10908 duty, at Japan's all-in 15% less its 2.5% column 1 rate (EO of
+    4 Sept 2025 s.4(a)); there is no MHDV offset before 2025-11-01 (10984 cl.(4)(a))."""
+    truck = {**PASSING, "hs_code": "8701.21", "assembly_country": "US", "production_date": "2025-10-01",
+             "entry_date": "2025-10-01", "net_cost": 100000, "transaction_value": 150000}
+    lines = [{"part_number": "E", "hs_code": "8408.20", "value": 20000, "origin_country": "JP"},
+             {"part_number": "X", "hs_code": "8544.30", "value": 1000, "origin_country": "CN"}]
+    bom = roo_calc.load_bom(make_bom(vehicle=truck, lines=lines))
+    (parts,) = [r for r in evaluate(bom, REGIMES["us-section-232-2025"], datetime.date(2025, 10, 1), REGIMES).requirements
+                if r.id == "parts_232"]
+    assert parts.status == "duty" and "10908" in parts.threshold_citation
+    assert parts.figures["liability"] == 250000 + 25000  # 12.5% x 20,000 + 25% x 1,000
+    assert parts.figures["offset_applied"] == 0 and "no offset for vehicles assembled before 2025-11-01" in parts.reason
