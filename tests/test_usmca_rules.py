@@ -186,3 +186,92 @@ def test_the_alternative_staging_regime_tests_table_a1_parts_at_62_5(make_bom, e
         duty = evaluate(bom, regimes["us-section-232-2025"], datetime.date(2025, 9, 1), regimes).requirements[0]
         assert duty.figures["usmca_qualifying"] == "no"
         assert "usmca-2020-asr fails only on table_a1, whose threshold is UNCONFIRMED" in duty.reason
+
+
+def test_the_vehicle_type_table_reads_every_class_code_as_its_class(usmca):
+    """One source of truth: a blank vehicle_type is read from the HS code by vehicle_types_by_hs
+    (UR s.12), and must give each class's own codes that class's type (the HS 2022 successors
+    8704.41/.51 are light trucks, 8704.42/.43/.52 heavy trucks, as the classes read them)."""
+    from roo_calc.codes import infer_vehicle_type
+    table = tuple((row.type, row.hs) for row in usmca.vehicle_types_by_hs)
+    for name, vehicle_class in usmca.classes.items():
+        if vehicle_class.law_type is None:
+            continue
+        for entry in vehicle_class.hs:
+            for end in entry.split("-"):
+                assert infer_vehicle_type(end.replace(".", ""), table) == vehicle_class.law_type, (name, entry)
+
+
+@pytest.mark.parametrize("hs, declared, expected", [
+    ("8704.41", None, "light_truck"), ("8704.51", None, "light_truck"), ("8704.42", None, "heavy_truck"),
+    ("8704.22", "light_truck", "heavy_truck"), ("8704.60", "light_truck", "light_truck"),
+    ("8704.60", "heavy_truck", "heavy_truck"), ("8703.23", None, "passenger_vehicle")])
+def test_usmca_and_section_232_give_a_truck_the_same_class(make_bom, hs, declared, expected):
+    """UR s.12 (light truck 8704.21/.31, heavy truck 8704.22/.23/.32/.90, HS 2022 successors) and
+    Proclamations 10908 recital 1 (light trucks) / 10984 cl.(1) (MHDVs): the same code gives the same
+    class in both regimes, a declared type the code contradicts is corrected in both with a warning,
+    and a blank type is read as the type the classes use."""
+    regimes = load_regimes()
+    vehicle = {"model": "T", "hs_code": hs, "assembly_country": "MX", "net_cost": 10000, "transaction_value": 20000,
+               **({"vehicle_type": declared} if declared else {})}
+    bom = load_bom(make_bom(vehicle=vehicle, lines=[{"part_number": "P", "hs_code": "8708.99", "value": 100,
+                                                     "origin_country": "JP"}]))
+    on = datetime.date(2025, 12, 1)
+    usmca = evaluate(bom, regimes["usmca-2020"], on)
+    tariff = evaluate(bom, regimes["us-section-232-2025"], on, regimes)
+    assert usmca.vehicle_class == tariff.vehicle_class == expected
+    assert bool(usmca.vehicle_notes) == bool(tariff.vehicle_notes) == (declared not in (None, expected))
+    if declared is None:
+        assert bom.vehicle.vehicle_type == expected
+
+
+def test_snowmobiles_and_golf_carts_take_their_own_rule(usmca, make_bom):
+    """UR s.13, rule for 8703.10: a change from any other heading and an RVC of 60% (transaction
+    value) or 50% (net cost).  Not a passenger vehicle (s.12: 8703.21-8703.90): no core parts,
+    LVC or steel; the untested transaction-value option is said beside the threshold."""
+    vehicle = {"model": "Golf", "hs_code": "8703.10", "assembly_country": "MX", "net_cost": 10000}
+    lines = [{"part_number": "M", "hs_code": "8501.31", "value": 5000, "origin_country": "CN"}]
+    result = evaluate(load_bom(make_bom(vehicle=vehicle, lines=lines)), usmca, datetime.date(2025, 9, 1))
+    assert result.status == "eligible" and result.vehicle_class == "snow_golf"
+    assert {r.id for r in result.requirements} == {"rvc", "tariff_shift"}
+    (rvc,) = [r for r in result.requirements if r.id == "rvc"]
+    assert (rvc.value, rvc.threshold) == (50, 50)  # exactly at the threshold passes
+    assert "8703.10" in rvc.threshold_citation and "transaction value" in rvc.threshold_note
+
+
+def test_a_technology_credit_over_its_cap_is_said_to_be_capped(usmca, make_bom):
+    """UR 18(1): "no more than 10 percentage points of technology expenditures": 15 given counts
+    as 10, and the result says so."""
+    vehicle = {"model": "LVC", "hs_code": "8703.23", "assembly_country": "MX", "net_cost": 10000,
+               "lvc_high_wage_labor": 2500, "lvc_high_wage_materials": 0, "lvc_technology_points": 15,
+               "lvc_assembly_points": 5}
+    bom = load_bom(make_bom(vehicle=vehicle, lines=[{"part_number": "P", "hs_code": "8708.99", "value": 100,
+                                                     "origin_country": "MX"}]))
+    (lvc,) = [r for r in evaluate(bom, usmca, datetime.date(2024, 1, 1)).requirements if r.id == "lvc"]
+    assert lvc.value == 40 and "lvc_technology_points 15.00 given, counted as 10" in lvc.reason
+
+
+def test_new_plant_on_a_passenger_vehicle_is_said_not_to_apply(usmca, make_bom):
+    """UR 20(8): the 50% for a new or refitted plant is for the vehicles of 20(2)-(3) only; a
+    passenger vehicle's new_plant is reported as not used, not silently dropped."""
+    vehicle = {"model": "PV", "hs_code": "8703.23", "assembly_country": "MX", "net_cost": 10000, "new_plant": "new",
+               "first_prototype_date": "2024-01-01", "production_date": "2024-06-01"}
+    bom = load_bom(make_bom(vehicle=vehicle, lines=[{"part_number": "P", "hs_code": "8708.99", "value": 100,
+                                                     "origin_country": "MX"}]))
+    result = evaluate(bom, usmca, datetime.date(2024, 6, 1))
+    (note,) = [a for a in result.assumptions if a.code == "new-plant-not-used"]
+    assert "not passenger_vehicle" in note.text and "20(8)" in note.citation
+
+
+def test_a_first_prototype_after_production_is_a_located_error(make_bom):
+    """UR 20(8) counts the years from the first motor vehicle prototype, which comes before
+    production: a later date is a located error (exit 2), nothing evaluated."""
+    from typer.testing import CliRunner
+
+    from roo_calc.cli.main import app
+    vehicle = {"model": "Bus", "hs_code": "8702.10", "assembly_country": "MX", "net_cost": 10000, "new_plant": "new",
+               "first_prototype_date": "2026-01-01", "production_date": "2025-09-01"}
+    path = make_bom(vehicle=vehicle, lines=[{"part_number": "P", "hs_code": "8708.99", "value": 100, "origin_country": "MX"}])
+    done = CliRunner().invoke(app, ["evaluate", str(path), "-r", "usmca-2020"])
+    assert done.exit_code == 2
+    assert "Vehicle!B" in done.output and "first_prototype_date: expected on or before production_date (2025-09-01), found 2026-01-01" in done.output

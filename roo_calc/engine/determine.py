@@ -111,8 +111,8 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     if len(classes) != 1:
         by_type = _classes_by_declared_type(regime, bom.vehicle)
         if not classes and by_type and bom.vehicle.vehicle_type_inferred:
-            why = (f"the class of HS {bom.vehicle.hs_code} depends on what the vehicle is for, which the code does not "
-                   f"show: vehicle_type (Vehicle sheet) not given; " + "; ".join(by_type))
+            why = (f"the class of HS {bom.vehicle.hs_code} depends on a fact the code does not show: "
+                   f"vehicle_type (Vehicle sheet) not given; " + "; ".join(by_type))
         else:
             why = (f"the vehicle ({described}) is in none of this regime's classes: "
                    + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items())

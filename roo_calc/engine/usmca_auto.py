@@ -375,6 +375,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         return _review(rid, requirement, f"lvc_assembly_points (Vehicle sheet{f', cell {cell}' if cell else ''}): expected 0 or {credit.normalize():f} "
                        f"(the assembly credit is claimed whole or not at all), found {Decimal(claimed).scaleb(-4).normalize():f}")
     points = {}
+    capped: list[str] = []
     for name, cap in (("technology", requirement.technology_cap), ("assembly", requirement.assembly_credit)):
         raw = getattr(vehicle, f"lvc_{name}_points_e4")
         if raw is None:
@@ -384,6 +385,8 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         else:
             given = Fraction(raw, 10_000)
             points[name] = min(given, Fraction(cap)) if cap is not None else given
+            if points[name] < given:
+                capped.append(f"lvc_{name}_points {display_pct(given)} given, counted as {cap}")
     high_wage_points = Fraction(labor + materials, vehicle.net_cost_cents) * 100
     total = high_wage_points + points["technology"] + points["assembly"]
     ok_total = total >= threshold.value
@@ -392,6 +395,8 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
               + (f" (minimum {minimum.value})" if minimum else ""))
     if not ok_minimum:
         reason += f"; the high-wage part is under its minimum of {minimum.value} points"
+    if capped:
+        reason += "; " + "; ".join(capped) + " (the LVC counts no more than that, see the threshold's provision)"
     figures = {"high_wage_labor": labor, "high_wage_materials": materials, "high_wage_materials_source": source,
                "net_cost": vehicle.net_cost_cents,
                "high_wage_points": high_wage_points, "minimum_high_wage_points": str(minimum.value) if minimum else "-",
