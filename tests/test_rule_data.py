@@ -214,5 +214,5 @@ def test_average_by_takes_the_categories_the_rules_define(tmp_path):
 def test_regimes_show_prints_the_vehicle_type_table_with_its_citations():
     result = run("regimes", "show", "usmca-2020")
     assert result.exit_code == 0, result.output
-    assert ("  light_truck: HS 8704.21, 8704.31 - USMCA Uniform Regulations, s.12, definition of light truck: "
+    assert ("  light_truck: HS 8704.21, 8704.31, 8704.41, 8704.51 - USMCA Uniform Regulations, s.12, definition of light truck: "
             "8704.21 or 8704.31") in result.output
