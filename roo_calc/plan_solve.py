@@ -26,7 +26,7 @@ from roo_calc.plan_reduce import Program, Reduced, expand, reduce
 EXACT_FLOAT = 2 ** 53
 INFEASIBLE = 2  # scipy.optimize.milp's status for a program with no solution
 TIME_LIMIT_S = 60.0  # for the cheapest plan; one found but not proven the cheapest by then is reported as such
-TIE_LIMIT_S = 2.0  # for the fewest actions among plans of that cost; else the plan is not called the fewest
+TIE_LIMIT_S = 10.0  # for the fewest actions among plans of that cost; else the plan is not called the fewest
 
 
 class Unsettled(Exception):

@@ -208,3 +208,10 @@ def test_average_by_takes_the_categories_the_rules_define(tmp_path):
     assert result.exit_code == 0, result.output
     averages = json.loads(result.output)["averages"]
     assert averages and all(a["regime"] == "usmca-by-country" and len(a["category"]) == 1 for a in averages)
+
+
+def test_regimes_show_prints_the_vehicle_type_table_with_its_citations():
+    result = run("regimes", "show", "usmca-2020")
+    assert result.exit_code == 0, result.output
+    assert ("  light_truck: HS 8704.21, 8704.31 - USMCA Uniform Regulations, s.12, definition of light truck: "
+            "8704.21 or 8704.31") in result.output
