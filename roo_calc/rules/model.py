@@ -471,6 +471,10 @@ class Averaging(_Strict):
     # The vehicle facts whose equal values put vehicles in one group (vehicle_class: the class
     # the regime gives the vehicle; plant and assembly_country: Vehicle-sheet fields).
     by: tuple[Literal["model", "vehicle_class", "plant", "assembly_country"], ...] = Field(min_length=1)
+    # The vehicle classes this entry covers (blank: every class); vehicles of different classes
+    # are never averaged together, and a class may have its own citation (USMCA UR 16(1) for
+    # passenger vehicles and trucks, 20(6) for other vehicles).
+    classes: tuple[str, ...] = ()
     reference: tuple[Reference, ...] = Field(min_length=1)
 
     @property
