@@ -430,6 +430,11 @@ def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], 
             out.add("bad-value", f"{metal}_purchases_originating: expected at most {metal}_purchases ({bought}), "
                     f"found {originating}", sheet, cells[f"{metal}_purchases_originating"])
             ok = False
+    made, entered = values.get("production_date"), values.get("entry_date")
+    if isinstance(made, date) and isinstance(entered, date) and entered < made:  # a vehicle enters after it is made
+        out.add("bad-value", f"entry_date: expected on or after production_date ({made}, {cells['production_date']}), "
+                f"found {entered}", sheet, cells["entry_date"])
+        ok = False
     persons = values.get("persons")
     if isinstance(persons, Decimal) and (persons != int(persons) or persons <= 0):
         out.add("bad-value", f"persons: expected a whole number of persons above 0, found {persons}", sheet, cells["persons"])

@@ -35,7 +35,7 @@ def compare(
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
     import roo_calc
-    from roo_calc.scenarios.apply import load_scenario
+    from roo_calc.scenarios.apply import load_scenario, without_effect
     from roo_calc.scenarios.compare import compare as run
 
     try:
@@ -63,12 +63,15 @@ def compare(
     from roo_calc.report import compare as report
 
     notes = notes_for(applied, regimes)
+    idle = [warning for s in scenarios for warning in without_effect(bom, s)]
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps({**report.to_json(result, on, source), "certificate_notes": notes_json(notes)}, indent=2))
+        echo(json.dumps({**report.to_json(result, on, source), "certificate_notes": notes_json(notes),
+                         "scenario_warnings": idle}, indent=2))
     else:
-        echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
+        echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom))
+             + "".join(f"warning: {w}\n" for w in idle), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
     check_fail_on([c.status for c in result.cells], fail_on)
