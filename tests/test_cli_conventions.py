@@ -64,7 +64,7 @@ def test_evaluate_report_reads_well(tmp_path):
     result = runner.invoke(app, ["evaluate", SEDAN, "--as-of", "2025-06-01", "-o", str(out), "--paper", "a4", "-q"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert {"Summary", "Glossary", "Inputs", "usmca-2020", "usmca-2020 lines"} <= set(book.sheetnames)
+    assert {"Summary", "Glossary", "Inputs", "usmca-2020", "Lines"} <= set(book.sheetnames)
     terms = {row[0] for row in book["Glossary"].iter_rows(values_only=True)}
     assert {"Status", "Binding requirement", "Margin", "Counted", "Basis"} <= terms
     inputs = {row[0]: row[1] for row in book["Inputs"].iter_rows(values_only=True) if row[0]}
@@ -76,11 +76,11 @@ def test_evaluate_report_reads_well(tmp_path):
     head = [c.value for c in summary[11]]
     tariff = next(r for r in summary.iter_rows(min_row=12, values_only=True) if r[0] == "us-section-232-2025")
     assert tariff[head.index("Tariff duty per vehicle")] == 5850  # a number, not text
-    lines = book["usmca-2020 lines"]
+    lines = book["Lines"]
     header = [c.value for c in lines[3]]
-    flags = [row[header.index("Assumed")] for row in lines.iter_rows(min_row=4, values_only=True)]
+    flags = [row[header.index("usmca-2020: assumed")] for row in lines.iter_rows(min_row=4, values_only=True)]
     assert any(f and f.startswith("assumed: ") for f in flags)
-    assert lines.print_title_rows == "$3:$3"
+    assert lines.print_title_rows == "$2:$3"
     parts = [row[1] for row in lines.iter_rows(min_row=4, values_only=True)]
     assert lines.column_dimensions["B"].width >= max(len(p) for p in parts)  # part numbers never clipped
     figures = book["usmca-2020"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from roo_calc.cli.main import app
@@ -24,8 +25,7 @@ def test_report_sheets_values_chart_and_no_formulas(make_bom, tmp_path):
     result = runner.invoke(app, ["evaluate", str(bom), "--as-of", "2024-01-01", "-o", str(out), "-r", "usmca-2020", "-r", "nafta-1994"])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Summary", "usmca-2020", "usmca-2020 lines", "nafta-1994", "nafta-1994 lines",
-                               "Assumptions and Review", "Inputs", "Glossary"]
+    assert book.sheetnames == ["Summary", "usmca-2020", "nafta-1994", "Lines", "Assumptions and Review", "Inputs", "Glossary"]
     summary = book["Summary"]
     header = [c.value for c in summary[11]]
     assert header[:4] == ["Regime", "Title", "Status", "Binding requirement"]
@@ -44,7 +44,7 @@ def test_report_sheets_values_chart_and_no_formulas(make_bom, tmp_path):
     assert regime.cell(6, 4).value == 75.0 and regime.cell(6, 5).value == 75.0
     # Line-level table: numbers are numbers, input text stays text.
     found = {}
-    for row in book["usmca-2020 lines"].iter_rows():
+    for row in book["Lines"].iter_rows():
         for cell in row:
             if cell.value in ("=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2"):
                 found[cell.value] = cell
@@ -94,3 +94,41 @@ def test_summary_lists_every_regime_above_the_chart_data(tmp_path):
     top = column_a.index("Regime") + 1
     assert column_a[top:top + len(regimes)] == regimes
     assert column_a.index("Value against threshold, every requirement") > top + len(regimes)
+
+
+def test_lines_sheet_lists_each_line_once_and_every_regime_band_agrees_with_json(tmp_path):
+    """Every BOM line is written once in the workbook (not once per regime), and each regime's
+    band holds what the JSON says the line counts against each requirement, and why."""
+    out = tmp_path / "report.xlsx"
+    args = ["evaluate", str(SAMPLES / "compact-sedan-mx.xlsx"), "--as-of", "2025-06-01"]
+    assert runner.invoke(app, [*args, "-o", str(out), "-q"]).exit_code == 0
+    data = json.loads(runner.invoke(app, [*args, "-f", "json", "--all-lines"]).output)
+    book = openpyxl.load_workbook(out)
+    parts = {line["part_number"] for line in data["results"][0]["requirements"][0]["lines"]}
+    seen: dict[str, int] = {}
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if value in parts:
+                    seen[value] = seen.get(value, 0) + 1
+    assert seen.keys() == parts and set(seen.values()) == {1}, "each line's part number once in the whole workbook"
+    sheet = book["Lines"]
+    header = [c.value for c in sheet[3]]
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    bands = 0
+    for result in data["results"]:
+        for req in result["requirements"]:
+            name = f"{result['regime']}: {req['id']}"
+            if f"{name} counted" not in header:
+                continue
+            bands += 1
+            counted, basis = header.index(f"{name} counted"), header.index(f"{name} basis")
+            listed = {line["row"]: line for line in req["lines"]}  # the lines that count; the others count 0
+            assert set(listed) <= set(rows)
+            for number, row in rows.items():
+                line = listed.get(number)
+                assert row[counted] == pytest.approx(float(line["counted_exact"]) if line else 0, abs=1e-9), (name, number)
+                if line:
+                    assert row[basis] == line["basis"], (name, number)
+    assert bands >= 10
+    assert not any(h.startswith("us-section-232-2025") for h in header), "a regime that counts no line has no band"

@@ -209,3 +209,92 @@ def test_a_high_wage_change_that_cannot_count_is_warned(make_bom, tmp_path):
     bare = make_bom(vehicle={**BASE_VEHICLE, "lvc_high_wage_labor": 1000}, lines=lines)  # the flags count: no warning
     out = CliRunner().invoke(app, ["compare", str(bare), "-s", str(scenario), "-r", "usmca-2020"])
     assert "has no effect" not in out.output
+
+
+MANY = '''
+[[scenario]]
+name = "transmission from Mexico"
+[[scenario.change]]
+select = { hs_prefix = "8708.40" }
+set = { origin_country = "MX", usmca_originating = "Y", nafta_originating = "Y", regional_content_pct = 90 }
+
+[[scenario]]
+name = "electronics from Mexico"
+[[scenario.change]]
+select = { hs_prefix = "8537.10" }
+set = { origin_country = "MX", usmca_originating = "Y", nafta_originating = "Y", regional_content_pct = 90 }
+[scenario.vehicle]
+net_cost = 20000
+'''
+
+
+def test_one_file_holds_many_scenarios_each_as_if_alone(tmp_path):
+    """A [[scenario]] file gives the same scenarios, and the same comparison, as one file each."""
+    from roo_calc.scenarios.apply import load_scenarios
+
+    many = load_scenarios(write(tmp_path, MANY))
+    assert [s.name for s in many] == ["transmission from Mexico", "electronics from Mexico"]
+    assert many[1].vehicle is not None and many[1].vehicle.net_cost == 20000
+    singles = [load_scenario(write(tmp_path, text.replace("[scenario.", "[").replace("[[scenario.", "[["), f"{k}.toml"))
+               for k, text in enumerate(MANY.split("[[scenario]]")[1:])]
+    assert [(s.name, s.change, s.vehicle) for s in many] == [(s.name, s.change, s.vehicle) for s in singles]
+    args = ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-r", "usmca-2020", "-f", "json"]
+    one = json.loads(runner.invoke(app, [*args, "-s", str(tmp_path / "s.toml")]).stdout)
+    each = json.loads(runner.invoke(app, [*args, "-s", str(tmp_path / "0.toml"), "-s", str(tmp_path / "1.toml")]).stdout)
+    assert one["matrix"] == each["matrix"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    (MANY.replace('regional_content_pct = 90 }\n\n', 'regional_content_pct = 190 }\n\n'),
+     "scenario 1 ('transmission from Mexico'): change.0.set.regional_content_pct: "),
+    (MANY.replace('name = "electronics from Mexico"', 'name = "transmission from Mexico"'),
+     "scenario 2 ('transmission from Mexico'): name: scenario 1 has the same name"),
+    (MANY.replace('name = "electronics from Mexico"', ''), "scenario 2: name: Field required"),
+    (MANY.replace("net_cost = 20000", "net_cost = 20000\ncolour = 1"), "scenario 2 ('electronics from Mexico'): vehicle.colour: unknown key"),
+    ('name = "x"\n' + MANY, "name: a file of [[scenario]] tables holds nothing else at its top level"),
+    ("scenario = []\n", "scenario: expected one or more [[scenario]] tables, found an empty list"),
+    ('scenario = ["a"]\n', "scenario: expected one or more [[scenario]] tables"),
+])
+def test_a_bad_entry_in_a_file_of_many_is_located(tmp_path, text, expected):
+    path = write(tmp_path, text)
+    result = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s", str(path)])
+    assert result.exit_code == 2, result.output
+    assert f"{path}: {expected}" in result.stderr, result.stderr
+
+
+def test_every_bad_entry_of_every_file_in_one_error(tmp_path):
+    """All problems in one pass: both bad entries of one file, and the other file's."""
+    bad = MANY.replace("= 90 }", "= 190 }")
+    first, second = write(tmp_path, bad, "a.toml"), write(tmp_path, 'name = "baseline"\n[vehicle]\nnet_cost = 1\n', "b.toml")
+    result = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s", str(first), "-s", str(second),
+                                 "-s", str(first)])
+    assert result.exit_code == 2
+    assert result.stderr.count(f"{first}: scenario 1 ") == 2 and f"{first}: scenario 2 " in result.stderr
+    assert f"{second}: scenario 'baseline': the name is already used by the BOM as given" in result.stderr
+
+
+def test_a_file_of_many_checks_each_repeated_edit_as_if_alone(tmp_path):
+    """Edits repeated across entries are validated once; an entry whose edit differs only in a
+    bad value is still refused, and equal edits give equal values."""
+    from roo_calc.scenarios.apply import load_scenarios
+
+    entry = '[[scenario]]\nname = "s{k}"\n[[scenario.change]]\nselect = {{ part_number = "{p}" }}\nset = {{ high_wage = {w} }}\n'
+    good = "".join(entry.format(k=k, p="0001", w='"Y"') for k in range(3))
+    scenarios = load_scenarios(write(tmp_path, good))
+    assert all(s.change[0].set.high_wage is True for s in scenarios)
+    path = write(tmp_path, good + entry.format(k=9, p="0001", w='"maybe"'), "bad.toml")
+    with pytest.raises(ScenarioError, match=r"scenario 4 \('s9'\): change.0.set.high_wage: expected Y or N"):
+        load_scenarios(path)
+    with pytest.raises(ScenarioError, match="holds 3 scenarios, one was expected"):
+        load_scenario(write(tmp_path, good, "three.toml"))
+
+
+def test_readme_example_of_many_scenarios_loads(tmp_path):
+    from roo_calc.scenarios.apply import load_scenarios
+
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("**Many scenarios in one file.**")[1].split("```toml\n")[1].split("```")[0]
+    scenarios = load_scenarios(write(tmp_path, block))
+    assert [s.vehicle.assembly_country if s.vehicle else None for s in scenarios] == [None, "US"]
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    assert all(len(apply_scenario(bom, s).lines) == len(bom.lines) for s in scenarios)

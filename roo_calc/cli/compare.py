@@ -18,7 +18,7 @@ from roo_calc.errors import RooCalcError
 
 def compare(
     bom_path: BomArgument,
-    scenario: Annotated[Optional[list[Path]], typer.Option("--scenario", "-s", metavar="SCENARIO.toml", help="Scenario file (repeatable).")] = None,
+    scenario: Annotated[Optional[list[Path]], typer.Option("--scenario", "-s", metavar="SCENARIO.toml", help="Scenario file (repeatable); one file may hold many [[scenario]] tables.")] = None,
     regime: RegimeOption = None,
     as_of: AsOfOption = None,
     rules: RulesOption = None,
@@ -35,7 +35,7 @@ def compare(
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
     import roo_calc
-    from roo_calc.scenarios.apply import load_scenario, without_effect
+    from roo_calc.scenarios.apply import without_effect
     from roo_calc.scenarios.compare import compare as run
 
     try:
@@ -45,7 +45,7 @@ def compare(
         from roo_calc.rules.loader import import_mfn_table
 
         table = import_mfn_table(import_into)
-        scenarios = [load_scenario(p) for p in scenario or []]
+        scenarios = _scenarios(scenario or [])
         with working(f"reading {bom_path}", quiet):
             bom = roo_calc.load_bom(bom_path, columns)
         on, source = determination_date(as_date(as_of), bom)
@@ -55,7 +55,7 @@ def compare(
             from roo_calc.report.compare import write_excel
 
             write_excel(output, result, on, paper=paper.value,
-                        inputs={"scenarios": list(zip(scenarios, scenario or [])),
+                        inputs={"scenarios": [(s, s.path) for s in scenarios],
                                 "Certificates file": [str(p) for p in certificates or []]}, source=source)
     except (RooCalcError, ValueError) as error:
         fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
@@ -75,6 +75,31 @@ def compare(
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
     check_fail_on([c.status for c in result.cells], fail_on)
+
+
+def _scenarios(paths: list[Path]) -> list:
+    """Every scenario of every file, in order; the problems of all files in one error, among
+    them a name used twice (across files too) or the reserved name 'baseline'."""
+    from roo_calc.errors import ScenarioError
+    from roo_calc.scenarios.apply import load_scenarios
+    from roo_calc.scenarios.compare import BASELINE
+
+    scenarios, problems = [], []
+    for path in paths:
+        try:
+            scenarios.extend(load_scenarios(path))
+        except ScenarioError as error:
+            problems.append(str(error))
+    first: dict[str, str | None] = {BASELINE: "the BOM as given"}
+    for s in scenarios:
+        if s.name in first:
+            problems.append(f"{s.path}: scenario {s.name!r}: the name is already used by {first[s.name]}; "
+                            "names must be unique")
+        else:
+            first[s.name] = f"a scenario in {s.path}"
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return scenarios
 
 
 EXAMPLES = examples(

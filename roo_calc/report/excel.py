@@ -1,9 +1,10 @@
 """The Excel report (`roo-calc evaluate --output report.xlsx`): an audit-ready workbook.
 
 Sheets: Summary (one row per regime, and a native chart of value against threshold for every
-requirement), one sheet per regime (its requirements with figures and citations, then every BOM
-line's contribution, filterable), Assumptions and Review, and Inputs (file hash, rule files,
-date, FX rates, version).  Written with xlsxwriter, which is about twice as fast as openpyxl
+requirement), one sheet per regime (its requirements with figures and citations), Lines (every
+BOM line once, then per regime a band of columns: what the line counts against each requirement
+and why, filterable), Assumptions and Review, and Inputs (file hash, rule files, date, FX rates,
+version).  Written with xlsxwriter, which is about twice as fast as openpyxl
 for large sheets and writes charts, conditional formats and tables natively.  Text from the
 input is always written as text (never as a formula), and the file is written to a temporary
 name and renamed into place, so a failed run leaves nothing behind.
@@ -29,11 +30,12 @@ from roo_calc.engine.duty import DutyExposure
 from roo_calc.engine.result import Determination
 from roo_calc.display import money_cell, pct_cell as shown
 from roo_calc.numbers import SHARE_ONE
+from roo_calc.report.bulk import BulkColumn, BulkRowsSheet
 from roo_calc.report.json import NEEDED_FIGURES, is_money
 from roo_calc.report.verdict import duty, requirement_label, status_label
 from roo_calc.rules.model import Regime
 
-FULL_LINE_TABLE = 20_000  # above this many lines, regime sheets list only the lines that count
+FULL_LINE_TABLE = 20_000  # above this many lines, the Lines sheet lists only the lines that count
 
 
 
@@ -72,11 +74,13 @@ def write_report(path: Path, bom: Bom, results: list[Determination], as_of: date
         styles["page"] = page
         _summary(book, styles, bom, results, as_of_text(as_of, source))
         used = {"summary", "assumptions and review", "inputs", "glossary"}
-        for result in results:
-            name = _sheet_name(result.regime, used)
-            _regime_sheet(book, styles, bom, result, name)
-            if any(req.line_counted is not None for req in result.requirements):
-                _line_sheet(book, styles, bom, result, _sheet_name(f"{result.regime[:24]} lines", used))
+        ends = {result.regime: _regime_sheet(book, styles, bom, result, _sheet_name(result.regime, used))
+                for result in results}
+        lines_sheet, bands = _line_sheet(book, styles, bom, results, used)
+        for regime, columns in bands.items():
+            sheet, row = ends[regime]
+            sheet.write_string(row + 2, 0, f"What each BOM line counts against these requirements: sheet {lines_sheet}, "
+                                           f"columns {columns}.", styles["bold"])
         _assumptions(book, styles, bom, results)
         _inputs(book, styles, bom, results, as_of_text(as_of, source), regimes, generated, inputs or {})
         _glossary(book, styles)
@@ -101,6 +105,8 @@ def _styles(book) -> dict:
         "whatif": book.add_format({"bg_color": "#FFEB9C", "italic": True, "valign": "top"}),
         "whatif_wrap": book.add_format({"bg_color": "#FFEB9C", "italic": True, "text_wrap": True, "valign": "top"}),
         "flag": book.add_format({"bold": True, "font_color": "#9C5700"}),
+        "band": book.add_format({"bold": True, "bg_color": "#BDD7EE", "border": 1, "align": "left"}),
+        "band_whatif": book.add_format({"bold": True, "italic": True, "bg_color": "#FFEB9C", "border": 1, "align": "left"}),
     }
 
 
@@ -248,9 +254,9 @@ def verdict_table(sheet, styles, results: list[Determination], top: int) -> int:
     return last
 
 
-def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> None:
+def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str):
     """The regime's requirements, each with value, threshold, margin, citations and note; then
-    every figure in its own labelled cell."""
+    every figure in its own labelled cell.  Returns the sheet and its last row used."""
     sheet = book.add_worksheet(name)
     sheet.write_string(0, 0, f"{result.regime}: {result.title}", styles["title"])
     sheet.write_string(1, 0, f"Status: {status_label(result)}", styles["bold"])
@@ -303,63 +309,91 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str) -> N
                 sheet.write_string(row, 3, "% / points" if isinstance(value, Fraction) else "")
     sheet.freeze_panes(top + 1, 1)
     _print_setup(sheet, top, styles["page"], f"{result.regime}: requirements")
+    return sheet, row
 
 
-def _line_sheet(book, styles, bom: Bom, result: Determination, name: str) -> None:
-    """Every BOM line's contribution to each requirement, with why, and a flag on lines whose
-    figures rest on an assumption; filterable.  Columns sized to their content."""
-    sheet = book.add_worksheet(name)
-    with_lines = [req for req in result.requirements if req.line_counted is not None]
+def _line_sheet(book, styles, bom: Bom, results: list[Determination], used: set[str]) -> tuple[str, dict[str, str]]:
+    """One sheet, every BOM line once: its facts, then for each regime that counts lines (Section
+    232 counts none) a band of columns: the assumptions its figures rest on, and per requirement
+    what the line counts and why.  Filterable.  Returns the sheet's name and, per regime, the
+    columns of its band."""
+    with_lines = {r.regime: [req for req in r.requirements if req.line_counted is not None] for r in results}
+    counting = [r for r in results if with_lines[r.regime]]
+    if not counting:
+        return "", {}
+    name = _sheet_name("Lines", used)
+    sheet = book.add_worksheet(name, worksheet_class=BulkRowsSheet)
     lines = bom.lines
     keep = np.ones(len(lines), dtype=bool)
-    title = f"{result.regime}: what each line counts against each requirement, in {bom.vehicle.currency}"
-    if len(lines) > FULL_LINE_TABLE and with_lines:
+    title = f"What each line counts against each requirement, in {bom.vehicle.currency}"
+    if len(lines) > FULL_LINE_TABLE:
         # Large BOMs: only the lines that count against some requirement (the rest count 0 everywhere).
-        keep = np.logical_or.reduce([np.asarray(r.line_counted, dtype=np.int64) > 0 for r in with_lines])
+        keep = np.logical_or.reduce([np.asarray(req.line_counted, dtype=np.int64) > 0
+                                     for r in counting for req in with_lines[r.regime]])
         title += f"; {int(keep.sum()):,} of {len(lines):,} lines, those that count against a requirement"
     sheet.write_string(0, 0, title, styles["bold"])
-    if result.what_if:
-        sheet.write_string(1, 0, f"WHAT-IF: {result.what_if}", styles["whatif"])
-    start = 2
     listed = lines[keep]
+    rows = listed["row"].tolist()
+    header = ["Row", "Part number", "Description", "HS code", "Origin", "Supplier", "Value"]
+    columns: list[BulkColumn] = [BulkColumn(rows)]
+    columns += [BulkColumn(listed[field].tolist(), text=True) for field in ("part_number", "description", "hs_code",
+                                                                            "origin_country", "supplier")]
+    columns.append(BulkColumn((listed["value_cents"].to_numpy(dtype=np.int64) / 100).tolist(), styles["money"]))
+    widths = [6] + [min(max(base, columns[col].longest + 2), 80) for col, base in ((1, 12), (2, 12), (3, 10), (4, 7), (5, 10))] + [12]
+    bands: dict[str, str] = {}
+    for result in counting:
+        first = len(header)
+        assumed = _assumed(result, rows)
+        if assumed is not None:
+            header.append(f"{result.regime}: assumed")
+            columns.append(BulkColumn(assumed, styles["flag"], text=True))
+            widths.append(min(max(12, columns[-1].longest + 2), 60))
+        for req in with_lines[result.regime]:
+            header += [f"{result.regime}: {req.id} counted", f"{result.regime}: {req.id} basis"]
+            columns.append(BulkColumn((np.asarray(req.line_counted, dtype=np.int64)[keep] / (SHARE_ONE * 100)).tolist(),
+                                      styles["money"]))
+            # blank where the line counts nothing and nothing needs saying
+            columns.append(BulkColumn(np.asarray(req.line_basis, dtype=object)[keep].tolist(), text=True))
+            widths += [12, min(max(12, columns[-1].longest + 2), 90)]
+        last = len(header) - 1
+        band = result.regime + (" (WHAT-IF: see its sheet)" if result.what_if else "")
+        style = styles["band_whatif"] if result.what_if else styles["band"]
+        if last > first:
+            sheet.merge_range(1, first, 1, last, band, style)
+        else:
+            sheet.write_string(1, first, band, style)
+        bands[result.regime] = f"{_column_letter(first)}-{_column_letter(last)}"
+    sheet.write_string(1, 0, "Line", styles["band"])
+    top = 2
+    sheet.write_row(top, 0, header, styles["head"])
+    sheet.set_row(top, 45)
+    sheet.bulk_rows(top + 1, columns)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    if rows:
+        sheet.autofilter(top, 0, top + len(rows), len(header) - 1)
+    sheet.freeze_panes(top + 1, 2)
+    _print_setup(sheet, top, styles["page"], "What each line counts", wide=True)
+    sheet.repeat_rows(1, top)
+    return name, bands
+
+
+def _assumed(result: Determination, rows: list[int]) -> list[str | None] | None:
+    """Per listed line, the codes of the regime's assumptions its figures rest on (None when the
+    regime assumed nothing about any line)."""
     assumed: dict[int, list[str]] = {}
     for a in result.assumptions:
         for r in a.rows:
             assumed.setdefault(r, []).append(a.code)
-    base_cols = ["Row", "Part number", "Description", "HS code", "Origin", "Supplier", "Value", "Assumed"]
-    columns = base_cols + [h for req in with_lines for h in (f"{req.id}: counted", f"{req.id}: basis")]
-    sheet.write_row(start, 0, columns, styles["head"])
-    sheet.set_row(start, 30)
-    n = len(listed)
-    first = start + 1
-    rows = listed["row"].tolist()
-    sheet.write_column(first, 0, rows)
-    widths = [6, 12, 12, 10, 7, 10, 12, 10]
-    for col, field in ((1, "part_number"), (2, "description"), (3, "hs_code"), (4, "origin_country"), (5, "supplier")):
-        for r, text in enumerate(listed[field].tolist()):
-            if text is not None:
-                sheet.write_string(first + r, col, str(text))
-                widths[col] = max(widths[col], min(len(str(text)) + 2, 80))
-    sheet.write_column(first, 6, (listed["value_cents"].to_numpy(dtype=np.int64) / 100).tolist(), styles["money"])
-    for r, row in enumerate(rows):
-        if row in assumed:
-            sheet.write_string(first + r, 7, "assumed: " + ", ".join(dict.fromkeys(assumed[row])), styles["flag"])
-            widths[7] = max(widths[7], min(len(", ".join(dict.fromkeys(assumed[row]))) + 11, 60))
-    for j, req in enumerate(with_lines):
-        counted = (np.asarray(req.line_counted, dtype=np.int64)[keep] / (SHARE_ONE * 100)).tolist()
-        sheet.write_column(first, 8 + 2 * j, counted, styles["money"])
-        longest = 12
-        for r, text in enumerate(np.asarray(req.line_basis)[keep].tolist()):
-            if text:  # blank where the line counts nothing and nothing needs saying
-                sheet.write_string(first + r, 9 + 2 * j, str(text))
-                longest = max(longest, min(len(str(text)) + 2, 90))
-        widths += [12, longest]
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, width)
-    if n:
-        sheet.autofilter(start, 0, start + n, len(columns) - 1)
-    sheet.freeze_panes(start + 1, 2)
-    _print_setup(sheet, start, styles["page"], f"{result.regime}: lines", wide=True)
+    if not assumed:
+        return None
+    return [("assumed: " + ", ".join(dict.fromkeys(assumed[r]))) if r in assumed else None for r in rows]
+
+
+def _column_letter(col: int) -> str:
+    from xlsxwriter.utility import xl_col_to_name
+
+    return xl_col_to_name(col)
 
 
 GLOSSARY = [

@@ -17,14 +17,116 @@ from pydantic import ValidationError
 from roo_calc.bom.model import Bom
 from roo_calc.errors import ScenarioError
 from roo_calc.numbers import pct_to_e4, to_cents
-from roo_calc.scenarios.model import Scenario, Selector
+from roo_calc.scenarios.model import Change, LineEdit, Scenario, Selector
 from roo_calc.tomlfile import read_toml
 
 
-def load_scenario(path: str | Path) -> Scenario:
+MAX_LISTED = 100  # problems listed from one scenario file; the rest are counted
+
+
+def load_scenarios(path: str | Path) -> list[Scenario]:
+    """The scenarios in one file: a single scenario (`name`, `[[change]]`, `[vehicle]` at the top
+    level), or many as a `[[scenario]]` array of tables, each with its own name.  Every problem in
+    every entry is found in one pass and raised together, each naming the file, the entry (its
+    number, from 1, and name) and the key."""
     path = Path(path)
     data = read_toml(path, ScenarioError, "scenario file")
+    if "scenario" not in data:
+        return [_validated(data, path, f"{path}")]
+    entries = data["scenario"]
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise ScenarioError(f"{path}: scenario: expected one or more [[scenario]] tables, found {_kind(entries)}")
+    if set(data) != {"scenario"}:
+        others = ", ".join(sorted(set(data) - {"scenario"}))
+        raise ScenarioError(f"{path}: {others}: a file of [[scenario]] tables holds nothing else at its top level "
+                            "(give each scenario its own name, [[scenario.change]] and [scenario.vehicle])")
+    scenarios: list[Scenario] = []
+    problems: list[str] = []
+    first: dict[object, int] = {}
+    edits = _Validated()
+    for number, entry in enumerate(entries, start=1):
+        name = entry.get("name")
+        where = f"{path}: scenario {number}" + (f" ({name!r})" if isinstance(name, str) and name else "")
+        try:
+            scenarios.append(_validated(entry, path, where, edits))
+        except ScenarioError as error:
+            problems.extend(str(error).splitlines())
+            continue
+        if name in first:
+            problems.append(f"{where}: name: scenario {first[name]} has the same name; names must be unique")
+        first.setdefault(name, number)
+    if problems:
+        more = len(problems) - MAX_LISTED
+        raise ScenarioError("\n".join(problems[:MAX_LISTED]) + (f"\n... and {more:,} more problems" if more > 0 else ""))
+    return scenarios
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """The one scenario in a file; a file of several is an error (use `load_scenarios`)."""
+    scenarios = load_scenarios(path)
+    if len(scenarios) != 1:
+        raise ScenarioError(f"{path}: holds {len(scenarios)} scenarios, one was expected")
+    return scenarios[0]
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "an empty list" if not value else "a list of values, not tables"
+    return f"a {type(value).__name__} value"
+
+
+class _Validated:
+    """Selectors and line edits already validated in this file, by their text: a file of ten
+    thousand scenarios repeats the same few edits, and each is checked once."""
+
+    def __init__(self) -> None:
+        self.selectors: dict = {}
+        self.edits: dict = {}
+
+    def changes(self, changes) -> tuple[Change, ...] | None:
+        """The changes built from cached parts, or None when any part is new or not plain
+        (left to the full validation, which locates every problem)."""
+        if not isinstance(changes, list):
+            return None
+        built = []
+        for change in changes:
+            if not isinstance(change, dict) or change.keys() != {"select", "set"}:
+                return None
+            select, edit = _frozen(change["select"]), _frozen(change["set"])
+            if select is None or edit is None:
+                return None
+            try:
+                if select not in self.selectors:
+                    self.selectors[select] = Selector.model_validate(change["select"])
+                if edit not in self.edits:
+                    self.edits[edit] = LineEdit.model_validate(change["set"])
+            except ValidationError:
+                return None
+            built.append(Change.model_construct(select=self.selectors[select], set=self.edits[edit]))
+        return tuple(built)
+
+
+def _frozen(table) -> tuple | None:
+    """A hashable, type-exact key for a table of plain values (None when it is not one)."""
+    if not isinstance(table, dict):
+        return None
+    items = []
+    for key, value in table.items():
+        if isinstance(value, list):
+            if not all(isinstance(v, (str, int, Decimal, bool)) for v in value):
+                return None
+            value = tuple((type(v), str(v) if isinstance(v, Decimal) else v) for v in value)
+        elif not isinstance(value, (str, int, Decimal, bool)):
+            return None
+        items.append((key, type(value), str(value) if isinstance(value, Decimal) else value))
+    return tuple(sorted(items, key=lambda item: item[0]))
+
+
+def _validated(data: dict, path: Path, where: str, edits: _Validated | None = None) -> Scenario:
+    built = edits.changes(data.get("change", [])) if edits is not None and "change" in data else None
     try:
+        if built is not None:
+            return Scenario.model_validate({**data, "change": built, "path": str(path)})
         return Scenario.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
         lines = []
@@ -35,7 +137,7 @@ def load_scenario(path: str | Path) -> Scenario:
                 message = "unknown key"
             elif error["type"] in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
                 message += f", found {error['input']}"
-            lines.append(f"{path}: {loc}: {message}")
+            lines.append(f"{where}: {loc}: {message}")
         raise ScenarioError("\n".join(lines)) from None
 
 
