@@ -14,16 +14,18 @@ Everything else is internal and may change.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from functools import cache
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "load_bom", "load_certificates", "load_regime", "load_regimes", "evaluate", "default_as_of",
            "to_json"]
 
 if TYPE_CHECKING:
-    from roo_calc.bom.model import Bom
+    from roo_calc.bom.model import Bom, ReaderRules
     from roo_calc.certificates.model import Certificate
     from roo_calc.engine.result import Determination
     from roo_calc.rules.model import Regime
@@ -51,15 +53,38 @@ def _require_paths(name: str, value: object) -> None:
         raise TypeError(f"{name}: expected a list of rule files or folders, found {_kind(value)}")
 
 
-def load_bom(path: str | Path, columns: str | Path | None = None) -> "Bom":
+def load_bom(path: str | Path, columns: str | Path | None = None,
+             regimes: "Mapping[str, Regime] | None" = None) -> "Bom":
     """Read and validate a BOM workbook; raises `roo_calc.errors.BomError` listing every problem.
 
-    `columns` is a TOML file mapping the workbook's own headers to contract columns."""
+    `columns` is a TOML file mapping the workbook's own headers to contract columns.  A line's
+    core_part_group may name any group of the `regimes`' core-part tables (default: the shipped
+    regimes; pass `load_regimes([...])` to accept the groups a rule file of yours adds)."""
     from roo_calc.bom.reader import load_bom as _load
+    from roo_calc.rules.model import reader_rules
 
     _require("path", path, (str, os.PathLike), "the path of a BOM workbook (str or Path)")
     _require("columns", columns, (str, os.PathLike, type(None)), "the path of a TOML file of header mappings (str or Path) or None")
-    return _load(path, columns)
+    _require("regimes", regimes, (Mapping, type(None)), "the regimes by id, as load_regimes returns them, or None")
+    shipped = _shipped_reader_rules(str(_rules_dir()))
+    rules = reader_rules(regimes.values()) if regimes is not None else shipped
+    if not rules.vehicle_types_by_hs:  # a vehicle's type by its HS code is the law's (s.12), whatever the regimes given
+        rules = replace(rules, vehicle_types_by_hs=shipped.vehicle_types_by_hs)
+    return _load(path, columns, rules=rules)
+
+
+def _rules_dir() -> Path:
+    from roo_calc.rules.loader import default_rules_dir
+
+    return default_rules_dir()
+
+
+@cache
+def _shipped_reader_rules(rules_dir: str) -> "ReaderRules":
+    """What the reader takes from the shipped regimes (read once per rules folder)."""
+    from roo_calc.rules.model import reader_rules
+
+    return reader_rules(load_regimes().values())
 
 
 def load_certificates(path: str | Path) -> "tuple[Certificate, ...]":

@@ -1,13 +1,11 @@
-"""Code lists: ISO 3166-1 countries, ISO 4217 currencies (from pycountry), HS codes, and the
-vehicle types of the USMCA Uniform Regulations (UR s.12)."""
+"""Code lists: ISO 3166-1 countries, ISO 4217 currencies (from pycountry), HS codes and lists
+of them, and the lookup of a vehicle type in a rule file's table by HS code."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import cache
-
-NORTH_AMERICA = frozenset({"US", "CA", "MX"})
 
 
 @cache
@@ -79,28 +77,33 @@ def hs_display(digits: str) -> str:
     return ".".join(p for p in parts if p)
 
 
-# Vehicle types by HS subheading (USMCA UR s.12 definitions; HS 2012 codes with their HS 2017/2022
-# successors).  Diesel (compression-ignition) 8703 subheadings are not "passenger vehicles" under
-# UR s.12 and are inferred as "other"; off-road versions cannot be told from the code and must be
-# declared in the vehicle_type field.
-_TYPE_BY_PREFIX: tuple[tuple[str, str], ...] = (
-    ("870331", "other"), ("870332", "other"), ("870333", "other"),
-    ("870350", "other"), ("870370", "other"),
-    ("870321", "passenger_vehicle"), ("870322", "passenger_vehicle"), ("870323", "passenger_vehicle"),
-    ("870324", "passenger_vehicle"), ("870340", "passenger_vehicle"), ("870360", "passenger_vehicle"),
-    ("870380", "passenger_vehicle"), ("870390", "passenger_vehicle"),
-    ("870421", "light_truck"), ("870431", "light_truck"),
-    ("870120", "heavy_truck"), ("870121", "heavy_truck"), ("870122", "heavy_truck"), ("870123", "heavy_truck"),
-    ("870124", "heavy_truck"), ("870129", "heavy_truck"),
-    ("870422", "heavy_truck"), ("870423", "heavy_truck"), ("870432", "heavy_truck"), ("870490", "heavy_truck"),
-)
-
-
-def infer_vehicle_type(hs_digits: str) -> str:
-    for prefix, vehicle_type in _TYPE_BY_PREFIX:
-        if hs_digits.startswith(prefix):
+def infer_vehicle_type(hs_digits: str, table: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """The vehicle type of an HS code by a rule file's table of (type, HS entries) rows (USMCA UR
+    s.12 definitions, rules/usmca-2020.toml `vehicle_types_by_hs`); a code in no row is "other"
+    (s.12's vehicles that are not passenger vehicles, light trucks or heavy trucks)."""
+    for vehicle_type, entries in table:
+        if HsList(entries).contains(hs_digits):
             return vehicle_type
     return "other"
+
+
+def hs_span(entry: str) -> tuple[int, int]:
+    """The 10-digit codes an HS list entry ("8703.21", "8703.21-8703.24", "87") covers, as an
+    inclusive range of integers, to tell whether two entries overlap."""
+    low, _, high = entry.partition("-")
+    low_d, high_d = low.replace(".", "").strip(), (high or low).replace(".", "").strip()
+    scale = 10 ** (10 - len(low_d))
+    return int(low_d) * scale, (int(high_d) + 1) * scale - 1
+
+
+def hs_overlap(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, str] | None:
+    """An entry of `a` and one of `b` that cover a common code (("8704.21", "87.04")), or None."""
+    for x in a:
+        for y in b:
+            (lo1, hi1), (lo2, hi2) = hs_span(x), hs_span(y)
+            if lo1 <= hi2 and lo2 <= hi1:
+                return x, y
+    return None
 
 
 _HS_CACHE: list = []  # [(weak reference to a column converted, its numbers)], newest last

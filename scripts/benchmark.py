@@ -64,7 +64,7 @@ def main() -> None:
 
     import pandas as pd
 
-    from roo_calc.bom.reader import load_bom
+    from roo_calc import load_bom
     from roo_calc.engine.determine import evaluate
     from roo_calc.rules.loader import load_regimes
 
@@ -106,7 +106,7 @@ def scenario_benchmark(count: int, size: int, folder: Path) -> list[str]:
     import numpy as np
     import pandas as pd
 
-    from roo_calc.bom.reader import load_bom
+    from roo_calc import load_bom
     from roo_calc.engine.determine import evaluate
     from roo_calc.rules.loader import load_regimes
     from roo_calc.scenarios.batch import EDITABLE, _stacked, batchable, evaluate_batch

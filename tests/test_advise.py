@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from roo_calc.advise import CERTIFY, RESOURCE, advise, certifiable, certify, resource
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.cli.main import app
 from roo_calc.engine.determine import evaluate
 from roo_calc.report.advise import to_json

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.rules.loader import load_regimes
 from roo_calc.scenarios.batch import EDITABLE, batchable, evaluate_batch

@@ -12,7 +12,7 @@ import msoffcrypto
 import openpyxl
 import pytest
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.errors import BomError
 from tests.conftest import BASE_LINES, BASE_VEHICLE
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import openpyxl
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from tests.conftest import BASE_VEHICLE
 
 

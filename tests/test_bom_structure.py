@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roo_calc.bom import structure
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.errors import BomError
 
 COLUMNS = ["level", "procurement", "part_number", "description", "hs_code", "quantity", "unit_value", "value", "origin_country"]

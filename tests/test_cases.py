@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.report.json import determination_json
 from roo_calc.rules.loader import load_regimes

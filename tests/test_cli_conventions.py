@@ -117,7 +117,7 @@ def test_brief_detail_legend_and_largest_lines():
 
 
 def test_long_part_numbers_are_never_cut(make_bom):
-    from roo_calc.bom.reader import load_bom  # noqa: F401  (the workbook is read by the CLI)
+    from roo_calc import load_bom  # noqa: F401  (the workbook is read by the CLI)
 
     lines = [{"part_number": "ASSY-0000-0000-000001-A", "hs_code": "8708.40", "value": 3000, "origin_country": "JP"},
              {"part_number": "ASSY-0000-0000-000001-B", "hs_code": "8708.40", "value": 2000, "origin_country": "JP"}]

@@ -3,7 +3,7 @@ regimes and Section 232 alike), and the text report summarises above DETAIL_LIMI
 
 from __future__ import annotations
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.report.compare import DETAIL_LIMIT, render_text
 from roo_calc.rules.loader import load_regimes

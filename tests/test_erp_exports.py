@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from typer.testing import CliRunner
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.cli.main import app
 from roo_calc.errors import BomError
 from tests.conftest import BASE_LINES, BASE_VEHICLE

@@ -11,7 +11,7 @@ from handmade_xlsx import Num, bom_sheets, build
 from typer.testing import CliRunner
 
 from roo_calc.bom import package
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.cli.main import app
 from roo_calc.errors import BomError
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.rules.loader import load_regimes
 

@@ -8,7 +8,7 @@ from fractions import Fraction
 import pytest
 from typer.testing import CliRunner
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.cli.main import app
 from roo_calc.engine.determine import evaluate
 from roo_calc.errors import ScenarioError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 from typer.testing import CliRunner
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.cli.main import app
 
 runner = CliRunner()

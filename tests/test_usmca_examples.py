@@ -28,7 +28,7 @@ from fractions import Fraction
 
 import pytest
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.report.text import requirement_lines
 from roo_calc.rules.loader import load_regimes

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.rules.loader import load_regimes
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from roo_calc.bom import xlsx
-from roo_calc.bom.reader import load_bom
+from roo_calc import load_bom
 from roo_calc.errors import BomError
 
 VEHICLE = [("model", "Exact car"), ("hs_code", "8703.23"), ("assembly_country", "MX"),

@@ -98,6 +98,16 @@ class FxRate(BaseModel):
 
 
 @dataclass(frozen=True)
+class ReaderRules:
+    """What the reader takes from the loaded rules: the core-part groups a core_part_group cell
+    may name (besides none), and the (vehicle type, HS entries) rows that give a blank
+    vehicle_type (USMCA UR s.12)."""
+
+    core_part_groups: tuple[str, ...]
+    vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class MappedColumn:
     """One header mapping that was used: the workbook's `header` on `sheet` read as the
     contract's `column`, as `source` says (the Columns sheet's row, or a --columns file)."""

@@ -8,6 +8,7 @@ raised together as one `BomError`; the input file is read once, and only for rea
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
 from pathlib import Path
@@ -20,7 +21,7 @@ from roo_calc import codes
 from roo_calc.bom import columns as columns_map
 from roo_calc.bom import countries, package, schema, structure, xlsx
 from roo_calc.bom.columns import HeaderMapping
-from roo_calc.bom.model import Bom, FxRate, MappedColumn, Vehicle
+from roo_calc.bom.model import Bom, FxRate, MappedColumn, ReaderRules, Vehicle
 from roo_calc.errors import BomError, Problem, Severity
 from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
 
@@ -120,17 +121,18 @@ MAX_DIGITS = 60
 _EXACT = Context(prec=4 * MAX_DIGITS, Emin=-999_999, Emax=999_999)
 
 
-def load_bom(path: str | Path, columns: str | Path | None = None) -> Bom:
+def load_bom(path: str | Path, columns: str | Path | None = None, *, rules: ReaderRules) -> Bom:
     """Read and validate a BOM workbook; raise `BomError` listing every problem found.
 
     `columns` is a TOML file mapping the workbook's own headers to contract columns (as a
     `Columns` sheet does); the error then carries `proposals`, a mapping for headers that look
-    like contract columns."""
+    like contract columns.  `rules` (`rules.model.reader_rules` of the loaded regimes) give the
+    groups a core_part_group cell may name and the vehicle type a blank vehicle_type is read as."""
     with localcontext(_EXACT):
-        return _load_bom(Path(path), columns)
+        return _load_bom(Path(path), columns, rules)
 
 
-def _load_bom(path: Path, columns: str | Path | None) -> Bom:
+def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom:
     name = str(path)
     out = _Collector(name)
     try:
@@ -152,8 +154,8 @@ def _load_bom(path: Path, columns: str | Path | None) -> Bom:
     fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
-    vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out) if vehicle_sheet else None
-    lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers) if bom_sheet else (None, [], {})
+    vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs) if vehicle_sheet else None
+    lines, extra, letters = _read_lines(reader, facts, bom_sheet, out, headers, rules.core_part_groups) if bom_sheet else (None, [], {})
     from roo_calc.certificates.reader import read_certificates_sheet
 
     certificates = read_certificates_sheet(reader, facts, sheets.get(schema.SHEET_CERTIFICATES), out, sha256, headers)
@@ -307,8 +309,10 @@ def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMap
     return fields
 
 
-def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> Vehicle | None:
-    """The Vehicle from the sheet's fields, or None after reporting every problem found."""
+def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
+                   vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...]) -> Vehicle | None:
+    """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
+    vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
     values = _vehicle_values(fields, sheet, out)
     if values is None:
@@ -322,7 +326,7 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
         return None
     net_cents, derived = net
     hs_code = str(values["hs_code"])
-    vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code)
+    vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code, vehicle_types_by_hs)
     volume, persons = values.get("annual_volume"), values.get("persons")
     fields_out: dict[str, Any] = {name: values.get(name) for name in _PLAIN_VEHICLE_FIELDS if name in values}
     fields_out.update({f"{name}_cents": to_cents(money[name]) for name in _CENTS_VEHICLE_FIELDS if name in money})
@@ -481,7 +485,8 @@ def _convert(column: schema.Column, text: str):
         if value == "aluminium":
             value = "aluminum"
         if value not in column.choices:
-            raise ValueError(f"expected one of {', '.join(column.choices)}, found {text!r}")
+            whence = " (the groups of the loaded rules' core_part_table, or none)" if column.name == "core_part_group" else ""
+            raise ValueError(f"expected one of {', '.join(column.choices)}{whence}, found {text!r}")
         return value
     if kind == "yn":
         return parse_yn(text)
@@ -685,13 +690,13 @@ def _holder(name: str, names, sheet: str, mapped: dict[str, tuple[int, str]], he
 # -- BOM sheet ---------------------------------------------------------------------------------
 
 _OUTPUT_DTYPES = {
-    "nafta_originating": "boolean", "usmca_originating": "boolean", "high_wage": "boolean",
+    **{column: "boolean" for column in schema.CERTIFICATION_COLUMNS}, "high_wage": "boolean",
     "regional_content_e4": "Int64", "us_content_e4": "Int64", "resourcing_premium_e4": "Int64",
 }
 
 
-def _read_lines(reader, facts, sheet: str, out: _Collector,
-                headers: HeaderMapping) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
+def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping,
+                core_part_groups: tuple[str, ...]) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
     mapped = headers.for_sheet(schema.SHEET_BOM)
     frame, absolute, offset = _read_table(reader, sheet, schema.BOM_COLUMNS, mapped)
     xml = facts.read_sheet(sheet)
@@ -711,6 +716,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
         return None, extra, letters
 
     by_name = {c.name: c for c in schema.BOM_COLUMNS}
+    by_name["core_part_group"] = replace(by_name["core_part_group"], choices=(*core_part_groups, schema.NOT_A_CORE_PART))
     pct_columns = {columns[c.name][1] for c in schema.BOM_COLUMNS if c.kind == "pct" and c.name in columns}
     percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
     result: dict[str, list] = {"row": rows}
@@ -796,7 +802,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector,
     detail.update(i for i, kind in enumerate(tree.kind) if kind == structure.DETAIL)
 
     for name in ("part_number", "description", "hs_code", "currency", "origin_country", "supplier",
-                 "nafta_originating", "usmca_originating", "material", "high_wage", "core_part_group"):
+                 *schema.CERTIFICATION_COLUMNS, "material", "high_wage", "core_part_group"):
         result[name] = convert_column(name)
     quantity = convert_column("quantity", positive)
     unit_value = convert_column("unit_value", non_negative)

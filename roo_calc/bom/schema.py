@@ -27,10 +27,10 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
-# The core-part groups a BOM line may declare: every `core_part_table` group of the shipped rules
-# (USMCA UR Table A.2).  A rule file whose core_part_table names another group fails to load,
-# since no workbook could declare it.
-CORE_PART_GROUPS = ("engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery")
+# The core_part_group value that declares a line not a core part.  The groups a line may name
+# are the `core_part_table` groups of the loaded rules (so a rule file may add one); the reader
+# is given them.
+NOT_A_CORE_PART = "none"
 
 # The vehicle types a Vehicle sheet may declare (USMCA UR s.12 definitions, "other" for the rest);
 # a rule file's classes may name only these (checked at load).
@@ -111,8 +111,9 @@ BOM_COLUMNS: tuple[Column, ...] = (
     Column("nafta_traced_value", "money", False, ("traced_value",), "NAFTA tracing: value of non-originating traced materials in this line (UR 9(2))"),
     Column("material", "choice", False, ("raw_material",), "steel, aluminum or blank", ("steel", "aluminum")),
     Column("high_wage", "yn", False, ("high_wage_plant",), "Y/N produced in a plant meeting the USMCA high-wage rate"),
-    Column("core_part_group", "choice", False, ("core_part", "core_group"), "Overrides the USMCA core-part group",
-           CORE_PART_GROUPS + ("none",)),
+    Column("core_part_group", "choice", False, ("core_part", "core_group"),
+           "Overrides the core-part group: a group of the rules' core_part_table (USMCA UR Table A.2), "
+           "or none: not a core part", (NOT_A_CORE_PART,)),
     Column("steel_content_value", "money", False, ("steel_value", "steel_content"), "Value of the steel in this line, for the USMCA steel purchase test from BOM lines (UR 17(2))"),
     Column("aluminum_content_value", "money", False, ("aluminium_content_value", "aluminum_value", "aluminum_content"), "Value of the aluminum in this line (UR 17(2))"),
     Column("resourcing_premium_pct", "pct", False, ("premium_pct", "resourcing_premium"), "Cost of re-sourcing the line to an originating supplier, % of value"),
@@ -123,6 +124,13 @@ BOM_COLUMNS: tuple[Column, ...] = (
            "buy (purchased; default) or make (self-produced: its materials are its children, its value its own cost of production); "
            "children of a buy line are the supplier's detail and are not counted", ("buy", "make")),
 )
+
+# The BOM's certification columns, one per agreement (Y/N: the supplier certifies the line
+# originating); a rule file's `certification_field` names the one its regime reads (checked at
+# load), and a Certificates sheet's `agreement` names one by its prefix (usmca, nafta).
+CERTIFICATION_COLUMNS = ("usmca_originating", "nafta_originating")
+assert all(c.name in CERTIFICATION_COLUMNS and c.kind == "yn" for c in BOM_COLUMNS if c.name.endswith("_originating"))
+AGREEMENTS = tuple(column.removesuffix("_originating") for column in CERTIFICATION_COLUMNS)
 
 # Values of the procurement column: the contract's words, and those ERP systems export
 # (SAP's procurement type: E in-house production, F external procurement).
@@ -142,7 +150,7 @@ FX_COLUMNS: tuple[Column, ...] = (
 CERTIFICATE_COLUMNS: tuple[Column, ...] = (
     Column("supplier", "text", True, ("vendor", "supplier_name"), "Supplier, as in the BOM's supplier column"),
     Column("part_number", "text", False, ("part_no", "part_#", "part", "pn", "item_number", "part_num"), "Blank = a blanket certification for every part of that supplier"),
-    Column("agreement", "choice", True, ("trade_agreement",), "usmca or nafta", ("usmca", "nafta")),
+    Column("agreement", "choice", True, ("trade_agreement",), " or ".join(AGREEMENTS), AGREEMENTS),
     Column("originating", "yn", True, ("originating_y_n", "certified_originating"), "Y/N: the supplier certifies the goods originating"),
     Column("regional_content_pct", "pct", False, ("regional_content", "rvc", "rvc_pct", "regional_value_content", "regional_content_%"), "Regional value content stated by the supplier, 0-100"),
     Column("us_content_pct", "pct", False, ("us_content", "us_content_%"), "US content stated by the supplier, 0-100"),

@@ -4,6 +4,7 @@ contract itself."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -31,12 +32,14 @@ def write_workbook(
     bom_columns: Iterable[str] | None = None,
     notes: bool = True,
     optional_sheets: bool = False,
+    core_part_groups: tuple[str, ...] = (),
 ) -> None:
     """Write a BOM workbook atomically (temporary file, then rename).
 
     `vehicle` maps field names to values (its order is kept; fields of the contract with no
     value are listed blank when `notes` is set); `lines` are dicts keyed by column name; with
-    `optional_sheets`, blank Certificates and Columns sheets follow.
+    `optional_sheets`, blank Certificates and Columns sheets follow; with `core_part_groups`,
+    the core_part_group column gets a drop-down of them and none.
     """
     from openpyxl import Workbook
     from openpyxl.comments import Comment
@@ -76,6 +79,8 @@ def write_workbook(
     bom = book.create_sheet(schema.SHEET_BOM)
     wanted = list(bom_columns) if bom_columns is not None else [c.name for c in schema.BOM_COLUMNS]
     by_name = {c.name: c for c in schema.BOM_COLUMNS}
+    by_name["core_part_group"] = replace(by_name["core_part_group"],  # a drop-down only when the groups are given
+                                         choices=(*core_part_groups, schema.NOT_A_CORE_PART) if core_part_groups else ())
     for col, name in enumerate(wanted, start=1):
         cell = bom.cell(1, col, name)
         cell.font = bold
@@ -171,6 +176,7 @@ def save_atomically(book, path: Path) -> None:
         book.save(temporary)
 
 
-def write_template(path: str | Path) -> None:
-    """The blank workbook of `roo-calc template`: every sheet, header, note and drop-down."""
-    write_workbook(path, {}, [], notes=True, optional_sheets=True)
+def write_template(path: str | Path, core_part_groups: tuple[str, ...] = ()) -> None:
+    """The blank workbook of `roo-calc template`: every sheet, header, note and drop-down
+    (core_part_group's lists `core_part_groups`, the groups of the rules' core-part tables)."""
+    write_workbook(path, {}, [], notes=True, optional_sheets=True, core_part_groups=core_part_groups)

@@ -15,8 +15,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from roo_calc.bom.schema import AGREEMENTS, CERTIFICATION_COLUMNS
+
 Agreement = Literal["usmca", "nafta"]
-FIELD_OF: dict[str, str] = {"usmca": "usmca_originating", "nafta": "nafta_originating"}
+FIELD_OF: dict[str, str] = dict(zip(AGREEMENTS, CERTIFICATION_COLUMNS))
 FIGURES = ("regional_content_pct", "us_content_pct", "nafta_traced_value", "steel_content_value", "aluminum_content_value")
 PER_PART = ("nafta_traced_value", "steel_content_value", "aluminum_content_value")  # money of one part: never blanket
 

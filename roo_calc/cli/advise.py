@@ -53,7 +53,7 @@ def advise(
 
         table = import_mfn_table(import_into)
         with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns)
+            bom = roo_calc.load_bom(bom_path, columns, known)
         on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
         plan = run(bom, regimes[0], on, Fraction(Decimal(str(premium))), target.upper(), known,

@@ -42,7 +42,7 @@ def certify(
     try:
         _check_output(output, bom_path)
         chosen, known = pick_regimes(rules, [regime])
-        given = roo_calc.load_bom(bom_path)
+        given = roo_calc.load_bom(bom_path, regimes=known)
         on = as_date(as_of) or roo_calc.default_as_of(given)
         bom, applied = with_certificates(given, certificates, on)
         result = annotate(evaluate(bom, chosen[0], on, known), applied, chosen[0].certification_field)

@@ -47,7 +47,7 @@ def compare(
         table = import_mfn_table(import_into)
         scenarios = _scenarios(scenario or [])
         with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns)
+            bom = roo_calc.load_bom(bom_path, columns, known)
         on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
         result = run(bom, scenarios, regimes, on, known, mfn_table=table, import_into=import_into.upper())

@@ -26,12 +26,6 @@ class Detail(str, Enum):
     full = "full"
 
 
-class AverageBy(str, Enum):
-    model_line = "model-line"
-    class_plant = "class-plant"
-    model_line_class_plant = "model-line-class-plant"
-
-
 def evaluate(
     bom_paths: Annotated[list[Path], typer.Argument(metavar="BOM.xlsx...", help="BOM workbook(s) (.xlsx), or a fleet workbook listing them.", show_default=False)],
     regime: RegimeOption = None,
@@ -41,7 +35,7 @@ def evaluate(
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="REPORT.xlsx", help="Also write an Excel report here (.xlsx).")] = None,
     import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
-    average_by: Annotated[Optional[AverageBy], typer.Option("--average-by", help="Also average over the fleet by this category (needs annual volumes).")] = None,
+    average_by: Annotated[Optional[str], typer.Option("--average-by", metavar="CATEGORY", help="Also average over the fleet by this category of the rule files' averaging (USMCA: model-line, class-plant, model-line-class-plant; needs annual volumes).")] = None,
     quiet: QuietOption = False,
     certificates: CertificatesOption = None,
     fail_on: FailOnOption = None,
@@ -75,7 +69,7 @@ def evaluate(
         regimes, known = pick_regimes(rules, regime)
         table = import_mfn_table(import_into)
         with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns)
+            bom = roo_calc.load_bom(bom_path, columns, known)
         on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
         with working("evaluating", quiet):
@@ -130,6 +124,10 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         if output is not None:
             _check_output(output, paths[0])
         regimes, known = pick_regimes(rules, regime)
+        categories = dict.fromkeys(a.category for r in known.values() for a in r.averaging)
+        if average_by is not None and average_by not in categories:
+            raise RooCalcError(f"--average-by: unknown averaging category {average_by!r}; the rules define: "
+                               f"{', '.join(categories) or 'none'}")
         table = import_mfn_table(import_into)
         entries: list[tuple[Path, int | None]] = []
         for path in paths:
@@ -144,7 +142,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         with _progress(len(entries), quiet or format is Format.json) as advance:
             for path, volume in entries:
                 try:
-                    bom = roo_calc.load_bom(path, columns)
+                    bom = roo_calc.load_bom(path, columns, known)
                 except BomError as error:  # go on, to report every workbook's problems at once
                     problems.extend(error.problems)
                     continue
@@ -161,13 +159,12 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
             raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
         fleet_source: Source = "as-of" if as_of else "vehicles"
-        averages = average([v[0] for v in vehicles], regimes, on, average_by.value, known, volumes) if average_by else []
+        averages = average([v[0] for v in vehicles], regimes, on, average_by, known, volumes) if average_by else []
         if output is not None:
             from roo_calc.report.fleet import write_fleet_report
 
             with working(f"writing {output}", quiet):
-                write_fleet_report(output, vehicles, averages, average_by.value if average_by else None, on,
-                                   sources=sources, source=fleet_source)
+                write_fleet_report(output, vehicles, averages, average_by, on, sources=sources, source=fleet_source)
     except RooCalcError as error:
         fail(error)
     statuses = [r.status for _b, _w, results in vehicles for r in results] + [a.result.status for a in averages if a.result]
@@ -181,7 +178,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
 
         data = {"schema_version": SCHEMA_VERSION, "command": "evaluate", "roo_calc_version": __version__,
                 "vehicles": [to_json(bom, results, when, all_lines, sources[bom.path]) for bom, when, results in vehicles],
-                "average_by": average_by.value if average_by else None, "as_of": on.isoformat(), "as_of_source": fleet_source,
+                "average_by": average_by, "as_of": on.isoformat(), "as_of_source": fleet_source,
                 "averages": [average_json(a) for a in averages]}
         echo(json.dumps(data, indent=2))
         check_fail_on(statuses, fail_on)
@@ -191,7 +188,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     for bom, when, results in vehicles:
         echo("\n".join(header(bom, when, sources[bom.path]) + [""] + summary_table(results)) + "\n")
     if average_by:
-        echo(f"== Averaged by {average_by.value}, weighted by annual volume, as of {as_of_text(on, fleet_source)}")
+        echo(f"== Averaged by {average_by}, weighted by annual volume, as of {as_of_text(on, fleet_source)}")
         for a in averages:
             if a.result is None:
                 echo(f"  {a.note}")

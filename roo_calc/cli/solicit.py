@@ -47,7 +47,7 @@ def solicit(
         if not output.parent.exists():
             raise RooCalcError(f"{output}: the folder {output.parent} does not exist")
         chosen, known = pick_regimes(rules, regime)
-        bom = roo_calc.load_bom(bom_path)
+        bom = roo_calc.load_bom(bom_path, regimes=known)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         if not regime:
             chosen = [r for r in chosen if r.applies_on(on)[1] is None]

@@ -19,7 +19,9 @@ def template(
     on every column and drop-down lists for fixed-choice columns."""
     from roo_calc.atomic import check_target
     from roo_calc.bom.template import write_template
-    from roo_calc.errors import OutputError
+    from roo_calc.errors import OutputError, RuleFileError
+    from roo_calc.rules.loader import load_regimes
+    from roo_calc.rules.model import core_part_groups
 
     if output.suffix.lower() != ".xlsx":
         echo(f"error: {output}: give a file name ending in .xlsx", err=True)
@@ -29,8 +31,8 @@ def template(
         raise typer.Exit(EXIT_INVALID)
     try:
         check_target(output)
-        write_template(output)
-    except OutputError as error:
+        write_template(output, core_part_groups(load_regimes().values()))
+    except (OutputError, RuleFileError) as error:
         fail(error)
     if not quiet:
         echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, then run: roo-calc validate {output}")

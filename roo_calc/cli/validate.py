@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from roo_calc.cli.common import (EXIT_INVALID, QuietOption, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, as_date, echo,
+from roo_calc.cli.common import (EXIT_INVALID, QuietOption, examples, AsOfOption, BomArgument, CertificatesOption, ColumnsOption, RulesOption, as_date, echo,
                                  fail, with_certificates)
 from roo_calc.errors import BomError, RooCalcError
 
@@ -17,20 +17,25 @@ def validate(
     as_of: AsOfOption = None,
     expiring_within: Annotated[int, typer.Option("--expiring-within", min=0, help="List supplier certifications that expire within this many days of the determination date.")] = 90,
     columns: ColumnsOption = None,
+    rules: RulesOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Check a BOM workbook against the contract: every error and warning, then a summary, and
     a header mapping to paste for headers that look like contract columns.
 
-    Exit status 0 when the workbook is valid (warnings allowed), 2 when it has errors.
+    The rules (shipped, plus any --rules files) give the core-part groups a line may name, the
+    region and the certification policies.  Exit status 0 when the workbook is valid (warnings
+    allowed), 2 when it has errors.
     """
     import roo_calc
     from roo_calc.bom.columns import proposal_text
     from roo_calc.certificates.report import validity_lines
     from roo_calc.report.lint import summary
+    from roo_calc.rules.loader import load_regimes
 
     try:
-        bom = roo_calc.load_bom(bom_path, columns)
+        regimes = load_regimes(rules)
+        bom = roo_calc.load_bom(bom_path, columns, regimes)
         on = as_date(as_of) or roo_calc.default_as_of(bom)
         bom, applied = with_certificates(bom, certificates, on)
     except RooCalcError as error:
@@ -47,7 +52,7 @@ def validate(
         return
     for warning in bom.warnings:
         echo(str(warning))
-    echo(summary(bom))
+    echo(summary(bom, regimes))
     if bom.certificates:
         echo("\n".join(validity_lines(bom, applied, expiring_within)))
     if bom.proposed_columns:

@@ -11,6 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from roo_calc.bom.schema import NOT_A_CORE_PART
 from roo_calc.codes import HsList
 from roo_calc.engine.requirements import EVALUATORS, RVC_CREDITS, Context, _drivers, _not_applicable, line_basis
 from roo_calc.engine.result import RequirementResult
@@ -56,6 +57,13 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
         if spec.ex_hs:
             maybe |= undeclared & HsList(spec.ex_hs).match(lines.hs)
     maybe &= group_of == None  # noqa: E711
+    foreign = (series.notna() & series.ne(NOT_A_CORE_PART)).to_numpy(dtype=bool) & (group_of == None)  # noqa: E711
+    if foreign.any():
+        named = ", ".join(sorted(set(series[foreign].tolist())))
+        ctx.assume("core-part-group-not-here", rid, foreign,
+                   f"lines whose core_part_group ({named}) is not a group of this regime's core-part table "
+                   f"for {ctx.vehicle_class} ({', '.join(groups)}): not counted as core parts here",
+                   "USMCA UR s.14, Table A.2")
     ctx.assume("core-part-undeclared", rid, maybe,
                "lines whose HS code is only partly a core part (\"ex\" in Table A.2) and whose core_part_group is blank: "
                "not counted as core parts; declare core_part_group where they are", "USMCA UR s.14, Table A.2")

@@ -80,7 +80,8 @@ def _is_history(value: object) -> bool:
 
 def _merged_sources(base: dict, override: dict) -> dict:
     """The parent's `sources` with the child's added (a child's entry replaces the parent's of the
-    same id), so the references a child inherits still find the sources they name."""
+    same id), so the references a child inherits still find the sources they name; a reference
+    the child inherits takes the title and link of the child's entry."""
     if "sources" not in override:
         return {}
     entries = [*base.get("sources", ()), *override["sources"]]
@@ -139,6 +140,8 @@ def load_regimes(paths: typing.Iterable[str | Path] | None = None, *, with_built
     resolved: dict[str, Regime] = {}
     for regime_id in raw:
         resolved[regime_id] = _resolve(regime_id, raw, resolved, ())
+    for regime in resolved.values():
+        _check_regime_ids(regime, resolved)
     return {regime_id: resolved[regime_id] for regime_id in raw}  # in file order, whatever resolved first
 
 
@@ -160,7 +163,19 @@ def load_regime(path: str | Path) -> Regime:
         found = _read_all([path.parent / f"{parent}.toml"])
         raw.update(found)
         parent = next(iter(found.values()))[1].get("extends")
-    return _resolve(regime_id, raw, {}, ())
+    regime = _resolve(regime_id, raw, {}, ())
+    _check_regime_ids(regime, raw)
+    return regime
+
+
+def _check_regime_ids(regime: Regime, known: typing.Mapping[str, object]) -> None:
+    """The regimes a requirement names (a tariff's qualifying regimes) exist; else an error naming the file and key."""
+    for rid, requirement in regime.requirements.items():
+        key = "qualifying_regimes" if requirement.qualifying_regimes else "qualifying_regime"
+        for other in requirement.qualifying:
+            if other not in known:
+                raise RuleFileError(f"{regime.path}: requirements.{rid}.{key}: no regime with id {other!r}; "
+                                    f"known: {', '.join(sorted(known))}")
 
 
 def _read_all(files: list[Path]) -> dict[str, tuple[Path, dict]]:
@@ -198,6 +213,7 @@ def _resolve(regime_id: str, raw: dict[str, tuple[Path, dict]], done: dict[str, 
             raise RuleFileError(f"{file}: {exc}") from None
         raw[regime_id] = (file, data)  # so that a regime extending this one inherits the whole chain
     data = _shared_tables(regime_id, data, file, raw, done, chain)
+    data = copy.deepcopy(data)  # resolved on a copy: a child redefining a source re-titles what it inherits
     _resolve_sources(data, file)
     try:
         regime = Regime.model_validate({**data, "path": str(file)})
@@ -236,7 +252,9 @@ def _shared_tables(regime_id: str, data: dict, file: Path, raw: dict[str, tuple[
             source = raw[other][1].get(section, {}).get(name)
             if not isinstance(source, dict):
                 raise RuleFileError(f"{where}: regime {other!r} has no {section[:-1] if section == 'requirements' else 'class'} {name!r}")
-            shared[name] = _merge(copy.deepcopy(source), {k: v for k, v in table.items() if k != "same_as"})
+            borrowed = copy.deepcopy(source)  # its references name the sources of the regime it comes from
+            _resolve_sources({"sources": raw[other][1].get("sources", ()), section: {name: borrowed}}, raw[other][0])
+            shared[name] = _merge(borrowed, {k: v for k, v in table.items() if k != "same_as"})
         out = {**out, section: shared}
     return out
 
@@ -246,7 +264,11 @@ def _format(file: Path, exc: ValidationError) -> str:
     for error in exc.errors():
         loc = ".".join(str(part) for part in error["loc"])
         message = error["msg"]
-        if error["type"] == "extra_forbidden":
+        if error["type"] == "extra_forbidden" and error["loc"][-1] == "method" and "requirements" in error["loc"]:
+            message = ("not a key: roo-calc computes regional value content by the net cost method only (the transaction "
+                       "value method is not modelled); remove it, and say in the requirement's note if the law offers "
+                       "another method")
+        elif error["type"] == "extra_forbidden":
             allowed = _allowed_keys(error["loc"][:-1])
             message = f"unknown key {error['loc'][-1]!r}; allowed here: {', '.join(allowed)}"
         elif "date" in error["type"]:
@@ -297,8 +319,10 @@ def load_mfn_table(country: str, rules_dir: Path | None = None) -> MfnTable | No
     file = (rules_dir or default_rules_dir()) / "mfn" / f"{country.lower()}.toml"
     if not file.exists():
         return None
+    data = _read_toml(file)
+    _resolve_sources(data, file)
     try:
-        return MfnTable.model_validate({**_read_toml(file), "path": str(file)})
+        return MfnTable.model_validate({**data, "path": str(file)})
     except ValidationError as exc:
         raise RuleFileError(_format(file, exc)) from None
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from roo_calc.bom.schema import CORE_PART_GROUPS, VEHICLE_TYPES
-from roo_calc.errors import NoValueError
+from roo_calc.bom.model import ReaderRules
+from roo_calc.bom.schema import CERTIFICATION_COLUMNS, NOT_A_CORE_PART, VEHICLE_TYPES, canonical
+from roo_calc.codes import hs_overlap
+from roo_calc.errors import NoValueError, RuleFileError
 
 Status = Literal["enacted", "proposed", "what-if"]
 Kind = Literal["regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
@@ -131,6 +133,29 @@ class VehicleClass(_Strict):
                 if name not in VEHICLE_TYPES:
                     raise ValueError(f"{key}: unknown vehicle type {name!r}; a Vehicle sheet's vehicle_type is one of "
                                      f"{', '.join(VEHICLE_TYPES)}")
+        return self
+
+
+class VehicleTypeRow(_Strict):
+    """One row of the vehicle-type table: the vehicle type a workbook's blank vehicle_type is
+    read as for these HS codes (USMCA UR s.12 definitions).  A code in no row is "other"."""
+
+    type: str
+    hs: tuple[str, ...] = Field(min_length=1)
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> VehicleTypeRow:
+        if self.type not in VEHICLE_TYPES:
+            raise ValueError(f"type: unknown vehicle type {self.type!r}; a Vehicle sheet's vehicle_type is one of "
+                             f"{', '.join(VEHICLE_TYPES)}")
+        for entry in self.hs:
+            if not all(part.replace(".", "").strip().isdigit() for part in entry.split("-")):
+                raise ValueError(f"hs: expected HS codes or ranges such as \"8703.21\" or \"8703.21-8703.24\", found {entry!r}")
+        from roo_calc.codes import HsList
+
+        HsList(self.hs)  # a range with ends of different lengths is refused here
         return self
 
 
@@ -395,7 +420,6 @@ class Requirement(_Strict):
     title: str
     citation: str = Field(min_length=1)
     comparison: Literal["at_least", "at_most"] = "at_least"
-    method: Literal["net_cost"] = "net_cost"
     vnm: VnmMethod = "roll_up"
     vnm_by_class: dict[str, VnmMethod] = {}
     threshold: dict[str, tuple[DatedValue, ...]]
@@ -464,10 +488,24 @@ class Requirement(_Strict):
         return self.threshold.get(vehicle_class, self.threshold.get("default"))
 
 
+def _class_references(requirement: Requirement) -> list[tuple[str, str]]:
+    """(key, class name) for every vehicle class a requirement names, to check at load."""
+    named: list[tuple[str, str]] = []
+    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "groups_by_class"):
+        named += [(key, name) for name in getattr(requirement, key)]
+    for key in ("classes", "super_core_classes", "non_us_content_classes", "excluded_age_classes"):
+        named += [(key, name) for name in getattr(requirement, key)]
+    for key in ("lvc_credit", "new_plant"):
+        part = getattr(requirement, key)
+        named += [(f"{key}.classes", name) for name in (part.classes if part else ())]
+    named += [(f"deals.{d}.classes", name) for d, deal in requirement.deals.items() for name in deal.classes]
+    return named
+
+
 class Averaging(_Strict):
     """A category over which the regime lets a producer average net cost and VNM."""
 
-    category: Literal["model-line", "class-plant", "model-line-class-plant"]
+    category: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")  # the name `evaluate --average-by` takes
     # The vehicle facts whose equal values put vehicles in one group (vehicle_class: the class
     # the regime gives the vehicle; plant and assembly_country: Vehicle-sheet fields).
     by: tuple[Literal["model", "vehicle_class", "plant", "assembly_country"], ...] = Field(min_length=1)
@@ -500,7 +538,7 @@ class Regime(_Strict):
     proposed_on: date | None = None
     last_verified_on: date | None = None
     region: tuple[str, ...] = ("US", "CA", "MX")
-    certification_field: Literal["nafta_originating", "usmca_originating"]
+    certification_field: str  # the BOM's Y/N certification column this regime reads (one of CERTIFICATION_COLUMNS)
     uncertified_regional: Literal["non_originating", "originating", "review"] = "non_originating"
     uncertified_reference: tuple[Reference, ...] = ()
     sources: tuple[Source, ...] = ()
@@ -514,6 +552,7 @@ class Regime(_Strict):
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
     classes: dict[str, VehicleClass]
+    vehicle_types_by_hs: tuple[VehicleTypeRow, ...] = ()
     part_origin: tuple[PartOrigin, ...] = ()
     requirements: dict[str, Requirement]
     path: str | None = None
@@ -521,15 +560,16 @@ class Regime(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Regime:
+        if self.certification_field not in CERTIFICATION_COLUMNS:
+            raise ValueError(f"certification_field: expected the BOM's certification column this regime reads, one of "
+                             f"{', '.join(CERTIFICATION_COLUMNS)}, found {self.certification_field!r}")
         if self.in_force.from_ and self.in_force.to and self.in_force.to < self.in_force.from_:
             raise ValueError(f"in_force.to ({self.in_force.to}) is before in_force.from ({self.in_force.from_})")
         for rid, requirement in self.requirements.items():
-            keys = list(requirement.threshold) + list(requirement.vnm_by_class) + list(requirement.classes) + list(requirement.offset)
-            keys += list(requirement.offset_basis) + list(requirement.non_us_content_classes) + list(requirement.excluded_age_classes)
-            keys += [c for deal in requirement.deals.values() for c in deal.classes]
-            for key in keys:
+            for where, key in _class_references(requirement):
                 if key != "default" and key not in self.classes:
-                    raise ValueError(f"requirements.{rid}: unknown vehicle class {key!r}; classes are {', '.join(self.classes)}")
+                    raise ValueError(f"requirements.{rid}.{where}: unknown vehicle class {key!r}; classes are "
+                                     f"{', '.join(self.classes)}")
             if requirement.vnm == "tracing" or "tracing" in requirement.vnm_by_class.values():
                 if requirement.tracing is None:
                     raise ValueError(f"requirements.{rid}: vnm 'tracing' needs a [requirements.{rid}.tracing] table")
@@ -540,9 +580,10 @@ class Regime(_Strict):
                 if requirement.derivation is None:
                     raise ValueError(f"requirements.{rid}: needs a [requirements.{rid}.derivation] table")
             for group in requirement.core_part_table:
-                if group not in CORE_PART_GROUPS:
-                    raise ValueError(f"requirements.{rid}.core_part_table.{group}: unknown core-part group {group!r}; "
-                                     f"a BOM's core_part_group column accepts {', '.join(CORE_PART_GROUPS)}")
+                if group == NOT_A_CORE_PART or canonical(group) != group:
+                    raise ValueError(f"requirements.{rid}.core_part_table.{group}: a core-part group a BOM line can name in "
+                                     f"its core_part_group cell: lower-case letters, digits and underscores, not "
+                                     f"{NOT_A_CORE_PART!r} (which declares a line not a core part), found {group!r}")
             for key, groups in requirement.groups_by_class.items():
                 for group in groups:
                     if group not in requirement.core_part_table:
@@ -554,6 +595,23 @@ class Regime(_Strict):
             if requirement.kind in ("section_232", "section_232_parts") and requirement.imported_into is None:
                 raise ValueError(f"requirements.{rid}.imported_into: needed: the importing country the duty applies in, "
                                  f"such as imported_into = \"US\"")
+        for i, row in enumerate(self.vehicle_types_by_hs):
+            for j, other in enumerate(self.vehicle_types_by_hs[:i]):
+                both = hs_overlap(other.hs, row.hs) if other.type != row.type else None
+                if both:
+                    raise ValueError(f"vehicle_types_by_hs[{i}].hs: {both[1]} reads as {row.type}, but "
+                                     f"vehicle_types_by_hs[{j}] reads {both[0]} as {other.type}, and the two share "
+                                     "codes; a code has one vehicle type")
+        for index, rule in enumerate(self.averaging):  # one entry per category and class (`classes` blank: every class)
+            unknown = [c for c in rule.classes if c not in self.classes]
+            if unknown:
+                raise ValueError(f"averaging[{index}].classes: unknown vehicle class {unknown[0]!r}; classes are "
+                                 f"{', '.join(self.classes)}")
+            for earlier in self.averaging[:index]:
+                if earlier.category == rule.category and (not rule.classes or not earlier.classes
+                                                          or set(rule.classes) & set(earlier.classes)):
+                    raise ValueError(f"averaging[{index}].category: {rule.category!r} is also the category of an earlier "
+                                     "entry for the same vehicle classes; each category is defined once per class")
         for index, rule in enumerate(self.part_origin):
             for key in rule.classes:
                 if key not in self.classes:
@@ -618,6 +676,7 @@ class MfnTable(_Strict):
     country: str
     title: str
     last_verified_on: date | None = None
+    sources: tuple[Source, ...] = ()
     rates: tuple[MfnRate, ...]
     path: str | None = None
 
@@ -629,6 +688,37 @@ class MfnTable(_Strict):
         found = [r for r in self.rates if HsList(r.hs).contains(hs)
                  and (on is None or ((r.from_ is None or r.from_ <= on) and (r.to is None or on <= r.to)))]
         return max(found, key=lambda r: r.from_ or date.min) if found else None
+
+
+def core_part_groups(regimes: Iterable[Regime]) -> tuple[str, ...]:
+    """The core-part groups a BOM's core_part_group cell may name: every group of the regimes'
+    `core_part_table`s, in the order the files list them (a rule file may add a group)."""
+    return tuple(dict.fromkeys(group for regime in regimes for requirement in regime.requirements.values()
+                               for group in requirement.core_part_table))
+
+
+def reader_rules(regimes: Iterable[Regime]) -> ReaderRules:
+    """What the workbook reader takes from the loaded rules: their core-part groups, and their
+    vehicle-type rows (regimes that extend one another share rows; two files that read one code
+    as different types are an error naming both)."""
+    regimes = list(regimes)
+    by_id = {regime.id: regime for regime in regimes}
+
+    def depth(regime: Regime) -> int:  # parents first, so that a row is named by the file that states it
+        return 0 if regime.extends not in by_id else 1 + depth(by_id[regime.extends])
+
+    rows: dict[tuple[str, tuple[str, ...]], str | None] = {}  # (type, hs) -> the file giving it
+    for regime in sorted(regimes, key=depth):
+        for row in regime.vehicle_types_by_hs:
+            key = (row.type, row.hs)
+            for (other_type, other_hs), where in rows.items():
+                both = hs_overlap(other_hs, row.hs) if other_type != row.type else None
+                if both:
+                    raise RuleFileError(f"{regime.path}: vehicle_types_by_hs: reads {both[1]} as {row.type}, but {where} "
+                                        f"reads {both[0]} as {other_type}, and the two share codes; a code has one "
+                                        "vehicle type")
+            rows.setdefault(key, regime.path)
+    return ReaderRules(core_part_groups(regimes), tuple(rows))
 
 
 Regime.model_rebuild()

@@ -15,6 +15,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from roo_calc.bom.model import Bom
+from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.errors import ScenarioError
 from roo_calc.numbers import pct_to_e4, to_cents
 from roo_calc.scenarios.model import Change, LineEdit, Scenario, Selector
@@ -211,7 +212,7 @@ def apply_scenario(bom: Bom, scenario: Scenario) -> Bom:
         for field in ("origin_country", "supplier"):
             if getattr(edit, field) is not None:
                 lines.loc[mask, field] = getattr(edit, field)
-        for field in ("usmca_originating", "nafta_originating", "high_wage"):
+        for field in (*CERTIFICATION_COLUMNS, "high_wage"):
             if getattr(edit, field) is not None:
                 lines.loc[mask, field] = getattr(edit, field)
         for field, column in (("regional_content_pct", "regional_content_e4"), ("us_content_pct", "us_content_e4")):

@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from roo_calc.bom.reader import parse_date, parse_yn
+from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.certificates.reader import conflicts
 from roo_calc.certificates.model import Certificate
 from roo_calc.errors import Problem
@@ -24,7 +25,7 @@ from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, 
                                        SHEET_CERTIFICATION, SHEET_INSTRUCTIONS, SHEET_PARTS)
 
 BLANKET_MONTHS = 12  # USMCA Art. 5.2 and Annex 5-A: a blanket period of up to 12 months
-_HOLDERS = ("usmca_originating", "nafta_originating")
+_HOLDERS = CERTIFICATION_COLUMNS
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Mapping
 import pandas as pd
 
 from roo_calc.bom.model import Bom
+from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.certificates.apply import Application, annotate, apply_certificates
 from roo_calc.certificates.model import supplier_key
 from roo_calc.engine.determine import evaluate
@@ -34,7 +35,7 @@ ANSWERS: dict[str, str] = {
     "aluminum_content_value": "value of the aluminum in the part, per vehicle",
     "renewal": "renewal of a certification that expires before the next determination date",
 }
-FLAGS = ("usmca_originating", "nafta_originating")
+FLAGS = CERTIFICATION_COLUMNS
 
 # Assumption codes -> the answers that settle them ("{field}" = the regime's certification column).
 _SETTLES: dict[str, tuple[str, ...]] = {
