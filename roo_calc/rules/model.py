@@ -602,15 +602,15 @@ class Regime(_Strict):
                     raise ValueError(f"vehicle_types_by_hs[{i}].hs: {both[1]} reads as {row.type}, but "
                                      f"vehicle_types_by_hs[{j}] reads {both[0]} as {other.type}, and the two share "
                                      "codes; a code has one vehicle type")
-        for index, rule in enumerate(self.averaging):  # one entry per category and class (`classes` blank: every class)
-            unknown = [c for c in rule.classes if c not in self.classes]
+        for index, averaging in enumerate(self.averaging):  # one entry per category and class (`classes` blank: every class)
+            unknown = [c for c in averaging.classes if c not in self.classes]
             if unknown:
                 raise ValueError(f"averaging[{index}].classes: unknown vehicle class {unknown[0]!r}; classes are "
                                  f"{', '.join(self.classes)}")
             for earlier in self.averaging[:index]:
-                if earlier.category == rule.category and (not rule.classes or not earlier.classes
-                                                          or set(rule.classes) & set(earlier.classes)):
-                    raise ValueError(f"averaging[{index}].category: {rule.category!r} is also the category of an earlier "
+                shared = not averaging.classes or not earlier.classes or set(averaging.classes) & set(earlier.classes)
+                if earlier.category == averaging.category and shared:
+                    raise ValueError(f"averaging[{index}].category: {averaging.category!r} is also the category of an earlier "
                                      "entry for the same vehicle classes; each category is defined once per class")
         for index, rule in enumerate(self.part_origin):
             for key in rule.classes:
