@@ -97,6 +97,25 @@ class FxRate(BaseModel):
     row: int
 
 
+@dataclass
+class LineRef:
+    """A BOM line as outputs name it: its row, part, HS code, origin and value (cents)."""
+
+    row: int
+    part_number: str
+    description: str | None
+    hs_code: str
+    origin_country: str
+    value_cents: int
+
+    @classmethod
+    def of_line(cls, lines: pd.DataFrame, i: int, **more):
+        """The line at position `i` of a lines frame; `more` fills a subclass's own fields."""
+        return cls(row=int(lines["row"].iat[i]), part_number=str(lines["part_number"].iat[i]),
+                   description=lines["description"].iat[i], hs_code=str(lines["hs_code"].iat[i]),
+                   origin_country=str(lines["origin_country"].iat[i]), value_cents=int(lines["value_cents"].iat[i]), **more)
+
+
 @dataclass(frozen=True)
 class ReaderRules:
     """What the reader takes from the loaded rules: the core-part groups a core_part_group cell
@@ -154,11 +173,6 @@ class Bom(BaseModel):
         found = [int(r) for frame in (self.lines, self.made)
                  for r in frame["row"][(frame["parent_row"] == row).fillna(False).to_numpy(dtype=bool)]]
         return sorted(found)
-
-    @property
-    def tariff_date(self) -> date | None:
-        """The date tariff regimes key on: entry_date, else production_date."""
-        return self.vehicle.entry_date or self.vehicle.production_date
 
     @property
     def materials_cents(self) -> int:

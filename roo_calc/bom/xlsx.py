@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from typing import IO
 
 import numpy as np
@@ -482,14 +481,6 @@ class _SheetReader:
                                f"{column_letter(int(sheet.cols.max()))}{int(sheet.rows.max())} but holds only "
                                f"{len(keys):,} values; expected a compact table (delete the stray cells far from it)",
                                sheet=sheet.name)
-
-
-def is_number_text(text: str) -> bool:
-    """Whether a numeric cell's stored text is a finite decimal number."""
-    try:
-        return Decimal(text).is_finite()
-    except InvalidOperation:
-        return False
 
 
 # -- the facts the BOM reader asks for (kept with their old names for its call sites) ------------

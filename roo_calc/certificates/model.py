@@ -19,7 +19,6 @@ from roo_calc.bom.schema import AGREEMENTS, CERTIFICATION_COLUMNS
 
 Agreement = Literal["usmca", "nafta"]
 FIELD_OF: dict[str, str] = dict(zip(AGREEMENTS, CERTIFICATION_COLUMNS))
-FIGURES = ("regional_content_pct", "us_content_pct", "nafta_traced_value", "steel_content_value", "aluminum_content_value")
 PER_PART = ("nafta_traced_value", "steel_content_value", "aluminum_content_value")  # money of one part: never blanket
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from roo_calc.asof import determination_date
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, QuietOption,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, ImportIntoOption, QuietOption,
                                  RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
                                  working)
 from roo_calc.cli.evaluate import Format
@@ -34,8 +34,7 @@ def advise(
     certification_cost: Annotated[float, typer.Option("--certification-cost", metavar="PCT", min=0,
                                                       help="Cost of obtaining a supplier's certification for a line made in "
                                                            "the region, % of its value (default 0).")] = 0.0,
-    import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY",
-                                             help="Importing country whose general duty the plan saves (ISO alpha-2).")] = "US",
+    import_into: ImportIntoOption = "US",
     quiet: QuietOption = False,
     fail_on: FailOnOption = None,
 ) -> None:

@@ -52,6 +52,11 @@ CertificatesOption = Annotated[
     Optional[list[Path]],
     typer.Option("--certificates", metavar="CERTIFICATES.xlsx", help="Certificates workbook of supplier certifications with their periods (repeatable); added to the BOM's own Certificates sheet."),
 ]
+ImportIntoOption = Annotated[
+    str,
+    typer.Option("--import-into", metavar="COUNTRY", help="Importing country whose general (MFN) duty rates price the "
+                 "verdicts: US, CA or MX (rules/mfn/)."),
+]
 BomArgument = Annotated[Path, typer.Argument(metavar="BOM.xlsx", help="BOM workbook (.xlsx).", show_default=False)]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing on stdout and show no progress; errors still "
                                            "go to stderr, files are still written and the exit status is the same.")]

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from roo_calc.asof import determination_date
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, Paper, PaperOption,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, ColumnsOption, FailOnOption, ImportIntoOption, Paper, PaperOption,
                                  QuietOption, RegimeOption, RulesOption, as_date, check_fail_on, echo, examples, fail,
                                  pick_regimes, with_certificates, working)
 from roo_calc.cli.evaluate import Format, _check_output
@@ -26,8 +26,7 @@ def compare(
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="COMPARE.xlsx", help="Also write an Excel comparison (.xlsx).")] = None,
     certificates: CertificatesOption = None,
-    import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY",
-                                             help="Importing country for the duty owed (ISO alpha-2; rates in rules/mfn/).")] = "US",
+    import_into: ImportIntoOption = "US",
     quiet: QuietOption = False,
     fail_on: FailOnOption = None,
     paper: PaperOption = Paper.letter,

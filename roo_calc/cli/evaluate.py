@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from roo_calc.asof import Source, as_of_text, determination_date
-from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, FailOnOption, Paper, PaperOption, QuietOption, RegimeOption,
+from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, FailOnOption, ImportIntoOption, Paper, PaperOption, QuietOption, RegimeOption,
                                  RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
                                  working)
 from roo_calc.errors import BomError, RooCalcError
@@ -34,7 +34,7 @@ def evaluate(
     columns: ColumnsOption = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="table for people, json for tools.")] = Format.table,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="REPORT.xlsx", help="Also write an Excel report here (.xlsx).")] = None,
-    import_into: Annotated[str, typer.Option("--import-into", metavar="COUNTRY", help="Importing country for duty exposure (ISO alpha-2; rates in rules/mfn/).")] = "US",
+    import_into: ImportIntoOption = "US",
     average_by: Annotated[Optional[str], typer.Option("--average-by", metavar="CATEGORY", help="Also average over the fleet by this category of the rule files' averaging (USMCA: model-line, class-plant, model-line-class-plant; needs annual volumes).")] = None,
     quiet: QuietOption = False,
     certificates: CertificatesOption = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -46,6 +46,17 @@ def cite(references: tuple[Reference, ...]) -> str:
     return "; ".join(f"{r.title}, {r.pinpoint}" for r in references)
 
 
+class _Cited:
+    """An entry with references (its `reference` field): `citation` is how they are printed."""
+
+    if TYPE_CHECKING:
+        reference: tuple[Reference, ...]
+
+    @property
+    def citation(self) -> str:
+        return cite(self.reference)
+
+
 class Source(_Strict):
     """A legal text the regime cites; references name it by id (`source = "ID"`)."""
 
@@ -56,7 +67,7 @@ class Source(_Strict):
     note: str | None = None
 
 
-class DatedValue(_Strict):
+class DatedValue(_Cited, _Strict):
     """A value in force from `from_` until the next change point."""
 
     from_: date = Field(alias="from")
@@ -72,10 +83,6 @@ class DatedValue(_Strict):
         if not Decimal(0) <= value <= Decimal(100):
             raise ValueError(f"must be a percentage from 0 to 100, e.g. 62.5; found {value}")
         return value
-
-    @property
-    def citation(self) -> str:
-        return cite(self.reference)
 
 
 def _check_history(history: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
@@ -307,7 +314,7 @@ class NewPlant(_Strict):
     note: str | None = None
 
 
-class LvcCredit(_Strict):
+class LvcCredit(_Cited, _Strict):
     """USMCA UR 18(22): for a heavy truck whose LVC is above `lvc_above`, the high-wage points
     above `points_above` count toward the RVC, provided the RVC itself is not below
     `rvc_floor`; available through `through`."""
@@ -322,12 +329,8 @@ class LvcCredit(_Strict):
     unconfirmed: bool = False
     note: str | None = None
 
-    @property
-    def citation(self) -> str:
-        return "; ".join(f"{r.title}, {r.pinpoint}" for r in self.reference)
 
-
-class Deal(_Strict):
+class Deal(_Cited, _Strict):
     """A bilateral term that replaces a tariff's rate for goods of some countries from a date.
 
     Either `all_in` (the column 1 rate plus the tariff add up to this; no add-on where the
@@ -359,9 +362,6 @@ class Deal(_Strict):
             raise ValueError("an unconfirmed term says why in its note (starting UNCONFIRMED)")
         return self
 
-    @property
-    def citation(self) -> str:
-        return cite(self.reference)
 
     def covers(self, country: str, vehicle_class: str, hs: str, on: date) -> bool:
         from roo_calc.codes import HsList
@@ -370,7 +370,7 @@ class Deal(_Strict):
                 and (not self.hs or HsList(self.hs).contains(hs)) and self.from_ <= on and (self.to is None or on <= self.to))
 
 
-class DatedFlag(_Strict):
+class DatedFlag(_Cited, _Strict):
     """A yes/no rule in force from `from_` until the next change point (e.g. an exemption)."""
 
     from_: date = Field(alias="from")
@@ -378,12 +378,8 @@ class DatedFlag(_Strict):
     reference: tuple[Reference, ...] = Field(min_length=1)
     note: str | None = None
 
-    @property
-    def citation(self) -> str:
-        return cite(self.reference)
 
-
-class CoveredParts(_Strict):
+class CoveredParts(_Cited, _Strict):
     """The parts a parts tariff covers, by HS code."""
 
     hs: tuple[str, ...] = Field(min_length=1)
@@ -391,12 +387,8 @@ class CoveredParts(_Strict):
     unconfirmed: bool = False
     note: str | None = None
 
-    @property
-    def citation(self) -> str:
-        return cite(self.reference)
 
-
-class Stacking(_Strict):
+class Stacking(_Cited, _Strict):
     """How another duty combines with this tariff: `added` on top, or `not_added`."""
 
     measure: str
@@ -406,9 +398,6 @@ class Stacking(_Strict):
     to: date | None = None
     reference: tuple[Reference, ...] = Field(min_length=1)
 
-    @property
-    def citation(self) -> str:
-        return cite(self.reference)
 
     def applies(self, country: str, on: date) -> bool:
         return ((not self.countries or country in self.countries) and (self.from_ is None or self.from_ <= on)
@@ -502,7 +491,7 @@ def _class_references(requirement: Requirement) -> list[tuple[str, str]]:
     return named
 
 
-class Averaging(_Strict):
+class Averaging(_Cited, _Strict):
     """A category over which the regime lets a producer average net cost and VNM."""
 
     category: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")  # the name `evaluate --average-by` takes
@@ -514,10 +503,6 @@ class Averaging(_Strict):
     # passenger vehicles and trucks, 20(6) for other vehicles).
     classes: tuple[str, ...] = ()
     reference: tuple[Reference, ...] = Field(min_length=1)
-
-    @property
-    def citation(self) -> str:
-        return cite(self.reference)
 
 
 class InForce(_Strict):
@@ -647,7 +632,7 @@ class Regime(_Strict):
         return on, None
 
 
-class MfnRate(_Strict):
+class MfnRate(_Cited, _Strict):
     """One general (most-favoured-nation) duty rate, for the HS codes listed, from a date."""
 
     title: str
@@ -664,10 +649,6 @@ class MfnRate(_Strict):
         if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
             raise ValueError("an unconfirmed rate says why in its note (starting UNCONFIRMED)")
         return self
-
-    @property
-    def citation(self) -> str:
-        return cite(self.reference)
 
 
 class MfnTable(_Strict):

@@ -53,12 +53,6 @@ class Cell:
     def status_change(self) -> str | None:
         return None if self.result.status == self.baseline.status else f"{self.baseline.status} -> {self.result.status}"
 
-    def value_of(self, requirement: str, result: Determination | None = None) -> Fraction | None:
-        for req in (result or self.result).requirements:
-            if req.id == requirement:
-                return req.value
-        return None
-
     @property
     def changes(self) -> list[Change]:
         """Every requirement whose value or status differs from the baseline's."""

@@ -16,7 +16,7 @@ from typing import Mapping
 
 import pandas as pd
 
-from roo_calc.bom.model import Bom
+from roo_calc.bom.model import Bom, LineRef
 from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.certificates.apply import Application, annotate, apply_certificates
 from roo_calc.certificates.model import supplier_key
@@ -60,15 +60,9 @@ _BLANK_COLUMN = {"usmca_originating": "usmca_originating", "nafta_originating": 
 
 
 @dataclass
-class PartNeed:
+class PartNeed(LineRef):
     """One BOM line of a supplier and the answers it needs."""
 
-    row: int
-    part_number: str
-    description: str | None
-    hs_code: str
-    origin_country: str
-    value_cents: int
     answers: list[str] = field(default_factory=list)  # keys of ANSWERS, in that order
     regimes: dict[str, str] = field(default_factory=dict)  # regime id -> its status now, for those that depend on it
     on_file: dict[str, str] = field(default_factory=dict)  # what is on file now, e.g. usmca_originating -> "Y (DOC)"
@@ -116,7 +110,7 @@ def solicit(bom: Bom, regimes: list[Regime], on: date, next_determination: date,
                 i = index_of.get(row)
                 if i is None:
                     continue
-                need = needs.get(row) or needs.setdefault(row, _part(frame, i))
+                need = needs.get(row) or needs.setdefault(row, PartNeed.of_line(frame, i))
                 wanted = [a for a in answers if a == "renewal" or pd.isna(frame[_BLANK_COLUMN[a]].iat[i])]
                 if wanted:
                     need.answers = _ordered(need.answers + wanted)
@@ -141,12 +135,6 @@ def solicit(bom: Bom, regimes: list[Regime], on: date, next_determination: date,
     return Solicitation(on, next_determination, results, ranked, together, unnamed, unnamed_cents)
 
 
-def _part(frame: pd.DataFrame, i: int) -> PartNeed:
-    return PartNeed(row=int(frame["row"].iat[i]), part_number=str(frame["part_number"].iat[i]),
-                    description=frame["description"].iat[i], hs_code=str(frame["hs_code"].iat[i]),
-                    origin_country=str(frame["origin_country"].iat[i]), value_cents=int(frame["value_cents"].iat[i]))
-
-
 def _ordered(answers: list[str]) -> list[str]:
     return [a for a in ANSWERS if a in answers]
 
@@ -160,7 +148,7 @@ def _renewals(bom, application: Application, next_date: date, frame, index_of, n
                 by_row[use.row] = min(by_row.get(use.row, use.valid_to), use.valid_to)
     for row, end in by_row.items():
         i = index_of[row]
-        need = needs.get(row) or needs.setdefault(row, _part(frame, i))
+        need = needs.get(row) or needs.setdefault(row, PartNeed.of_line(frame, i))
         need.answers = _ordered(need.answers + ["renewal"])
         need.expires = end
         for regime, result in zip(regimes, results):
