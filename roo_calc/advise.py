@@ -28,9 +28,7 @@ the determination printed is roo-calc's, never the optimizer's arithmetic.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -43,6 +41,8 @@ from roo_calc.engine.determine import evaluate
 from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE
+from roo_calc.plan_reduce import ACTIONS, Program
+from roo_calc.plan_solve import Solved, solve
 from roo_calc.rules.model import Regime
 
 MOVABLE = LINE_ADDITIVE_KINDS
@@ -90,6 +90,7 @@ class Plan:
     gaps: list[Gap] = field(default_factory=list)
     duty_before: object | None = None  # engine.duty.DutyExposure
     duty_after: object | None = None
+    verified: bool | None = None  # every planned requirement passes in roo-calc's re-evaluation of the changed BOM
 
     @property
     def duty_saved_cents(self) -> Fraction | None:
@@ -278,12 +279,21 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
             core_super = (len(constraints), len(built), super_ok)
         for k, (line, allowed, label) in enumerate(built):
             constraints.append((line, {a: m[k] for a, m in moved.items()}, allowed, label))
-    plan.method = "exact 0/1 integer program (HiGHS via scipy.optimize.milp), proven optimal"
-    chosen = _solve(bom, constraints, core_super, can_certify, premium_pct, certification_pct)
-    if chosen is None:
+    solved = _solve(bom, constraints, core_super, can_certify, premium_pct, certification_pct)
+    if solved is None:
         plan.message = ("no plan: even certifying and re-sourcing every contributing line cannot make every requirement "
                         "that lines move pass" + (f" by {margin_pts} points" if margin_pts else ""))
         return plan
+    if solved.unverified:
+        plan.message = ("no plan: the solver's answer does not pass every requirement by exact arithmetic; "
+                        "this is a defect in roo-calc, please report it with the BOM")
+        return plan
+    plan.method = "exact 0/1 integer program (HiGHS via scipy.optimize.milp), " + (
+        ("proven optimal" if solved.fewest else "proven the cheapest (not proven the fewest actions among plans of that cost)")
+        if solved.proven else
+        f"the best plan found in the time allowed, NOT proven the cheapest: no plan costs less than "
+        f"{Fraction(solved.lower_bound or 0, SHARE_ONE)} cents")
+    chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(int(premium_pct * 10_000)).to_numpy(dtype=np.int64)
     cert_rows, res_rows = [], []
@@ -302,90 +312,60 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
                f"re-source {len(res_rows)} line{'s' if len(res_rows) != 1 else ''} to {target}" if res_rows else ""]
     plan.message = (" and ".join(a for a in actions if a) or "no line needs to change") + \
         f": roo-calc's determination after the change is {after.status.replace('_', ' ')}"
+    planned = {r.id for r in movable}
+    still_short = [r.id for r in after.requirements if r.id in planned and _short(r, margin_pts)]
+    plan.verified = not still_short
+    if still_short:  # the engine, not the optimizer, has the last word
+        plan.message = ("PLAN FAILED VERIFICATION: roo-calc's determination of the changed BOM still finds "
+                        + ", ".join(still_short) + " short" + (f" of {margin_pts} points' margin" if margin_pts else "")
+                        + "; do not act on it (a defect in roo-calc: please report it with the BOM). " + plan.message)
     if plan.blocked:
         plan.message += "; not planned: " + "; ".join(plan.blocked)
     return plan
 
 
 def _solve(bom: Bom, constraints, core_super, can_certify: np.ndarray, premium_pct: Fraction,
-           certification_pct: Fraction) -> list[tuple[int, str]] | None:
-    """The cheapest actions, fewest among equals: [(line index, action)], or None if none can do."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
+           certification_pct: Fraction) -> Solved | None:
+    """The cheapest actions, fewest among equals, or None if none can do.  Core parts pass by each
+    part or by the super-core: the two ways are solved apart and the cheaper kept (each part on a tie)."""
+    rows = list(range(len(constraints)))
+    options = [rows]
+    if core_super is not None:
+        start, count, super_ok = core_super
+        each, whole = rows[start:start + count - 1], start + count - 1
+        options = [[r for r in rows if r != whole]] + ([[r for r in rows if r not in each]] if super_ok else [])
+    found = []
+    for option in options:
+        cutoff = min((s.cost for s in found if s.proven), default=None)
+        program = _program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)
+        solved = solve(program, cutoff=cutoff)
+        if solved is not None:
+            found.append(solved)
+    if not found:
+        return None
+    best = min(found, key=lambda s: (s.cost, len(s.chosen)))  # the first way on a tie
+    for other in (s for s in found if s is not best):
+        if not other.proven and (other.lower_bound or 0) < best.cost:
+            best.proven = False
+            best.lower_bound = min(other.lower_bound or 0, best.lower_bound if best.lower_bound is not None else best.cost)
+        could_tie = other.cost == best.cost or (not other.proven and (other.lower_bound or 0) <= best.cost)
+        if could_tie and not (other.proven and other.fewest):
+            best.fewest = False
+    return best
 
+
+def _program(bom: Bom, constraints, can_certify: np.ndarray, premium_pct: Fraction, certification_pct: Fraction) -> Program:
+    """The plan program over every line's possible actions: each constraint's need is its counted
+    total less what it allows, rounded up (the gains are whole count units)."""
     frame = bom.lines
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(int(premium_pct * 10_000)).to_numpy(dtype=np.int64)
-    # Candidate (line, action) pairs: those that lower some count.
-    gain = {a: np.vstack([(c[0] - c[1][a]) for c in constraints]) for a in (CERTIFY, RESOURCE)}
-    pairs = [(int(i), CERTIFY) for i in np.flatnonzero((gain[CERTIFY] > 0).any(axis=0) & can_certify)]
-    pairs += [(int(i), RESOURCE) for i in np.flatnonzero((gain[RESOURCE] > 0).any(axis=0))]
-    n = len(pairs)
-    use_switch = core_super is not None and core_super[2]
-    width = n + (1 if use_switch else 0)
-    cost = np.zeros(width)
-    cert_e4 = int(certification_pct * 10_000)
-    for j, (i, action) in enumerate(pairs):
-        cost[j] = value[i] * (premium[i] if action == RESOURCE else cert_e4) / SHARE_ONE  # cents
-    rows_a, upper = [], []
-    big = float(np.abs(value).sum()) * 2 + 1
-    for k, (line, _moved, allowed, _label) in enumerate(constraints):
-        a = np.zeros(width)
-        for j, (i, action) in enumerate(pairs):
-            a[j] = -gain[action][k, i] / SHARE_ONE  # cents removed from the counted total
-        slack = float((allowed - int(line.sum())) / SHARE_ONE)  # cents; negative = must remove this much
-        if use_switch:
-            start, count, _ = core_super
-            if start <= k < start + count - 1:  # each-part rows: active when z = 1
-                a[n] = big
-                slack += big
-            elif k == start + count - 1:  # super-core row: active when z = 0
-                a[n] = -big
-        elif core_super is not None and k == core_super[0] + core_super[1] - 1:
-            continue  # no super-core option for this class
-        rows_a.append(a)
-        upper.append(slack)
-    by_line: dict[int, list[int]] = {}
-    for j, (i, _action) in enumerate(pairs):
-        by_line.setdefault(i, []).append(j)
-    for js in by_line.values():  # one action per line
-        if len(js) > 1:
-            a = np.zeros(width)
-            a[js] = 1
-            rows_a.append(a)
-            upper.append(1.0)
-    if not rows_a:
-        return []
-    matrix, upper_arr = np.array(rows_a), np.array(upper)
-    options = {"mip_rel_gap": 0}
-    with _quiet_stdout():
-        return _two_stage(milp, LinearConstraint, Bounds, cost, matrix, upper_arr, width, n, pairs, options)
-
-
-@contextlib.contextmanager
-def _quiet_stdout():
-    """HiGHS may print progress lines on the process's stdout; keep them out of the report."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-
-
-def _two_stage(milp, LinearConstraint, Bounds, cost, matrix, upper_arr, width, n, pairs, options):
-    result = milp(cost, constraints=LinearConstraint(matrix, -np.inf, upper_arr), integrality=np.ones(width),
-                  bounds=Bounds(0, 1), options=options)
-    if not result.success:
-        return None
-    # Among plans of the same cost, the fewest actions (certification is often free).
-    best = float(cost @ np.round(result.x))
-    count = np.zeros(width)
-    count[:n] = 1
-    tie = milp(count, constraints=[LinearConstraint(matrix, -np.inf, upper_arr),
-                                   LinearConstraint(cost[None, :], -np.inf, best + 1e-6 * max(1.0, abs(best)))],
-               integrality=np.ones(width), bounds=Bounds(0, 1), options=options)
-    x = tie.x if tie.success else result.x
-    return [pairs[j] for j in np.flatnonzero(np.round(x[:n]) > 0)]
+    cert = np.flatnonzero(can_certify)
+    everyone = np.arange(len(frame))
+    gains = np.array([np.concatenate([(line - moved[CERTIFY])[cert], line - moved[RESOURCE]])
+                      for line, moved, _allowed, _label in constraints], dtype=np.int64).reshape(len(constraints), -1)
+    need = tuple(math.ceil(int(line.sum(dtype=object)) - allowed) for line, _moved, allowed, _label in constraints)
+    return Program(line=np.concatenate([cert, everyone]),
+                   action=np.concatenate([np.zeros(len(cert), np.int8), np.ones(len(everyone), np.int8)]),
+                   cost=np.concatenate([value[cert] * int(certification_pct * 10_000), value * premium]),
+                   gains=gains, need=need)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from fractions import Fraction
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
 from roo_calc.advise import CERTIFY, RESOURCE, advise, certifiable, certify, resource
 from roo_calc import load_bom
+from roo_calc.bom.template import write_workbook
 from roo_calc.cli.main import app
 from roo_calc.engine.determine import evaluate
 from roo_calc.report.advise import to_json
@@ -138,3 +141,56 @@ def test_a_regime_not_in_force_is_called_a_what_if():
     out = runner.invoke(app, ["advise", str(SAMPLES / "compact-sedan-mx.xlsx"), "-r", "nafta-1994"])
     assert out.exit_code == 0, out.output
     assert "what-if: not in force on 2024-03-15" in out.output
+
+
+LINE_KINDS = [  # (hs, origin, usmca, nafta, high_wage, material): engine, transmission, body, electronics, steel, glass
+    ("8407.34", "JP", None, None, "N", None), ("8407.34", "MX", None, None, "Y", None),
+    ("8708.40", "MX", "Y", "Y", "Y", None), ("8708.40", "KR", None, None, "N", None),
+    ("8707.10", "US", "Y", "Y", "Y", None), ("8707.10", "CN", None, None, "N", None),
+    ("8537.10", "CN", None, None, None, None), ("8537.10", "CA", None, "Y", "Y", None),
+    ("7208.39", "KR", None, None, None, "steel"), ("7007.21", "MX", "N", None, "N", None),
+]
+
+
+@st.composite
+def small_boms(draw):
+    """Four lines of drawn kinds and values (whole dollars, so interchangeable lines occur), with
+    drawn premiums, on a vehicle of drawn net cost."""
+    lines = []
+    for k in range(4):
+        hs, origin, usmca, nafta, wage, material = draw(st.sampled_from(LINE_KINDS))
+        line = {"part_number": f"P{k}", "hs_code": hs, "value": draw(st.sampled_from([300, 600, 1200, 2500])),
+                "origin_country": origin}
+        line.update({key: v for key, v in (("usmca_originating", usmca), ("nafta_originating", nafta),
+                                           ("high_wage", wage), ("material", material)) if v is not None})
+        premium = draw(st.sampled_from([None, 0, 2, 30]))
+        if premium is not None:
+            line["resourcing_premium_pct"] = premium
+        lines.append(line)
+    vehicle = {**SMALL_VEHICLE, "net_cost": draw(st.sampled_from([10000, 12000, 16000]))}
+    return vehicle, lines, draw(st.sampled_from(["usmca-2020", "us-proposal-2017"])), draw(st.sampled_from([Fraction(0), Fraction(1)]))
+
+
+@settings(max_examples=8, deadline=None)
+@given(small_boms())
+def test_every_plan_is_met_by_the_engine_and_as_cheap_as_brute_force(tmp_path_factory, drawn):
+    """On random small BOMs the plan, applied to the BOM, makes roo-calc's determination meet every
+    planned requirement, and costs what the cheapest of all 3^4 choices costs."""
+    vehicle, lines, regime_id, certification = drawn
+    path = tmp_path_factory.mktemp("advise") / "bom.xlsx"
+    write_workbook(path, vehicle, lines, ())
+    bom = load_bom(path)
+    regime, on = REGIMES[regime_id], date(2024, 1, 1)
+    plan = advise(bom, regime, on, Fraction(5), known=REGIMES, certification_pct=certification)
+    best = _brute_force(bom, regime, on, Fraction(5), certification=certification)
+    if plan.after is not None:
+        assert plan.verified, plan.message
+        cert = [p.row for p in plan.lines if p.action == CERTIFY]
+        changed = resource(certify(bom, cert, regime.certification_field), [p.row for p in plan.lines if p.action == RESOURCE], "US")
+        again = evaluate(changed, regime, on, REGIMES)
+        planned = {r.id for r in plan.before.requirements if r.status in ("pass", "fail")}
+        assert all(r.status == "pass" for r in again.requirements if r.id in planned), plan.message
+        if again.status == "eligible":
+            assert best is not None and plan.total_cost_cents == best
+    if best is not None and plan.before.status != "eligible" and not plan.blocked:
+        assert plan.after is not None and plan.total_cost_cents == best, plan.message

@@ -101,6 +101,7 @@ def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
         "message": plan.message,
         "blocked": plan.blocked,
         "method": plan.method,
+        "verified": plan.verified,
         "target_country": plan.target,
         "certification_cost_pct": str(Fraction(plan.certification_e4, 10_000)),
         "lines": [{"row": p.row, "action": p.action, "part_number": p.part_number, "hs_code": p.hs_code,
