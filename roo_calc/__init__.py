@@ -59,7 +59,9 @@ def load_bom(path: str | Path, columns: str | Path | None = None,
 
     `columns` is a TOML file mapping the workbook's own headers to contract columns.  A line's
     core_part_group may name any group of the `regimes`' core-part tables (default: the shipped
-    regimes; pass `load_regimes([...])` to accept the groups a rule file of yours adds)."""
+    regimes; pass `load_regimes([...])` to accept the groups a rule file of yours adds), and a
+    blank vehicle_type is read from the HS code by their `vehicle_types_by_hs` (USMCA UR s.12;
+    the shipped table when none of them has one)."""
     from roo_calc.bom.reader import load_bom as _load
     from roo_calc.rules.model import reader_rules
 

@@ -210,3 +210,10 @@ def test_average_by_takes_the_categories_the_rules_define(tmp_path):
     # the group is the vehicle's class, then the category's facts: classes are never averaged together
     assert averages and all(a["regime"] == "usmca-by-country" and a["category"] == ["passenger_vehicle", "MX"]
                             for a in averages)
+
+
+def test_regimes_show_prints_the_vehicle_type_table_with_its_citations():
+    result = run("regimes", "show", "usmca-2020")
+    assert result.exit_code == 0, result.output
+    assert ("  light_truck: HS 8704.21, 8704.31 - USMCA Uniform Regulations, s.12, definition of light truck: "
+            "8704.21 or 8704.31") in result.output

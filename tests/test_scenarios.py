@@ -298,3 +298,12 @@ def test_readme_example_of_many_scenarios_loads(tmp_path):
     assert [s.vehicle.assembly_country if s.vehicle else None for s in scenarios] == [None, "US"]
     bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
     assert all(len(apply_scenario(bom, s).lines) == len(bom.lines) for s in scenarios)
+
+
+@pytest.mark.parametrize("text", ["Y", "yes", "TRUE", "1", "1.0", "x", "N", "no", "false", "0", "0.0"])
+def test_a_scenario_reads_yes_and_no_as_a_workbook_cell_does(text):
+    """One Y/N reading: a scenario's usmca_originating = "x" means what an x in the BOM's cell means."""
+    from roo_calc.bom.reader import parse_yn
+    from roo_calc.scenarios.model import LineEdit
+
+    assert LineEdit(usmca_originating=text).usmca_originating is parse_yn(text)

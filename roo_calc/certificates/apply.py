@@ -106,54 +106,77 @@ def apply_certificates(bom: Bom, on: date, extra: tuple[Certificate, ...] = ()) 
                 overridden.setdefault((cert.name, flag), []).append(
                     (i, f"row {rows[i]}: {flag} {'Y' if own else 'N'} on the line, {'Y' if cert.originating else 'N'} on {cert.name}"))
                 continue  # a contradicted certification lends the line none of its figures either
-            for figure, column in _FIGURE_COLUMNS.items():
-                stated = _stated(cert, figure)
-                if stated is None:
-                    continue
-                if figure in PER_PART and stated > values[i]:
-                    problems.append(Problem("bad-value", f"{figure}: expected at most the value of BOM row {rows[i]} "
-                                            f"({display_money(values[i])}), found {display_money(stated)}",
-                                            cert.file, cert.sheet, cert.cells.get(figure)))
-                    continue
-                current = columns[column][i]
-                if pd.isna(current):
-                    columns[column][i] = stated
-                    filled_by[(i, column)] = cert
-                    taken.append(figure)
-                elif current != stated:
-                    source = filled_by.get((i, column))
-                    holder = f"{source.name}" if source else "the line"
-                    overridden.setdefault((cert.name, None), []).append(
-                        (i, f"row {rows[i]}: {figure} {_show(figure, current)} from {holder}, "
-                            f"{_show(figure, stated)} on {cert.name}"))
+            taken += _take_figures(cert, i, columns, rows[i], values[i], filled_by, overridden, problems)
             if taken:
                 application.certified.append(CertifiedLine(
                     row=rows[i], part_number=str(parts[i]), supplier=cert.supplier, agreement=agreement, document=cert.name,
                     valid_from=cert.valid_from, valid_to=cert.valid_to, fields=tuple(taken), location=cert.location))
     if problems:
         raise BomError(problems)
-    for (cert, reason), indexes in stale.items():
-        when = f"expired (valid to {cert.valid_to})" if reason == "expired" else f"not yet valid (valid from {cert.valid_from})"
-        application.findings.append(Finding(FIELD_OF[cert.agreement], Assumption(
-            code=f"certificate-{reason}", requirement=None,
-            text=(f"{cert.agreement.upper()} certification {cert.name} ({cert.scope}; period {cert.period}) is {when}, "
-                  f"outside the determination date {on}: counted as not on file for these lines"),
-            rows=tuple(rows[i] for i in indexes), value_at_stake_cents=sum(values[i] for i in indexes),
-            citation=cert.location)))
-    for (document, concerned), items in overridden.items():
-        indexes = sorted({i for i, _t in items})
-        what = (f"the line's own {concerned} differs from certification {document}: the line's answer is used, and none of "
-                "that certification's figures" if concerned else
-                f"a figure already on the line differs from certification {document}: the line's figure is kept")
-        application.findings.append(Finding(concerned, Assumption(
-            code="certificate-disagrees", requirement=None,
-            text=what + " (" + "; ".join(t for _i, t in items[:5]) + (f"; and {len(items) - 5} more" if len(items) > 5 else "") + ")",
-            rows=tuple(rows[i] for i in indexes), value_at_stake_cents=sum(values[i] for i in indexes))))
+    application.findings += _stale_findings(stale, on, rows, values) + _disagreement_findings(overridden, rows, values)
     for flag in FIELD_OF.values():
         lines[flag] = pd.array(columns[flag], dtype="boolean")
     for column in _FIGURE_COLUMNS.values():
         lines[column] = pd.array(columns[column], dtype="Int64")
     return bom.model_copy(update={"lines": lines, "certificates": certificates}), application
+
+
+def _take_figures(cert: Certificate, i: int, columns: dict[str, list], row: int, value: int,
+                  filled_by: dict[tuple[int, str], Certificate], overridden: dict[tuple[str, str | None], list[tuple[int, str]]],
+                  problems: list[Problem]) -> list[str]:
+    """Fill line `i`'s blank figures from the certification; note figures that disagree with what the
+    line already holds, and refuse a traced or content value above the line's value. The figures taken."""
+    taken = []
+    for figure, column in _FIGURE_COLUMNS.items():
+        stated = _stated(cert, figure)
+        if stated is None:
+            continue
+        if figure in PER_PART and stated > value:
+            problems.append(Problem("bad-value", f"{figure}: expected at most the value of BOM row {row} "
+                                    f"({display_money(value)}), found {display_money(stated)}",
+                                    cert.file, cert.sheet, cert.cells.get(figure)))
+            continue
+        current = columns[column][i]
+        if pd.isna(current):
+            columns[column][i] = stated
+            filled_by[(i, column)] = cert
+            taken.append(figure)
+        elif current != stated:
+            source = filled_by.get((i, column))
+            holder = f"{source.name}" if source else "the line"
+            overridden.setdefault((cert.name, None), []).append(
+                (i, f"row {row}: {figure} {_show(figure, current)} from {holder}, {_show(figure, stated)} on {cert.name}"))
+    return taken
+
+
+def _stale_findings(stale: dict[tuple[Certificate, str], list[int]], on: date, rows: list, values: list) -> list[Finding]:
+    """Certifications on file for lines but expired or not yet valid on the date: the lines count as uncertified."""
+    out = []
+    for (cert, reason), indexes in stale.items():
+        when = f"expired (valid to {cert.valid_to})" if reason == "expired" else f"not yet valid (valid from {cert.valid_from})"
+        out.append(Finding(FIELD_OF[cert.agreement], Assumption(
+            code=f"certificate-{reason}", requirement=None,
+            text=(f"{cert.agreement.upper()} certification {cert.name} ({cert.scope}; period {cert.period}) is {when}, "
+                  f"outside the determination date {on}: counted as not on file for these lines"),
+            rows=tuple(rows[i] for i in indexes), value_at_stake_cents=sum(values[i] for i in indexes),
+            citation=cert.location)))
+    return out
+
+
+def _disagreement_findings(overridden: dict[tuple[str, str | None], list[tuple[int, str]]], rows: list,
+                           values: list) -> list[Finding]:
+    """Certifications that disagree with what a line already says: the line's answer or figure is kept."""
+    out = []
+    for (document, concerned), items in overridden.items():
+        indexes = sorted({i for i, _t in items})
+        what = (f"the line's own {concerned} differs from certification {document}: the line's answer is used, and none of "
+                "that certification's figures" if concerned else
+                f"a figure already on the line differs from certification {document}: the line's figure is kept")
+        out.append(Finding(concerned, Assumption(
+            code="certificate-disagrees", requirement=None,
+            text=what + " (" + "; ".join(t for _i, t in items[:5]) + (f"; and {len(items) - 5} more" if len(items) > 5 else "") + ")",
+            rows=tuple(rows[i] for i in indexes), value_at_stake_cents=sum(values[i] for i in indexes))))
+    return out
 
 
 def annotate(result: Determination, application: Application, certification_field: str | None) -> Determination:

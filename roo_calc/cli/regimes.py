@@ -107,6 +107,10 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
     for name, c in r.classes.items():
         declared = f"; when declared {c.law_type}: {', '.join(c.hs_if_declared)}" if c.hs_if_declared else ""
         echo(f"  {name}: {c.title} [HS {', '.join(c.hs)}{declared}]")
+    if r.vehicle_types_by_hs:
+        echo("vehicle type of a workbook that leaves vehicle_type blank, by HS code (any other code: other):")
+    for row in r.vehicle_types_by_hs:
+        echo(f"  {row.type}: HS {', '.join(row.hs)} - {cite(row.reference)}")
     if r.part_origin:
         echo("parts originating only at their own RVC (stated content checked against it):")
     for rule in r.part_origin:

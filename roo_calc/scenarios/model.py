@@ -30,23 +30,17 @@ MAX_AMOUNT = Decimal(10) ** 10
 MAX_PRICE_CHANGE_PCT = Decimal(10_000)
 MAX_POINTS = Decimal(100)
 
-_YES = {"y", "yes", "true", "1"}
-_NO = {"n", "no", "false", "0"}
-
-
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 def _yn(value):
+    """TOML's true/false, or the text a workbook's Y/N cell may hold (one reading: `parse_yn`)."""
     if value is None or isinstance(value, bool):
         return value
-    low = str(value).strip().lower()
-    if low in _YES:
-        return True
-    if low in _NO:
-        return False
-    raise ValueError(f"expected Y or N (or true/false), found {value!r}")
+    from roo_calc.bom.reader import parse_yn
+
+    return parse_yn(str(value))
 
 
 def _many(value):

@@ -59,105 +59,119 @@ def input_cells(part: PartNeed, holder: str) -> set[str]:
 
 
 def write_request(path: Path, bom: Bom, solicitation: Solicitation, need: SupplierNeed, holder: str) -> None:
-    """One supplier's request workbook, written atomically."""
-    v = bom.vehicle
-    on = solicitation.on
-    rid = request_id(bom, need.supplier, on)
+    """One supplier's request workbook, written atomically: Instructions, Parts (the answers asked,
+    line by line) and Certification (period, reference, certifier)."""
     opened = [input_cells(p, holder) for p in need.parts]
-    columns = [c for c in ANSWER_COLUMNS if any(c[0] in keys for keys in opened)]
     with atomic_path(path) as temporary:
         book = open_book(temporary)
         f = _formats(book)
-        # -- Instructions
-        sheet = book.add_worksheet(SHEET_INSTRUCTIONS)
-        sheet.set_column(0, 0, 22)
-        sheet.set_column(1, 1, _TEXT_WIDTH, f["wrap"])
-        sheet.fit_to_pages(1, 0)
-        sheet.write_string(0, 0, f"Request for supplier information: {need.supplier}", f["title"])
-        identity = [("Request", rid), ("Supplier", need.supplier), ("Vehicle", f"{v.model} (HS {v.hs_code}), assembled in {v.assembly_country}"),
-                    ("Producer", v.producer or ""), ("BOM file", Path(bom.path).name), ("BOM SHA-256", bom.sha256),
-                    ("Determination date", on.isoformat()), ("Next determination", solicitation.next_determination.isoformat()),
-                    ("Regimes", ", ".join(r.regime for r in solicitation.regimes)), ("Currency", v.currency)]
-        for i, (label, value) in enumerate(identity, start=2):
-            sheet.write_string(i, 0, label, f["label"])
-            sheet.write_string(i, 1, value, f["locked"])
-        text = _instructions(need, holder, v.currency, solicitation)
-        for i, line in enumerate(text, start=len(identity) + 3):
-            sheet.write_string(i, 0, line[0], f["label"] if line[0] else f["locked"])
-            sheet.write_string(i, 1, line[1], f["wrap"])
-            sheet.set_row(i, 13 * _lines(line[1]))
-        sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-        sheet.activate()
-        # -- Parts
-        parts = book.add_worksheet(SHEET_PARTS)
-        parts.write_string(0, 0, f"{need.supplier}: parts of {v.model} that need your answer", f["title"])
-        parts.write_string(1, 0, "Answer in the yellow cells only; grey cells are not asked. Values are per vehicle, in "
-                           f"{v.currency}. Return this file unchanged otherwise.", f["note"])
-        header = HEADER_ROW - 1
-        widths = {"row": 8, "part_number": 14, "description": 28, "hs_code": 10, "origin_country": 7, "value": 13,
-                  "regimes": 30, "asked": 40, "on_file": 18}
-        for col, (key, title) in enumerate(INFO_COLUMNS):
-            parts.write_string(header, col, title, f["head"])
-            parts.set_column(col, col, widths[key])
-        first_answer = len(INFO_COLUMNS)
-        for j, (_key, title, _kind) in enumerate(columns):
-            parts.write_string(header, first_answer + j, title, f["head_input"])
-            parts.set_column(first_answer + j, first_answer + j, 16)
-        parts.set_row(header, 45)
-        for r, (part, keys) in enumerate(zip(need.parts, opened), start=header + 1):
-            info = {"row": part.row, "part_number": part.part_number, "description": part.description or "",
-                    "hs_code": part.hs_code, "origin_country": part.origin_country, "value": None,
-                    "regimes": "; ".join(f"{k} ({s.replace('_', ' ')})" for k, s in part.regimes.items()),
-                    "asked": "; ".join(ANSWERS[a] + (f" (ends {part.expires})" if a == "renewal" and part.expires else "")
-                                       for a in part.answers),
-                    "on_file": "; ".join(f"{k.split('_')[0].upper()} {v}" for k, v in part.on_file.items())}
-            parts.set_row(r, 13 * max(_lines(str(info[k]), widths[k]) for k in ("description", "regimes", "asked", "on_file")))
-            for col, (key, _title) in enumerate(INFO_COLUMNS):
-                if key == "row":
-                    parts.write_number(r, col, part.row, f["locked"])
-                elif key == "value":
-                    parts.write_number(r, col, part.value_cents / 100, f["money_locked"])
-                else:
-                    parts.write_string(r, col, str(info[key]), f["locked_wrap"])
-            for j, (key, _title, kind) in enumerate(columns):
-                col = first_answer + j
-                if key in keys:
-                    parts.write_blank(r, col, None, f["input"])
-                    _validate(parts, r, col, kind)
-                else:
-                    parts.write_string(r, col, "", f["not_asked"])
-        last = header + len(need.parts)
-        parts.freeze_panes(header + 1, 2)
-        parts.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
-                           "format_rows": True})
-        parts.set_landscape()
-        parts.fit_to_pages(1, 0)
-        parts.repeat_rows(header)
-        parts.print_area(0, 0, max(last, header), first_answer + len(columns) - 1)
-        # -- Certification
-        cert = book.add_worksheet(SHEET_CERTIFICATION)
-        cert.set_column(0, 0, 40)
-        cert.set_column(1, 1, 36)
-        cert.set_column(2, 2, 70)
-        cert.write_string(0, 0, "Your certification: period, reference and certifier", f["title"])
-        cert.write_string(1, 0, "Field", f["head"])
-        cert.write_string(1, 1, "Your answer", f["head_input"])
-        cert.write_string(1, 2, "Note", f["head"])
-        for i, (key, label, note) in enumerate(CERT_FIELDS, start=2):
-            cert.write_string(i, 0, label, f["label"])
-            cert.write_string(i, 2, note, f["locked_wrap"])
-            if key in ("valid_from", "valid_to", "signed_on"):
-                cert.write_blank(i, 1, None, f["input_date"])
-                cert.data_validation(i, 1, i, 1, {"validate": "date", "criteria": ">=", "value": date(2000, 1, 1),
-                                                  "error_message": "A date (YYYY-MM-DD)"})
-            elif key == "response":
-                cert.write_blank(i, 1, None, f["input"])
-                cert.data_validation(i, 1, i, 1, {"validate": "list", "source": list(RESPONSES)})
-            else:
-                cert.write_blank(i, 1, None, f["input"])
-        cert.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
-        cert.fit_to_pages(1, 0)
+        _instructions_sheet(book, f, bom, solicitation, need, holder)
+        _parts_sheet(book, f, bom, need, opened)
+        _certification_sheet(book, f)
         book.close()
+
+
+def _instructions_sheet(book, f: dict, bom: Bom, solicitation: Solicitation, need: SupplierNeed, holder: str) -> None:
+    """Who asks whom about which vehicle, and how to answer."""
+    v = bom.vehicle
+    on = solicitation.on
+    rid = request_id(bom, need.supplier, on)
+    sheet = book.add_worksheet(SHEET_INSTRUCTIONS)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, _TEXT_WIDTH, f["wrap"])
+    sheet.fit_to_pages(1, 0)
+    sheet.write_string(0, 0, f"Request for supplier information: {need.supplier}", f["title"])
+    identity = [("Request", rid), ("Supplier", need.supplier), ("Vehicle", f"{v.model} (HS {v.hs_code}), assembled in {v.assembly_country}"),
+                ("Producer", v.producer or ""), ("BOM file", Path(bom.path).name), ("BOM SHA-256", bom.sha256),
+                ("Determination date", on.isoformat()), ("Next determination", solicitation.next_determination.isoformat()),
+                ("Regimes", ", ".join(r.regime for r in solicitation.regimes)), ("Currency", v.currency)]
+    for i, (label, value) in enumerate(identity, start=2):
+        sheet.write_string(i, 0, label, f["label"])
+        sheet.write_string(i, 1, value, f["locked"])
+    text = _instructions(need, holder, v.currency, solicitation)
+    for i, line in enumerate(text, start=len(identity) + 3):
+        sheet.write_string(i, 0, line[0], f["label"] if line[0] else f["locked"])
+        sheet.write_string(i, 1, line[1], f["wrap"])
+        sheet.set_row(i, 13 * _lines(line[1]))
+    sheet.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    sheet.activate()
+
+
+def _parts_sheet(book, f: dict, bom: Bom, need: SupplierNeed, opened: list[set[str]]) -> None:
+    """One row per part: what it is and what is on file (locked), and a yellow cell per answer asked."""
+    v = bom.vehicle
+    columns = [c for c in ANSWER_COLUMNS if any(c[0] in keys for keys in opened)]
+    parts = book.add_worksheet(SHEET_PARTS)
+    parts.write_string(0, 0, f"{need.supplier}: parts of {v.model} that need your answer", f["title"])
+    parts.write_string(1, 0, "Answer in the yellow cells only; grey cells are not asked. Values are per vehicle, in "
+                       f"{v.currency}. Return this file unchanged otherwise.", f["note"])
+    header = HEADER_ROW - 1
+    widths = {"row": 8, "part_number": 14, "description": 28, "hs_code": 10, "origin_country": 7, "value": 13,
+              "regimes": 30, "asked": 40, "on_file": 18}
+    for col, (key, title) in enumerate(INFO_COLUMNS):
+        parts.write_string(header, col, title, f["head"])
+        parts.set_column(col, col, widths[key])
+    first_answer = len(INFO_COLUMNS)
+    for j, (_key, title, _kind) in enumerate(columns):
+        parts.write_string(header, first_answer + j, title, f["head_input"])
+        parts.set_column(first_answer + j, first_answer + j, 16)
+    parts.set_row(header, 45)
+    for r, (part, keys) in enumerate(zip(need.parts, opened), start=header + 1):
+        info = {"row": part.row, "part_number": part.part_number, "description": part.description or "",
+                "hs_code": part.hs_code, "origin_country": part.origin_country, "value": None,
+                "regimes": "; ".join(f"{k} ({s.replace('_', ' ')})" for k, s in part.regimes.items()),
+                "asked": "; ".join(ANSWERS[a] + (f" (ends {part.expires})" if a == "renewal" and part.expires else "")
+                                   for a in part.answers),
+                "on_file": "; ".join(f"{k.split('_')[0].upper()} {v}" for k, v in part.on_file.items())}
+        parts.set_row(r, 13 * max(_lines(str(info[k]), widths[k]) for k in ("description", "regimes", "asked", "on_file")))
+        for col, (key, _title) in enumerate(INFO_COLUMNS):
+            if key == "row":
+                parts.write_number(r, col, part.row, f["locked"])
+            elif key == "value":
+                parts.write_number(r, col, part.value_cents / 100, f["money_locked"])
+            else:
+                parts.write_string(r, col, str(info[key]), f["locked_wrap"])
+        for j, (key, _title, kind) in enumerate(columns):
+            col = first_answer + j
+            if key in keys:
+                parts.write_blank(r, col, None, f["input"])
+                _validate(parts, r, col, kind)
+            else:
+                parts.write_string(r, col, "", f["not_asked"])
+    last = header + len(need.parts)
+    parts.freeze_panes(header + 1, 2)
+    parts.protect("", {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
+                       "format_rows": True})
+    parts.set_landscape()
+    parts.fit_to_pages(1, 0)
+    parts.repeat_rows(header)
+    parts.print_area(0, 0, max(last, header), first_answer + len(columns) - 1)
+
+
+def _certification_sheet(book, f: dict) -> None:
+    """The certification's period, reference and certifier, to fill in."""
+    cert = book.add_worksheet(SHEET_CERTIFICATION)
+    cert.set_column(0, 0, 40)
+    cert.set_column(1, 1, 36)
+    cert.set_column(2, 2, 70)
+    cert.write_string(0, 0, "Your certification: period, reference and certifier", f["title"])
+    cert.write_string(1, 0, "Field", f["head"])
+    cert.write_string(1, 1, "Your answer", f["head_input"])
+    cert.write_string(1, 2, "Note", f["head"])
+    for i, (key, label, note) in enumerate(CERT_FIELDS, start=2):
+        cert.write_string(i, 0, label, f["label"])
+        cert.write_string(i, 2, note, f["locked_wrap"])
+        if key in ("valid_from", "valid_to", "signed_on"):
+            cert.write_blank(i, 1, None, f["input_date"])
+            cert.data_validation(i, 1, i, 1, {"validate": "date", "criteria": ">=", "value": date(2000, 1, 1),
+                                              "error_message": "A date (YYYY-MM-DD)"})
+        elif key == "response":
+            cert.write_blank(i, 1, None, f["input"])
+            cert.data_validation(i, 1, i, 1, {"validate": "list", "source": list(RESPONSES)})
+        else:
+            cert.write_blank(i, 1, None, f["input"])
+    cert.protect("", {"select_locked_cells": True, "select_unlocked_cells": True})
+    cert.fit_to_pages(1, 0)
 
 
 _TEXT_WIDTH = 90
