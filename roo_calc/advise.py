@@ -13,9 +13,10 @@ Two actions per line:
   default premium, times its value.  Line values are left unchanged in the re-evaluated BOM (a
   dearer originating part would only raise the figures).
 
-Every requirement that sourcing can move is additive over lines: the engine reports what each
-line counts against it (VNM, non-US content, non-originating core or steel value), and each
-line's count depends on that line alone.  So the engine is run once with every certifiable
+Every requirement that sourcing can move is additive over lines: the engine returns its exact
+linear form (`roo_calc.engine.linear`): what each line counts against it (VNM, non-US content,
+non-originating core or steel value), each line's count depending on that line alone, and the
+most each sum may be for the requirement to pass.  So the engine is run once with every certifiable
 line certified and once with every line re-sourced; each action replaces a line's count by its
 count in that run.  "Every requirement passes" is then a set of linear constraints on 0/1
 choices, and the cheapest plan a 0/1 integer program, solved exactly by HiGHS
@@ -32,21 +33,22 @@ import math
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
-from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS
+from roo_calc.engine.linear import Decision, LinearForm, Part, decide_all
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE
 from roo_calc.plan_reduce import ACTIONS, Program
 from roo_calc.plan_solve import Solved, solve
 from roo_calc.rules.model import Regime
 
-MOVABLE = LINE_ADDITIVE_KINDS
-
+if TYPE_CHECKING:
+    from roo_calc.engine.duty import DutyExposure
 
 CERTIFY, RESOURCE = "certify", "re-source"
 
@@ -88,9 +90,10 @@ class Plan:
     margin: Fraction = Fraction(0)
     certification_e4: int = 0
     gaps: list[Gap] = field(default_factory=list)
-    duty_before: object | None = None  # engine.duty.DutyExposure
-    duty_after: object | None = None
+    duty_before: DutyExposure | None = None
+    duty_after: DutyExposure | None = None
     verified: bool | None = None  # every planned requirement passes in roo-calc's re-evaluation of the changed BOM
+    predicted: dict[str, Decision] = field(default_factory=dict)  # each planned requirement, decided by its form
 
     @property
     def duty_saved_cents(self) -> Fraction | None:
@@ -133,71 +136,39 @@ def certifiable(bom: Bom, regime: Regime) -> np.ndarray:
     return (frame["origin_country"].isin(list(regime.region)) & frame[regime.certification_field].isna()).to_numpy(dtype=bool)
 
 
-def _with_margin(req: RequirementResult, margin: Fraction) -> Fraction:
-    """The threshold a plan aims at: `margin` points beyond the requirement's own."""
-    t = Fraction(req.threshold)
-    return t + margin if req.comparison == "at_least" else t - margin
+def _within(counted: np.ndarray, part: Part) -> np.ndarray:
+    """What each line counts toward one part of a form (0 outside it)."""
+    return counted if part.members is None else np.where(part.members, counted, 0)
 
 
-def _constraints(req: RequirementResult, bom: Bom, margin: Fraction = Fraction(0)) -> list[tuple[np.ndarray, Fraction, str]]:
-    """(per-line counts in cents, the most the counted total may be, label) for one requirement."""
-    line = np.asarray(req.line_counted, dtype=np.int64)
-    t = _with_margin(req, margin) / 100 if req.threshold is not None else None
-    f = req.figures
-    v = bom.vehicle
-    if req.kind == "regional_value_content":
-        return [(line, v.net_cost_cents * (1 - t) * SHARE_ONE, req.id)]
-    if req.kind == "us_content":
-        total = bom.materials_cents + int(f["non_material_net_cost"])
-        return [(line, (total - t * v.net_cost_cents) * SHARE_ONE, req.id)]
-    if req.kind == "tariff_shift":
-        basis = int(f.get("total_cost", f.get("net_cost")))
-        return [(line, t * basis * SHARE_ONE, req.id)]
-    if req.kind == "purchases":
-        return [(line, (1 - t) * int(f["purchases"]) * SHARE_ONE, req.id)]
-    if req.kind == "labor_value_content":
-        # HWM must reach both the minimum high-wage points and the total less the credits.
-        nc = v.net_cost_cents
-        need_points = _with_margin(req, margin) - Fraction(f["technology_points"]) - Fraction(f["assembly_points"])
-        minimum = f.get("minimum_high_wage_points")
-        if minimum not in (None, "-"):
-            need_points = max(need_points, Fraction(minimum) + margin)
-        needed_hwm = need_points * nc / 100 - int(f["high_wage_labor"])
-        return [(line, (bom.materials_cents - needed_hwm) * SHARE_ONE, req.id)]
-    if req.kind == "core_parts":
-        groups = np.asarray(req.line_groups, dtype=object)
-        value = bom.lines["value_cents"].to_numpy(dtype=np.int64)
-        out = []
-        for g in sorted({g for g in groups if g is not None}):
-            member = groups == g
-            out.append((np.where(member, line, 0), (1 - t) * int(value[member].sum()) * SHARE_ONE, f"{req.id}:{g}"))
-        core = np.array([g is not None for g in groups])
-        out.append((line, (1 - t) * int(value[core].sum()) * SHARE_ONE, f"{req.id}:super-core"))
-        return out
-    return []
+def _constraints(form: LinearForm, label: str, margin: Fraction = Fraction(0)) -> list[tuple[np.ndarray, Fraction, str]]:
+    """(per-line counts in scaled cents, the most their total may be, label) for each part of a
+    requirement's form: the requirement passes, by `margin` points, when they all hold (or,
+    for a form with two options, every part of one of them)."""
+    assert form.counted is not None
+    return [(_within(form.counted, part), most, label + (part.label or ""))
+            for part, most in zip(form.parts, form.most(margin))]
 
 
-GAP_WHAT = {
-    "regional_value_content": "of non-originating value to make originating (certify or re-source)",
-    "us_content": "of non-US value to make US content",
-    "tariff_shift": "of non-originating materials of the vehicle's own heading to make originating",
-    "core_parts": "of non-originating core-part value to make originating",
-    "purchases": "of non-originating purchases to make originating",
-    "labor_value_content": "of materials to move to high-wage plants",
-}
+def _switch(form: LinearForm) -> bool:
+    """Whether the form has a second way to pass (core parts: the super-core, UR 14(10)) that the
+    program keeps open with a 0/1 switch: its options are all parts but the last, or the last."""
+    if len(form.options) == 1:
+        return False
+    last = len(form.parts) - 1
+    if form.options != (tuple(range(last)), (last,)):
+        raise NotImplementedError(f"options {form.options}: only 'all parts but the last, or the last' is planned")
+    return True
 
 
 def _blocked(req: RequirementResult) -> str | None:
     """Why no BOM line can move this requirement (None when lines can)."""
     if req.status == "needs_review":
         return f"{req.id} needs review ({req.reason}); settle the missing facts first"
-    if req.kind == "purchases" and req.line_counted is None:
-        return f"{req.id} is measured on the Vehicle sheet's purchase figures, which no BOM line changes"
-    if req.kind == "labor_value_content" and req.line_counted is None:
-        return (f"{req.id} uses the Vehicle sheet's high-wage materials figure, which no BOM line changes "
-                "(leave it blank and mark lines high_wage to let re-sourcing count)")
-    if req.kind not in MOVABLE or req.line_counted is None:
+    if req.form is None:
         return f"{req.id} does not depend on which lines are certified or re-sourced ({req.reason or req.title})"
+    if req.form.counted is None:
+        return f"{req.id} {req.form.fixed or 'is not measured on BOM lines'}"
     return None
 
 
@@ -206,33 +177,20 @@ def _short(req: RequirementResult, margin: Fraction) -> bool:
     return req.status == "fail" or (margin > 0 and req.margin is not None and req.margin < margin)
 
 
-def requirement_gaps(req: RequirementResult, bom: Bom, margin: Fraction = Fraction(0)) -> list[Gap]:
-    """The money a failing requirement lacks (to reach its threshold plus `margin`)."""
-    what = GAP_WHAT.get(req.kind, "")
+def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0)) -> list[Gap]:
+    """The money a failing requirement lacks (to reach its threshold plus `margin`), per part of
+    its form: what its lines count beyond the most they may (or, for figures no line moves, what
+    the figure lacks)."""
+    form = req.form
     if req.status == "needs_review" or req.threshold is None:
         return [Gap(req.id, req.id, None, f"cannot be measured: {req.reason or 'needs review'}")]
-    f = req.figures
-    if req.kind == "purchases" and req.line_counted is None:
-        need = _with_margin(req, margin) / 100 * int(f["purchases"]) - int(f["originating"])
-        return [Gap(req.id, req.id, max(need, Fraction(0)), what + " (Vehicle sheet purchase figures)")]
-    if req.kind == "labor_value_content" and req.line_counted is None:
-        need_points = _with_margin(req, margin) - Fraction(f["technology_points"]) - Fraction(f["assembly_points"])
-        if f.get("minimum_high_wage_points") not in (None, "-"):
-            need_points = max(need_points, Fraction(f["minimum_high_wage_points"]) + margin)
-        need = need_points * int(f["net_cost"]) / 100 - int(f["high_wage_labor"]) - int(f["high_wage_materials"])
-        return [Gap(req.id, req.id, max(need, Fraction(0)), "of high-wage labor or materials to add (Vehicle sheet)")]
-    if req.kind not in MOVABLE or req.line_counted is None:
+    if form is None:
         return [Gap(req.id, req.id, None, req.reason or "not measured in money")]
     gaps = []
-    for line, allowed, label in _constraints(req, bom, margin):
-        over = Fraction(int(line.sum()), SHARE_ONE) - allowed / SHARE_ONE
+    for part, most in zip(form.parts, form.most(margin)):
+        over = (part.total(form.counted) - most) / SHARE_ONE
         if over > 0:
-            name = label.split(":")[1] if ":" in label else None
-            if name == "super-core":
-                label = f"{req.id} (super-core, all core parts as one: the other way to pass)"
-            elif name:
-                label = f"{req.id}, {name} (each core part)"
-            gaps.append(Gap(req.id, label, over, what))
+            gaps.append(Gap(req.id, req.id + (part.label or ""), over, form.shortfall))
     return gaps
 
 
@@ -248,7 +206,7 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.duty_before = duty_exposure(bom, before, mfn_table, import_into)
     short = [r for r in before.requirements if _short(r, margin_pts) or r.status == "needs_review"]
     for req in short:
-        plan.gaps.extend(requirement_gaps(req, bom, margin_pts))
+        plan.gaps.extend(requirement_gaps(req, margin_pts))
         why = _blocked(req)
         if why:
             plan.blocked.append(why)
@@ -267,18 +225,19 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     can_certify = certifiable(bom, regime)
     states = {CERTIFY: evaluate(certify(bom, rows[can_certify].tolist(), regime.certification_field), regime, on, known),
               RESOURCE: evaluate(resource(bom, rows.tolist(), target), regime, on, known)}
-    constraints, core_super = [], None
+    constraints: list = []
+    core_super = None
     for req in movable:
-        built = _constraints(req, bom, margin_pts)
-        moved = {}
-        for action, result in states.items():
-            other = next((r for r in result.requirements if r.id == req.id and r.line_counted is not None), None)
-            moved[action] = [c[0] for c in _constraints(other, bom, margin_pts)] if other is not None else [c[0] for c in built]
-        if req.kind == "core_parts":
-            super_ok = before.vehicle_class in regime.requirements[req.id].super_core_classes
-            core_super = (len(constraints), len(built), super_ok)
-        for k, (line, allowed, label) in enumerate(built):
-            constraints.append((line, {a: m[k] for a, m in moved.items()}, allowed, label))
+        form = req.form
+        assert form is not None and form.counted is not None
+        built = _constraints(form, req.id, margin_pts)
+        moved = {action: _moved(result, req.id, form) for action, result in states.items()}
+        if _switch(form):
+            if core_super is not None:
+                raise NotImplementedError("two requirements with a second way to pass")
+            core_super = (len(constraints), len(built), True)
+        for part, (line, allowed, label) in zip(form.parts, built):
+            constraints.append((line, {a: _within(m, part) for a, m in moved.items()}, allowed, label))
     solved = _solve(bom, constraints, core_super, can_certify, premium_pct, certification_pct)
     if solved is None:
         plan.message = ("no plan: even certifying and re-sourcing every contributing line cannot make every requirement "
@@ -296,7 +255,8 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(int(premium_pct * 10_000)).to_numpy(dtype=np.int64)
-    cert_rows, res_rows = [], []
+    cert_rows: list[int] = []
+    res_rows: list[int] = []
     for i, action in chosen:
         pct_e4 = int(premium[i]) if action == RESOURCE else plan.certification_e4
         (res_rows if action == RESOURCE else cert_rows).append(int(rows[i]))
@@ -307,6 +267,7 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.total_cost_cents = sum((p.cost_cents for p in plan.lines), Fraction(0))
     after = evaluate(resource(certify(bom, cert_rows, regime.certification_field), res_rows, target), regime, on, known)
     plan.after = after
+    plan.predicted = _predicted(before, movable, states, chosen)
     plan.duty_after = duty_exposure(bom, after, mfn_table, import_into)
     actions = [f"certify {len(cert_rows)} line{'s' if len(cert_rows) != 1 else ''}" if cert_rows else "",
                f"re-source {len(res_rows)} line{'s' if len(res_rows) != 1 else ''} to {target}" if res_rows else ""]
@@ -324,6 +285,32 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     return plan
 
 
+def _moved(result: Determination, rid: str, form: LinearForm) -> np.ndarray:
+    """What each line counts toward requirement `rid` once its action is taken (the engine's count
+    in the BOM with that action taken on every line; the baseline's where it has none)."""
+    other = next((r.form for r in result.requirements if r.id == rid and r.form is not None), None)
+    counted = other.counted if other is not None and other.counted is not None else form.counted
+    assert counted is not None
+    return counted
+
+
+def _predicted(before: Determination, movable: list[RequirementResult], states: dict[str, Determination],
+               chosen: list[tuple[int, str]]) -> dict[str, Decision]:
+    """Each planned requirement's decision by its linear form once the chosen actions are taken:
+    what the plan counts on; the engine's determination of the changed BOM must say the same."""
+    forms = {r.id: r.form for r in before.requirements if r.form is not None}
+    sums = {}
+    for req in movable:
+        form = forms[req.id]
+        assert form.counted is not None
+        counted = form.counted.copy()
+        for action in states:
+            index = np.array([i for i, a in chosen if a == action], dtype=np.int64)
+            counted[index] = _moved(states[action], req.id, form)[index]
+        sums[req.id] = [np.array([part.total(counted)], dtype=np.int64) for part in form.parts]
+    return {rid: decision(0) for rid, (_met, decision) in decide_all(forms, sums, 1).items() if rid in sums}
+
+
 def _solve(bom: Bom, constraints, core_super, can_certify: np.ndarray, premium_pct: Fraction,
            certification_pct: Fraction) -> Solved | None:
     """The cheapest actions, fewest among equals, or None if none can do.  Core parts pass by each
@@ -334,7 +321,7 @@ def _solve(bom: Bom, constraints, core_super, can_certify: np.ndarray, premium_p
         start, count, super_ok = core_super
         each, whole = rows[start:start + count - 1], start + count - 1
         options = [[r for r in rows if r != whole]] + ([[r for r in rows if r not in each]] if super_ok else [])
-    found = []
+    found: list[Solved] = []
     for option in options:
         cutoff = min((s.cost for s in found if s.proven), default=None)
         program = _program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)

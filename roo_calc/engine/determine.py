@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
 from roo_calc.bom.model import Bom, Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
-from roo_calc.engine import tariffs, usmca_auto  # noqa: F401  (register their requirement kinds)
-from roo_calc.engine.requirements import EVALUATORS, Context
-from roo_calc.engine.result import Determination, RequirementResult
+from roo_calc.engine.kinds import KINDS
+from roo_calc.engine.requirements import Context
+from roo_calc.engine.result import Determination, DeterminationStatus, RequirementResult
 from roo_calc.errors import NoValueError
 from roo_calc.rules.model import Regime, cite
 
@@ -88,7 +88,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     if approved:
         condition = (f"only for vehicles of a producer with an approved alternative staging period; the Vehicle sheet "
                      f"gives {regime.approved_through_field} = {approved} (UR 19(2)); roo-calc cannot check the approval")
-    base = dict(regime=regime.id, title=regime.title, regime_status=regime.status, regime_kind=regime.kind,
+    base: dict[str, Any] = dict(regime=regime.id, title=regime.title, regime_status=regime.status, regime_kind=regime.kind,
                 as_of=as_of, applied_on=applied_on, entry_date=entry,
                 what_if=what_if, condition=condition, notes=regime.notes, rule_file=regime.path)
     classes, described = classify(regime, bom.vehicle)
@@ -118,7 +118,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
                                              citation=requirement.citation, reason=f"waived: {regime.waived[rid]}"))
             continue
         try:
-            results.append(EVALUATORS[requirement.kind](ctx, rid, requirement))
+            results.append(KINDS[requirement.kind].evaluate(ctx, rid, requirement))
         except NoValueError as exc:
             results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="needs_review",
                                              citation=requirement.citation, reason=str(exc)))
@@ -133,7 +133,8 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
             if assumption.code == "uncertified-regional":
                 review.append(f"{len(assumption.rows)} lines made in the region lack a {regime.certification_field} "
                               f"certification (rows {ctx.rows_text(np.isin(row_numbers, assumption.rows))})")
-    statuses = {r.status for r in results}
+    statuses: set[str] = {r.status for r in results}
+    status: DeterminationStatus
     if regime.kind == "tariff":
         status = _tariff_status(statuses, review)
     elif "fail" in statuses:
@@ -181,7 +182,7 @@ def _qualifier(bom: Bom, as_of: date, others: Mapping[str, Regime]):
     return qualify
 
 
-def _tariff_status(statuses: set[str], review: list[str]) -> str:
+def _tariff_status(statuses: set[str], review: list[str]) -> DeterminationStatus:
     """A tariff's verdict: what is owed, never "eligible" (see engine.result)."""
     if "needs_review" in statuses or review:
         return "needs_review"

@@ -1,7 +1,8 @@
 """One function per requirement kind.  Each reads the law from the rule file (thresholds,
 lists, derivation choices) and the facts from the BOM, and returns a `RequirementResult`
-together with the assumptions it made.  A new regime is a new rule file; a new *kind* of test
-(a new legal method) is a new function registered in `EVALUATORS`.
+together with the assumptions it made; a requirement that sourcing moves carries its exact
+linear form (`engine.linear`), from which its verdict is computed.  A new regime is a new rule
+file; a new *kind* of test (a new legal method) is a new function listed in `engine.kinds`.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 
 from roo_calc.bom.model import Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine import made_parts
+from roo_calc.engine.linear import Decision, LinearForm, Part
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
 from roo_calc.numbers import SHARE_ONE
@@ -23,12 +25,6 @@ from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, ci
 
 TOP_LINES = 10
 FISCAL_YEAR_SLACK_DAYS = 183  # a fiscal year "beginning on the day closest to" a date starts within half a year of it
-
-# Requirement kinds whose figure is a sum over BOM lines of what each line counts (its
-# `line_counted`): sourcing changes move them line by line (used by advise and the batch path).
-LINE_ADDITIVE_KINDS = frozenset({"regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
-                                 "labor_value_content"})
-
 
 @dataclass
 class Context:
@@ -119,8 +115,9 @@ class Context:
         out = np.where(in_region & certified, f"originating (certified, {field} = Y)", out)
         out = np.where(~in_region & certified, per_line(f": certified but made outside {region}, non-originating"), out)
         self.originating()
-        decided = self._part_reasons != ""
-        self._origin_reasons = np.where(decided, self._part_reasons, out).astype(object)
+        part_reasons = self._part_reasons
+        assert part_reasons is not None  # set by originating()
+        self._origin_reasons = np.where(part_reasons != "", part_reasons, out).astype(object)
         return self._origin_reasons
 
     def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
@@ -245,20 +242,26 @@ def line_basis(scaled: np.ndarray, counting, not_counting="") -> np.ndarray:
     return out
 
 
-def _compare(value: Fraction, threshold: DatedValue, comparison: str) -> str:
-    limit = Fraction(threshold.value)
-    ok = value >= limit if comparison == "at_least" else value <= limit
-    return "pass" if ok else "fail"
-
-
-def _result(rid: str, requirement: Requirement, threshold: DatedValue, value: Fraction, figures: dict,
-            ctx: Context, scaled: np.ndarray, basis: np.ndarray, reason: str | None = None) -> RequirementResult:
+def decided(rid: str, requirement: Requirement, threshold: DatedValue, form: LinearForm, ctx: Context,
+            basis: np.ndarray | None, figures: dict, reason: str | None = None, decision: Decision | None = None,
+            threshold_citation: str | None = None, line_groups: np.ndarray | None = None,
+            drivers: bool = True) -> RequirementResult:
+    """The result of a requirement whose verdict and figure are its linear form's decision."""
+    decision = decision or form.decide()
+    counted = form.counted
     return RequirementResult(
-        id=rid, title=requirement.title, kind=requirement.kind, status=_compare(value, threshold, requirement.comparison),
-        comparison=requirement.comparison, value=value, threshold=threshold.value, threshold_from=threshold.from_,
+        id=rid, title=requirement.title, kind=requirement.kind, status="pass" if decision.met else "fail",
+        comparison=form.comparison, value=decision.value, threshold=threshold.value, threshold_from=threshold.from_,
         threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note, citation=requirement.citation,
-        threshold_citation=threshold.citation, figures=figures, drivers=_drivers(ctx, scaled, basis),
-        line_counted=scaled, line_basis=basis, reason=reason)
+        threshold_citation=threshold_citation or threshold.citation, figures=figures,
+        drivers=() if counted is None or basis is None or not drivers else _drivers(ctx, counted, basis),
+        line_counted=counted, line_basis=basis if counted is not None else None, line_groups=line_groups,
+        reason=reason, form=form)
+
+
+def whole(offset: int, basis: int, sign: int = -1) -> tuple[Part, ...]:
+    """The one part of a requirement measured over all lines (scaled cents)."""
+    return (Part(offset, -1 if sign < 0 else 1, basis),)
 
 
 # -- VNM methods -------------------------------------------------------------------------------
@@ -299,8 +302,10 @@ def _material_rvcr(ctx: Context, rid: str, requirement: Requirement, used: np.nd
     rule file's `material_rvc_requirement` (s.13(1)(b)(iii)).
     """
     tracing = requirement.tracing
+    assert tracing is not None
     hs = ctx.lines.hs
     vehicle = ctx.threshold(rid, requirement)
+    assert vehicle is not None  # the RVC has a threshold for this class before its VNM is measured
     material = (ctx.dated(tracing.material_rvc_requirement, "NAFTA material RVC requirement", rid)
                 if tracing.material_rvc_requirement else vehicle)
     groups = [(np.ones(len(hs), dtype=bool), material, "Schedule IV goods")]
@@ -505,9 +510,10 @@ def vnm_all_traced(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
                               np.where(share >= SHARE_ONE, np.char.add("wholly regional: ", how), ""))
 
 
-# Credits toward the RVC that other requirements earn (USMCA UR 18(22)), registered by their module:
-# (ctx, rid, requirement, rvc) -> (credit points, reason, figures).
-RVC_CREDITS: dict[str, Callable[[Context, str, Requirement, Fraction], tuple[Fraction, str | None, dict]]] = {}
+# A credit toward the RVC that another requirement earns (USMCA UR 18(22)), given to the RVC
+# evaluator by the registry (`engine.kinds`): (ctx, rid, requirement, form) -> (the form with the
+# credit, the credit's points, reason, figures).
+RvcCredit = Callable[[Context, str, Requirement, LinearForm], tuple[LinearForm, Fraction, str | None, dict]]
 
 
 VNM_METHODS: dict[str, Callable[[Context, str, Requirement], tuple[np.ndarray, np.ndarray]]] = {
@@ -520,8 +526,10 @@ VNM_METHODS: dict[str, Callable[[Context, str, Requirement], tuple[np.ndarray, n
 
 # -- Requirement kinds -------------------------------------------------------------------------
 
-def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
-    """RVC by the net cost method: (NC - VNM) / NC x 100 (USMCA UR 7(3); NAFTA UR 6(3))."""
+def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
+                           credits: Mapping[str, RvcCredit] | None = None) -> RequirementResult:
+    """RVC by the net cost method: (NC - VNM) / NC x 100 (USMCA UR 7(3); NAFTA UR 6(3)); a
+    credit the rule file grants (`lvc_credit`) comes from `credits`."""
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
@@ -536,12 +544,15 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
     scaled, basis = VNM_METHODS[method](ctx, rid, requirement)
     vnm_scaled = int(scaled.sum())
     nc_scaled = ctx.net_cost * SHARE_ONE
-    value = Fraction(nc_scaled - vnm_scaled, nc_scaled) * 100
+    form = LinearForm(scaled, whole(nc_scaled, nc_scaled), requirement.comparison, Fraction(threshold.value),
+                      shortfall="of non-originating value to make originating (certify or re-source)")
     figures: dict = {}
     reason = None
     credit = Fraction(0)
-    if requirement.lvc_credit is not None:
-        credit, reason, figures = RVC_CREDITS["lvc_credit"](ctx, rid, requirement, value)
+    if requirement.lvc_credit is not None and credits and "lvc_credit" in credits:
+        form, credit, reason, figures = credits["lvc_credit"](ctx, rid, requirement, form)
+    decision = form.decide(credit=credit)
+    credit = decision.value - decision.points  # none below the credit's floor
     allowed = Fraction(ctx.net_cost) * (1 - (Fraction(threshold.value) - credit) / 100)
     vnm = Fraction(vnm_scaled, SHARE_ONE)
     figures = {
@@ -553,7 +564,7 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement) -> 
         "gap_to_qualify": max(Fraction(0), vnm - allowed),
         **figures,
     }
-    return _result(rid, requirement, threshold, value + credit, figures, ctx, scaled, basis, reason=reason)
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision)
 
 
 def _new_plant_threshold(ctx: Context, rid: str, requirement: Requirement, threshold: DatedValue) -> DatedValue | None:
@@ -599,7 +610,6 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     assembled_in_us = ctx.vehicle.assembly_country == country
     non_material = ctx.net_cost - lines.total_cents
     numerator = materials_us + (non_material * SHARE_ONE if assembled_in_us else 0)
-    value = Fraction(numerator, ctx.net_cost * SHARE_ONE) * 100
     needed = Fraction(ctx.net_cost) * Fraction(threshold.value) / 100
     us_value = Fraction(numerator, SHARE_ONE)
     figures = {
@@ -610,13 +620,16 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         "gap_to_qualify": max(Fraction(0), needed - us_value),
     }
     non_us = lines.value * (SHARE_ONE - share)
+    ceiling = (lines.total_cents + (non_material if assembled_in_us else 0)) * SHARE_ONE  # numerator = ceiling - non-US
+    form = LinearForm(non_us, whole(ceiling, ctx.net_cost * SHARE_ONE), requirement.comparison,
+                      Fraction(threshold.value), shortfall=f"of non-{country} value to make {country} content")
     basis = line_basis(
         non_us,
         np.where(us_stated, f"stated {country} content: the rest is non-{country}",
                  np.where(made_in_us, f"{country}-made: {country} content taken as its regional share, the rest is non-{country}",
                           np.char.add(np.char.add("made in ", lines.origin.astype(str)), f": non-{country} content"))),
         np.where(us_stated, f"stated {country} content: 100% {country}", np.where(made_in_us, f"{country}-made: wholly {country} content", "")))
-    return _result(rid, requirement, threshold, value, figures, ctx, non_us, basis,
+    return decided(rid, requirement, threshold, form, ctx, basis, figures,
                    reason=None if assembled_in_us else f"assembled outside the {country}: assembly value is not {country} content")
 
 
@@ -639,15 +652,16 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
         if basis_name == "total_cost":
             note = "total cost not given: de minimis measured against net cost, which is stricter"
             basis_name = "net_cost"
-    value = Fraction(total * 100, basis_cents)
     figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
     scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
+    form = LinearForm(scaled, whole(0, basis_cents * SHARE_ONE, sign=+1), requirement.comparison, Fraction(threshold.value),
+                      shortfall=f"of non-originating materials of the vehicle's own {requirement.level} to make originating")
     # Only lines of the vehicle's own heading have anything to say here (they are few).
     basis = np.full(len(scaled), "", dtype=object)
     why = ctx.origin_reasons()
     for i in np.flatnonzero(same).tolist():
         basis[i] = f"{why[i]}; of the vehicle's own {requirement.level} {own}"
-    return _result(rid, requirement, threshold, value, figures, ctx, scaled, basis, reason=note)
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=note)
 
 
 def _not_applicable(rid: str, requirement: Requirement, ctx: Context) -> RequirementResult:
@@ -655,9 +669,3 @@ def _not_applicable(rid: str, requirement: Requirement, ctx: Context) -> Require
                              citation=requirement.citation,
                              reason=f"no threshold for vehicle class {ctx.vehicle_class!r} in this rule file")
 
-
-EVALUATORS: dict[str, Callable[[Context, str, Requirement], RequirementResult]] = {
-    "regional_value_content": regional_value_content,
-    "us_content": us_content,
-    "tariff_shift": tariff_shift,
-}

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from roo_calc.certificates.model import CertifiedLine
+from roo_calc.engine.linear import LinearForm
 
 # Statuses.  A preference regime (USMCA, NAFTA...) says whether the vehicle qualifies:
 # "eligible" / "not_eligible".  A tariff regime (Section 232) says what is owed, never
@@ -73,6 +74,8 @@ class RequirementResult(_Result):
     line_counted: object | None = Field(default=None, repr=False, exclude=True)
     line_basis: object | None = Field(default=None, repr=False, exclude=True)
     line_groups: object | None = Field(default=None, repr=False, exclude=True)  # core parts: each line's group
+    # How the lines' counts decide the verdict (engine.linear), for requirements that sourcing moves.
+    form: LinearForm | None = Field(default=None, repr=False, exclude=True)
 
     @property
     def margin(self) -> Fraction | None:
@@ -118,9 +121,15 @@ class Determination(_Result):
         failing = [r for r in self.requirements if r.status == "fail"]
         if failing:
             with_margin = [r for r in failing if r.margin is not None]
-            return min(with_margin, key=lambda r: r.margin) if with_margin else failing[0]
+            return min(with_margin, key=_margin) if with_margin else failing[0]
         review = [r for r in self.requirements if r.status == "needs_review"]
         if review:
             return review[0]
         floors = [r for r in scored if r.comparison == "at_least"] or scored
-        return min(floors, key=lambda r: r.margin) if floors else None
+        return min(floors, key=_margin) if floors else None
+
+
+def _margin(requirement: RequirementResult) -> Fraction:
+    margin = requirement.margin
+    assert margin is not None
+    return margin

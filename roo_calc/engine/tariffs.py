@@ -26,7 +26,7 @@ from typing import Any, Mapping, cast
 import numpy as np
 
 from roo_calc.codes import HsList
-from roo_calc.engine.requirements import EVALUATORS, Context, _drivers, line_basis
+from roo_calc.engine.requirements import Context, _drivers, line_basis
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.errors import NoValueError
 from roo_calc.numbers import SHARE_ONE
@@ -382,6 +382,3 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
                              value=None, figures=figures, **cited, reason="; ".join(notes) or None,
                              drivers=_drivers(ctx, counted, basis), line_counted=counted, line_basis=basis)
 
-
-EVALUATORS["section_232"] = section_232
-EVALUATORS["section_232_parts"] = section_232_parts

@@ -5,6 +5,7 @@ stated here and in the rule file's notes."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -13,7 +14,8 @@ import pandas as pd
 
 from roo_calc.bom.schema import NOT_A_CORE_PART
 from roo_calc.codes import HsList
-from roo_calc.engine.requirements import EVALUATORS, RVC_CREDITS, Context, _drivers, _not_applicable, line_basis
+from roo_calc.engine.linear import EarnedCredit, LinearForm, Part
+from roo_calc.engine.requirements import Context, _not_applicable, decided, line_basis, whole
 from roo_calc.engine.result import RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.numbers import SHARE_ONE
@@ -132,14 +134,9 @@ def _made_core_parts(ctx: Context, requirement: Requirement, groups: tuple[str, 
     return parts, owner
 
 
-def best_core_option(each_part: Fraction, super_core: Fraction, threshold, allows_super: bool) -> tuple[str, Fraction]:
-    """The option used and its figure: each part (UR 14(4)) when the weakest group meets the
-    threshold, else the super-core (UR 14(10)) where allowed and enough, else the closer miss."""
-    if each_part >= threshold:
-        return "each core part (UR 14(4))", each_part
-    if allows_super and super_core >= threshold:
-        return "super-core: all core parts as one (UR 14(10))", super_core
-    return "none meets the threshold", max(each_part, super_core) if allows_super else each_part
+# The ways to meet the core-parts test, in the order tried (the form's options): each core part
+# (UR 14(4)) when the weakest group meets the threshold, else the super-core (UR 14(10)) where allowed.
+CORE_OPTIONS = ("each core part (UR 14(4))", "super-core: all core parts as one (UR 14(10))")
 
 
 def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
@@ -190,9 +187,18 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     if not per_group:
         return _review(rid, requirement, "the BOM's core-part lines have no value")
     super_core = Fraction(core_total - core_non, core_total) * 100
-    weakest = min(per_group, key=per_group.get)
     allows_super = ctx.vehicle_class in requirement.super_core_classes
-    option, figure = best_core_option(per_group[weakest], super_core, threshold.value, allows_super)
+    scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
+    names = sorted(totals)
+    parts = tuple(Part(totals[g] * SHARE_ONE, -1, totals[g] * SHARE_ONE, group_of == g, f", {g} (each core part)")
+                  for g in names)
+    parts += (Part(core_total * SHARE_ONE, -1, core_total * SHARE_ONE, core,
+                   " (super-core, all core parts as one: the other way to pass)"),)
+    form = LinearForm(scaled, parts, "at_least", Fraction(threshold.value),
+                      options=(tuple(range(len(names))),) + (((len(names),),) if allows_super else ()),
+                      shortfall="of non-originating core-part value to make originating")
+    decision = form.decide()
+    option = "none meets the threshold" if decision.option is None else CORE_OPTIONS[decision.option]
     failing = [g for g, v in per_group.items() if v < threshold.value]
     rows = ctx.lines.frame["row"].to_numpy()
     parts = ctx.lines.frame["part_number"].to_numpy()
@@ -211,16 +217,9 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         reason += "; self-produced core parts measured by their own net cost (the make line's value) against the " \
                   "non-originating materials below them (UR 14(4), 14(7)(a), s.7): " + ", ".join(
                       f"row {row} {g} {display_money(cost)}" for row, (g, cost) in made_parts.items())
-    scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
     basis = _core_basis(ctx, core, originating, scaled, group_of, owner)
-    result = RequirementResult(
-        id=rid, title=requirement.title, kind=requirement.kind,
-        status="pass" if figure >= threshold.value else "fail", value=figure, threshold=threshold.value,
-        threshold_from=threshold.from_, threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note,
-        citation=requirement.citation, threshold_citation=threshold.citation, figures=figures,
-        drivers=_drivers(ctx, scaled, basis), line_counted=scaled, line_basis=basis, line_groups=group_of,
-        reason=reason)
-    return result
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision,
+                   line_groups=group_of)
 
 
 def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled: np.ndarray, group_of: np.ndarray,
@@ -281,8 +280,8 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
     vehicle = ctx.vehicle
     total = getattr(vehicle, f"{material}_purchases_cents")
     originating_total = getattr(vehicle, f"{material}_purchases_originating_cents")
-    scaled = np.zeros(len(ctx.lines.value), dtype=np.int64)
-    basis = np.full(len(scaled), "", dtype=object)
+    scaled: np.ndarray | None = None
+    basis = None
     from_bom = total is None or originating_total is None
     if not from_bom:
         source = "Vehicle sheet purchase figures"
@@ -316,16 +315,15 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
                    "USMCA UR 17(1)-(3)")
     if total == 0:
         return _review(rid, requirement, f"{material} purchases are 0: nothing to measure")
-    value = Fraction(originating_total, total) * 100
     figures = {"purchases": total, "originating": originating_total, "source": source}
-    result = RequirementResult(
-        id=rid, title=requirement.title, kind=requirement.kind,
-        status="pass" if value >= threshold.value else "fail", value=value, threshold=threshold.value,
-        threshold_from=threshold.from_, threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note,
-        citation=requirement.citation, threshold_citation=threshold.citation, figures=figures,
-        drivers=_drivers(ctx, scaled, basis), reason=f"from {source}",
-        line_counted=scaled if from_bom else None, line_basis=basis if from_bom else None)
-    return result
+    # Originating share = (purchases - non-originating counted) / purchases; from the Vehicle
+    # sheet nothing is counted per line and the originating figure is the offset.
+    offset = (total if from_bom else originating_total) * SHARE_ONE
+    form = LinearForm(scaled, whole(offset, total * SHARE_ONE), "at_least", Fraction(threshold.value),
+                      shortfall="of non-originating purchases to make originating"
+                                + ("" if from_bom else " (Vehicle sheet purchase figures)"),
+                      fixed=None if from_bom else "is measured on the Vehicle sheet's purchase figures, which no BOM line changes")
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=f"from {source}")
 
 
 def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
@@ -358,6 +356,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
             missing.append("lvc_high_wage_materials (Vehicle sheet) or the BOM's high_wage column")
     if missing:
         return _review(rid, requirement, "missing facts: " + "; ".join(missing))
+    assert labor is not None and materials is not None
     credit, claimed = requirement.assembly_credit, vehicle.lvc_assembly_points_e4
     if credit is not None and claimed is not None and Fraction(claimed, 10_000) not in (0, credit):
         # The high-wage assembly credit is all or nothing (USMCA UR 18(12)-(14)); its amount is rule data.
@@ -374,63 +373,71 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         else:
             given = Fraction(raw, 10_000)
             points[name] = min(given, Fraction(cap)) if cap is not None else given
-    high_wage_points = Fraction(labor + materials, vehicle.net_cost_cents) * 100
-    total = high_wage_points + points["technology"] + points["assembly"]
-    ok_total = total >= threshold.value
-    ok_minimum = minimum is None or high_wage_points >= minimum.value
+    nc_scaled = vehicle.net_cost_cents * SHARE_ONE
+    # High-wage points = (HWLC + HWM) / NC, HWM = the lines' value less what is not high-wage.
+    offset = (labor + (ctx.lines.total_cents if counted is not None else materials)) * SHARE_ONE
+    form = LinearForm(
+        counted, whole(offset, nc_scaled), "at_least", Fraction(threshold.value),
+        credit=points["technology"] + points["assembly"], minimum=Fraction(minimum.value) if minimum else None,
+        shortfall="of materials to move to high-wage plants" if counted is not None
+        else "of high-wage labor or materials to add (Vehicle sheet)",
+        fixed=None if counted is not None else "uses the Vehicle sheet's high-wage materials figure, which no BOM line "
+                                                "changes (leave it blank and mark lines high_wage to let re-sourcing count)")
+    decision = form.decide()
+    high_wage_points = decision.points
     reason = (f"high-wage materials from {source}; high-wage points {display_pct(high_wage_points)}"
               + (f" (minimum {minimum.value})" if minimum else ""))
-    if not ok_minimum:
+    if minimum is not None and high_wage_points < minimum.value:
         reason += f"; the high-wage part is under its minimum of {minimum.value} points"
     figures = {"high_wage_labor": labor, "high_wage_materials": materials, "high_wage_materials_source": source,
                "net_cost": vehicle.net_cost_cents,
                "high_wage_points": high_wage_points, "minimum_high_wage_points": str(minimum.value) if minimum else "-",
                "technology_points": points["technology"], "assembly_points": points["assembly"]}
-    return RequirementResult(
-        id=rid, title=requirement.title, kind=requirement.kind, status="pass" if ok_total and ok_minimum else "fail",
-        value=total, threshold=threshold.value, threshold_from=threshold.from_,
-        threshold_unconfirmed=threshold.unconfirmed, threshold_note=threshold.note, citation=requirement.citation,
-        threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
-        figures=figures, reason=reason, line_counted=counted,
-        line_basis=None if counted is None else line_basis(
-            counted, np.where(ctx.lines.flag("high_wage")[1], "not from a high-wage plant (high_wage = N)",
-                              "high_wage not stated: not counted as high-wage"),
-            np.where(ctx.lines.flag("high_wage")[0], "high-wage material (high_wage = Y)", "")))
+    basis = None if counted is None else line_basis(
+        counted, np.where(ctx.lines.flag("high_wage")[1], "not from a high-wage plant (high_wage = N)",
+                          "high_wage not stated: not counted as high-wage"),
+        np.where(ctx.lines.flag("high_wage")[0], "high-wage material (high_wage = Y)", ""))
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision,
+                   threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
+                   drivers=False)
 
 
-def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement, rvc: Fraction) -> tuple[Fraction, str | None, dict]:
+def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement,
+                      form: LinearForm) -> tuple[LinearForm, Fraction, str | None, dict]:
     """Heavy-truck excess LVC (UR 18(22)): through the rule file's date, the high-wage points above
     30 of a truck whose LVC is above 45% count as a credit toward the RVC, provided the RVC is
     not below 60%.  The LVC is measured as its own requirement measures it; without its facts
-    there is no credit, and the result says why."""
+    there is no credit, and the result says why.  Returns the RVC's form with the credit (earned
+    from the LVC's form, so that a change in high-wage sourcing moves it), the credit's points,
+    the reason and the figures."""
     credit = requirement.lvc_credit
     assert credit is not None
     if ctx.vehicle_class not in credit.classes:
-        return Fraction(0), None, {}
+        return form, Fraction(0), None, {}
     if ctx.on > credit.through:
-        return Fraction(0), None, {}
+        return form, Fraction(0), None, {}
     lvc_requirement = ctx.regime.requirements.get(credit.lvc_requirement)
     if lvc_requirement is None:
-        return Fraction(0), None, {}
+        return form, Fraction(0), None, {}
     lvc = labor_value_content(ctx, credit.lvc_requirement, lvc_requirement)
+    if lvc.form is not None:
+        earned = EarnedCredit(credit.lvc_requirement, Fraction(credit.points_above), Fraction(credit.lvc_above))
+        form = replace(form, earned=earned, credit_floor=Fraction(credit.rvc_floor))
     unconfirmed = " (reading marked unconfirmed in the rule file)" if credit.unconfirmed else ""
-    if lvc.status != "pass" or lvc.value is None:
-        return Fraction(0), f"no excess-LVC credit (UR 18(22)): the LVC requirement is not met ({lvc.status}){unconfirmed}", {}
-    points = Fraction(lvc.figures["high_wage_points"])
-    above = Fraction(credit.points_above)
-    if lvc.value <= Fraction(credit.lvc_above) or points <= above:
-        return Fraction(0), (f"no excess-LVC credit (UR 18(22)): needs an LVC above {credit.lvc_above}% with high-wage points "
-                             f"above {credit.points_above}; LVC {display_pct(lvc.value)}%, high-wage points {display_pct(points)}"), {}
-    available = points - above
+    if lvc.status != "pass" or lvc.value is None or lvc.form is None:
+        return form, Fraction(0), f"no excess-LVC credit (UR 18(22)): the LVC requirement is not met ({lvc.status}){unconfirmed}", {}
+    decision = lvc.form.decide()
+    points = decision.points
+    available = form.earned.points(decision) if form.earned is not None else Fraction(0)
+    if not available:
+        return form, Fraction(0), (f"no excess-LVC credit (UR 18(22)): needs an LVC above {credit.lvc_above}% with high-wage "
+                                   f"points above {credit.points_above}; LVC {display_pct(decision.value)}%, high-wage points "
+                                   f"{display_pct(points)}"), {}
     figures = {"excess_lvc_points": available, "excess_lvc_rvc_floor": Fraction(credit.rvc_floor)}
+    rvc = form.decide(credit=Fraction(0)).points
     if rvc < Fraction(credit.rvc_floor):
-        return Fraction(0), (f"excess-LVC credit of {display_pct(available)} points not usable: the RVC of {display_pct(rvc)}% is "
-                             f"below {credit.rvc_floor}% (UR 18(22)){unconfirmed}"), figures
+        return form, available, (f"excess-LVC credit of {display_pct(available)} points not usable: the RVC of "
+                                 f"{display_pct(rvc)}% is below {credit.rvc_floor}% (UR 18(22)){unconfirmed}"), figures
     figures.update({"rvc_before_credit": rvc, "excess_lvc_credit": available})
-    return available, (f"RVC {display_pct(rvc)}% + excess-LVC credit {display_pct(available)} points (high-wage points "
-                       f"{display_pct(points)} above {credit.points_above}; {credit.citation}){unconfirmed}"), figures
-
-
-RVC_CREDITS["lvc_credit"] = excess_lvc_credit
-
-EVALUATORS.update({"core_parts": core_parts, "purchases": purchases, "labor_value_content": labor_value_content})
+    return form, available, (f"RVC {display_pct(rvc)}% + excess-LVC credit {display_pct(available)} points (high-wage points "
+                             f"{display_pct(points)} above {credit.points_above}; {credit.citation}){unconfirmed}"), figures

@@ -1,12 +1,12 @@
 """Evaluating many sourcing scenarios at once, over a lines x scenarios matrix.
 
-Every requirement that sourcing moves is a sum over lines (see `roo_calc.advise`): the engine
-reports what each line counts (VNM, non-US content, non-originating core or steel value, value
-not from high-wage plants).  A sourcing scenario edits a few lines, so a scenario's total is the
-baseline total, minus what its edited lines counted, plus what they count once edited.  The
-edited lines of every scenario are stacked into one BOM and counted by the engine in a single
-vectorised pass; the per-scenario sums are exact int64 reductions; verdicts come from exact
-integer comparisons, the same ones the engine makes.
+Every requirement that sourcing moves is a sum over lines: the engine returns its linear form
+(`roo_calc.engine.linear`), what each line counts (VNM, non-US content, non-originating core or
+steel value, value not from high-wage plants) and how the sums decide.  A sourcing scenario
+edits a few lines, so each of its sums is the baseline's, minus what its edited lines counted,
+plus what they count once edited.  The edited lines of every scenario are stacked into one BOM
+and counted by the engine in a single vectorised pass; the per-scenario sums are exact int64
+reductions; the verdicts are the form's decisions, the very ones the engine makes.
 
 Scope: scenarios that change who supplies a line and what the supplier declares (origin,
 certifications, regional and US content, high wage).  Scenarios that change values or the
@@ -17,6 +17,7 @@ uncertified lines), are evaluated one at a time by the engine instead; `batchabl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from datetime import date
 from fractions import Fraction
 
@@ -25,10 +26,10 @@ import pandas as pd
 
 from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
-from roo_calc.engine.requirements import LINE_ADDITIVE_KINDS
-from roo_calc.engine.usmca_auto import best_core_option
+from roo_calc.engine.kinds import LINEAR_KINDS
+from roo_calc.engine.linear import LinearForm, Part, decide_all
 from roo_calc.engine.result import Determination
-from roo_calc.numbers import SHARE_ONE, pct_to_e4
+from roo_calc.numbers import pct_to_e4
 from roo_calc.rules.model import Regime
 from roo_calc.scenarios.apply import LineIndex, no_match
 from roo_calc.scenarios.model import Scenario
@@ -39,7 +40,7 @@ EDITABLE = ("origin_country", "supplier", "usmca_originating", "nafta_originatin
 
 def batchable(regime: Regime) -> bool:
     """Whether every requirement of the regime is a sum over lines the batch can take apart."""
-    return regime.uncertified_regional != "review" and all(r.kind in LINE_ADDITIVE_KINDS for r in regime.requirements.values())
+    return regime.uncertified_regional != "review" and all(r.kind in LINEAR_KINDS for r in regime.requirements.values())
 
 
 def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
@@ -76,7 +77,7 @@ class BatchResult:
     status: np.ndarray  # object: "eligible" | "not_eligible" | "needs_review" | "not_applicable"
     requirement_status: dict[str, np.ndarray]
     thresholds: dict[str, Fraction | None]
-    _value: dict[str, object]
+    _value: dict[str, Callable[[int], Fraction | None] | Fraction | None]
 
     def value(self, requirement: str, scenario: int) -> Fraction | None:
         found = self._value[requirement]
@@ -85,11 +86,6 @@ class BatchResult:
     @property
     def values(self) -> dict[str, list[Fraction | None]]:
         return {rid: [self.value(rid, k) for k in range(len(self.status))] for rid in self._value}
-
-
-def _at_least(numerator: np.ndarray, denominator: np.ndarray, limit: Fraction) -> np.ndarray:
-    """numerator / denominator x 100 >= limit, exactly (Python integers, no overflow)."""
-    return (numerator.astype(object) * (100 * limit.denominator) >= denominator.astype(object) * limit.numerator).astype(bool)
 
 
 def _stacked(bom: Bom, edits: pd.DataFrame) -> Bom:
@@ -128,52 +124,33 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     # Scenarios often make the same edit to the same line: each distinct edited line is counted once.
     distinct, inverse = _distinct(edits)
     stacked = evaluate(_stacked(bom, distinct), regime, on, known) if len(edits) else base
-    counted = {r.id: None if r.line_counted is None else np.asarray(r.line_counted, dtype=np.int64)[inverse]
-               for r in stacked.requirements}
-    v = bom.vehicle
-    nc = v.net_cost_cents * SHARE_ONE
+    if any(r.form is not None for r in stacked.requirements if r.id in _undecided(base)):
+        # An edit makes measurable what the baseline cannot measure (e.g. the first line declared
+        # high_wage): the scenarios' verdicts are not the baseline's plus a change in sums.
+        return _one_at_a_time(bom, regime, on, edits, count, known)
+    counted = {r.id: r.form.counted[inverse] for r in stacked.requirements if r.form is not None and r.form.counted is not None}
+    forms: dict[str, LinearForm] = {r.id: r.form for r in base.requirements if r.form is not None}
+    sums: dict[str, list[np.ndarray]] = {}
+    for req in base.requirements:
+        form = req.form
+        if form is None or form.counted is None or req.status not in ("pass", "fail") or (len(edits) and req.id not in counted):
+            continue
+        new = counted.get(req.id, np.zeros(0, dtype=np.int64))
+        old = form.counted[line]
+        sums[req.id] = [_part_sums(part, form.counted, new, old, line, scen, count) for part in form.parts]
+    decided = decide_all(forms, sums, count)
     statuses: dict[str, np.ndarray] = {}
-    values: dict[str, object] = {}
+    values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {}
     thresholds: dict[str, Fraction | None] = {}
     for req in base.requirements:
-        thresholds[req.id] = t = Fraction(req.threshold) if req.threshold is not None else None
-        moved = req.line_counted is not None and req.status in ("pass", "fail")
-        new = counted.get(req.id)
-        if not moved or (len(edits) and new is None):
+        thresholds[req.id] = Fraction(req.threshold) if req.threshold is not None else None
+        if req.id in sums:
+            met, decision = decided[req.id]
+            statuses[req.id] = np.where(met, "pass", "fail").astype(object)
+            values[req.id] = (lambda d: lambda k: d(k).value)(decision)
+        else:
             statuses[req.id] = np.full(count, req.status, dtype=object)
             values[req.id] = req.value
-            continue
-        base_lines = np.asarray(req.line_counted, dtype=np.int64)
-        delta = np.zeros(count, dtype=np.int64)
-        if len(edits):
-            delta = _per_scenario(new, scen, count) - \
-                _per_scenario(base_lines[line], scen, count)
-        f = req.figures
-        if req.kind == "core_parts":
-            value, ok = _core_parts(req, new, base_lines, line, scen, count, bom, regime, base.vehicle_class, t)
-        else:
-            total = int(base_lines.sum()) + delta  # per scenario, scaled cents
-            num, den = _ratio(req.kind, f, total, nc, bom)
-            value = _lazy(num, den)
-            if req.kind == "tariff_shift":
-                ok = ~_at_least(num, den, t) | _equal(num, den, t)
-            elif req.kind == "labor_value_content":
-                extra = Fraction(f["technology_points"]) + Fraction(f["assembly_points"])
-                ok = _at_least(num, den, t - extra)
-                minimum = f.get("minimum_high_wage_points")
-                if minimum not in (None, "-"):
-                    ok &= _at_least(num, den, Fraction(minimum))
-                value = _lazy(num, den, extra)
-            elif req.kind == "regional_value_content" and f.get("excess_lvc_points") is not None:
-                # USMCA UR 18(22): the heavy-truck credit applies where the RVC itself is not below the floor.
-                credit, floor = Fraction(f["excess_lvc_points"]), Fraction(f["excess_lvc_rvc_floor"])
-                usable = _at_least(num, den, floor)
-                ok = _at_least(num, den, t) | (usable & _at_least(num, den, t - credit))
-                value = (lambda n, d, u, c: (lambda k: Fraction(int(n[k]) * 100, int(d[k])) + (c if u[k] else 0)))(num, den, usable, credit)
-            else:
-                ok = _at_least(num, den, t)
-        statuses[req.id] = np.where(ok, "pass", "fail").astype(object)
-        values[req.id] = value
     stack = np.vstack(list(statuses.values())) if statuses else np.zeros((0, count), dtype=object)
     failing = (stack == "fail").any(axis=0)
     review = (stack == "needs_review").any(axis=0) | bool(base.review)
@@ -183,63 +160,40 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     return BatchResult(regime.id, status, statuses, thresholds, values)
 
 
-def _equal(numerator: np.ndarray, denominator: np.ndarray, limit: Fraction) -> np.ndarray:
-    return (numerator.astype(object) * (100 * limit.denominator) == denominator.astype(object) * limit.numerator).astype(bool)
+def _undecided(base: Determination) -> set[str]:
+    """The baseline's requirements of a linear kind that it could not decide (needs review)."""
+    return {r.id for r in base.requirements if r.form is None and r.kind in LINEAR_KINDS and r.status == "needs_review"}
 
 
-def _lazy(numerator: np.ndarray, denominator: np.ndarray, extra: Fraction = Fraction(0)):
-    return lambda k: Fraction(int(numerator[k]) * 100, int(denominator[k])) + extra
+def _one_at_a_time(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, count: int,
+                   known: dict[str, Regime] | None) -> BatchResult:
+    """Each scenario evaluated by the engine on its own edited BOM."""
+    results = []
+    scenario = edits["scenario"].to_numpy(dtype=np.int64)
+    for k in range(count):
+        mine = edits[scenario == k]
+        lines = bom.lines.copy()
+        edited = _stacked(bom, mine).lines
+        positions = mine["line"].to_numpy(dtype=np.int64)
+        for field in EDITABLE:
+            lines.iloc[positions, lines.columns.get_loc(field)] = edited[field].to_numpy()
+        results.append(evaluate(bom.model_copy(update={"lines": lines}), regime, on, known))
+    ids = [r.id for r in results[0].requirements] if results else []
+    statuses = {rid: np.array([next(r.status for r in d.requirements if r.id == rid) for d in results], dtype=object)
+                for rid in ids}
+    found = {rid: [next(r.value for r in d.requirements if r.id == rid) for d in results] for rid in ids}
+    values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {rid: found[rid].__getitem__ for rid in ids}
+    thresholds = {r.id: Fraction(r.threshold) if r.threshold is not None else None for r in results[0].requirements} \
+        if results else {}
+    return BatchResult(regime.id, np.array([d.status for d in results], dtype=object), statuses, thresholds, values)
 
 
-def _ratio(kind: str, f: dict, total: np.ndarray, nc: int, bom: Bom) -> tuple[np.ndarray, np.ndarray]:
-    """(numerator, denominator) of each requirement's percentage / 100, per scenario, exact."""
-    count = len(total)
-    if kind == "regional_value_content":
-        return nc - total, np.full(count, nc, dtype=np.int64)
-    if kind == "us_content":
-        ceiling = (bom.materials_cents + int(f["non_material_net_cost"])) * SHARE_ONE
-        return ceiling - total, np.full(count, nc, dtype=np.int64)
-    if kind == "tariff_shift":
-        basis = int(f.get("total_cost", f.get("net_cost"))) * SHARE_ONE
-        return total, np.full(count, basis, dtype=np.int64)
-    if kind == "purchases":
-        purchases = int(f["purchases"]) * SHARE_ONE
-        return purchases - total, np.full(count, purchases, dtype=np.int64)
-    if kind == "labor_value_content":  # high-wage points: (HWLC + HWM) / NC, HWM = materials - not high-wage
-        numerator = (int(f["high_wage_labor"]) + bom.materials_cents) * SHARE_ONE - total
-        return numerator, np.full(count, nc, dtype=np.int64)
-    raise ValueError(kind)
-
-
-def _core_parts(req, new, base_lines, line, scen, count, bom, regime, vehicle_class, t):
-    """Core parts per scenario: each group's RVC, the super-core, and the better option."""
-    groups = np.asarray(req.line_groups, dtype=object)
-    value = bom.lines["value_cents"].to_numpy(dtype=np.int64)
-    names = sorted({g for g in groups if g is not None})
-    new_lines = new if new is not None else np.zeros(0, np.int64)
-    edited_groups = groups[line] if len(line) else np.zeros(0, dtype=object)
-    parts = []  # (originating numerator, total) per group, per scenario
-    for g in names:
-        member = groups == g
-        # A self-produced core part's total is its own net cost, not its materials' (USMCA UR 14(4)).
-        total_g = int(req.figures.get(f"{g}_net_cost", value[member].sum())) * SHARE_ONE
-        if total_g == 0:
-            continue
-        in_g = edited_groups == g
-        non = int(base_lines[member].sum()) + _per_scenario(new_lines[in_g], scen[in_g], count) - \
-            _per_scenario(base_lines[line][in_g], scen[in_g], count)
-        parts.append((total_g - non, np.full(count, total_g, dtype=np.int64)))
-    core = np.array([g is not None for g in groups])
-    total = int(req.figures.get("core_parts_value", value[core].sum())) * SHARE_ONE
-    delta = _per_scenario(new_lines, scen, count) - _per_scenario(base_lines[line], scen, count) if len(line) else np.zeros(count, np.int64)
-    super_num = total - (int(base_lines[core].sum()) + delta)
-    super_den = np.full(count, total, dtype=np.int64)
-    each_ok = np.logical_and.reduce([_at_least(n, d, t) for n, d in parts])
-    allows_super = vehicle_class in regime.requirements[req.id].super_core_classes
-    ok = each_ok | (_at_least(super_num, super_den, t) if allows_super else False)
-
-    def value_of(k: int) -> Fraction:
-        each = min(Fraction(int(n[k]) * 100, int(d[k])) for n, d in parts)
-        return best_core_option(each, Fraction(int(super_num[k]) * 100, total), t, allows_super)[1]
-
-    return value_of, ok
+def _part_sums(part: Part, counted: np.ndarray, new: np.ndarray, old: np.ndarray, line: np.ndarray, scen: np.ndarray,
+               count: int) -> np.ndarray:
+    """A part's sum per scenario: the baseline's, less what its edited lines counted, plus what
+    they count once edited (exact int64)."""
+    base = np.full(count, part.total(counted), dtype=np.int64)
+    if not len(line):
+        return base
+    inside = np.ones(len(line), dtype=bool) if part.members is None else part.members[line]
+    return base + _per_scenario(new[inside], scen[inside], count) - _per_scenario(old[inside], scen[inside], count)

@@ -217,7 +217,7 @@ def _from_batch(base: Determination, batch, k: int) -> Determination:
     requirements = tuple(
         req.model_copy(update={"status": batch.requirement_status[req.id][k], "value": batch.value(req.id, k),
                                "figures": {}, "drivers": (), "line_counted": None, "line_basis": None,
-                               "line_groups": None, "reason": "evaluated in a batch of sourcing scenarios"})
+                               "line_groups": None, "form": None, "reason": "evaluated in a batch of sourcing scenarios"})
         for req in base.requirements)
     return base.model_copy(update={"status": batch.status[k], "requirements": requirements, "assumptions": (),
                                    "duty_exposure": None})

@@ -1,0 +1,208 @@
+"""A requirement's exact linear form: what each BOM line counts, and how the sums decide.
+
+Every requirement that sourcing can move is a sum over lines.  Its evaluator states, per line,
+the amount the line counts (VNM, non-US content, non-originating core-part or Table S value,
+value not from high-wage plants) in scaled cents (cents x SHARE_ONE, exact integers).  A
+`Part` turns the sum S over its lines into a figure in percent:
+
+    100 x (offset - S) / basis     (sign -1: what a line counts lowers the figure)
+    100 x S / basis                (sign +1: it raises the figure, e.g. a de minimis share)
+
+The requirement is met when every part of some option meets the limit ("at least" / "at
+most"): one option of one part for most kinds; for core parts, each group, or the super-core
+(USMCA UR 14(4), 14(10)).  Credit points may be added to the figure: fixed ones (LVC
+technology and assembly credits), with a floor the figure must reach first, or earned from
+another requirement's figure (USMCA UR 18(22), `EarnedCredit`).
+
+The engine computes its own verdict from the form (`LinearForm.decide`), `advise` turns it into
+bounds on the sums (`LinearForm.most`), and the batch path decides many sums at once
+(`decide_all`): one formula, so the three cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Callable, Literal, Mapping, Sequence
+
+import numpy as np
+
+Comparison = Literal["at_least", "at_most"]
+ZERO = Fraction(0)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One figure of a requirement over the lines in `members` (None: every line)."""
+
+    offset: int  # scaled cents
+    sign: Literal[-1, 1]
+    basis: int  # scaled cents, > 0
+    members: np.ndarray | None = None  # bool per line
+    label: str | None = None  # a core-part group, or "super-core"; None: the requirement as a whole
+
+    def total(self, counted: np.ndarray | None) -> int:
+        """The sum S of what the part's lines count (0 when no line counts)."""
+        if counted is None:
+            return 0
+        return int(counted.sum() if self.members is None else counted[self.members].sum())
+
+    def figure(self, total: int) -> Fraction:
+        return Fraction(100 * (self.offset + self.sign * total), self.basis)
+
+    def most(self, limit: Fraction, comparison: Comparison) -> Fraction:
+        """The largest sum S (scaled cents) at which the figure still meets `limit`."""
+        if comparison == "at_least" and self.sign == -1:
+            return self.offset - limit * self.basis / 100
+        if comparison == "at_most" and self.sign == 1:
+            return limit * self.basis / 100
+        raise ValueError(f"a sign {self.sign} part cannot be bounded {comparison}")
+
+
+@dataclass(frozen=True)
+class EarnedCredit:
+    """Points a requirement earns from another one's figure: USMCA UR 18(22), the heavy-truck
+    high-wage points above `points_above` of an LVC above `figure_above` count toward the RVC,
+    the LVC requirement itself being met."""
+
+    source: str  # the requirement whose decision earns it
+    points_above: Fraction
+    figure_above: Fraction
+
+    def points(self, source: Decision) -> Fraction:
+        if not source.met or source.value <= self.figure_above or source.points <= self.points_above:
+            return ZERO
+        return source.points - self.points_above
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A form decided on one set of sums: met or not, the figure with its credit (percent), the
+    figure before credit, and the option used (None when none meets the limit)."""
+
+    met: bool
+    value: Fraction
+    points: Fraction
+    option: int | None
+
+
+Limit = Fraction | np.ndarray  # one limit, or one per scenario (an object array of Fractions)
+
+
+@dataclass(frozen=True)
+class LinearForm:
+    """What a requirement counts per line and how the sums decide it (see the module doc)."""
+
+    counted: np.ndarray | None  # int64 scaled cents per line; None: no BOM line moves it
+    parts: tuple[Part, ...]
+    comparison: Comparison
+    limit: Fraction
+    options: tuple[tuple[int, ...], ...] = ((0,),)  # met when every part of some option meets the limit
+    credit: Fraction = ZERO  # points added to the figure
+    credit_floor: Fraction | None = None  # the credit counts only where the figure is at least this
+    earned: EarnedCredit | None = None  # the credit is earned from another requirement (see `decide_all`)
+    minimum: Fraction | None = None  # the figure before credit must reach this too
+    shortfall: str = ""  # what a gap in the sums is, in words: "of non-originating value to make originating"
+    fixed: str | None = None  # why no BOM line moves it (when `counted` is None)
+
+    def totals(self) -> list[int]:
+        return [p.total(self.counted) for p in self.parts]
+
+    def decide(self, totals: Sequence[int] | None = None, credit: Fraction | None = None) -> Decision:
+        """The decision on these sums (default: the form's own)."""
+        sums = [np.array([t], dtype=np.int64) for t in (self.totals() if totals is None else totals)]
+        return self.decide_many(sums, self.credit if credit is None else credit)[1](0)
+
+    def decide_many(self, totals: Sequence[np.ndarray], credit: Limit) -> tuple[np.ndarray, Callable[[int], Decision]]:
+        """Whether the form is met for each scenario's sums (one array per part, exact integer
+        comparisons), and each scenario's decision on demand."""
+        met = self._options_meet(totals, _minus(self.limit, credit))
+        if self.credit_floor is not None:
+            met &= self._options_meet(totals, self.credit_floor) | self._options_meet(totals, self.limit)
+        if self.minimum is not None:
+            met &= self._options_meet(totals, self.minimum)
+
+        def decision(k: int) -> Decision:
+            return _decision(self, [int(t[k]) for t in totals], credit[k] if isinstance(credit, np.ndarray) else credit,
+                             bool(met[k]))
+
+        return met, decision
+
+    def most(self, margin: Fraction = ZERO) -> list[Fraction]:
+        """Per part, the largest sum with which the requirement is met by `margin` points more
+        than asked.  A credit with a floor or earned from another requirement is left out (the
+        bound is then safe, not tight); a fixed credit is counted."""
+        if self.comparison == "at_most":
+            target = self.limit - margin
+        else:
+            target = self.limit + margin - (self.credit if self.credit_floor is None and self.earned is None else 0)
+            if self.minimum is not None:
+                target = max(target, self.minimum + margin)
+        return [p.most(target, self.comparison) for p in self.parts]
+
+    def _meets(self, index: int, total: np.ndarray, limit: Limit) -> np.ndarray:
+        part = self.parts[index]
+        numerator, denominator = _terms(limit)
+        left = (part.offset + part.sign * total.astype(object)) * 100 * denominator
+        right = numerator * part.basis
+        return np.asarray(left >= right if self.comparison == "at_least" else left <= right, dtype=bool)
+
+    def _options_meet(self, totals: Sequence[np.ndarray], limit: Limit) -> np.ndarray:
+        met = np.zeros(len(totals[0]) if totals else 0, dtype=bool)
+        for option in self.options:
+            every = np.ones(len(met), dtype=bool)
+            for index in option:
+                every &= self._meets(index, totals[index], limit)
+            met |= every
+        return met
+
+
+def _decision(form: LinearForm, totals: Sequence[int], credit: Fraction, met: bool) -> Decision:
+    """The figure of the option used (the first that meets the limit, else the best miss), plus
+    the credit where it counts."""
+    figures = [p.figure(t) for p, t in zip(form.parts, totals)]
+    worst = min if form.comparison == "at_least" else max
+    best = max if form.comparison == "at_least" else min
+    per_option = [worst(figures[i] for i in option) for option in form.options]
+    option = next((k for k, f in enumerate(per_option)
+                   if (f >= form.limit if form.comparison == "at_least" else f <= form.limit)), None)
+    points = per_option[option] if option is not None else best(per_option)
+    usable = form.credit_floor is None or points >= form.credit_floor
+    return Decision(met, points + (credit if usable else 0), points, option)
+
+
+def _minus(limit: Fraction, credit: Limit) -> Limit:
+    if isinstance(credit, np.ndarray):
+        return np.array([limit - c for c in credit.tolist()], dtype=object)
+    return limit - credit
+
+
+def _terms(limit: Limit) -> tuple[Any, Any]:
+    """A limit's numerator and denominator (Python integers, or object arrays of them)."""
+    if isinstance(limit, np.ndarray):
+        return (np.array([f.numerator for f in limit.tolist()], dtype=object),
+                np.array([f.denominator for f in limit.tolist()], dtype=object))
+    return limit.numerator, limit.denominator
+
+
+def decide_all(forms: Mapping[str, LinearForm], sums: Mapping[str, Sequence[np.ndarray]],
+               count: int) -> dict[str, tuple[np.ndarray, Callable[[int], Decision]]]:
+    """Every form decided on `count` scenarios' sums (`sums[id]`: one array per part; a form
+    without sums keeps its own in every scenario), a credit earned from another requirement
+    taken from that requirement's decision in the same scenario."""
+    out: dict[str, tuple[np.ndarray, Callable[[int], Decision]]] = {}
+
+    def resolve(rid: str) -> tuple[np.ndarray, Callable[[int], Decision]]:
+        if rid not in out:
+            form = forms[rid]
+            totals = sums.get(rid) or [np.full(count, t, dtype=np.int64) for t in form.totals()]
+            credit: Limit = form.credit
+            if form.earned is not None and form.earned.source in forms:
+                _met, source = resolve(form.earned.source)
+                credit = np.array([form.earned.points(source(k)) for k in range(count)], dtype=object)
+            out[rid] = form.decide_many(totals, credit)
+        return out[rid]
+
+    for rid in forms:
+        resolve(rid)
+    return out
