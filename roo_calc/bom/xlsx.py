@@ -102,14 +102,15 @@ def _format_kind(code: str) -> str | None:
 def _styles(root: safexml.Node | None) -> Styles:
     if root is None:
         return Styles()
-    kinds = {i: "percent" for i in _PERCENT_BUILTIN} | {i: "date" for i in _DATE_BUILTIN}
+    kinds: dict[int, str | None] = {i: "percent" for i in _PERCENT_BUILTIN}
+    kinds.update({i: "date" for i in _DATE_BUILTIN})
     formats = root.find("numFmts")
     for fmt in formats.findall("numFmt") if formats else []:
         try:
             fmt_id = int(fmt.attr("numFmtId") or "")
         except ValueError:
             continue
-        kinds[fmt_id] = _format_kind(fmt.attr("formatCode") or "")  # type: ignore[assignment]
+        kinds[fmt_id] = _format_kind(fmt.attr("formatCode") or "")
     percent, date = set(), set()
     xfs = root.find("cellXfs")
     for index, xf in enumerate(xfs.findall("xf") if xfs else []):
@@ -429,7 +430,7 @@ class _SheetReader:
                 if strings is None:
                     strings = workbook.strings()
                 try:
-                    value = strings[int(value)]  # type: ignore[arg-type]
+                    value = strings[int(value)]  # type: ignore[arg-type]  # no index (None): TypeError, refused below
                 except (TypeError, ValueError, IndexError):
                     refuse(f"cell {ref} names shared string {value!r}, which the workbook does not hold")
             elif kind == "inlineStr":

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.asof import Source, as_of_text, determination_date
+from roo_calc.asof import Source, determination_date
 from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, FailOnOption, ImportIntoOption, Paper, PaperOption, QuietOption, RegimeOption,
                                  RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
                                  working)
@@ -171,30 +171,13 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     if quiet:
         check_fail_on(statuses, fail_on)
         return
-    if format is Format.json:
-        from roo_calc import __version__
-        from roo_calc.report.fleet import average_json
-        from roo_calc.report.json import SCHEMA_VERSION, to_json
+    from roo_calc.report.fleet import fleet_json, fleet_text
 
-        data = {"schema_version": SCHEMA_VERSION, "command": "evaluate", "roo_calc_version": __version__,
-                "vehicles": [to_json(bom, results, when, all_lines, sources[bom.path]) for bom, when, results in vehicles],
-                "average_by": average_by, "as_of": on.isoformat(), "as_of_source": fleet_source,
-                "averages": [average_json(a) for a in averages]}
-        echo(json.dumps(data, indent=2))
+    if format is Format.json:
+        echo(json.dumps(fleet_json(vehicles, sources, averages, average_by, on, fleet_source, all_lines), indent=2))
         check_fail_on(statuses, fail_on)
         return
-    from roo_calc.report.text import header, summary_table
-
-    for bom, when, results in vehicles:
-        echo("\n".join(header(bom, when, sources[bom.path]) + [""] + summary_table(results)) + "\n")
-    if average_by:
-        echo(f"== Averaged by {average_by}, weighted by annual volume, as of {as_of_text(on, fleet_source)}")
-        for a in averages:
-            if a.result is None:
-                echo(f"  {a.note}")
-                continue
-            echo(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicles a year) [{a.note}]")
-            echo("\n".join("    " + line for line in summary_table([a.result])))
+    echo(fleet_text(vehicles, sources, averages, average_by, on, fleet_source), nl=False)
     if output is not None:
         echo(f"\nExcel fleet report written to {output}")
     check_fail_on(statuses, fail_on)

@@ -47,6 +47,37 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
         book.close()
 
 
+def fleet_json(vehicles: list, sources: dict[str, Source], averages: list, average_by: str | None, on: date,
+               source: Source, all_lines: bool = False) -> dict:
+    """The fleet JSON (schema/evaluate-fleet.json): each vehicle's evaluate JSON, then the averages."""
+    from roo_calc import __version__
+    from roo_calc.report.json import SCHEMA_VERSION, to_json
+
+    return {"schema_version": SCHEMA_VERSION, "command": "evaluate", "roo_calc_version": __version__,
+            "vehicles": [to_json(bom, results, when, all_lines, sources[bom.path]) for bom, when, results in vehicles],
+            "average_by": average_by, "as_of": on.isoformat(), "as_of_source": source,
+            "averages": [average_json(a) for a in averages]}
+
+
+def fleet_text(vehicles: list, sources: dict[str, Source], averages: list, average_by: str | None, on: date,
+               source: Source) -> str:
+    """Each vehicle's header and verdict table, then each averaged verdict with its members and citation."""
+    from roo_calc.report.text import header, summary_table
+
+    out = []
+    for bom, when, results in vehicles:
+        out += header(bom, when, sources[bom.path]) + [""] + summary_table(results) + [""]
+    if average_by:
+        out.append(f"== Averaged by {average_by}, weighted by annual volume, as of {as_of_text(on, source)}")
+        for a in averages:
+            if a.result is None:
+                out.append(f"  {a.note}")
+                continue
+            out.append(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicles a year) [{a.note}]")
+            out += ["    " + line for line in summary_table([a.result])]
+    return "\n".join(out) + "\n"
+
+
 def average_json(a) -> dict:
     """One averaged determination (`fleet.Average`) for the fleet JSON. Its rows are rows of the averaged
     BOM (every vehicle's lines one after another): `row_sources` gives each one's workbook and row, and
