@@ -154,7 +154,7 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
             flag = " [UNCONFIRMED]" if credit.unconfirmed else ""
             echo(f"    excess-LVC credit ({', '.join(credit.classes)}): high-wage points above {credit.points_above} of an "
                  f"LVC above {credit.lvc_above}% count toward the RVC, if the RVC is not below {credit.rvc_floor}%; "
-                 f"through {credit.through} ({state} on {applied}){flag} - {credit.citation}")
+                 f"until {credit.through} inclusive; on {applied}: {state}{flag} - {credit.citation}")
         if req.new_plant is not None:
             n = req.new_plant
             echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "
