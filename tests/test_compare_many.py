@@ -54,3 +54,21 @@ def test_many_scenarios_give_a_true_summary():
         line = next(t for t in text.splitlines() if t.startswith(f"  {regime.id}: baseline "))
         assert line.endswith(f"status moved in {len(moved):,}")
     assert len(text.splitlines()) < count  # not a row per cell
+
+
+def test_json_of_many_scenarios_is_the_whole_document_in_pieces():
+    """Above DETAIL_LIMIT the JSON is written cell by cell, on one line: the same document."""
+    import json
+
+    from roo_calc.report.compare import json_text, to_json
+
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    known = load_regimes()
+    parts = bom.lines["part_number"].astype(str).tolist()
+    on = bom.vehicle.production_date
+    for count in (3, DETAIL_LIMIT + 1):
+        scenarios = [_resource(f"s{k}", [parts[k % len(parts)]]) for k in range(count)]
+        result = compare(bom, scenarios, [known["usmca-2020"]], on, known)
+        pieces = list(json_text(result, on, extra={"certificate_notes": []}))
+        assert json.loads("".join(pieces)) == json.loads(json.dumps({**to_json(result, on), "certificate_notes": []}))
+        assert len(pieces) == (1 if count <= DETAIL_LIMIT else len(result.cells) + 2)

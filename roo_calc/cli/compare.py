@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -66,8 +65,9 @@ def compare(
     if quiet:
         pass
     elif format is Format.json:
-        echo(json.dumps({**report.to_json(result, on, source), "certificate_notes": notes_json(notes),
-                         "scenario_warnings": idle}, indent=2))
+        for piece in report.json_text(result, on, source, {"certificate_notes": notes_json(notes), "scenario_warnings": idle}):
+            echo(piece, nl=False)
+        echo("")
     else:
         echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom))
              + "".join(f"warning: {w}\n" for w in idle), nl=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from fractions import Fraction
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
@@ -19,6 +19,7 @@ from roo_calc.report.excel import Page, _print_setup, write_binding
 from roo_calc.report.json import envelope, json_money_exact, money, pct, requirement_json
 from roo_calc.report.text import _pct, _threshold, header
 from roo_calc.report.verdict import label, requirement_label, status_code, status_label
+from roo_calc.scenarios.apply import LineIndex
 from roo_calc.scenarios.compare import Cell, Change, Comparison
 
 BASELINE = "baseline"
@@ -120,10 +121,12 @@ def render_text(comparison: Comparison, on: date, source: Source = "given") -> s
 
 def cell_json(comparison: Comparison, c: Cell) -> dict:
     is_base = c.scenario == BASELINE
+    result = c.result  # a batch cell builds its determination when first read
+    binding = result.binding
     return {
-        "regime": c.regime, "scenario": c.scenario, "status": status_code(c.result), "what_if": c.result.what_if,
-        "failing": [r.id for r in c.result.requirements if r.status == "fail"],
-        "binding_requirement": c.result.binding.id if c.result.binding else None,
+        "regime": c.regime, "scenario": c.scenario, "status": status_code(result), "what_if": result.what_if,
+        "failing": [r.id for r in result.requirements if r.status == "fail"],
+        "binding_requirement": binding.id if binding else None,
         "net_cost": money(c.net_cost_cents),
         "net_cost_change": None if is_base else money(c.net_cost_change_cents),
         "net_cost_change_per_year": None if is_base else _maybe(money, c.per_year(c.net_cost_change_cents)),
@@ -138,18 +141,33 @@ def cell_json(comparison: Comparison, c: Cell) -> dict:
              "value_before": pct(x.before, x.comparison), "value_after": pct(x.after, x.comparison),
              "status_before": x.status_before, "status_after": x.status_after,
              "change": None if x.delta is None else change(x.delta, unit="")} for x in c.changes],
-        "requirements": [requirement_json(r) for r in c.result.requirements],
+        "requirements": [requirement_json(r) for r in result.requirements],
     }
 
 
 def to_json(comparison: Comparison, on: date, source: Source = "given") -> dict:
-    base = comparison.boms[BASELINE]
-    return {
-        **envelope("compare", base, on, source),
-        "scenarios": comparison.scenarios,
-        "regimes": comparison.regimes,
-        "matrix": [cell_json(comparison, c) for c in comparison.cells],
-    }
+    return {**_head(comparison, on, source), "matrix": [cell_json(comparison, c) for c in comparison.cells]}
+
+
+def _head(comparison: Comparison, on: date, source: Source) -> dict:
+    return {**envelope("compare", comparison.boms[BASELINE], on, source), "scenarios": comparison.scenarios,
+            "regimes": comparison.regimes}
+
+
+def json_text(comparison: Comparison, on: date, source: Source = "given", extra: dict | None = None) -> Iterator[str]:
+    """`json.dumps({**to_json(...), **extra})`, indented up to DETAIL_LIMIT scenarios and on one
+    line beyond, in pieces: ten thousand scenarios' cells are never all held at once."""
+    import json
+
+    if len(comparison.scenarios) - 1 <= DETAIL_LIMIT:
+        yield json.dumps({**to_json(comparison, on, source), **(extra or {})}, indent=2)
+        return
+    mark = "\x00matrix\x00"
+    before, after = json.dumps({**_head(comparison, on, source), "matrix": mark, **(extra or {})}).split(json.dumps(mark))
+    yield before + "["
+    for k, cell in enumerate(comparison.cells):
+        yield (", " if k else "") + json.dumps(cell_json(comparison, cell))
+    yield "]" + after
 
 
 MATRIX_COLUMNS = [("Regime", 22), ("What-if", 9), ("Scenario", 30), ("Status", 16), ("Failing requirements", 22),
@@ -305,10 +323,18 @@ def _inputs_sheet(book, styles, comparison: Comparison, as_of: str, inputs: dict
         sheet.write_string(i, 0, name, styles["bold"])
         sheet.write_string(i, 1, value)
     row = len(rows) + 1
-    sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change", "Lines touched (rows)"], styles["head"])
+    # Above DETAIL_LIMIT scenarios, the lines each scenario's changes select (found by look-up),
+    # not the lines whose facts it changed (that takes each scenario's BOM, built one by one).
+    many = len(comparison.scenarios) - 1 > DETAIL_LIMIT
+    index = LineIndex(base.lines) if many else None
+    sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change",
+                             "Lines its changes select (rows)" if many else "Lines touched (rows)"], styles["head"])
+    digests: dict[str, str] = {}
     for scenario, file in inputs.get("scenarios", []):
-        digest = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file and Path(file).exists() else ""
-        touched = _touched(base, comparison.boms.get(scenario.name))
+        if file not in digests:
+            digests[file] = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file and Path(file).exists() else ""
+        digest = digests[file]
+        touched = _selected(base, index, scenario) if index is not None else _touched(base, comparison.boms.get(scenario.name))
         for k, change_ in enumerate(scenario.change or [None]):
             row += 1
             sheet.write_string(row, 0, scenario.name)
@@ -348,6 +374,19 @@ def _touched(base, edited) -> str:
     for c in (c for c in a.columns if c in b.columns):
         same = (a[c] == b[c]).fillna(False).to_numpy(dtype=bool) | (a[c].isna() & b[c].isna()).to_numpy(dtype=bool)
         differs |= ~same
-    rows = a.loc[differs, "row"].tolist()
+    return _rows_text(a.loc[differs, "row"].tolist())
+
+
+def _selected(base, index, scenario) -> str:
+    """The rows the scenario's changes select."""
+    import numpy as np
+
+    chosen = np.zeros(len(base.lines), dtype=bool)
+    for change_ in scenario.change:
+        chosen |= index.mask(change_.select)
+    return _rows_text(base.lines.loc[chosen, "row"].tolist())
+
+
+def _rows_text(rows: list) -> str:
     text = ", ".join(str(r) for r in rows[:60]) + (f" and {len(rows) - 60} more" if len(rows) > 60 else "")
     return f"{len(rows)} line{'s' if len(rows) != 1 else ''}: {text}" if rows else "none"

@@ -363,7 +363,7 @@ def _line_sheet(book, styles, bom: Bom, results: list[Determination], used: set[
         else:
             sheet.write_string(1, first, band, style)
         bands[result.regime] = f"{_column_letter(first)}-{_column_letter(last)}"
-    sheet.write_string(1, 0, "Line", styles["band"])
+    sheet.merge_range(1, 0, 1, 6, "The line, as in the BOM", styles["band"])
     top = 2
     sheet.write_row(top, 0, header, styles["head"])
     sheet.set_row(top, 45)

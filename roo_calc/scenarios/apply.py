@@ -175,22 +175,23 @@ class LineIndex:
         return self._by[field]
 
     def mask(self, selector: Selector) -> np.ndarray:
-        mask = np.ones(len(self.lines), dtype=bool)
-        for field, wanted in selector.model_dump().items():
+        mask: np.ndarray | None = None
+        for field in Selector.model_fields:
+            wanted = getattr(selector, field)
             if not wanted:
                 continue
             if field == "hs_prefix":
-                mask &= select(self.lines, Selector(hs_prefix=wanted))
-                continue
-            values = [w.upper() for w in wanted] if field == "origin_country" else list(wanted)
-            hit = np.zeros(len(self.lines), dtype=bool)
-            by = self._positions(field)
-            for v in values:
-                found = by.get(v)
-                if found is not None:
-                    hit[found] = True
-            mask &= hit
-        return mask
+                hit = select(self.lines, Selector(hs_prefix=wanted))
+            else:
+                values = [w.upper() for w in wanted] if field == "origin_country" else wanted
+                hit = np.zeros(len(self.lines), dtype=bool)
+                by = self._positions(field)
+                for v in values:
+                    found = by.get(v)
+                    if found is not None:
+                        hit[found] = True
+            mask = hit if mask is None else mask & hit
+        return np.ones(len(self.lines), dtype=bool) if mask is None else mask
 
 
 def no_match(bom: Bom, scenario: Scenario, number: int, change) -> ScenarioError:
