@@ -64,11 +64,12 @@ def test_readme_sample_figures_agree_with_the_workbook_worked_by_hand():
 
     table = {line.split()[0]: line for line in block.splitlines() if line.startswith(("usmca-", "nafta-", "us-"))}
     assert rvc < 75 and table["usmca-2020"].rstrip().endswith("rvc, core_parts")
-    # the staging regime's binding requirement: aluminum purchases from the Vehicle sheet, >= 70% (UR 17(1)),
-    # shown rounded down to two decimals
-    aluminum = _cell_decimal(vehicle["aluminum_purchases_originating"]) / _cell_decimal(vehicle["aluminum_purchases"]) * 100
+    # the staging regime passes its 62.5% RVC (UR 19(4)(a)) but fails on its Table A.1 parts (19(4)(b)):
+    # every steering line (8708.94) is non-originating, so that part's RVC is 0
     assert rvc >= Decimal("62.5")
-    assert f"ELIGIBLE      aluminum    {down(aluminum, 2)}%  >= 70%     +{down(aluminum - 70, 2)} pts" in table["usmca-2020-asr"]
+    steering = [line for line in lines if str(line["hs_code"]).startswith("8708.94")]
+    assert steering and all(str(line["usmca_originating"] or "").upper() != "Y" for line in steering)
+    assert "NOT ELIGIBLE  table_a1    0.00%   >= 62.5%   -62.50 pts  table_a1" in table["usmca-2020-asr"]
 
 
 def test_readme_examples_run(tmp_path, monkeypatch):

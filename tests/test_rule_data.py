@@ -80,7 +80,8 @@ def test_a_group_another_regime_adds_is_not_counted_here_and_the_report_says_so(
 # -- The vehicle type of a blank vehicle_type, by the rules' s.12 table ---------------------------
 
 def test_every_code_of_the_s12_table_reads_as_before():
-    """USMCA UR s.12 definitions: the table moved from Python to rules/usmca-2020.toml unchanged."""
+    """USMCA UR s.12 definitions: the table moved from Python to rules/usmca-2020.toml unchanged, but
+    for the HS 2022 truck successors, read now as the classes read them (8704.41 a light truck)."""
     from roo_calc import _shipped_reader_rules, _rules_dir
     from roo_calc.codes import infer_vehicle_type
 
@@ -88,7 +89,7 @@ def test_every_code_of_the_s12_table_reads_as_before():
     expected = {"8703.23": "passenger_vehicle", "8703.40": "passenger_vehicle", "8703.80": "passenger_vehicle",
                 "8703.32": "other", "8703.50": "other", "8704.21": "light_truck", "8704.31": "light_truck",
                 "8701.20": "heavy_truck", "8701.22": "heavy_truck", "8701.29": "heavy_truck", "8704.23": "heavy_truck",
-                "8704.90": "heavy_truck", "8704.41": "other", "8702.10": "other", "8711.60": "other"}
+                "8704.90": "heavy_truck", "8704.41": "light_truck", "8704.52": "heavy_truck", "8702.10": "other", "8711.60": "other"}
     for code, vehicle_type in expected.items():
         assert infer_vehicle_type(code.replace(".", "") + "00", table) == vehicle_type, code
 
@@ -215,5 +216,5 @@ def test_average_by_takes_the_categories_the_rules_define(tmp_path):
 def test_regimes_show_prints_the_vehicle_type_table_with_its_citations():
     result = run("regimes", "show", "usmca-2020")
     assert result.exit_code == 0, result.output
-    assert ("  light_truck: HS 8704.21, 8704.31 - USMCA Uniform Regulations, s.12, definition of light truck: "
+    assert ("  light_truck: HS 8704.21, 8704.31, 8704.41, 8704.51 - USMCA Uniform Regulations, s.12, definition of light truck: "
             "8704.21 or 8704.31") in result.output

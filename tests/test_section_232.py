@@ -134,3 +134,90 @@ def test_parts_tariff_invariants(parts_bom, values, msrp, volume, on):
     assert f["duty"] == f["liability"] - f["offset_applied"]
     assert f["offset_accrued"] == (Fraction(msrp) * Fraction(375, 10000) if on <= datetime.date(2030, 4, 30) else 0)
     assert f["liability_per_year"] == f["liability"] * volume and f["duty_per_year"] == f["duty"] * volume
+
+
+PASSING = {"model": "Pass", "hs_code": "8703.23", "assembly_country": "MX", "net_cost": 10000, "transaction_value": 20000,
+           "production_date": "2025-09-01", "entry_date": "2025-11-05", "annual_volume": 1000,
+           "steel_purchases": 1000, "steel_purchases_originating": 700, "aluminum_purchases": 1000,
+           "aluminum_purchases_originating": 700, "lvc_high_wage_labor": 1000, "lvc_high_wage_materials": 1500,
+           "lvc_technology_points": 10, "lvc_assembly_points": 5}
+PASSING_LINES = [{"part_number": "E", "hs_code": "8408.20", "value": 3000, "origin_country": "US", "usmca_originating": "Y"},
+                 {"part_number": "X", "hs_code": "8544.30", "value": 3000, "origin_country": "CN"}]
+
+
+CAR_LINES = [{"part_number": "E", "hs_code": "8407.34", "value": 3000, "origin_country": "US", "usmca_originating": "Y"},
+             {"part_number": "B", "hs_code": "8708.29", "value": 1000, "origin_country": "MX", "usmca_originating": "Y",
+              "core_part_group": "body_chassis"},
+             {"part_number": "X", "hs_code": "8544.30", "value": 2500, "origin_country": "CN"}]
+
+
+def _section_232(make_bom, lines=PASSING_LINES, **vehicle):
+    bom = roo_calc.load_bom(make_bom(vehicle={**PASSING, **vehicle}, lines=lines))
+    return evaluate(bom, REGIMES["us-section-232-2025"], datetime.date(2025, 9, 1), REGIMES)
+
+
+def test_an_originating_bus_enters_free_of_column_1_duty(make_bom):
+    """Proclamation 10984 cl.(1): 10% on buses of 8702, and cl.(2) gives non-US-content treatment to
+    MHDVs "except for buses": the 10% is on the full value.  EO 14289 s.4(b) keeps column 1
+    duties, but a USMCA-originating good owes none (19 U.S.C. 4531, General Note 11): origin, not
+    the non-US-content class, decides the column 1 duty."""
+    result = _section_232(make_bom, hs_code="8702.10", transaction_value=200000, persons=12)
+    usmca = evaluate(roo_calc.load_bom(make_bom(vehicle={**PASSING, "hs_code": "8702.10", "persons": 12}, lines=PASSING_LINES)),
+                     REGIMES["usmca-2020"], datetime.date(2025, 9, 1))
+    assert usmca.status == "eligible"
+    duty = result.requirements[0]
+    assert duty.figures["dutiable_value"] == 20000000 and duty.figures["duty"] == 2000000  # 10% of the full value
+    assert duty.figures["mfn_duty"] == 0 and duty.figures["total_duty"] == 2000000
+    assert "column 1 duty follows origin: USMCA-qualifying" in duty.reason
+    out = runner.invoke(app, ["evaluate", str(make_bom(vehicle={**PASSING, "hs_code": "8702.10", "transaction_value": 200000,
+                                                               "persons": 12}, lines=PASSING_LINES)),
+                              "-r", "usmca-2020", "-r", "us-section-232-2025"]).output
+    assert "column 1 duty 0.00 (USMCA-originating: free of the general rate 2%)" in out
+
+
+def test_a_non_originating_bus_pays_column_1_duty(make_bom):
+    """The same bus made with a Chinese engine fails USMCA: 2% column 1 duty on top of the 10%."""
+    lines = [{**PASSING_LINES[0], "origin_country": "CN", "usmca_originating": None}, PASSING_LINES[1]]
+    bom = roo_calc.load_bom(make_bom(vehicle={**PASSING, "hs_code": "8702.10", "transaction_value": 200000, "persons": 12},
+                                     lines=lines))
+    duty = evaluate(bom, REGIMES["us-section-232-2025"], datetime.date(2025, 9, 1), REGIMES).requirements[0]
+    assert duty.figures["mfn_duty"] == 400000 and duty.figures["total_duty"] == 2400000
+
+
+def test_heavy_truck_non_us_content_lines_cite_proclamation_10984(make_bom):
+    """Proclamation 10984 cl.(2) grants non-US-content treatment to USMCA MHDVs; 10908 cl.(2) is for
+    automobiles (passenger vehicles and light trucks).  Each dutiable line cites its own clause."""
+    truck = _section_232(make_bom, hs_code="8704.23", assembly_country="CA", lvc_high_wage_labor=2000,
+                         lvc_high_wage_materials=1000).requirements[0]
+    assert truck.figures["usmca_qualifying"] == "yes"
+    assert {d.basis for d in truck.drivers} == {"non-US content (dutiable, Proclamation 10984 cl.(2))"}
+    car = _section_232(make_bom, CAR_LINES).requirements[0]
+    assert car.figures["usmca_qualifying"] == "yes", car.reason
+    assert {d.basis for d in car.drivers} == {"non-US content (dutiable, Proclamation 10908 cl.(2))"}
+
+
+def test_a_vehicle_that_cannot_qualify_is_not_described_as_if_it_might(make_bom):
+    """A GB-assembled car can never be USMCA-qualifying: with the UK quota open (EO of 16 June 2025
+    s.2(a)) the text names only in quota / out of quota, never "if not USMCA-qualifying"."""
+    path = make_bom(vehicle={**PASSING, "assembly_country": "GB", "entry_date": "2025-10-01"}, lines=PASSING_LINES)
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "us-section-232-2025"]).output
+    assert "if in quota: duty 1,500.00 USD" in out and "if out of quota: duty 5,000.00 USD" in out
+    assert "USMCA-qualifying (on" not in out
+
+
+def test_parts_of_a_us_heavy_truck_are_taxed_as_automobile_parts_before_proclamation_10984(make_bom):
+    """Proclamation 10908 cl.(1) taxes "all imports of articles specified in Annex I" (automobile
+    parts, from 2025-05-03), whatever they go into; 10984 cl.(1) adds MHDV parts from 2025-11-01.
+    A Japanese 8408.20 engine (on the covered list) for a US-assembled road tractor entered on
+    2025-10-01 owes the 10908 duty, at Japan's all-in 15% less its 2.5% column 1 rate (EO of
+    4 Sept 2025 s.4(a)); there is no MHDV offset before 2025-11-01 (10984 cl.(4)(a))."""
+    truck = {**PASSING, "hs_code": "8701.21", "assembly_country": "US", "production_date": "2025-10-01",
+             "entry_date": "2025-10-01", "net_cost": 100000, "transaction_value": 150000}
+    lines = [{"part_number": "E", "hs_code": "8408.20", "value": 20000, "origin_country": "JP"},
+             {"part_number": "X", "hs_code": "8544.30", "value": 1000, "origin_country": "CN"}]
+    bom = roo_calc.load_bom(make_bom(vehicle=truck, lines=lines))
+    (parts,) = [r for r in evaluate(bom, REGIMES["us-section-232-2025"], datetime.date(2025, 10, 1), REGIMES).requirements
+                if r.id == "parts_232"]
+    assert parts.status == "duty" and "10908" in parts.threshold_citation
+    assert parts.figures["liability"] == 250000 + 25000  # 12.5% x 20,000 + 25% x 1,000
+    assert parts.figures["offset_applied"] == 0 and "no offset for vehicles assembled before 2025-11-01" in parts.reason

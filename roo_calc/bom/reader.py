@@ -445,6 +445,11 @@ def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], 
     if isinstance(persons, Decimal) and (persons != int(persons) or persons <= 0):
         out.add("bad-value", f"persons: expected a whole number of persons above 0, found {persons}", sheet, cells["persons"])
         ok = False
+    prototype, produced = values.get("first_prototype_date"), values.get("production_date")
+    if isinstance(prototype, date) and isinstance(produced, date) and prototype > produced:  # USMCA UR 20(8): the prototype comes first
+        out.add("bad-value", f"first_prototype_date: expected on or before production_date ({produced}), found {prototype}",
+                sheet, cells["first_prototype_date"])
+        ok = False
     return ok
 
 

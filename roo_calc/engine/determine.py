@@ -63,6 +63,18 @@ def classify(regime: Regime, vehicle: Vehicle) -> tuple[list[str], str]:
     return matches, described
 
 
+def _classes_by_declared_type(regime: Regime, vehicle: Vehicle) -> list[str]:
+    """For a code whose class only a declared vehicle_type decides (e.g. an 87.06 chassis, UR s.13):
+    "vehicle_type = T: class (title)" for each class the code could take."""
+    out = []
+    for name, c in regime.classes.items():
+        types = (c.when_declared if HsList(c.hs).contains(vehicle.hs_code) and c.when_declared else
+                 (c.law_type,) if c.law_type and HsList(c.hs_if_declared).contains(vehicle.hs_code) else ())
+        if types:
+            out.append(f"vehicle_type = {' or '.join(types)}: {name} ({cite(c.reference)})")
+    return out
+
+
 def class_warning(regime: Regime, vehicle: Vehicle, vehicle_class: str) -> str | None:
     """A declared vehicle_type that the law's class contradicts, naming both."""
     law_type = regime.classes[vehicle_class].law_type
@@ -97,9 +109,14 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
                + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items()))
         return Determination(**base, status="not_applicable", vehicle_notes=(why,))
     if len(classes) != 1:
-        why = (f"the vehicle ({described}) is in none of this regime's classes: "
-               + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items())
-               if not classes else f"the vehicle ({described}) matches several classes: {', '.join(classes)}")
+        by_type = _classes_by_declared_type(regime, bom.vehicle)
+        if not classes and by_type and bom.vehicle.vehicle_type_inferred:
+            why = (f"the class of HS {bom.vehicle.hs_code} depends on a fact the code does not show: "
+                   f"vehicle_type (Vehicle sheet) not given; " + "; ".join(by_type))
+        else:
+            why = (f"the vehicle ({described}) is in none of this regime's classes: "
+                   + ", ".join(f"{k} ({v.title})" for k, v in regime.classes.items())
+                   if not classes else f"the vehicle ({described}) matches several classes: {', '.join(classes)}")
         return Determination(**base, status="needs_review", review=(why + "; set vehicle_type or check hs_code",))
     vehicle_class = classes[0]
     warning = class_warning(regime, bom.vehicle, vehicle_class)

@@ -533,7 +533,11 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
-    if requirement.new_plant is not None and ctx.vehicle_class in requirement.new_plant.classes and ctx.vehicle.new_plant:
+    if requirement.new_plant is not None and ctx.vehicle.new_plant and ctx.vehicle_class not in requirement.new_plant.classes:
+        ctx.assume("new-plant-not-used", rid, None,
+                   f"new_plant = {ctx.vehicle.new_plant} is not used: the lower requirement for a new or refitted plant is "
+                   f"for {', '.join(requirement.new_plant.classes)}, not {ctx.vehicle_class}", cite(requirement.new_plant.reference))
+    elif requirement.new_plant is not None and ctx.vehicle.new_plant:
         threshold = _new_plant_threshold(ctx, rid, requirement, threshold)
         if threshold is None:
             return RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="needs_review",

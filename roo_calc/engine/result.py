@@ -11,7 +11,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, InstanceOf
 
 from roo_calc.certificates.model import CertifiedLine
 from roo_calc.engine.linear import LinearForm
@@ -75,7 +75,7 @@ class RequirementResult(_Result):
     line_basis: object | None = Field(default=None, repr=False, exclude=True)
     line_groups: object | None = Field(default=None, repr=False, exclude=True)  # core parts: each line's group
     # How the lines' counts decide the verdict (engine.linear), for requirements that sourcing moves.
-    form: LinearForm | None = Field(default=None, repr=False, exclude=True)
+    form: InstanceOf[LinearForm] | None = Field(default=None, repr=False, exclude=True)
 
     @property
     def margin(self) -> Fraction | None:

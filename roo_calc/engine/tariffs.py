@@ -27,7 +27,7 @@ import numpy as np
 
 from roo_calc.codes import HsList
 from roo_calc.engine.requirements import Context, _drivers, line_basis
-from roo_calc.engine.result import Determination, RequirementResult
+from roo_calc.engine.result import Determination, RequirementResult, RequirementStatus
 from roo_calc.errors import NoValueError
 from roo_calc.numbers import SHARE_ONE
 from roo_calc.rules.model import DatedFlag, Deal, MfnRate, Regime, Requirement, value_at
@@ -79,7 +79,11 @@ def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
         return Usmca("review", f"USMCA qualification needs review ({review[0].regime} {origin}: {items})")
     if not verdicts:
         return Usmca("no", f"no qualifying regime in force {origin}: not USMCA-qualifying")
-    return Usmca("no", "not USMCA-qualifying (" + ", ".join(f"{d.regime}: {d.status}" for d in verdicts) + f" {origin})")
+    open_readings = [f"{d.regime} fails only on {', '.join(r.id for r in failing)}, whose threshold is UNCONFIRMED"
+                     for d in verdicts for failing in [[r for r in d.requirements if r.status == "fail"]]
+                     if failing and all(r.threshold_unconfirmed for r in failing)]
+    return Usmca("no", "not USMCA-qualifying (" + ", ".join(f"{d.regime}: {d.status}" for d in verdicts) + f" {origin})"
+                 + (f"; {'; '.join(open_readings)} (see its result)" if open_readings else ""))
 
 
 def _mfn(ctx: Context, hs: str) -> MfnRate | None:
@@ -221,11 +225,16 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
 
     # The value: non-US content for a USMCA-qualifying vehicle, else the full value.
     us_content = int(ctx.lines.value[ctx.lines.in_countries((requirement.imported_into,))].sum())
+    # Origin decides the column 1 duty for every class (an originating good enters free of it);
+    # only the classes the proclamations name get the non-US-content value (10984 cl.(2): not buses).
+    origin = _usmca(ctx, requirement) if ctx.vehicle_class in requirement.non_us_content_classes or mfn else None
     if ctx.vehicle_class in requirement.non_us_content_classes:
-        usmca = _usmca(ctx, requirement)
+        usmca = cast(Usmca, origin)
         _assume_origin_date(ctx, rid, usmca, ctx.lines.in_countries((requirement.imported_into,)))
     else:
         usmca = Usmca("no", f"vehicle class {ctx.vehicle_class}: no non-US-content treatment (duty on the full value)")
+        if origin is not None:
+            notes.append(f"column 1 duty follows origin: {origin.why}")
     notes.insert(0, usmca.why)
     values = {"yes": [("non_us_content", max(tv - us_content, 0))], "no": [("full_value", tv)],
               "review": [("non_us_content", max(tv - us_content, 0)), ("full_value", tv)]}[usmca.answer]
@@ -242,15 +251,24 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     (_, dutiable), (_, r) = values[0], options[0]
     duty = Fraction(dutiable) * r / 100
     figures.update(rate=_pct(r), dutiable_value=dutiable, duty=duty)
-    if mfn is not None:  # EO 14289 s.4(b): column 1 duties still apply (a USMCA-qualifying vehicle enters free)
-        mfn_duty = Fraction(0) if usmca.answer == "yes" else Fraction(tv) * Fraction(mfn.rate) / 100
-        figures.update(mfn_duty=mfn_duty, total_duty=duty + mfn_duty)
+    status: RequirementStatus = "duty" if duty else "no_duty"
+    if mfn is not None and origin is not None:  # EO 14289 s.4(b): column 1 duties still apply; an originating vehicle enters free
+        full_mfn = Fraction(tv) * Fraction(mfn.rate) / 100
+        if origin.answer == "review":
+            figures.update(mfn_duty_if_originating=Fraction(0), mfn_duty_if_not=full_mfn)
+            notes.append(f"the column 1 duty depends on origin: 0 if USMCA-originating, {full_mfn / 100:,.2f} if not")
+            status = "needs_review"
+        else:
+            mfn_duty = Fraction(0) if origin.answer == "yes" else full_mfn
+            figures.update(mfn_duty=mfn_duty, total_duty=duty + mfn_duty, mfn_free=origin.answer == "yes")
     counted, basis = None, None
     if values[0][0] == "non_us_content":
         non_us = ~ctx.lines.in_countries((requirement.imported_into,))
         counted = np.where(non_us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-        basis = line_basis(counted, "non-US content (dutiable, Proclamation 10908 cl.(2))", np.where(non_us, "", "US content: not dutiable"))
-    return RequirementResult(**base, status="duty" if duty else "no_duty", value=Fraction(duty * 100, tv) if tv else Fraction(0),
+        clauses = requirement.non_us_content_clause
+        clause = clauses.get(ctx.vehicle_class, clauses.get("default", "the rule file's non-US-content treatment"))
+        basis = line_basis(counted, f"non-US content (dutiable, {clause})", np.where(non_us, "", "US content: not dutiable"))
+    return RequirementResult(**base, status=status, value=Fraction(duty * 100, tv) if tv else Fraction(0),
                              figures=figures, **cited, reason="; ".join(notes),
                              drivers=_drivers(ctx, counted, basis) if counted is not None and basis is not None else (),
                              line_counted=counted, line_basis=basis)

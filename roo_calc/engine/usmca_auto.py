@@ -44,7 +44,7 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
             group_of = np.where(undeclared & (group_of == None) & HsList(spec.hs).match(lines.hs), name, group_of)  # noqa: E711
         defaulted = undeclared & (group_of == None) & HsList(spec.default_hs).match(lines.hs) if spec.default_hs else None  # noqa: E711
         if defaulted is not None and defaulted.any():
-            cited = "; ".join(f"{r.title}, {r.pinpoint}" for r in spec.reference) or "USMCA UR s.14, Table A.2"
+            cited = "; ".join(f"{r.title}, {r.pinpoint}" for r in spec.reference) or requirement.core_part_source
             if HsList(spec.default_for_vehicles).contains(ctx.vehicle.hs_code):
                 group_of = np.where(defaulted, name, group_of)
                 ctx.assume(f"core-part-default-{name}", rid, defaulted,
@@ -70,12 +70,13 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
                    f"for {ctx.vehicle_class} ({', '.join(groups)}): not counted as core parts here",
                    "USMCA UR s.14, Table A.2")
     ctx.assume("core-part-undeclared", rid, maybe,
-               "lines whose HS code is only partly a core part (\"ex\" in Table A.2) and whose core_part_group is blank: "
-               "not counted as core parts; declare core_part_group where they are", "USMCA UR s.14, Table A.2")
+               f"lines whose HS code is only partly a core part (\"ex\" in {requirement.core_part_source}) and whose "
+               "core_part_group is blank: not counted as core parts; declare core_part_group where they are",
+               requirement.core_part_source)
     return group_of
 
 
-def core_part_originating(ctx: Context, rid: str, limit_ppm: int) -> np.ndarray:
+def core_part_originating(ctx: Context, rid: str, limit_ppm: int, citation: str = "USMCA UR 14(4), 14(5), 14(13)") -> np.ndarray:
     """Whether each line counts as originating for the core-parts test.
 
     A supplier's certification decides: Y made in the region is originating, N is not, whatever
@@ -90,10 +91,10 @@ def core_part_originating(ctx: Context, rid: str, limit_ppm: int) -> np.ndarray:
     by_content = in_region & ~certified & ~declined & rc_stated
     ctx.assume("core-part-by-content", rid, by_content,
                "core-part lines with no certification on file: origin taken from the supplier's stated regional content "
-               "against the core-part threshold, read as a net cost figure", "USMCA UR 14(4), 14(5), 14(13)")
+               "against the core-part threshold, read as a net cost figure", citation)
     ctx.assume("core-part-declined-with-content", rid, declined & rc_stated & (rc >= limit_ppm),
                "certified non-originating (N) although the stated regional content meets the threshold: the "
-               "certification is used", "USMCA UR 14(4)")
+               "certification is used", citation)
     return in_region & ~declined & (certified | (by_content & (rc >= limit_ppm)))
 
 
@@ -168,10 +169,10 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
             group_of[i] = made_parts[owner[i]][0]
     core = group_of != None  # noqa: E711
     if not core.any() and not made_parts:
-        return _review(rid, requirement, "no core part identified in the BOM (Table A.2 column 1: "
+        return _review(rid, requirement, f"no core part identified in the BOM ({requirement.core_part_source}: "
                        + ", ".join(groups) + "); declare core_part_group on the lines that make them up")
     lines = ctx.lines
-    originating = core_part_originating(ctx, rid, int(threshold.value * 10_000))
+    originating = core_part_originating(ctx, rid, int(threshold.value * 10_000), requirement.citation)
     value = lines.value
     zero = [row for row, (_g, cost) in made_parts.items() if cost <= 0]
     if zero:
@@ -201,7 +202,8 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
                       options=(tuple(range(len(names))),) + (((len(names),),) if allows_super else ()),
                       shortfall="of non-originating core-part value to make originating")
     decision = form.decide()
-    option = "none meets the threshold" if decision.option is None else CORE_OPTIONS[decision.option]
+    option = ("none meets the threshold" if decision.option is None else
+              CORE_OPTIONS[decision.option] if allows_super else "each core part")  # 14(4)/(10) only where s.14 applies
     failing = [g for g, v in per_group.items() if v < threshold.value]
     rows = ctx.lines.frame["row"].to_numpy()
     parts = ctx.lines.frame["part_number"].to_numpy()
@@ -214,7 +216,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     if failing:
         reason += "; core parts under the threshold: " + "; ".join(named)
     figures = {"option": option, "core_parts_value": core_total, "core_parts_non_originating": core_non,
-               "super_core_rvc": super_core, **{f"{g}_rvc": v for g, v in per_group.items()}}
+               **({"super_core_rvc": super_core} if allows_super else {}), **{f"{g}_rvc": v for g, v in per_group.items()}}
     if made_parts:
         figures.update({f"{g}_net_cost": totals[g] for g in {g for g, _c in made_parts.values()} if g in totals})
         reason += "; self-produced core parts measured by their own net cost (the make line's value) against the " \
@@ -345,12 +347,21 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
     materials = vehicle.lvc_high_wage_materials_cents
     source = "Vehicle sheet"
     counted = None
+    high, low = ctx.lines.flag("high_wage")
+    abroad = high & ~ctx.lines.in_countries(ctx.regime.region)  # UR s.12: a high-wage plant is in a CUSMA country
+    high = high & ~abroad
     if materials is None:
-        high, _low = ctx.lines.flag("high_wage")
         declared = ctx.lines.frame["high_wage"].notna().to_numpy(dtype=bool)
+        if abroad.any():
+            ctx.assume("lvc-high-wage-abroad", rid, abroad,
+                       f"marked high_wage = Y but made outside {'/'.join(ctx.regime.region)}: not counted as high-wage "
+                       "material, which must be produced in a qualifying wage-rate production plant located in the "
+                       "territory of a CUSMA country", "USMCA UR s.12 (qualifying wage-rate production plant), 18(4)")
         if declared.any():
             materials = int(ctx.lines.value[high].sum())
-            source = f"BOM lines with high_wage = Y ({int(high.sum())} lines)"
+            source = f"BOM lines with high_wage = Y ({int(high.sum())} lines)" + (
+                f"; {int(abroad.sum())} more marked Y but made outside {'/'.join(ctx.regime.region)}, not counted"
+                if abroad.any() else "")
             counted = np.where(high, 0, ctx.lines.value * SHARE_ONE).astype(np.int64)  # value not yet high-wage
             ctx.assume("lvc-materials-from-bom", rid, high,
                        "high-wage materials taken as the BOM lines marked high_wage = Y (their full value, UR 18(21))",
@@ -367,6 +378,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         return _review(rid, requirement, f"lvc_assembly_points (Vehicle sheet{f', cell {cell}' if cell else ''}): expected 0 or {credit.normalize():f} "
                        f"(the assembly credit is claimed whole or not at all), found {Decimal(claimed).scaleb(-4).normalize():f}")
     points = {}
+    capped: list[str] = []
     for name, cap in (("technology", requirement.technology_cap), ("assembly", requirement.assembly_credit)):
         raw = getattr(vehicle, f"lvc_{name}_points_e4")
         if raw is None:
@@ -376,6 +388,8 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         else:
             given = Fraction(raw, 10_000)
             points[name] = min(given, Fraction(cap)) if cap is not None else given
+            if points[name] < given:
+                capped.append(f"lvc_{name}_points {display_pct(given)} given, counted as {cap}")
     nc_scaled = vehicle.net_cost_cents * SHARE_ONE
     # High-wage points = (HWLC + HWM) / NC, HWM = the lines' value less what is not high-wage.
     offset = (labor + (ctx.lines.total_cents if counted is not None else materials)) * SHARE_ONE
@@ -392,14 +406,19 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
               + (f" (minimum {minimum.value})" if minimum else ""))
     if minimum is not None and high_wage_points < minimum.value:
         reason += f"; the high-wage part is under its minimum of {minimum.value} points"
+    if capped:
+        reason += "; " + "; ".join(capped) + " (the LVC counts no more than that, see the threshold's provision)"
     figures = {"high_wage_labor": labor, "high_wage_materials": materials, "high_wage_materials_source": source,
                "net_cost": vehicle.net_cost_cents,
                "high_wage_points": high_wage_points, "minimum_high_wage_points": str(minimum.value) if minimum else "-",
                "technology_points": points["technology"], "assembly_points": points["assembly"]}
     basis = None if counted is None else line_basis(
-        counted, np.where(ctx.lines.flag("high_wage")[1], "not from a high-wage plant (high_wage = N)",
-                          "high_wage not stated: not counted as high-wage"),
-        np.where(ctx.lines.flag("high_wage")[0], "high-wage material (high_wage = Y)", ""))
+        counted, np.select([abroad, low],
+                           [f"high_wage = Y but made outside {'/'.join(ctx.regime.region)}: not high-wage material "
+                            "(UR s.12: a qualifying wage-rate production plant is in a CUSMA country)",
+                            "not from a high-wage plant (high_wage = N)"],
+                           "high_wage not stated: not counted as high-wage"),
+        np.where(high, "high-wage material (high_wage = Y)", ""))
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision,
                    threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
                    drivers=False)

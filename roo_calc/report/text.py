@@ -129,7 +129,8 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         made = [k[:-9] for k in f if k.endswith("_net_cost")]
         basis = ("net cost over the group's lines" if not made else
                  f"net cost over the group's lines; {', '.join(made)}: the self-produced part's own net cost")
-        out.append(f"      core-part RVC by group ({basis}): {groups}; super-core {_pct(number(f['super_core_rvc']))}"
+        whole = f"; super-core {_pct(number(f['super_core_rvc']))}" if "super_core_rvc" in f else ""
+        out.append(f"      core-part RVC by group ({basis}): {groups}{whole}"
                    f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
     elif req.kind == "purchases" and req.value is not None:
         out.append(f"      originating {m('originating')} / purchases {m('purchases')} x 100 = {_pct(req.value)}")
@@ -173,11 +174,15 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
         out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
                    f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")
         if "total_duty" in f:
-            out.append(f"      with the column 1 duty {m('mfn_duty')} (general rate {f['mfn_rate']}%): total {m('total_duty')} {currency}")
+            free = " (USMCA-originating: free of the general rate" if f.get("mfn_free") else " (general rate"
+            out.append(f"      with the column 1 duty {m('mfn_duty')}{free} {f['mfn_rate']}%): total {m('total_duty')} {currency}")
     elif req.kind == "section_232":
-        cases = {"non_us_content": "USMCA-qualifying (on non-US content)", "full_value": "not USMCA-qualifying (on the full value)",
-                 "in_quota": "in quota", "out_of_quota": "out of quota"}
-        for key in [k for k in f if k.startswith("duty_") and k != "duty_per_year"]:
+        keys = [k for k in f if k.startswith("duty_") and k != "duty_per_year"]
+        # A value basis is named only where both are open (a vehicle that cannot qualify has one).
+        both = any("non_us_content" in k for k in keys) and any("full_value" in k for k in keys)
+        cases = {"non_us_content": "USMCA-qualifying (on non-US content)", "full_value": "not USMCA-qualifying (on the full value)"}
+        cases = {**(cases if both else {}), "in_quota": "in quota", "out_of_quota": "out of quota"}
+        for key in keys:
             case = key[5:]
             words = [text for part, text in cases.items() if part in case]
             out.append(f"      if {', '.join(words) or case}: duty {m(key)} {currency}")

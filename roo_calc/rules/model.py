@@ -423,6 +423,7 @@ class Requirement(_Strict):
     core_part_table: dict[str, CorePartGroup] = {}
     groups_by_class: dict[str, tuple[str, ...]] = {}
     super_core_classes: tuple[str, ...] = ()
+    core_part_source: str = "USMCA UR s.14, Table A.2"  # the provision and table the groups come from, as reports name it
     # regional_value_content: the heavy-truck excess-LVC credit (USMCA UR 18(22))
     lvc_credit: LvcCredit | None = None
     new_plant: NewPlant | None = None  # USMCA UR 20(8)
@@ -441,6 +442,7 @@ class Requirement(_Strict):
     # us_content: the country whose content is counted (ISO alpha-2)
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
     non_us_content_classes: tuple[str, ...] = ()
+    non_us_content_clause: dict[str, str] = {}  # the clause granting it, by class ("default" for the rest)
     deals: dict[str, Deal] = {}
     stacking: tuple[Stacking, ...] = ()
     excluded_age_years: int | None = None
@@ -480,7 +482,7 @@ class Requirement(_Strict):
 def _class_references(requirement: Requirement) -> list[tuple[str, str]]:
     """(key, class name) for every vehicle class a requirement names, to check at load."""
     named: list[tuple[str, str]] = []
-    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "groups_by_class"):
+    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "groups_by_class", "non_us_content_clause"):
         named += [(key, name) for name in getattr(requirement, key)]
     for key in ("classes", "super_core_classes", "non_us_content_classes", "excluded_age_classes"):
         named += [(key, name) for name in getattr(requirement, key)]
