@@ -212,10 +212,9 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
             plan.blocked.append(why)
     plan.blocked.extend(before.review)
     if regime.kind == "tariff":  # a duty, not a verdict: nothing here to make eligible
-        owed = [r for r in before.requirements if r.status == "duty"]
-        plan.message = (f"{regime.id} is a tariff: its result is a duty ({before.status.replace('_', ' ')}"
-                        + (", owed" if owed else "") + "), not an eligibility, so there is no plan to reach; "
-                        "plan for a preference regime instead (e.g. -r usmca-2020), whose qualification may lower the duty")
+        plan.message = (f"{regime.id} is a tariff: its result is a duty owed or not, not an eligibility, so there is no "
+                        "plan to reach under it; plan for a preference regime instead (e.g. -r usmca-2020), whose "
+                        "qualification may lower the duty")
         return plan
     if not short and not before.review:
         plan.message = ("already eligible" + (f" with every requirement at least {margin_pts} points clear" if margin_pts else "")
