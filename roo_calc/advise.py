@@ -41,10 +41,11 @@ import pandas as pd
 from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.engine.linear import Decision, LinearForm, Part, decide_all
+from roo_calc.display import money
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE
 from roo_calc.plan_reduce import ACTIONS, Program
-from roo_calc.plan_solve import Solved, solve
+from roo_calc.plan_solve import TIME_LIMIT_S, Solved, Unsettled, solve
 from roo_calc.rules.model import Regime
 
 if TYPE_CHECKING:
@@ -243,7 +244,12 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
             core_super = (len(constraints), len(built), True)
         for part, (line, allowed, label) in zip(form.parts, built):
             constraints.append((line, {a: _within(m, part) for a, m in moved.items()}, allowed, label))
-    solved = _solve(bom, constraints, core_super, can_certify, premium_pct, certification_pct)
+    try:
+        solved = _solve(bom, constraints, core_super, can_certify, premium_pct, certification_pct)
+    except Unsettled:
+        plan.message = (f"no plan found: the solver stopped at its time limit ({TIME_LIMIT_S:g} s) before finding one; "
+                        "whether a plan exists is not known")
+        return plan
     if solved is None:
         plan.message = ("no plan: even certifying and re-sourcing every contributing line cannot make every requirement "
                         "that lines move pass" + (f" by {margin_pts} points" if margin_pts else ""))
@@ -255,8 +261,8 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.method = "exact 0/1 integer program (HiGHS via scipy.optimize.milp), " + (
         ("proven optimal" if solved.fewest else "proven the cheapest (not proven the fewest actions among plans of that cost)")
         if solved.proven else
-        f"the best plan found in the time allowed, NOT proven the cheapest: no plan costs less than "
-        f"{Fraction(solved.lower_bound or 0, SHARE_ONE)} cents")
+        f"the best plan found in the time allowed ({TIME_LIMIT_S:g} s), NOT proven the cheapest: no plan costs less than "
+        f"{money(Fraction(solved.lower_bound or 0, SHARE_ONE), down=True)} {bom.vehicle.currency}")
     chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(int(premium_pct * 10_000)).to_numpy(dtype=np.int64)
@@ -327,15 +333,23 @@ def _solve(bom: Bom, constraints, core_super, can_certify: np.ndarray, premium_p
         each, whole = rows[start:start + count - 1], start + count - 1
         options = [[r for r in rows if r != whole]] + ([[r for r in rows if r not in each]] if super_ok else [])
     found: list[Solved] = []
+    unsettled: list[Solved] = []
     for option in options:
         cutoff = min((s.cost for s in found if s.proven), default=None)
         program = _program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)
-        solved = solve(program, cutoff=cutoff)
+        try:
+            solved = solve(program, cutoff=cutoff)
+        except Unsettled as timeout:
+            unsettled.append(Solved(proven=False, lower_bound=timeout.lower_bound))
+            continue
         if solved is not None:
             found.append(solved)
     if not found:
+        if unsettled:
+            raise Unsettled()
         return None
     best = min(found, key=lambda s: (s.cost, len(s.chosen)))  # the first way on a tie
+    found += unsettled
     for other in (s for s in found if s is not best):
         if not other.proven and (other.lower_bound or 0) < best.cost:
             best.proven = False

@@ -24,8 +24,17 @@ import numpy as np
 from roo_calc.plan_reduce import Program, Reduced, expand, reduce
 
 EXACT_FLOAT = 2 ** 53
+INFEASIBLE = 2  # scipy.optimize.milp's status for a program with no solution
 TIME_LIMIT_S = 60.0  # for the cheapest plan; one found but not proven the cheapest by then is reported as such
-TIE_LIMIT_S = 2.0  # for the fewest actions among plans of that cost; else the plan is not called the fewest
+TIE_LIMIT_S = 10.0  # for the fewest actions among plans of that cost; else the plan is not called the fewest
+
+
+class Unsettled(Exception):
+    """HiGHS stopped at its time limit with no plan: whether one exists is not known."""
+
+    def __init__(self, lower_bound: int | None = None) -> None:
+        super().__init__("no plan found within the solver's time limit")
+        self.lower_bound = lower_bound
 
 
 @dataclass
@@ -44,7 +53,8 @@ class Solved:
 
 def solve(program: Program, time_limit: float = TIME_LIMIT_S, cutoff: int | None = None) -> Solved | None:
     """The cheapest plan (fewest actions among equals), or None when no plan meets every row (at
-    a cost of `cutoff` or less, when given: the cost of a plan found another way)."""
+    a cost of `cutoff` or less, when given: the cost of a plan found another way).  Raises
+    `Unsettled` when the time ran out before any plan was found."""
     reduced = reduce(program)
     if reduced.infeasible:
         return None
@@ -111,17 +121,21 @@ def _milp(reduced: Reduced, time_limit: float, cutoff: int | None) -> tuple[np.n
     if cutoff is not None:  # the relaxation's bound first: may this program match or beat the cutoff?
         with _quiet_stdout():
             relaxed = milp(np.array(cost, dtype=np.float64), constraints=constraints, bounds=bounds, options=options)
+        if relaxed.x is None and relaxed.status != INFEASIBLE:
+            raise Unsettled()
         if relaxed.x is None or math.ceil(relaxed.fun - 1e-7) * unit > cutoff:
             return None
         if math.ceil(relaxed.fun - 1e-7) * unit == cutoff:  # at best a tie: only fewer actions could win
             time_limit = min(time_limit, TIE_LIMIT_S)
     first = run(cost, seconds=time_limit)
+    bound = getattr(first, "mip_dual_bound", None)
+    low = None if bound is None or not math.isfinite(bound) else max(0, math.ceil(bound - 1e-7)) * unit
     if first.x is None:
-        return None
+        if first.status == INFEASIBLE:
+            return None
+        raise Unsettled(low)
     counts = np.round(first.x).astype(np.int64)
     proven = first.status == 0 and sum(c * int(s) for c, s in zip(cost, size.tolist(), strict=True)) < EXACT_FLOAT
-    bound = getattr(first, "mip_dual_bound", None)
-    low = None if bound is None else max(0, math.ceil(bound - 1e-7)) * unit
     fewest = False
     if proven:  # among plans of this cost, the fewest actions (certification is often free)
         best = exact_cost(counts)

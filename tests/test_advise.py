@@ -194,3 +194,30 @@ def test_every_plan_is_met_by_the_engine_and_as_cheap_as_brute_force(tmp_path_fa
             assert best is not None and plan.total_cost_cents == best
     if best is not None and plan.before.status != "eligible" and not plan.blocked:
         assert plan.after is not None and plan.total_cost_cents == best, plan.message
+
+
+def test_a_plan_the_engine_does_not_confirm_is_reported_as_failed(monkeypatch):
+    """Whatever the solver answers, roo-calc's re-evaluation has the last word: a plan that leaves
+    a requirement short is headed as failed, never as a result."""
+    import roo_calc.advise as module
+    from roo_calc.plan_solve import Solved
+
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    monkeypatch.setattr(module, "_solve", lambda *args: Solved(chosen=[]))
+    plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES)
+    assert plan.verified is False
+    assert plan.message.startswith("PLAN FAILED VERIFICATION: ")
+    assert to_json(plan, bom, bom.vehicle.production_date)["verified"] is False
+
+
+def test_a_solver_that_runs_out_of_time_says_so(monkeypatch):
+    import roo_calc.advise as module
+    from roo_calc.plan_solve import Unsettled
+
+    def timeout(*args, **kwargs):
+        raise Unsettled()
+
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    monkeypatch.setattr(module, "solve", timeout)
+    plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES)
+    assert plan.after is None and "whether a plan exists is not known" in plan.message
