@@ -71,3 +71,14 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(args):
     process.stderr.close()
     assert process.wait(timeout=60) == 128 + signal.SIGPIPE
     assert err == b""
+
+
+def test_the_certifications_determination_sheet_counts_the_rows_it_does_not_list(tmp_path):
+    """An assumption over 130 lines lists 20 rows on the Determination sheet and says how many more."""
+    out = tmp_path / "certification.xlsx"
+    result = run("certify", SAMPLES / "fullsize-pickup-us.xlsx", "-r", "usmca-2020", "-o", out)
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out, read_only=True)["Determination"]
+    listed = [str(row[1]) for row in sheet.iter_rows(values_only=True) if row[1] and " (rows " in str(row[1])]
+    assert listed
+    assert any(" and 110 more)" in text for text in listed)

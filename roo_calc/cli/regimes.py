@@ -80,7 +80,6 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
          rules: RulesOption = None, quiet: QuietOption = False) -> None:
     """Every requirement of a regime and the threshold in force on a date, with its citation."""
     from roo_calc.rules.loader import load_regimes
-    from roo_calc.rules.model import cite
 
     try:
         regimes = load_regimes(rules)
@@ -93,6 +92,19 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
     r = regimes[regime_id]
     on = as_date(as_of) or date.today()
     applied, what_if = r.applies_on(on)
+    _echo_regime(r, on, what_if)
+    _echo_part_origin(r, applied)
+    echo("requirements:")
+    for rid, req in r.requirements.items():
+        _echo_requirement(r, rid, req, applied)
+    for note in r.notes:
+        echo(f"note: {note}")
+
+
+def _echo_regime(r, on: date, what_if: str | None) -> None:
+    """The regime's title, rule file, date, sources, vehicle classes and vehicle-type table."""
+    from roo_calc.rules.model import cite
+
     echo(f"{r.id}: {r.title}  [{r.status}]")
     if r.summary:
         echo(r.summary)
@@ -111,6 +123,12 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
         echo("vehicle type of a workbook that leaves vehicle_type blank, by HS code (any other code: other):")
     for row in r.vehicle_types_by_hs:
         echo(f"  {row.type}: HS {', '.join(row.hs)} - {cite(row.reference)}")
+
+
+def _echo_part_origin(r, applied: date) -> None:
+    """Parts that originate only at their own RVC, with the threshold in force."""
+    from roo_calc.rules.model import cite
+
     if r.part_origin:
         echo("parts originating only at their own RVC (stated content checked against it):")
     for rule in r.part_origin:
@@ -128,43 +146,45 @@ def show(regime_id: Annotated[str, typer.Argument(metavar="ID", help="Regime id,
         if rule.note and "UNCONFIRMED" in rule.note:
             echo(f"    [UNCONFIRMED] {rule.note[rule.note.index('UNCONFIRMED'):].removeprefix('UNCONFIRMED: ')}")
         _echo_history("threshold", rule.threshold, applied, ">=", "%")
-    echo("requirements:")
-    for rid, req in r.requirements.items():
-        echo(f"  {rid} ({req.kind}): {req.title}")
-        echo(f"    law: {req.citation}")
-        sign = "rate" if r.kind == "tariff" else ">=" if req.comparison == "at_least" else "<="
-        histories = [(cls, h, sign, "%") for cls, h in req.threshold.items()]
-        histories += [(f"{cls} minimum high-wage points", h, sign, "") for cls, h in req.minimum.items()]
-        if req.tracing is not None:
-            if req.tracing.material_rvc_requirement:
-                histories.append(("RVC requirement of other Schedule IV materials (9(2)(g))",
-                                  req.tracing.material_rvc_requirement, ">=", "%"))
-            histories += [(f"RVC requirement of {e.title} (9(2)(g))", e.requirement, ">=", "%")
-                          for e in req.tracing.material_rvc_exceptions]
-        if req.components is not None:
-            histories.append((f"RVC requirement of {req.components.title} (10(1)(d)(iii))", req.components.requirement,
-                              ">=", "%"))
-        for label, history, sign, unit in histories:
-            _echo_history(label, history, applied, sign, unit)
-        if req.tracing is not None and req.tracing.same_as_vehicle:
-            echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
-        if req.lvc_credit is not None:
-            credit = req.lvc_credit
-            state = "available" if applied <= credit.through else "ended"
-            flag = " [UNCONFIRMED]" if credit.unconfirmed else ""
-            echo(f"    excess-LVC credit ({', '.join(credit.classes)}): high-wage points above {credit.points_above} of an "
-                 f"LVC above {credit.lvc_above}% count toward the RVC, if the RVC is not below {credit.rvc_floor}%; "
-                 f"until {credit.through} inclusive; on {applied}: {state}{flag} - {credit.citation}")
-        if req.new_plant is not None:
-            n = req.new_plant
-            echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "
-                 f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date) "
-                 f"- {cite(n.reference)}")
-        if r.kind == "tariff":
-            for line in tariff_change_points(req, applied):
-                echo(line)
-    for note in r.notes:
-        echo(f"note: {note}")
+
+
+def _echo_requirement(r, rid: str, req, applied: date) -> None:
+    """One requirement: its law, each threshold history and the credits and change points that apply."""
+    from roo_calc.rules.model import cite
+
+    echo(f"  {rid} ({req.kind}): {req.title}")
+    echo(f"    law: {req.citation}")
+    sign = "rate" if r.kind == "tariff" else ">=" if req.comparison == "at_least" else "<="
+    histories = [(cls, h, sign, "%") for cls, h in req.threshold.items()]
+    histories += [(f"{cls} minimum high-wage points", h, sign, "") for cls, h in req.minimum.items()]
+    if req.tracing is not None:
+        if req.tracing.material_rvc_requirement:
+            histories.append(("RVC requirement of other Schedule IV materials (9(2)(g))",
+                              req.tracing.material_rvc_requirement, ">=", "%"))
+        histories += [(f"RVC requirement of {e.title} (9(2)(g))", e.requirement, ">=", "%")
+                      for e in req.tracing.material_rvc_exceptions]
+    if req.components is not None:
+        histories.append((f"RVC requirement of {req.components.title} (10(1)(d)(iii))", req.components.requirement,
+                          ">=", "%"))
+    for label, history, sign, unit in histories:
+        _echo_history(label, history, applied, sign, unit)
+    if req.tracing is not None and req.tracing.same_as_vehicle:
+        echo(f"    RVC requirement of {', '.join(req.tracing.same_as_vehicle)} (9(2)(g)): the vehicle's threshold")
+    if req.lvc_credit is not None:
+        credit = req.lvc_credit
+        state = "available" if applied <= credit.through else "ended"
+        flag = " [UNCONFIRMED]" if credit.unconfirmed else ""
+        echo(f"    excess-LVC credit ({', '.join(credit.classes)}): high-wage points above {credit.points_above} of an "
+             f"LVC above {credit.lvc_above}% count toward the RVC, if the RVC is not below {credit.rvc_floor}%; "
+             f"until {credit.through} inclusive; on {applied}: {state}{flag} - {credit.citation}")
+    if req.new_plant is not None:
+        n = req.new_plant
+        echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "
+             f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date) "
+             f"- {cite(n.reference)}")
+    if r.kind == "tariff":
+        for line in tariff_change_points(req, applied):
+            echo(line)
 
 
 def _echo_history(label: str, history, applied: date, sign: str, unit: str) -> None:
