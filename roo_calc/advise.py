@@ -174,8 +174,16 @@ def _blocked(req: RequirementResult) -> str | None:
 
 
 def _short(req: RequirementResult, margin: Fraction) -> bool:
-    """Fails, or passes by less than the margin asked for."""
-    return req.status == "fail" or (margin > 0 and req.margin is not None and req.margin < margin)
+    """Fails, or passes by less than the margin asked for: by its figure, and, where the form has
+    another way to pass (the super-core), by that way too."""
+    if req.status == "fail":
+        return True
+    if margin <= 0 or req.margin is None or req.margin >= margin:
+        return False
+    form = req.form
+    if form is None or len(form.options) == 1 or req.value is None:
+        return True
+    return not form.clears(margin, credit=req.value - form.decide().points)
 
 
 def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0)) -> list[Gap]:

@@ -21,7 +21,7 @@ bounds on the sums (`LinearForm.most`), and the batch path decides many sums at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Callable, Literal, Mapping, Sequence
 
@@ -127,6 +127,14 @@ class LinearForm:
                              bool(met[k]))
 
         return met, decision
+
+    def clears(self, margin: Fraction, credit: Fraction | None = None) -> bool:
+        """Whether the form is met with `margin` points to spare on each of its limits, on its own
+        sums: what a plan with a safety margin aims at.  With several options one must clear it,
+        which the figure shown (that of the first option that passes) need not."""
+        shifted = replace(self, limit=self.limit + margin if self.comparison == "at_least" else self.limit - margin,
+                          minimum=None if self.minimum is None else self.minimum + margin)
+        return shifted.decide(credit=credit).met
 
     def most(self, margin: Fraction = ZERO) -> list[Fraction]:
         """Per part, the largest sum with which the requirement is met by `margin` points more
