@@ -307,3 +307,21 @@ def test_a_scenario_reads_yes_and_no_as_a_workbook_cell_does(text):
     from roo_calc.scenarios.model import LineEdit
 
     assert LineEdit(usmca_originating=text).usmca_originating is parse_yn(text)
+
+
+def test_compare_workbook_requirements_sheet_holds_every_requirement_of_every_cell(tmp_path):
+    """One row per requirement per cell, each value as the JSON gives it (to the hundredth shown)."""
+    import openpyxl
+
+    out = tmp_path / "compare.xlsx"
+    args = ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s", str(ROOT / "scenarios" / "sedan-transmission-to-mexico.toml"),
+            "-s", str(ROOT / "scenarios" / "sedan-electronics-to-mexico.toml"), "-r", "usmca-2020", "-r", "nafta-1994"]
+    assert runner.invoke(app, [*args, "-o", str(out), "-q"]).exit_code == 0
+    data = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    expected = [(c["regime"], c["scenario"], r["id"], r["value"], r["threshold"]) for c in data["matrix"] for r in c["requirements"]]
+    rows = list(openpyxl.load_workbook(out)["Requirements"].iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(expected) > 10
+    for row, (regime, scenario, rid, value, threshold) in zip(rows, expected):
+        assert (row[0].split(" ")[0], row[1], row[2]) == (regime, scenario, rid)
+        assert row[4] == (None if value is None else pytest.approx(float(value), abs=0.01))
+        assert row[5] == (None if threshold is None else float(threshold))

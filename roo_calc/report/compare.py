@@ -15,6 +15,7 @@ from typing import Callable, Iterator
 from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
+from roo_calc.report.bulk import BulkColumn, BulkRowsSheet
 from roo_calc.report.excel import Page, _print_setup, write_binding
 from roo_calc.report.json import envelope, json_money_exact, money, pct, requirement_json
 from roo_calc.report.text import _pct, _threshold, header
@@ -270,37 +271,37 @@ def _margin_chart(book, sheet, comparison: Comparison, top: int, last: int) -> N
 
 
 def _requirements_sheet(book, styles, comparison: Comparison) -> None:
-    sheet = book.add_worksheet("Requirements")
+    """Every requirement of every cell against the baseline's, one row each (for ten thousand
+    scenarios, about 200,000 rows: written as whole columns, `roo_calc.report.bulk`)."""
+    sheet = book.add_worksheet("Requirements", worksheet_class=BulkRowsSheet)
     headers = [("Regime", 22), ("Scenario", 30), ("Requirement", 14), ("Status", 10), ("Value %", 9), ("Threshold %", 11),
                ("Margin (points)", 10), ("Baseline value %", 11), ("Change (points)", 10), ("Status at baseline", 12)]
     sheet.write_row(0, 0, [h for h, _w in headers], styles["head"])
     sheet.set_row(0, 30)
     for col, (_h, width) in enumerate(headers):
         sheet.set_column(col, col, styles["scenario_width"] if col == 1 else width)
-    row = 1
+    columns: list[list] = [[] for _ in headers]
     for cell in comparison.cells:
         base = {r.id: r for r in cell.baseline.requirements}
-        for req in cell.result.requirements:
-            sheet.write_string(row, 0, cell.regime + (" (what-if)" if cell.result.what_if else ""))
-            sheet.write_string(row, 1, cell.scenario)
-            sheet.write_string(row, 2, req.id)
-            sheet.write_string(row, 3, requirement_label(req))
-            if req.value is not None:
-                sheet.write_number(row, 4, shown(req.value, req.comparison), styles["number"])
-            if req.threshold is not None:
-                sheet.write_number(row, 5, float(req.threshold), styles["number"])
-            if req.margin is not None:
-                sheet.write_number(row, 6, shown(req.margin), styles["number"])
+        result = cell.result
+        for req in result.requirements:
             old = base.get(req.id)
-            if old is not None and old.value is not None:
-                sheet.write_number(row, 7, shown(old.value, old.comparison), styles["number"])
-                if req.value is not None:
-                    sheet.write_number(row, 8, float(change(req.value - old.value, unit="")), styles["number"])
-            if old is not None:
-                sheet.write_string(row, 9, requirement_label(old))
-            row += 1
-    if row > 1:
-        sheet.autofilter(0, 0, row - 1, len(headers) - 1)
+            then = old.value if old is not None else None
+            for column, value in zip(columns, (
+                    cell.regime + (" (what-if)" if result.what_if else ""), cell.scenario, req.id, requirement_label(req),
+                    None if req.value is None else shown(req.value, req.comparison),
+                    None if req.threshold is None else float(req.threshold),
+                    None if req.margin is None else shown(req.margin),
+                    None if then is None else shown(then, old.comparison),  # type: ignore[union-attr]
+                    None if then is None or req.value is None else float(change(req.value - then, unit="")),
+                    None if old is None else requirement_label(old))):
+                column.append(value)
+    number = styles["number"]
+    sheet.bulk_rows(1, [BulkColumn(values, None if col in (0, 1, 2, 3, 9) else number, text=col in (0, 1, 2, 3, 9))
+                        for col, values in enumerate(columns)])
+    rows = len(columns[0])
+    if rows:
+        sheet.autofilter(0, 0, rows, len(headers) - 1)
     sheet.freeze_panes(1, 3)
     _print_setup(sheet, 0, styles["page"], "Requirements")
 
