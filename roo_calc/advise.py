@@ -220,6 +220,11 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
         if why:
             plan.blocked.append(why)
     plan.blocked.extend(before.review)
+    if regime.kind == "tariff":  # a duty, not a verdict: nothing here to make eligible
+        plan.message = (f"{regime.id} is a tariff: its result is a duty owed or not, not an eligibility, so there is no "
+                        "plan to reach under it; plan for a preference regime instead (e.g. -r usmca-2020), whose "
+                        "qualification may lower the duty")
+        return plan
     if not short and not before.review:
         plan.message = ("already eligible" + (f" with every requirement at least {margin_pts} points clear" if margin_pts else "")
                         + ": nothing to change")

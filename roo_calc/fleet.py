@@ -22,7 +22,7 @@ from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
 from roo_calc.errors import BomError, Problem, RooCalcError
-from roo_calc.rules.model import Regime
+from roo_calc.rules.model import Averaging, Regime
 
 def read_fleet(path: Path) -> list[tuple[Path, int | None]]:
     """A fleet workbook: a sheet `Fleet` with columns bom_file and annual_volume (optional)."""
@@ -65,14 +65,26 @@ def is_fleet_workbook(path: Path) -> bool:
     return b'name="fleet"' in workbook and b'name="bom"' not in workbook
 
 
-def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...]:
-    """The vehicle's group under the regime's averaging category `by`: the values of the
-    category's `by` fields (rule data), "?" for a fact not given."""
+def vehicle_class(bom: Bom, regime: Regime) -> str:
+    """The regime's class of the vehicle, or a name saying it has none or several (vehicles are
+    averaged only within one class: USMCA UR 16(1), 16(2), 20(6))."""
     classes, _ = classify(regime, bom.vehicle)
-    facts = {"vehicle_class": classes[0] if len(classes) == 1 else None}
-    fields = next(a.by for a in regime.averaging if a.category == by)
-    values = [facts[f] if f in facts else getattr(bom.vehicle, f) for f in fields]
-    return tuple("?" if value is None else str(value) for value in values)
+    return classes[0] if len(classes) == 1 else ("no class" if not classes else "one of " + "|".join(classes))
+
+
+def averaging_rule(regime: Regime, by: str, vehicle_class: str) -> Averaging | None:
+    """The regime's averaging entry for category `by` that covers `vehicle_class`, if any."""
+    return next((a for a in regime.averaging if a.category == by and (not a.classes or vehicle_class in a.classes)), None)
+
+
+def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...]:
+    """The vehicle's group under the regime's averaging category `by`: its class first (never
+    two classes in one average), then the values of the category's other `by` fields (rule
+    data), "?" for a fact not given."""
+    group = vehicle_class(bom, regime)
+    rule = averaging_rule(regime, by, group)
+    fields = [f for f in (rule.by if rule else ()) if f != "vehicle_class"]
+    return (group, *("?" if getattr(bom.vehicle, f) is None else str(getattr(bom.vehicle, f)) for f in fields))
 
 
 def combine(boms: list[tuple[Bom, int]]) -> tuple[Bom, tuple[tuple[str, int], ...]]:
@@ -122,6 +134,7 @@ class Average:
     result: Determination | None
     note: str | None = None
     row_sources: tuple[tuple[str, int], ...] = ()  # (workbook, row) of the averaged BOM's row n at index n - 1
+    weights: tuple[tuple[str, int], ...] = ()  # (workbook, weight): the averaged amounts are sums of amount x weight
 
 
 def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: dict[str, Regime] | None = None,
@@ -135,15 +148,40 @@ def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: di
                                f"{regime.id} does not allow averaging by {by}" + (f" (it allows: {', '.join(sorted(allowed))})" if allowed else "")))
             continue
         groups: dict[tuple[str, ...], list[tuple[Bom, int]]] = {}
-        for bom in boms:
+        for bom in sorted(boms, key=lambda b: b.path):  # the result never depends on the order given
             volume = (volumes or {}).get(bom.path) or bom.vehicle.annual_volume
             if not volume:
                 raise RooCalcError(f"{bom.path}: averaging needs annual_volume (Vehicle sheet or fleet workbook)")
             groups.setdefault(category_key(bom, regime, by), []).append((bom, volume))
         for key, members in groups.items():
+            rule = averaging_rule(regime, by, key[0])
+            if rule is None:
+                out.append(Average(regime.id, key, [b.vehicle.model for b, _ in members], sum(v for _b, v in members), None,
+                                   f"{regime.id} does not allow averaging {key[0]} vehicles by {by}: "
+                                   f"{', '.join(b.path for b, _ in members)} not averaged"))
+                continue
+            _one_currency(members)
             combined, sources = combine(members)
             result = evaluate(combined, regime, on, known)
-            citation = next(a.citation for a in regime.averaging if a.category == by)
             out.append(Average(regime.id, key, [b.vehicle.model for b, _ in members], sum(v for _b, v in members), result,
-                               citation, sources))
+                               rule.citation, sources, weights(members)))
     return out
+
+
+def _one_currency(members: list[tuple[Bom, int]]) -> None:
+    """Refuse to add amounts in different currencies: the contract's FX sheet converts a line's
+    currency into its own vehicle's, not one vehicle's costs into another's."""
+    currencies: dict[str, list[str]] = {}
+    for bom, _volume in members:
+        currencies.setdefault(bom.vehicle.currency, []).append(bom.path)
+    if len(currencies) > 1:
+        listed = "; ".join(f"{currency}: {', '.join(paths)}" for currency, paths in sorted(currencies.items()))
+        raise RooCalcError(f"cannot average vehicles costed in different currencies ({listed}): their net costs and "
+                           "materials would be added as if one currency; state every vehicle of the group in one currency")
+
+
+def weights(members: list[tuple[Bom, int]]) -> tuple[tuple[str, int], ...]:
+    """Each member's weight in the averaged sums: its annual volume over the volumes' greatest
+    common divisor (as in `combine`)."""
+    divisor = math.gcd(*(volume for _bom, volume in members))
+    return tuple((bom.path, volume // divisor) for bom, volume in members)

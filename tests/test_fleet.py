@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from roo_calc.cli.main import app
@@ -81,3 +82,75 @@ def test_averaged_assumptions_name_the_workbook_of_each_row(make_bom):
     assert uncertified["where"] == [{"file": str(a), "rows": [2]}, {"file": str(b), "rows": [3]}]
     sources = avg["row_sources"]
     assert [sources[str(r)] for r in uncertified["rows"]] == [{"file": str(a), "row": 2}, {"file": str(b), "row": 3}]
+
+
+def _diesel_and_petrol(make_bom):
+    """A model line of a petrol passenger car (non-originating engine: core parts fail) and its diesel
+    variant, an "other vehicle" of USMCA UR 20(2)(b) at 62.5% RVC (the review's repro_fleet_order.py)."""
+    petrol = make_bom(vehicle={**BASE_VEHICLE, "model": "Car", "plant": "P1", "annual_volume": 9000},
+                      lines=[{"part_number": "E1", "hs_code": "8407.34", "value": 3000, "origin_country": "JP"},
+                             {"part_number": "X1", "hs_code": "8544.30", "value": 1000, "origin_country": "CN"}], name="petrol.xlsx")
+    diesel = make_bom(vehicle={**BASE_VEHICLE, "model": "Car", "hs_code": "8703.32", "plant": "P1", "annual_volume": 1000},
+                      lines=[{"part_number": "E1", "hs_code": "8408.20", "value": 3000, "origin_country": "US",
+                              "usmca_originating": "Y"},
+                             {"part_number": "X1", "hs_code": "8544.30", "value": 1000, "origin_country": "CN"}], name="diesel.xlsx")
+    return petrol, diesel
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_vehicles_of_different_classes_are_averaged_apart_whatever_the_order(make_bom, order):
+    """USMCA UR 16(1) averages passenger vehicles and trucks, 16(2) apart where the RVC requirement
+    differs, and other vehicles average under 20(6): a passenger car and its diesel variant are never
+    one average, and the file order changes nothing (before: the group was judged as whichever BOM came first)."""
+    files = _diesel_and_petrol(make_bom)
+    out = runner.invoke(app, ["evaluate", *(str(files[i]) for i in order), "--average-by", "model-line",
+                              "-r", "usmca-2020", "-f", "json", "--as-of", "2025-09-01"])
+    assert out.exit_code == 0, out.output
+    averages = {a["category"][0]: a for a in json.loads(out.output)["averages"]}
+    assert set(averages) == {"passenger_vehicle", "other_vehicle"}
+    petrol, diesel = averages["passenger_vehicle"], averages["other_vehicle"]
+    assert petrol["annual_volume"] == 9000 and petrol["result"]["status"] == "not_eligible"
+    assert diesel["annual_volume"] == 1000 and diesel["result"]["status"] == "eligible"
+    assert "s.16(1)(c)" in petrol["citation"] and "s.20(6)(c)" in diesel["citation"]
+
+
+def test_averages_do_not_depend_on_the_order_of_the_files(make_bom):
+    """Within one class too, every ordering of the same vehicles gives the same averages."""
+    import itertools
+
+    boms = [make_bom(vehicle={**BASE_VEHICLE, "net_cost": 10000 + 1000 * i, "annual_volume": 1000 * (i + 1), "plant": "P1"},
+                     lines=[{"part_number": "T", "hs_code": "8708.40", "value": 2500 + 500 * i, "origin_country": "JP"}],
+                     name=f"trim{i}.xlsx") for i in range(3)]
+    seen = set()
+    for order in itertools.permutations(boms):
+        out = runner.invoke(app, ["evaluate", *map(str, order), "--average-by", "model-line", "-r", "usmca-2020",
+                                  "-f", "json", "--as-of", "2024-01-01"])
+        assert out.exit_code == 0, out.output
+        seen.add(json.dumps(json.loads(out.output)["averages"], sort_keys=True))
+    assert len(seen) == 1
+
+
+def test_vehicles_costed_in_different_currencies_are_not_added(make_bom):
+    """A USD trim (RVC 58%) and a CAD trim (90%) of one model line: adding their amounts as one
+    currency gave ELIGIBLE 76.38%, the true average in USD is 74% (review repro_fleet_ccy.py)."""
+    usd = make_bom(vehicle={**BASE_VEHICLE, "model": "Car", "annual_volume": 1000},
+                   lines=[{"part_number": "X1", "hs_code": "8544.30", "value": 4200, "origin_country": "CN"}], name="usd.xlsx")
+    cad = make_bom(vehicle={**BASE_VEHICLE, "model": "Car", "annual_volume": 1000, "currency": "CAD", "net_cost": 13500},
+                   lines=[{"part_number": "X1", "hs_code": "8544.30", "value": 1350, "origin_country": "CN"}], name="cad.xlsx")
+    out = runner.invoke(app, ["evaluate", str(usd), str(cad), "--average-by", "model-line", "-r", "usmca-2020"])
+    assert out.exit_code == 2, out.output
+    assert f"CAD: {cad}; USD: {usd}" in out.output and "different currencies" in out.output
+
+
+def test_averaged_money_says_what_it_is(make_bom):
+    """The averaged figures are weighted sums, neither per vehicle nor annual: the JSON says so and
+    gives the weights and the factor to the annual total."""
+    a = make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 3000, "plant": "P1"}, name="a.xlsx")
+    b = make_bom(vehicle={**BASE_VEHICLE, "net_cost": 20000, "annual_volume": 1000, "plant": "P1"}, name="b.xlsx")
+    out = runner.invoke(app, ["evaluate", str(a), str(b), "--average-by", "model-line", "-r", "usmca-2020", "-f", "json",
+                              "--as-of", "2024-01-01"])
+    (avg,) = json.loads(out.output)["averages"]
+    assert avg["result"]["requirements"][0]["figures"]["net_cost"] == "50000.00"  # 3 x 10,000 + 1 x 20,000
+    amounts = avg["amounts"]
+    assert amounts["weights"] == [{"file": str(a), "weight": 3}, {"file": str(b), "weight": 1}]
+    assert amounts["annual_factor"] == 1000 and "weighted sums" in amounts["basis"]

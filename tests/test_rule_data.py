@@ -208,7 +208,9 @@ def test_average_by_takes_the_categories_the_rules_define(tmp_path):
                  "-r", "usmca-by-country", "-f", "json")
     assert result.exit_code == 0, result.output
     averages = json.loads(result.output)["averages"]
-    assert averages and all(a["regime"] == "usmca-by-country" and len(a["category"]) == 1 for a in averages)
+    # the group is the vehicle's class, then the category's facts: classes are never averaged together
+    assert averages and all(a["regime"] == "usmca-by-country" and a["category"] == ["passenger_vehicle", "MX"]
+                            for a in averages)
 
 
 def test_regimes_show_prints_the_vehicle_type_table_with_its_citations():

@@ -185,6 +185,32 @@ def test_compare_workbook_lists_each_scenarios_changes_and_the_lines_they_touche
     assert len(rows[0][2]) == 64  # the scenario file's SHA-256
 
 
+def test_a_high_wage_change_that_cannot_count_is_warned(make_bom, tmp_path):
+    """The Vehicle sheet's lvc_high_wage_materials is what labor value content uses (USMCA UR 18(7));
+    a scenario setting a line's high_wage then changes nothing, and compare says so and why."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from roo_calc.cli.main import app
+    from tests.conftest import BASE_VEHICLE
+
+    lines = [{"part_number": "E1", "hs_code": "8407.34", "value": 3000, "origin_country": "MX", "usmca_originating": "Y",
+              "high_wage": "N"}, {"part_number": "X1", "hs_code": "8544.30", "value": 2500, "origin_country": "CN"}]
+    bom = make_bom(vehicle={**BASE_VEHICLE, "lvc_high_wage_labor": 1000, "lvc_high_wage_materials": 1000}, lines=lines)
+    scenario = tmp_path / "hw.toml"
+    scenario.write_text('name = "engine plant high-wage"\n[[change]]\nselect = { part_number = "E1" }\nset = { high_wage = "Y" }\n')
+    out = CliRunner().invoke(app, ["compare", str(bom), "-s", str(scenario), "-r", "usmca-2020"])
+    assert out.exit_code == 0, out.output
+    assert ("warning: scenario 'engine plant high-wage', change 1: high_wage = Y has no effect: labor value content takes "
+            "its high-wage materials from the Vehicle sheet's lvc_high_wage_materials 1000.00 (B") in out.output
+    data = json.loads(CliRunner().invoke(app, ["compare", str(bom), "-s", str(scenario), "-r", "usmca-2020", "-f", "json"]).output)
+    assert len(data["scenario_warnings"]) == 1
+    bare = make_bom(vehicle={**BASE_VEHICLE, "lvc_high_wage_labor": 1000}, lines=lines)  # the flags count: no warning
+    out = CliRunner().invoke(app, ["compare", str(bare), "-s", str(scenario), "-r", "usmca-2020"])
+    assert "has no effect" not in out.output
+
+
 MANY = '''
 [[scenario]]
 name = "transmission from Mexico"

@@ -139,12 +139,14 @@ def scores(header: object, sheet: str) -> dict[str, float]:
     """How strongly a header suggests each contract column of `sheet` (by the words in it)."""
     allowed = {c.name for c in schema.SHEET_CONTRACTS.get(sheet, ())}
     found: dict[str, float] = {}
-    for token in schema.canonical(header).replace("%", "").replace("#", "").split("_"):
+    tokens = [t for t in schema.canonical(header).replace("%", "").replace("#", "").split("_") if t]
+    for position, token in enumerate(tokens):
         for stem, suggested in _HINTS.items():
             if token == stem or (stem not in _SHORT and len(token) > len(stem) and token.startswith(stem)):
                 for rank, name in enumerate(suggested):
-                    if name in allowed:
-                        found[name] = found.get(name, 0) + (1 if rank == 0 else 0.5)
+                    if name in allowed:  # the last word names the thing ('Material Description' is a description)
+                        last = 0.25 if position == len(tokens) - 1 and rank == 0 else 0
+                        found[name] = found.get(name, 0) + (1 if rank == 0 else 0.5) + last
     return found
 
 

@@ -155,6 +155,8 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
     vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs) if vehicle_sheet else None
+    if vehicle is not None and vehicle.currency in fx:
+        _own_currency_rate(fx[vehicle.currency], sheets.get(schema.SHEET_FX) or schema.SHEET_FX, out)
     basis = _quantity_basis(vehicle_fields)
     lines, extra, letters = (_read_lines(reader, facts, bom_sheet, out, headers, rules.core_part_groups, basis)
                              if bom_sheet else (None, [], {}))
@@ -474,6 +476,11 @@ def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], 
             out.add("bad-value", f"{metal}_purchases_originating: expected at most {metal}_purchases ({bought}), "
                     f"found {originating}", sheet, cells[f"{metal}_purchases_originating"])
             ok = False
+    made, entered = values.get("production_date"), values.get("entry_date")
+    if isinstance(made, date) and isinstance(entered, date) and entered < made:  # a vehicle enters after it is made
+        out.add("bad-value", f"entry_date: expected on or after production_date ({made}, {cells['production_date']}), "
+                f"found {entered}", sheet, cells["entry_date"])
+        ok = False
     persons = values.get("persons")
     if isinstance(persons, Decimal) and (persons != int(persons) or persons <= 0):
         out.add("bad-value", f"persons: expected a whole number of persons above 0, found {persons}", sheet, cells["persons"])
@@ -649,6 +656,29 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
     return rates
 
 
+def _possible_fractions(name: str, values: list, rows: list[int], letter: str, sheet: str, out: _Collector) -> None:
+    """Percentages are written 0-100: a column whose every value is 1 or less (not all 0) may hold
+    fractions (0.55 meaning 55%) typed into cells not formatted as %; they are read as written, and said."""
+    given = [(rows[i], v) for i, v in enumerate(values) if v is not None]
+    if not given or any(v > 1 for _r, v in given) or not any(v > 0 for _r, v in given):
+        return
+    cells = ", ".join(f"{letter}{r}" for r, _v in given[:8]) + (f" and {len(given) - 8} more" if len(given) > 8 else "")
+    out.warn("possible-fraction", f"{name}: every value is 1 or less ({cells}); read as percentages (0.55 is 0.55%); "
+             "if they are fractions (0.55 meaning 55%), write them 0-100 or format the cells as %", sheet, f"{letter}{given[0][0]}")
+
+
+def _own_currency_rate(rate: FxRate, sheet: str, out: _Collector) -> None:
+    """A rate for the vehicle's own currency converts nothing (amounts in it are taken as they are):
+    a warning when it is 1, an error when it is not (the sheet says something the figures do not)."""
+    where = f"{rate.row}:{rate.row}"
+    if rate.rate == 1:
+        out.warn("own-currency-rate", f"a rate for {rate.currency}, the vehicle's own currency, is not used: amounts in "
+                 f"{rate.currency} are taken as they are", sheet, where)
+    else:
+        out.add("own-currency-rate", f"rate: {rate.currency} is the vehicle's own currency, so its rate is 1 (its amounts "
+                f"are not converted), found {rate.rate}; remove the row or set the vehicle's currency", sheet, where)
+
+
 def _map_headers(frame: pd.DataFrame, absolute: list[int], contract: tuple[schema.Column, ...], sheet: str,
                  header_row: int, out: _Collector, headers: HeaderMapping | None = None,
                  one_of: tuple[str, ...] = ()) -> dict[str, tuple[int, str]] | None:
@@ -819,6 +849,8 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
             for i, row in enumerate(rows):
                 if values[i] is not None and f"{letter}{row}" in percent_cells:
                     values[i] = values[i] * 100
+        if name in ("regional_content_pct", "us_content_pct"):
+            _possible_fractions(name, values, rows, letter, sheet, out)
         # The checks are ranges: when the least and the greatest value pass, every value does.
         filled = [v for v in values if v is not None] if check else []
         if check and filled and (check(min(filled), 0, "") or check(max(filled), 0, "")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -35,15 +36,15 @@ def certify(
     from roo_calc.certificates.apply import annotate
     from roo_calc.cli.evaluate import _check_output
     from roo_calc.engine.determine import evaluate
-    from roo_calc.suppliers.certification import Refused, check_eligible, elements, input_hash
+    from roo_calc.suppliers.certification import Refused, year_after, check_eligible, elements, input_hash, verdict_change
     from roo_calc.suppliers.certification_book import write_certification
 
     try:
         _check_output(output, bom_path)
         chosen, known = pick_regimes(rules, [regime])
-        bom = roo_calc.load_bom(bom_path, regimes=known)
-        on = as_date(as_of) or roo_calc.default_as_of(bom)
-        bom, applied = with_certificates(bom, certificates, on)
+        given = roo_calc.load_bom(bom_path, regimes=known)
+        on = as_date(as_of) or roo_calc.default_as_of(given)
+        bom, applied = with_certificates(given, certificates, on)
         result = annotate(evaluate(bom, chosen[0], on, known), applied, chosen[0].certification_field)
     except RooCalcError as error:
         fail(error)
@@ -53,7 +54,13 @@ def certify(
         echo(f"refused: {refusal}. Nothing was written.", err=True)
         raise typer.Exit(EXIT_REFUSED)
     digest, parts = input_hash(bom, chosen[0], result)
-    items = elements(bom, result, on)
+
+    def judge(day):  # the vehicle as of a later day, with the supplier certifications valid then
+        dated, used = with_certificates(given, certificates, day)
+        return annotate(evaluate(dated, chosen[0], day, known), used, chosen[0].certification_field)
+
+    change = verdict_change(chosen[0], on, year_after(on), judge)
+    items = elements(bom, result, on, change)
     try:
         write_certification(output, bom, result, items, digest, parts)
     except RooCalcError as error:  # a full disk or a write error: nothing was written
@@ -61,4 +68,7 @@ def certify(
     todo = [i.number for i in items if i.source == "for you to complete"]
     say(f"USMCA certification of origin for {bom.vehicle.model} written to {output}: {result.regime} eligible as of {on}; "
                f"origin criterion {next(i.value for i in items if i.number == '7')[:1]}; input hash {digest}")
+    if change is not None:
+        say(f"Blanket period suggested to {change[0] - timedelta(days=1)}: from {change[0]} the rules then in force make "
+            f"this vehicle {change[1]}.")
     say(f"To complete before signing: elements {', '.join(todo)} (marked in the workbook); check the suggested blanket period and statement.")

@@ -33,6 +33,7 @@ def compare(
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
     import roo_calc
+    from roo_calc.scenarios.apply import without_effect
     from roo_calc.scenarios.compare import compare as run
 
     try:
@@ -60,14 +61,16 @@ def compare(
     from roo_calc.report import compare as report
 
     notes = notes_for(applied, regimes)
+    idle = [warning for s in scenarios for warning in without_effect(bom, s)]
     if quiet:
         pass
     elif format is Format.json:
-        for piece in report.json_text(result, on, source, {"certificate_notes": notes_json(notes)}):
+        for piece in report.json_text(result, on, source, {"certificate_notes": notes_json(notes), "scenario_warnings": idle}):
             echo(piece, nl=False)
         echo("")
     else:
-        echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom)), nl=False)
+        echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom))
+             + "".join(f"warning: {w}\n" for w in idle), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
     check_fail_on([c.status for c in result.cells], fail_on)

@@ -176,7 +176,7 @@ def _echo_requirement(r, rid: str, req, applied: date) -> None:
         flag = " [UNCONFIRMED]" if credit.unconfirmed else ""
         echo(f"    excess-LVC credit ({', '.join(credit.classes)}): high-wage points above {credit.points_above} of an "
              f"LVC above {credit.lvc_above}% count toward the RVC, if the RVC is not below {credit.rvc_floor}%; "
-             f"through {credit.through} ({state} on {applied}){flag} - {credit.citation}")
+             f"until {credit.through} inclusive; on {applied}: {state}{flag} - {credit.citation}")
     if req.new_plant is not None:
         n = req.new_plant
         echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "

@@ -114,10 +114,28 @@ def _deal_rate(deal: Deal, base: Fraction, mfn: Fraction) -> Fraction:
 
 
 def _dates(ctx: Context) -> dict[str, Any]:
+    """The entry date the duty keys on and, when it differs, the date origin is judged on and where
+    that date came from (the production_date, or the date evaluated when none is given)."""
     out = {"entry_date": ctx.on.isoformat()}
     if ctx.origin_on and ctx.origin_on != ctx.on:
         out["origin_date"] = ctx.origin_on.isoformat()
+        made = ctx.vehicle.production_date
+        out["origin_date_source"] = ("production_date" if made == ctx.origin_on else
+                                     "the date evaluated: the workbook gives no production_date" if made is None else
+                                     f"the date evaluated, not the production_date {made}")
     return out
+
+
+def _assume_origin_date(ctx: Context, rid: str, usmca: Usmca, us: np.ndarray) -> None:
+    """No production_date: USMCA origin is judged as of the date evaluated, an assumption that the
+    dutiable value rides on (non-US content if qualifying, the full value if not: the US content)."""
+    if ctx.vehicle.production_date is not None or ctx.origin_on is None or ctx.vehicle.assembly_country not in ctx.regime.region:
+        return
+    after = f", which is after the entry on {ctx.on}" if ctx.origin_on > ctx.on else ""
+    ctx.assume("origin-date-not-given", rid, us if us.any() else None,
+               f"production_date not given: USMCA origin judged as of {ctx.origin_on} (the date evaluated){after}; "
+               f"the rules in force when the vehicle was made decide whether it is USMCA-qualifying (here: {usmca.answer}), "
+               "and with it whether the US content of these lines is deducted from the dutiable value; give production_date")
 
 
 def _stacking(ctx: Context, requirement: Requirement) -> str | None:
@@ -212,6 +230,7 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     origin = _usmca(ctx, requirement) if ctx.vehicle_class in requirement.non_us_content_classes or mfn else None
     if ctx.vehicle_class in requirement.non_us_content_classes:
         usmca = cast(Usmca, origin)
+        _assume_origin_date(ctx, rid, usmca, ctx.lines.in_countries((requirement.imported_into,)))
     else:
         usmca = Usmca("no", f"vehicle class {ctx.vehicle_class}: no non-US-content treatment (duty on the full value)")
         if origin is not None:

@@ -27,7 +27,8 @@ def _review(rid: str, requirement: Requirement, reason: str) -> RequirementResul
                              citation=requirement.citation, reason=reason)
 
 
-def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tuple[str, ...]) -> np.ndarray:
+def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tuple[str, ...],
+                   owned: np.ndarray | None = None) -> np.ndarray:
     """Each line's Table A.2 column-1 group: declared in core_part_group ("none" declares a line
     not a core part), else by an HS code that belongs wholly to one group.  An "ex" code counts
     only when declared, except a `default_hs` code, whose default follows the vehicle's HS code
@@ -59,6 +60,8 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
         if spec.ex_hs:
             maybe |= undeclared & HsList(spec.ex_hs).match(lines.hs)
     maybe &= group_of == None  # noqa: E711
+    if owned is not None:  # materials of a self-produced core part count with it (UR 14(7)(a)), whatever their own code
+        maybe &= ~owned
     foreign = (series.notna() & series.ne(NOT_A_CORE_PART)).to_numpy(dtype=bool) & (group_of == None)  # noqa: E711
     if foreign.any():
         named = ", ".join(sorted(set(series[foreign].tolist())))
@@ -157,9 +160,9 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
     groups = requirement.groups_by_class.get(ctx.vehicle_class, tuple(requirement.core_part_table))
-    group_of = _core_group_of(ctx, rid, requirement, groups)
     made_parts, owner = _made_core_parts(ctx, requirement, groups)
     owned = owner > 0
+    group_of = _core_group_of(ctx, rid, requirement, groups, owned)
     if owned.any():
         group_of = group_of.copy()
         for i in np.flatnonzero(owned).tolist():

@@ -87,6 +87,7 @@ def average_json(a) -> dict:
            "result": determination_json(a.result) if a.result else None}
     if a.result is None:
         return out
+    out["amounts"] = amounts_basis(a)
     source = a.row_sources
     for assumption in out["result"]["assumptions"]:
         where: dict[str, list[int]] = {}
@@ -98,6 +99,16 @@ def average_json(a) -> dict:
                    {line["row"] for req in out["result"]["requirements"] for line in req["lines"]})
     out["row_sources"] = {str(r): {"file": source[r - 1][0], "row": source[r - 1][1]} for r in shown}
     return out
+
+
+def amounts_basis(a) -> dict:
+    """What the averaged result's money figures are: neither per vehicle nor annual, but sums of each
+    vehicle's amount times its weight (its annual volume over the volumes' greatest common divisor);
+    times `annual_factor` they are the category's annual totals. Percentages are unaffected."""
+    unit = a.volume // sum(w for _f, w in a.weights)
+    return {"basis": f"weighted sums: each vehicle's per-vehicle amount x its weight (annual volume / {unit:,}); "
+                     f"x {unit:,} = the category's annual total; / {a.volume:,} vehicles = the average per vehicle",
+            "weights": [{"file": file, "weight": weight} for file, weight in a.weights], "annual_factor": unit}
 
 
 def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None:

@@ -173,7 +173,7 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
     m = lambda k: display_money(number(f[k]))  # noqa: E731
     out = []
     if "origin_date" in f and req.status != "not_applicable":
-        out.append(f"      entry date {f['entry_date']} (the duty keys on entry); origin judged as of {f['origin_date']} (production)")
+        out.append(f"      entry date {f['entry_date']} (the duty keys on entry); origin judged as of {f['origin_date']} ({f.get('origin_date_source', 'production_date')})")
     if req.kind == "section_232" and "dutiable_value" in f:
         out.append(f"      duty = {f['rate']}% x dutiable value {m('dutiable_value')} = {m('duty')} {currency}"
                    f" (transaction value {m('transaction_value')}, US content {m('us_content')}; effective rate {_pct(req.value)})")

@@ -500,6 +500,10 @@ class Averaging(_Cited, _Strict):
     # The vehicle facts whose equal values put vehicles in one group (vehicle_class: the class
     # the regime gives the vehicle; plant and assembly_country: Vehicle-sheet fields).
     by: tuple[Literal["model", "vehicle_class", "plant", "assembly_country"], ...] = Field(min_length=1)
+    # The vehicle classes this entry covers (blank: every class); vehicles of different classes
+    # are never averaged together, and a class may have its own citation (USMCA UR 16(1) for
+    # passenger vehicles and trucks, 20(6) for other vehicles).
+    classes: tuple[str, ...] = ()
     reference: tuple[Reference, ...] = Field(min_length=1)
 
 
@@ -585,11 +589,16 @@ class Regime(_Strict):
                     raise ValueError(f"vehicle_types_by_hs[{i}].hs: {both[1]} reads as {row.type}, but "
                                      f"vehicle_types_by_hs[{j}] reads {both[0]} as {other.type}, and the two share "
                                      "codes; a code has one vehicle type")
-        categories = [a.category for a in self.averaging]
-        for index, category in enumerate(categories):
-            if category in categories[:index]:
-                raise ValueError(f"averaging[{index}].category: {category!r} is also the category of an earlier entry; "
-                                 "each category is defined once")
+        for index, averaging in enumerate(self.averaging):  # one entry per category and class (`classes` blank: every class)
+            unknown = [c for c in averaging.classes if c not in self.classes]
+            if unknown:
+                raise ValueError(f"averaging[{index}].classes: unknown vehicle class {unknown[0]!r}; classes are "
+                                 f"{', '.join(self.classes)}")
+            for earlier in self.averaging[:index]:
+                shared = not averaging.classes or not earlier.classes or set(averaging.classes) & set(earlier.classes)
+                if earlier.category == averaging.category and shared:
+                    raise ValueError(f"averaging[{index}].category: {averaging.category!r} is also the category of an earlier "
+                                     "entry for the same vehicle classes; each category is defined once per class")
         for index, rule in enumerate(self.part_origin):
             for key in rule.classes:
                 if key not in self.classes:

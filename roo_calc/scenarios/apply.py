@@ -249,3 +249,21 @@ def apply_scenario(bom: Bom, scenario: Scenario) -> Bom:
     if int(lines["value_cents"].sum()) > new_vehicle.net_cost_cents:
         raise ScenarioError(f"{where}: scenario {scenario.name!r} makes the materials exceed the net cost")
     return bom.model_copy(update={"lines": lines, "vehicle": new_vehicle, "path": f"{bom.path} [{scenario.name}]"})
+
+
+def without_effect(bom: Bom, scenario: Scenario) -> list[str]:
+    """Changes of the scenario that cannot move any result, each with the reason: a line's
+    high_wage flag counts toward labor value content only when the Vehicle sheet gives no
+    lvc_high_wage_materials (the engine uses that figure then; USMCA UR 18(7), 18(21))."""
+    given = scenario.vehicle.lvc_high_wage_materials if scenario.vehicle is not None else None
+    figure = bom.vehicle.lvc_high_wage_materials_cents
+    if given is None and figure is None:
+        return []
+    where = (f"the scenario's [vehicle] lvc_high_wage_materials {given}" if given is not None else
+             f"the Vehicle sheet's lvc_high_wage_materials {Decimal(figure or 0).scaleb(-2)}"
+             + (f" ({bom.vehicle.cells['lvc_high_wage_materials']})" if "lvc_high_wage_materials" in bom.vehicle.cells else ""))
+    return [f"scenario {scenario.name!r}, change {number}: high_wage = {'Y' if change.set.high_wage else 'N'} has no effect: "
+            f"labor value content takes its high-wage materials from {where}, not from the lines' high_wage flags "
+            "(set lvc_high_wage_materials under [vehicle] to model the change, or leave it blank on the Vehicle sheet "
+            "to count the flagged lines)"
+            for number, change in enumerate(scenario.change, start=1) if change.set.high_wage is not None]

@@ -33,10 +33,14 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
+
+from pydantic import BaseModel
 
 from roo_calc import __version__
 from roo_calc.bom.model import Bom
 from roo_calc.engine.result import Determination
+from roo_calc.errors import RooCalcError
 from roo_calc.numbers import display_pct
 from roo_calc.report.json import figure
 from roo_calc.rules.model import Regime
@@ -94,17 +98,60 @@ def check_eligible(regime: Regime, result: Determination) -> None:
         raise Refused(f"the determination under {regime.id} needs review before it can be certified: " + "; ".join(items))
 
 
-def elements(bom: Bom, result: Determination, blanket_from: date) -> list[Element]:
-    """The Annex 5-A elements, filled where the BOM or the determination says, marked otherwise."""
+def change_points(regime: Regime) -> list[date]:
+    """Every day on which something in the rule file starts or stops applying (a threshold step,
+    a dated flag, a deal, the end of the regime), ascending."""
+    found: set[date] = set()
+
+    def walk(value: object, name: str = "") -> None:
+        if isinstance(value, date):
+            found.add(value + timedelta(days=1) if name in ("to", "until") else value)
+        elif isinstance(value, BaseModel):
+            for field in type(value).model_fields:
+                walk(getattr(value, field), field)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item, name)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, name)
+
+    walk(regime)
+    return sorted(found)
+
+
+def verdict_change(regime: Regime, start: date, end: date, judge: Callable[[date], Determination]) -> tuple[date, str] | None:
+    """The first change point of the rule file after `start` and up to `end` on which the vehicle,
+    judged as of that day, is no longer eligible, and why; None if it stays eligible throughout."""
+    for day in (d for d in change_points(regime) if start < d <= end):
+        try:
+            result = judge(day)
+        except RooCalcError as error:
+            return day, str(error)
+        if result.status != "eligible":
+            failing = [r for r in result.requirements if r.status in ("fail", "needs_review")]
+            reasons = "; ".join(f"{r.id} {display_pct(r.value, r.comparison)}% against {r.threshold}%" if r.value is not None
+                                else f"{r.id}: {r.reason}" for r in failing)
+            return day, f"{result.status.replace('_', ' ')}" + (f" ({reasons})" if reasons else "")
+    return None
+
+
+def elements(bom: Bom, result: Determination, blanket_from: date, change: tuple[date, str] | None = None) -> list[Element]:
+    """The Annex 5-A elements, filled where the BOM or the determination says, marked otherwise.
+    `change`: the first day within 12 months on which the rules in force make the vehicle no longer
+    eligible (`verdict_change`); the suggested blanket period ends the day before."""
     v = bom.vehicle
     user = "for you to complete"
     all_originating = bool(bom.lines["usmca_originating"].fillna(False).all())
     letter, criterion = CRITERION_C if all_originating else CRITERION_B
     ends = [u.valid_to for u in result.certified_lines if u.valid_to is not None and "usmca_originating" in u.fields]
-    limit = _year_after(blanket_from)
+    limit = year_after(blanket_from)
     end = min([limit, *ends])
     why = (f"the earliest end of a supplier certification this determination relies on ({min(ends)})"
            if ends and min(ends) < limit else "12 months, the longest blanket period (Art. 5.2; Annex 5-A)")
+    if change is not None and change[0] <= end:
+        end = change[0] - timedelta(days=1)
+        why = f"the day before {change[0]}, when the rules then in force make this vehicle {change[1]}"
     description = f"{v.model}" + (f", model year {v.model_year}" if v.model_year else "") + f" ({v.vehicle_type.replace('_', ' ')})"
     producer = ", ".join(x for x in (v.producer, f"plant {v.plant}" if v.plant else None, f"assembled in {v.assembly_country}") if x)
     return [
@@ -150,7 +197,7 @@ def _basis(result: Determination) -> str:
     return "; ".join(parts)
 
 
-def _year_after(day: date) -> date:
+def year_after(day: date) -> date:
     try:
         return day.replace(year=day.year + 1) - timedelta(days=1)
     except ValueError:  # 29 February
