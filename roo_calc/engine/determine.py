@@ -130,6 +130,10 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     for rid, requirement in regime.requirements.items():
         if requirement.classes and vehicle_class not in requirement.classes:
             continue
+        if requirement.not_for_hs and HsList(requirement.not_for_hs).contains(bom.vehicle.hs_code):
+            results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
+                                             citation=requirement.citation, reason=requirement.not_for_hs_reason))
+            continue
         if rid in regime.waived:
             results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
                                              citation=requirement.citation, reason=f"waived: {regime.waived[rid]}"))

@@ -418,6 +418,10 @@ class Requirement(_Strict):
     level: Literal["heading", "subheading"] = "heading"
     basis: Literal["total_cost", "net_cost"] = "total_cost"
     classes: tuple[str, ...] = ()
+    # Vehicles of these codes are spared the requirement by the law itself (USMCA UR s.13: an 87.06
+    # chassis needs "no required change in tariff classification"): not applicable, with the reason.
+    not_for_hs: tuple[str, ...] = ()
+    not_for_hs_reason: str | None = None
     note: str | None = None
     # core_parts (USMCA UR s.14, s.15)
     core_part_table: dict[str, CorePartGroup] = {}
@@ -451,6 +455,20 @@ class Requirement(_Strict):
     usmca_parts_exempt: tuple[DatedFlag, ...] = ()
     offset: dict[str, tuple[DatedValue, ...]] = {}
     offset_basis: dict[str, Literal["msrp", "transaction_value"]] = {}
+
+    @field_validator("not_for_hs")
+    @classmethod
+    def _hs_entries(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            if not all(part.replace(".", "").strip().isdigit() for part in entry.split("-")):
+                raise ValueError(f"{entry!r} is not an HS code or range (e.g. \"87.06\", \"8703.21-8703.24\")")
+        return value
+
+    @model_validator(mode="after")
+    def _not_for_hs_has_reason(self) -> Requirement:
+        if self.not_for_hs and not self.not_for_hs_reason:
+            raise ValueError("not_for_hs needs not_for_hs_reason: the provision that spares those vehicles")
+        return self
 
     @field_validator("threshold", "minimum", "offset")
     @classmethod
