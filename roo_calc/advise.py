@@ -43,7 +43,7 @@ from roo_calc.engine.determine import evaluate
 from roo_calc.engine.linear import Decision, LinearForm, Part, decide_all
 from roo_calc.display import money
 from roo_calc.engine.result import Determination, RequirementResult
-from roo_calc.numbers import SHARE_ONE
+from roo_calc.numbers import SHARE_ONE, option_pct_e4
 from roo_calc.plan_reduce import ACTIONS, Program
 from roo_calc.plan_solve import TIME_LIMIT_S, Solved, Unsettled, solve
 from roo_calc.rules.model import Regime
@@ -211,7 +211,7 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     from roo_calc.engine.duty import duty_exposure
 
     before = evaluate(bom, regime, on, known)
-    plan = Plan(regime.id, target, before, margin=margin_pts, certification_e4=int(certification_pct * 10_000))
+    plan = Plan(regime.id, target, before, margin=margin_pts, certification_e4=option_pct_e4(certification_pct))
     plan.duty_before = duty_exposure(bom, before, mfn_table, import_into)
     short = [r for r in before.requirements if _short(r, margin_pts) or r.status == "needs_review"]
     for req in short:
@@ -273,7 +273,7 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
         f"{money(Fraction(solved.lower_bound or 0, SHARE_ONE), down=True)} {bom.vehicle.currency}")
     chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
-    premium = frame["resourcing_premium_e4"].fillna(int(premium_pct * 10_000)).to_numpy(dtype=np.int64)
+    premium = frame["resourcing_premium_e4"].fillna(option_pct_e4(premium_pct)).to_numpy(dtype=np.int64)
     cert_rows: list[int] = []
     res_rows: list[int] = []
     for i, action in chosen:
@@ -373,7 +373,7 @@ def _program(bom: Bom, constraints, can_certify: np.ndarray, premium_pct: Fracti
     total less what it allows, rounded up (the gains are whole count units)."""
     frame = bom.lines
     value = frame["value_cents"].to_numpy(dtype=np.int64)
-    premium = frame["resourcing_premium_e4"].fillna(int(premium_pct * 10_000)).to_numpy(dtype=np.int64)
+    premium = frame["resourcing_premium_e4"].fillna(option_pct_e4(premium_pct)).to_numpy(dtype=np.int64)
     cert = np.flatnonzero(can_certify)
     everyone = np.arange(len(frame))
     gains = np.array([np.concatenate([(line - moved[CERTIFY])[cert], line - moved[RESOURCE]])
@@ -381,5 +381,5 @@ def _program(bom: Bom, constraints, can_certify: np.ndarray, premium_pct: Fracti
     need = tuple(math.ceil(int(line.sum(dtype=object)) - allowed) for line, _moved, allowed, _label in constraints)
     return Program(line=np.concatenate([cert, everyone]),
                    action=np.concatenate([np.zeros(len(cert), np.int8), np.ones(len(everyone), np.int8)]),
-                   cost=np.concatenate([value[cert] * int(certification_pct * 10_000), value * premium]),
+                   cost=np.concatenate([value[cert] * option_pct_e4(certification_pct), value * premium]),
                    gains=gains, need=need)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from fractions import Fraction
 
 CENT = Decimal("0.01")
 PCT_E4 = 10_000  # ten-thousandths of a percent per percent
@@ -48,6 +49,28 @@ def to_cents(amount: Decimal) -> int:
 def pct_to_e4(pct: Decimal) -> int:
     """Round a percentage (0-100) to integer ten-thousandths of a percent, half to even."""
     return int(pct.quantize(Decimal("0.0001"), rounding=ROUND_HALF_EVEN).scaleb(4))
+
+
+def rule_pct_e4(pct: Decimal) -> int:
+    """A rule file's percentage in ten-thousandths of a percent, exactly.  Rule files are checked at
+    load to hold at most four decimals (`exact_e4`), so nothing is truncated here; a finer value
+    would be a ValueError, never a silently lowered threshold."""
+    scaled = Fraction(pct) * PCT_E4
+    if scaled.denominator != 1:
+        raise ValueError(f"{pct} has more than four decimals (ten-thousandths of a percent)")
+    return int(scaled)
+
+
+def exact_e4(pct: Decimal) -> Decimal:
+    """Load-time check for a rule file's percentage: at most four decimals."""
+    rule_pct_e4(pct)
+    return pct
+
+
+def option_pct_e4(pct: Fraction | Decimal) -> int:
+    """A user's option percentage (a re-sourcing premium, a certification cost) in ten-thousandths
+    of a percent, rounded half to even: these price a plan, they decide no eligibility."""
+    return round(Fraction(pct) * PCT_E4)
 
 
 _MOVED_TO_DISPLAY = {"display_money": "money", "display_pct": "pct", "shown": "pct_cell", "decimal_str": "decimal_str",

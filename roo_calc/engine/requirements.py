@@ -20,7 +20,7 @@ from roo_calc.engine import made_parts
 from roo_calc.engine.linear import Decision, LinearForm, Part
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
-from roo_calc.numbers import SHARE_ONE
+from roo_calc.numbers import SHARE_ONE, rule_pct_e4
 from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, cite, value_at
 
 TOP_LINES = 10
@@ -146,7 +146,7 @@ class Context:
         if not decided.any():
             return decided
         threshold = value_at(rule.threshold, self.on, f"{self.regime.id} part_origin threshold ({rule.title})")
-        meets = decided & (rc >= int(threshold.value * 10_000))
+        meets = decided & (rc >= rule_pct_e4(threshold.value))
         originating |= meets
         reasons[meets] = f"no certification; stated regional content meets {threshold.value}%: originating ({threshold.citation})"
         reasons[decided & ~meets] = (f"no certification; stated regional content under {threshold.value}%: non-originating "
@@ -316,7 +316,7 @@ def _material_rvcr(ctx: Context, rid: str, requirement: Requirement, used: np.nd
     ppm = np.zeros(len(hs), dtype=np.int64)
     which = np.zeros(len(hs), dtype=np.int64)
     for index, (mask, point, _title) in enumerate(groups):
-        ppm = np.where(mask, int(point.value * 10_000), ppm)
+        ppm = np.where(mask, rule_pct_e4(point.value), ppm)
         which = np.where(mask, index, which)
     present = set(which[used].tolist())
     summary = ", ".join(f"{point.value}% for {title}" + (" (unconfirmed)" if point.unconfirmed else "")
@@ -423,7 +423,7 @@ def vnm_components(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
     rvcr = ctx.dated(components.requirement, "NAFTA RVC requirement for automotive components", rid)
 
     full = value * SHARE_ONE
-    by_rvcr = value * (SHARE_ONE - int(rvcr.value * 10_000))
+    by_rvcr = value * (SHARE_ONE - rule_pct_e4(rvcr.value))
     by_rc = np.where(rc_stated, value * (SHARE_ONE - rc), full)
     by_statement = np.where(traced_stated, traced * SHARE_ONE, full)
     best = np.minimum(np.minimum(by_rvcr, by_rc), by_statement)
@@ -484,8 +484,8 @@ def _regional_share(ctx: Context, rid: str, requirement: Requirement) -> tuple[n
     in_region = lines.in_countries(ctx.regime.region)
     certified, _declined = lines.flag(ctx.regime.certification_field)
     rc, rc_stated = lines.pct("regional_content_e4")
-    certified_ppm = int(derivation.certified_share * 10_000)
-    undeclared_ppm = int(derivation.undeclared_regional_share * 10_000)
+    certified_ppm = rule_pct_e4(derivation.certified_share)
+    undeclared_ppm = rule_pct_e4(derivation.undeclared_regional_share)
     share = np.where(in_region, np.where(certified, certified_ppm, undeclared_ppm), 0)
     share = np.where(rc_stated, rc, share).astype(np.int64)
     how = np.where(in_region, np.where(certified, f"certified, no figure: {derivation.certified_share}% regional assumed",

@@ -18,7 +18,7 @@ from roo_calc.engine.linear import EarnedCredit, LinearForm, Part
 from roo_calc.engine.requirements import Context, _not_applicable, decided, line_basis, whole
 from roo_calc.engine.result import RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
-from roo_calc.numbers import SHARE_ONE
+from roo_calc.numbers import SHARE_ONE, rule_pct_e4
 from roo_calc.rules.model import Requirement
 
 
@@ -172,7 +172,7 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         return _review(rid, requirement, f"no core part identified in the BOM ({requirement.core_part_source}: "
                        + ", ".join(groups) + "); declare core_part_group on the lines that make them up")
     lines = ctx.lines
-    originating = core_part_originating(ctx, rid, int(threshold.value * 10_000), requirement.citation)
+    originating = core_part_originating(ctx, rid, rule_pct_e4(threshold.value), requirement.citation)
     value = lines.value
     zero = [row for row, (_g, cost) in made_parts.items() if cost <= 0]
     if zero:

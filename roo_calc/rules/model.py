@@ -18,6 +18,7 @@ from roo_calc.bom.model import ReaderRules
 from roo_calc.bom.schema import CERTIFICATION_COLUMNS, NOT_A_CORE_PART, VEHICLE_TYPES, canonical
 from roo_calc.codes import hs_overlap
 from roo_calc.errors import NoValueError, RuleFileError
+from roo_calc.numbers import exact_e4
 
 Status = Literal["enacted", "proposed", "what-if"]
 Kind = Literal["regional_value_content", "us_content", "tariff_shift", "core_parts", "purchases",
@@ -82,7 +83,7 @@ class DatedValue(_Cited, _Strict):
     def _percent(cls, value: Decimal) -> Decimal:
         if not Decimal(0) <= value <= Decimal(100):
             raise ValueError(f"must be a percentage from 0 to 100, e.g. 62.5; found {value}")
-        return value
+        return exact_e4(value)
 
 
 def _check_history(history: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
@@ -242,6 +243,11 @@ class Derivation(_Strict):
     undeclared_regional_share: Decimal = Decimal(0)
     reference: tuple[Reference, ...] = Field(min_length=1)
     note: str | None = None
+
+    @field_validator("certified_share", "undeclared_regional_share")
+    @classmethod
+    def _share(cls, value: Decimal) -> Decimal:
+        return exact_e4(value)
 
 
 class CorePartGroup(_Strict):
