@@ -8,7 +8,7 @@ raised together as one `BomError`; the input file is read once, and only for rea
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Context, Decimal, localcontext
 from pathlib import Path
@@ -765,11 +765,72 @@ _OUTPUT_DTYPES = {
 }
 
 
+@dataclass
+class _LineTable:
+    """The BOM sheet's lines as read, with their located columns, and the rows found wrong so far
+    (shared while converting column by column, so later checks skip lines already in error)."""
+    frame: pd.DataFrame
+    columns: dict[str, tuple[int, str]]
+    rows: list[int]
+    header_row: int
+    sheet: str
+    out: _Collector
+    by_name: dict[str, schema.Column]
+    percent_cells: set[str]
+    bad_rows: set[int] = field(default_factory=set)
+    detail: set[int] = field(default_factory=set)  # indexes of a supplier's sub-BOM lines: blanks there are no error
+
+
 def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping,
                 core_part_groups: tuple[str, ...],
                 basis: str | None = None) -> tuple[pd.DataFrame | None, list[str], dict[str, str]]:
     """The BOM sheet's lines; in a multi-level BOM a line's quantity and values are multiplied
     by its ancestors' quantities unless `basis` declares them exploded (already per vehicle)."""
+    table, extra, letters = _line_table(reader, facts, sheet, out, headers, core_part_groups)
+    if table is None:
+        return None, extra, letters
+    rows = table.rows
+    result: dict[str, list] = {"row": rows}
+    levels = [level or 1 for level in _convert_column(table, "level")]
+    make = [p == "make" for p in _convert_column(table, "procurement")]
+    tree = structure.build(levels, make, rows)
+    for i, name, message in tree.problems:
+        out.add("bom-structure", f"{name}: {message}", sheet, f"{letters.get(name, letters['part_number'])}{rows[i]}")
+        table.bad_rows.add(rows[i])
+    table.detail.update(i for i, kind in enumerate(tree.kind) if kind == structure.DETAIL)
+
+    for name in ("part_number", "description", "hs_code", "currency", "origin_country", "supplier",
+                 *schema.CERTIFICATION_COLUMNS, "material", "high_wage", "core_part_group"):
+        result[name] = _convert_column(table, name)
+    quantity = _convert_column(table, "quantity", _positive)
+    unit_value = _convert_column(table, "unit_value", _non_negative)
+    value = _convert_column(table, "value", _non_negative)
+    parts = {name: _convert_column(table, name, _non_negative)
+             for name in ("nafta_traced_value", "steel_content_value", "aluminum_content_value")}
+    for name in ("regional_content_pct", "us_content_pct", "resourcing_premium_pct"):
+        result[name.replace("_pct", "_e4")] = [None if v is None else pct_to_e4(v) for v in _convert_column(table, name, _percentage)]
+
+    amounts, stakes = _line_amounts(table, tree, quantity, unit_value, value, parts, basis == schema.EXPLODED)
+
+    counted = [i for i, kind in enumerate(tree.kind) if kind == structure.MATERIAL]
+    _warn_duplicates([result["part_number"][i] for i in counted], [rows[i] for i in counted], table.columns["part_number"][1], sheet, out)
+    result["quantity"] = quantity
+    result["amount"] = amounts
+    result["stake_amount"] = [stakes.get(i) for i in range(len(rows))]
+    result["traced_amount"] = parts["nafta_traced_value"]
+    result["steel_amount"] = parts["steel_content_value"]
+    result["aluminum_amount"] = parts["aluminum_content_value"]
+    result["level"] = levels
+    result["parent_row"] = [rows[p] if p is not None else None for p in tree.parent]
+    result["_kind"] = tree.kind
+    lines = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in result.items()})
+    return lines, extra, letters
+
+
+def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping,
+                core_part_groups: tuple[str, ...]) -> tuple[_LineTable | None, list[str], dict[str, str]]:
+    """Locate the BOM sheet's header, columns and non-blank lines (with the unmapped extra headers
+    and column letters), so conversion can report every cell by its address; None when unusable."""
     mapped = headers.for_sheet(schema.SHEET_BOM)
     frame, absolute, offset = _read_table(reader, sheet, schema.BOM_COLUMNS, mapped)
     xml = facts.read_sheet(sheet)
@@ -792,111 +853,103 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     by_name["core_part_group"] = replace(by_name["core_part_group"], choices=(*core_part_groups, schema.NOT_A_CORE_PART))
     pct_columns = {columns[c.name][1] for c in schema.BOM_COLUMNS if c.kind == "pct" and c.name in columns}
     percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
-    result: dict[str, list] = {"row": rows}
-    bad_rows: set[int] = set()
-    detail: set[int] = set()  # indexes of a supplier's sub-BOM lines: blanks there are no error
+    return _LineTable(frame, columns, rows, header_row, sheet, out, by_name, percent_cells), extra, letters
 
-    def convert_column(name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:
-        """Convert one column: vectorised for the cells that are plainly right, cell by cell
-        (with located messages) for the rest."""
-        column = by_name[name]
-        if name not in columns:
-            return [None] * len(rows)
-        pos, letter = columns[name]
-        raw = frame.iloc[:, pos]
-        present = raw.notna().to_numpy()
-        values: list = [None] * len(rows)
-        texts = raw.tolist()
-        fast, ok = _fast_convert(column, raw[present])
-        present_index = np.flatnonzero(present)
-        slow = set(present_index[~ok].tolist())
-        if len(fast) == len(rows):  # every cell filled and plainly right
-            values = list(fast)
-        else:
-            for i, value in zip(present_index[ok].tolist(), fast):
-                values[i] = value
-        if column.required:
-            for i in np.flatnonzero(~present).tolist():
-                if i in detail:
-                    continue
-                out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, f"{letter}{rows[i]}")
-                bad_rows.add(rows[i])
-        converted: dict[str, list[int]] = {}  # country names read as codes: text -> line indexes
-        failures: list[tuple[int, str]] = []
-        for i in sorted(slow):
-            row, cell = rows[i], f"{letter}{rows[i]}"
-            try:
-                value = _convert(column, texts[i])
-                if column.kind == "hs":
-                    _d, note = codes.normalize_hs(texts[i])
-                    if note:
-                        out.warn("hs-note", note, sheet, cell)
-                if column.kind == "country" and value != texts[i].strip().upper():
-                    converted.setdefault(texts[i].strip(), []).append(i)
-                values[i] = value
-            except ValueError as exc:
-                failures.append((i, str(exc)))
-                bad_rows.add(row)
-                values[i] = None
+
+def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:
+    """Convert one column: vectorised for the cells that are plainly right, cell by cell
+    (with located messages) for the rest."""
+    column = table.by_name[name]
+    rows, sheet, out, bad_rows = table.rows, table.sheet, table.out, table.bad_rows
+    if name not in table.columns:
+        return [None] * len(rows)
+    pos, letter = table.columns[name]
+    raw = table.frame.iloc[:, pos]
+    present = raw.notna().to_numpy()
+    values: list = [None] * len(rows)
+    texts = raw.tolist()
+    fast, ok = _fast_convert(column, raw[present])
+    present_index = np.flatnonzero(present)
+    slow = set(present_index[~ok].tolist())
+    if len(fast) == len(rows):  # every cell filled and plainly right
+        values = list(fast)
+    else:
+        for i, value in zip(present_index[ok].tolist(), fast):
+            values[i] = value
+    if column.required:
+        for i in np.flatnonzero(~present).tolist():
+            if i in table.detail:
                 continue
-        _report_failures(failures, column, frame.columns[pos], texts, rows, letter, header_row, sheet, out)
-        for text, found in converted.items():
-            listed = ", ".join(str(rows[i]) for i in found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
-            counted = f"{len(found)} lines: rows" if len(found) > 1 else "row"
-            out.warn("country-name", f"{name}: read {text!r} as {values[found[0]]} ({counted} {listed})",
-                     sheet, f"{letter}{rows[found[0]]}")
-        if column.kind == "pct" and percent_cells:
-            for i, row in enumerate(rows):
-                if values[i] is not None and f"{letter}{row}" in percent_cells:
-                    values[i] = values[i] * 100
-        if name in ("regional_content_pct", "us_content_pct"):
-            _possible_fractions(name, values, rows, letter, sheet, out)
-        # The checks are ranges: when the least and the greatest value pass, every value does.
-        filled = [v for v in values if v is not None] if check else []
-        if check and filled and (check(min(filled), 0, "") or check(max(filled), 0, "")):
-            for i, value in enumerate(values):
-                if value is None:
-                    continue
-                problem = check(value, rows[i], "")
-                if problem:
-                    out.add("bad-value", f"{name}: {problem}", sheet, f"{letter}{rows[i]}")
-                    bad_rows.add(rows[i])
-                    values[i] = None
-        return values
+            out.add("missing-value", f"{name}: expected a value, found a blank cell", sheet, f"{letter}{rows[i]}")
+            bad_rows.add(rows[i])
+    converted: dict[str, list[int]] = {}  # country names read as codes: text -> line indexes
+    failures: list[tuple[int, str]] = []
+    for i in sorted(slow):
+        row, cell = rows[i], f"{letter}{rows[i]}"
+        try:
+            value = _convert(column, texts[i])
+            if column.kind == "hs":
+                _d, note = codes.normalize_hs(texts[i])
+                if note:
+                    out.warn("hs-note", note, sheet, cell)
+            if column.kind == "country" and value != texts[i].strip().upper():
+                converted.setdefault(texts[i].strip(), []).append(i)
+            values[i] = value
+        except ValueError as exc:
+            failures.append((i, str(exc)))
+            bad_rows.add(row)
+            values[i] = None
+            continue
+    _report_failures(failures, column, table.frame.columns[pos], texts, rows, letter, table.header_row, sheet, out)
+    for text, found in converted.items():
+        listed = ", ".join(str(rows[i]) for i in found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
+        counted = f"{len(found)} lines: rows" if len(found) > 1 else "row"
+        out.warn("country-name", f"{name}: read {text!r} as {values[found[0]]} ({counted} {listed})",
+                 sheet, f"{letter}{rows[found[0]]}")
+    if column.kind == "pct" and table.percent_cells:
+        for i, row in enumerate(rows):
+            if values[i] is not None and f"{letter}{row}" in table.percent_cells:
+                values[i] = values[i] * 100
+    if name in ("regional_content_pct", "us_content_pct"):
+        _possible_fractions(name, values, rows, letter, sheet, out)
+    # The checks are ranges: when the least and the greatest value pass, every value does.
+    filled = [v for v in values if v is not None] if check else []
+    if check and filled and (check(min(filled), 0, "") or check(max(filled), 0, "")):
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            problem = check(value, rows[i], "")
+            if problem:
+                out.add("bad-value", f"{name}: {problem}", sheet, f"{letter}{rows[i]}")
+                bad_rows.add(rows[i])
+                values[i] = None
+    return values
 
-    def positive(value, _row, _cell):
-        return None if value > 0 else f"expected a quantity above 0, found {value}"
 
-    def non_negative(value, _row, _cell):
-        return None if value >= 0 else f"expected an amount of 0 or more, found {value}"
+def _positive(value, _row, _cell):
+    """A quantity must be above zero: a zero-quantity line would silently count nothing."""
+    return None if value > 0 else f"expected a quantity above 0, found {value}"
 
-    def percentage(value, _row, _cell):
-        return None if 0 <= value <= 100 else f"expected a percentage from 0 to 100, found {value}"
 
-    levels = [level or 1 for level in convert_column("level")]
-    make = [p == "make" for p in convert_column("procurement")]
-    tree = structure.build(levels, make, rows)
-    for i, name, message in tree.problems:
-        out.add("bom-structure", f"{name}: {message}", sheet, f"{letters.get(name, letters['part_number'])}{rows[i]}")
-        bad_rows.add(rows[i])
-    detail.update(i for i, kind in enumerate(tree.kind) if kind == structure.DETAIL)
+def _non_negative(value, _row, _cell):
+    """An amount may be zero (a free part) but never negative."""
+    return None if value >= 0 else f"expected an amount of 0 or more, found {value}"
 
-    for name in ("part_number", "description", "hs_code", "currency", "origin_country", "supplier",
-                 *schema.CERTIFICATION_COLUMNS, "material", "high_wage", "core_part_group"):
-        result[name] = convert_column(name)
-    quantity = convert_column("quantity", positive)
-    unit_value = convert_column("unit_value", non_negative)
-    value = convert_column("value", non_negative)
-    traced = convert_column("nafta_traced_value", non_negative)
-    steel = convert_column("steel_content_value", non_negative)
-    aluminum = convert_column("aluminum_content_value", non_negative)
-    for name in ("regional_content_pct", "us_content_pct", "resourcing_premium_pct"):
-        result[name.replace("_pct", "_e4")] = [None if v is None else pct_to_e4(v) for v in convert_column(name, percentage)]
 
+def _percentage(value, _row, _cell):
+    """A content percentage lies from 0 to 100."""
+    return None if 0 <= value <= 100 else f"expected a percentage from 0 to 100, found {value}"
+
+
+def _line_amounts(table: _LineTable, tree: structure.Tree, quantity: list, unit_value: list, value: list,
+                  parts: dict[str, list], exploded: bool) -> tuple[list[Decimal | None], dict[int, Decimal]]:
+    """Each line's amount per vehicle (its value, or quantity x unit_value, times its ancestors'
+    quantities unless `exploded`), checked against its parts; scales `quantity` and `parts` in
+    place. Also each scaled line's stake: its amount read per_parent minus read exploded."""
+    rows, columns, sheet, out, bad_rows = table.rows, table.columns, table.sheet, table.out, table.bad_rows
     amounts: list[Decimal | None] = []
     stakes: dict[int, Decimal] = {}  # line index -> its amount read per_parent minus read exploded
     per_vehicle: list[Decimal] = []  # the line's quantity for one vehicle: its own times its ancestors'
-    exploded = basis == schema.EXPLODED
     one = Decimal(1)
     for i, row in enumerate(rows):
         qty = quantity[i] if quantity[i] is not None else one
@@ -905,7 +958,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
         quantity[i] = qty if scale is one else qty * scale
         per_vehicle.append(quantity[i])
         unit, total = unit_value[i], value[i]
-        if row in bad_rows or i in detail:
+        if row in bad_rows or i in table.detail:
             amounts.append(None)
             continue
         if total is None and unit is None:
@@ -924,8 +977,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
             amounts.append(None)
             continue
         amount = total if total is not None else qty * unit
-        for name, part in (("nafta_traced_value", traced), ("steel_content_value", steel),
-                           ("aluminum_content_value", aluminum)):
+        for name, part in parts.items():
             if part[i] is not None and part[i] > amount:
                 out.add("bad-value", f"{name}: expected at most the line's value {amount}, found {part[i]}",
                         sheet, f"{columns[name][1]}{row}")
@@ -937,20 +989,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
         else:
             amounts.append(amount * scale)
             stakes[i] = amount * scale - amount
-
-    counted = [i for i, kind in enumerate(tree.kind) if kind == structure.MATERIAL]
-    _warn_duplicates([result["part_number"][i] for i in counted], [rows[i] for i in counted], columns["part_number"][1], sheet, out)
-    result["quantity"] = quantity
-    result["amount"] = amounts
-    result["stake_amount"] = [stakes.get(i) for i in range(len(rows))]
-    result["traced_amount"] = traced
-    result["steel_amount"] = steel
-    result["aluminum_amount"] = aluminum
-    result["level"] = levels
-    result["parent_row"] = [rows[p] if p is not None else None for p in tree.parent]
-    result["_kind"] = tree.kind
-    lines = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in result.items()})
-    return lines, extra, letters
+    return amounts, stakes
 
 
 def _report_failures(failures: list[tuple[int, str]], column: schema.Column, header: object, texts: list, rows: list[int],
