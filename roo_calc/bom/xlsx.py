@@ -16,7 +16,7 @@ from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from datetime import datetime, timedelta
-from typing import IO
+from typing import IO, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -304,6 +304,38 @@ def open_workbook(path: Path) -> tuple[bytes, Workbook]:
     return data, Workbook(data)
 
 
+def _refuse(message: str) -> NoReturn:
+    """Stop the read: the sheet's XML is not a worksheet roo-calc can trust."""
+    raise safexml.XmlRefused(message)
+
+
+def _element_names(name: str, interned: dict[str, str]) -> tuple[str, ...]:
+    """The worksheet's cell, value, text, inline-string, row, formula and phonetic element names
+    as the parser's own interned strings, checked once at the root so the handlers compare by
+    identity."""
+    ns, loc = safexml.local(name)
+    if ns not in MAIN_NS or loc not in ("worksheet", "dialogsheet", "macrosheet"):
+        _refuse(f"expected a SpreadsheetML worksheet, found <{loc}> in namespace {ns or 'none'!r}")
+    names = [ns + safexml.SEP + t for t in ("c", "v", "t", "is", "row", "f", "rPh")]
+    for tag in names:  # from now on expat returns these very objects for these names
+        interned.setdefault(tag, tag)
+    return tuple(interned[tag] for tag in names)
+
+
+def _cell_at(ref: str, columns: _Columns) -> tuple[int, int]:
+    """Row and column of a cell reference ("AB12"), for references the fast path in the cell
+    handler does not recognise."""
+    letters = ref.rstrip(_DIGITS)
+    try:
+        col = columns[letters]
+        row = int(ref[len(letters):])
+    except ValueError:
+        _refuse(f"cell reference {ref!r} is not a cell (expected letters then a row number)")
+    if not 0 < row <= MAX_ROW:
+        _refuse(f"cell reference {ref!r} is outside the sheet")
+    return row, col
+
+
 class _SheetReader:
     """Streams one worksheet part and fills its Sheet; the handlers are the reader's hot loop,
     so they keep their state in closure variables and compare names by identity: the parser's
@@ -338,33 +370,9 @@ class _SheetReader:
         parts: list[str] = []
         strings: list[str] | None = None
 
-        def refuse(message: str) -> None:
-            raise safexml.XmlRefused(message)
-
-        def root(name: str) -> None:
-            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph
-            ns, loc = safexml.local(name)
-            if ns not in MAIN_NS or loc not in ("worksheet", "dialogsheet", "macrosheet"):
-                refuse(f"expected a SpreadsheetML worksheet, found <{loc}> in namespace {ns or 'none'!r}")
-            names = [ns + safexml.SEP + t for t in ("c", "v", "t", "is", "row", "f", "rPh")]
-            for tag in names:  # from now on expat returns these very objects for these names
-                interned.setdefault(tag, tag)
-            tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph = (interned[tag] for tag in names)
-
-        def cell_at(ref: str) -> None:
-            """Column and row of a cell reference ("AB12")."""
-            nonlocal row, col
-            letters = ref.rstrip(_DIGITS)
-            try:
-                col = columns[letters]
-                row = int(ref[len(letters):])
-            except ValueError:
-                refuse(f"cell reference {ref!r} is not a cell (expected letters then a row number)")
-            if not 0 < row <= MAX_ROW:
-                refuse(f"cell reference {ref!r} is outside the sheet")
-
         def start(name: str, attrs: dict[str, str]) -> None:
             nonlocal row, col, ref, kind, style, formula, text, collect, rph, row_text, row_number
+            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph
             if name is tag_c:
                 ref = attrs.get("r", "")
                 if ref:
@@ -374,7 +382,7 @@ class _SheetReader:
                         col = columns[letters]
                         row = row_number
                     else:
-                        cell_at(ref)
+                        row, col = _cell_at(ref, columns)
                 else:
                     col += 1
                     ref = f"{column_letter(col)}{row}"
@@ -396,7 +404,7 @@ class _SheetReader:
                 try:
                     row = int(r) if r else row + 1
                 except ValueError:
-                    refuse(f"row number {r!r} is not a number")
+                    _refuse(f"row number {r!r} is not a number")
                 row_text = r if r and r.isascii() and r.isdigit() and 0 < row <= MAX_ROW else ""
                 row_number = row
                 col = -1
@@ -407,7 +415,7 @@ class _SheetReader:
             elif name is tag_rph:
                 rph += 1
             elif not tag_c:
-                root(name)
+                tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph = _element_names(name, interned)
 
         def end(name: str) -> None:
             nonlocal text, collect, rph
@@ -435,7 +443,7 @@ class _SheetReader:
                     return
                 value = value.strip()
                 if value.strip(_NUMBER_CHARS):  # NaN, Infinity, 1_000: nothing Excel writes
-                    refuse(f"cell {ref} is a number cell holding {value!r}, which is not a decimal number")
+                    _refuse(f"cell {ref} is a number cell holding {value!r}, which is not a decimal number")
                 if style is not None:
                     index = int(style) if style.isdigit() else -1
                     if index in date_styles:
@@ -452,7 +460,7 @@ class _SheetReader:
                 try:
                     value = strings[int(value)]  # type: ignore[arg-type]  # no index (None): TypeError, refused below
                 except (TypeError, ValueError, IndexError):
-                    refuse(f"cell {ref} names shared string {value!r}, which the workbook does not hold")
+                    _refuse(f"cell {ref} names shared string {value!r}, which the workbook does not hold")
             elif kind == "inlineStr":
                 value = "".join(parts) if value is None else value
                 if "_x" in value:
@@ -466,7 +474,7 @@ class _SheetReader:
                 value = (value or "").strip() or "#N/A"
                 sheet.errors[(row, col)] = value
             elif kind != "d":
-                refuse(f"cell {ref} has an unknown type {kind!r}")
+                _refuse(f"cell {ref} has an unknown type {kind!r}")
             if not value or value.isspace():
                 return
             if style is not None and style.isdigit() and int(style) in percent_styles:
@@ -481,6 +489,12 @@ class _SheetReader:
             parse(workbook.package, sheet.part, lambda stream: safexml.run(parser, stream))
         except PackageError as exc:
             raise PackageError(str(exc), exc.code, sheet.name, ref or None) from None
+        self._store(rows, cols, texts)
+
+    def _store(self, rows: array, cols: array, texts: list[str]) -> None:
+        """Hand the streamed cells to the Sheet as arrays (no copy of the row and column
+        buffers), then check the sheet's shape."""
+        sheet = self.sheet
         sheet.rows = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, dtype=np.int64)
         sheet.cols = np.frombuffer(cols, dtype=np.int64) if cols else np.zeros(0, dtype=np.int64)
         sheet.texts = texts
