@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from roo_calc.bom.model import Bom
+from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
 from roo_calc.errors import BomError, Problem, RooCalcError
@@ -94,19 +94,32 @@ def combine(boms: list[tuple[Bom, int]]) -> tuple[Bom, tuple[tuple[str, int], ..
     weights = [volume for _bom, volume in boms]
     divisor = math.gcd(*weights)
     weights = [w // divisor for w in weights]
-    frames, first = [], boms[0][0].vehicle
+    frames, made_frames, first = [], [], boms[0][0].vehicle
     money = {name: 0 for name in ("net_cost_cents", "transaction_value_cents", "steel_purchases_cents",
                                   "steel_purchases_originating_cents", "aluminum_purchases_cents",
                                   "aluminum_purchases_originating_cents", "lvc_high_wage_labor_cents",
                                   "lvc_high_wage_materials_cents")}
     missing = set()
+    sources: list[tuple[str, int]] = []
     for (bom, _volume), weight in zip(boms, weights):
-        frame = bom.lines.copy()
-        frame["value_cents"] = frame["value_cents"] * weight
+        # Materials and self-produced (make) lines are renumbered together, so each material's
+        # parent_row still names its own vehicle's make line (a self-produced core part is
+        # measured by its own net cost, UR 14(7), in the average as in the vehicle).
+        frame, made = bom.lines.copy(), bom.made.copy()
+        old_rows = [int(r) for r in frame["row"]] + [int(r) for r in made["row"]]
+        renumber = {old: len(sources) + i + 1 for i, old in enumerate(old_rows)}
+        sources.extend((bom.path, old) for old in old_rows)
+        for part in (frame, made):
+            part["row"] = np.array([renumber[int(r)] for r in part["row"]], dtype=np.int64)
+            if "parent_row" in part:
+                part["parent_row"] = pd.array([pd.NA if pd.isna(p) else renumber[int(p)] for p in part["parent_row"]],
+                                              dtype="Int64")
+            part["value_cents"] = part["value_cents"] * weight
+            part["part_number"] = Path(bom.path).stem + " / " + part["part_number"].astype(str)
         for name in ("nafta_traced_value_cents", "steel_content_value_cents", "aluminum_content_value_cents"):
             frame[name] = frame[name] * weight
-        frame["part_number"] = Path(bom.path).stem + " / " + frame["part_number"].astype(str)
         frames.append(frame)
+        made_frames.append(made)
         for name in money:
             value = getattr(bom.vehicle, name)
             if value is None:
@@ -114,15 +127,15 @@ def combine(boms: list[tuple[Bom, int]]) -> tuple[Bom, tuple[tuple[str, int], ..
             else:
                 money[name] += value * weight
     lines = pd.concat(frames, ignore_index=True)
-    sources = tuple((b.path, int(r)) for b, _ in boms for r in b.lines["row"])
-    lines["row"] = np.arange(1, len(lines) + 1, dtype=np.int64)
+    made_lines = pd.concat(made_frames, ignore_index=True) if any(len(m) for m in made_frames) else empty_made()
     points = {name: min((getattr(b.vehicle, name) for b, _ in boms if getattr(b.vehicle, name) is not None), default=None)
               for name in ("lvc_technology_points_e4", "lvc_assembly_points_e4")}
     update = {name: (None if name in missing else value) for name, value in money.items()}
     update["net_cost_cents"] = money["net_cost_cents"]
     vehicle = first.model_copy(update={**update, **points, "model": " + ".join(b.vehicle.model for b, _ in boms),
                                        "annual_volume": sum(v for _b, v in boms), "total_cost_cents": None})
-    return Bom(path=" + ".join(b.path for b, _ in boms), sha256="-", vehicle=vehicle, lines=lines), sources
+    return Bom(path=" + ".join(b.path for b, _ in boms), sha256="-", vehicle=vehicle, lines=lines, made=made_lines,
+               levels=max(b.levels for b, _ in boms)), tuple(sources)
 
 
 @dataclass

@@ -154,3 +154,21 @@ def test_averaged_money_says_what_it_is(make_bom):
     amounts = avg["amounts"]
     assert amounts["weights"] == [{"file": str(a), "weight": 3}, {"file": str(b), "weight": 1}]
     assert amounts["annual_factor"] == 1000 and "weighted sums" in amounts["basis"]
+
+
+def test_averaging_keeps_each_vehicles_self_produced_parts(make_bom):
+    """A multi-level BOM averaged with a copy of itself gives its own figures: the average keeps each
+    vehicle's make lines and the materials below them (a self-produced engine is measured by its own
+    net cost, UR 14(7)), instead of losing them when the lines are renumbered."""
+    from tests.test_bom_structure import COLUMNS, TREE, VEHICLE
+
+    vehicle = {**VEHICLE, "annual_volume": 1000, "plant": "P1"}
+    paths = [make_bom(vehicle=vehicle, lines=TREE, bom_columns=COLUMNS, name=f"tree{i}.xlsx") for i in (1, 2)]
+    alone = runner.invoke(app, ["evaluate", str(paths[0]), "-r", "usmca-2020", "-f", "json"])
+    both = runner.invoke(app, ["evaluate", *map(str, paths), "--average-by", "model-line", "-r", "usmca-2020", "-f", "json"])
+    assert alone.exit_code == 0 and both.exit_code == 0, alone.output + both.output
+    single = {r["id"]: r["value"] for r in json.loads(alone.output)["results"][0]["requirements"]}
+    (average,) = json.loads(both.output)["averages"]
+    averaged = {r["id"]: r["value"] for r in average["result"]["requirements"]}
+    assert averaged == single
+    assert "core_parts" in single
