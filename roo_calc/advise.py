@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from roo_calc.bom.model import Bom
+from roo_calc.bom.model import Bom, LineRef
 from roo_calc.engine.determine import evaluate
 from roo_calc.engine.linear import Decision, LinearForm, Part, decide_all
 from roo_calc.display import money
@@ -55,13 +55,9 @@ CERTIFY, RESOURCE = "certify", "re-source"
 
 
 @dataclass
-class PlanLine:
-    row: int
-    part_number: str
-    description: str | None
-    hs_code: str
-    origin_country: str
-    value_cents: int
+class PlanLine(LineRef):
+    """A line the plan changes: how, and at what cost."""
+
     premium_e4: int  # % of the line's value, in ten-thousandths of a percent
     cost_cents: Fraction
     action: str = RESOURCE
@@ -279,9 +275,8 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     for i, action in chosen:
         pct_e4 = int(premium[i]) if action == RESOURCE else plan.certification_e4
         (res_rows if action == RESOURCE else cert_rows).append(int(rows[i]))
-        plan.lines.append(PlanLine(int(rows[i]), str(frame["part_number"].iat[i]), frame["description"].iat[i],
-                                   str(frame["hs_code"].iat[i]), str(frame["origin_country"].iat[i]), int(value[i]),
-                                   pct_e4, Fraction(int(value[i]) * pct_e4, SHARE_ONE), action))
+        plan.lines.append(PlanLine.of_line(frame, i, premium_e4=pct_e4, cost_cents=Fraction(int(value[i]) * pct_e4, SHARE_ONE),
+                                           action=action))
     plan.lines.sort(key=lambda p: (p.action != CERTIFY, -p.cost_cents, p.row))
     plan.total_cost_cents = sum((p.cost_cents for p in plan.lines), Fraction(0))
     after = evaluate(resource(certify(bom, cert_rows, regime.certification_field), res_rows, target), regime, on, known)
