@@ -107,13 +107,12 @@ def combine(boms: list[tuple[Bom, int]]) -> tuple[Bom, tuple[tuple[str, int], ..
         # measured by its own net cost, UR 14(7), in the average as in the vehicle).
         frame, made = bom.lines.copy(), bom.made.copy()
         old_rows = [int(r) for r in frame["row"]] + [int(r) for r in made["row"]]
-        renumber = {old: len(sources) + i + 1 for i, old in enumerate(old_rows)}
+        renumber = pd.Series(np.arange(len(sources) + 1, len(sources) + 1 + len(old_rows), dtype=np.int64), index=old_rows)
         sources.extend((bom.path, old) for old in old_rows)
         for part in (frame, made):
-            part["row"] = np.array([renumber[int(r)] for r in part["row"]], dtype=np.int64)
+            part["row"] = renumber.loc[part["row"].to_numpy(dtype=np.int64)].to_numpy()
             if "parent_row" in part:
-                part["parent_row"] = pd.array([pd.NA if pd.isna(p) else renumber[int(p)] for p in part["parent_row"]],
-                                              dtype="Int64")
+                part["parent_row"] = part["parent_row"].map(renumber).astype("Int64")
             part["value_cents"] = part["value_cents"] * weight
             part["part_number"] = Path(bom.path).stem + " / " + part["part_number"].astype(str)
         for name in ("nafta_traced_value_cents", "steel_content_value_cents", "aluminum_content_value_cents"):
