@@ -53,7 +53,8 @@ def _brute_force(bom, regime, on, premium, margin=Fraction(0), certification=Fra
         if best is not None and cost >= best:
             continue
         changed = resource(certify(bom, [rows[i] for i, a in enumerate(choice) if a == CERTIFY], regime.certification_field),
-                           [rows[i] for i, a in enumerate(choice) if a == RESOURCE], "US")
+                           [rows[i] for i, a in enumerate(choice) if a == RESOURCE], "US",
+                           (regime.certification_field,))
         result = evaluate(changed, regime, on, REGIMES)
         if result.status == "eligible" and all(r.margin is None or r.margin >= margin for r in result.requirements):
             best = cost
@@ -186,7 +187,8 @@ def test_every_plan_is_met_by_the_engine_and_as_cheap_as_brute_force(tmp_path_fa
     if plan.after is not None:
         assert plan.verified, plan.message
         cert = [p.row for p in plan.lines if p.action == CERTIFY]
-        changed = resource(certify(bom, cert, regime.certification_field), [p.row for p in plan.lines if p.action == RESOURCE], "US")
+        changed = resource(certify(bom, cert, regime.certification_field), [p.row for p in plan.lines if p.action == RESOURCE], "US",
+                           (regime.certification_field,))
         again = evaluate(changed, regime, on, REGIMES)
         planned = {r.id for r in plan.before.requirements if r.status in ("pass", "fail")}
         assert all(r.status == "pass" for r in again.requirements if r.id in planned), plan.message

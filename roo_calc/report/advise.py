@@ -73,9 +73,10 @@ def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str
         out += _gap_lines(plan, cur)
     out += ["", plan.message]
     if plan.lines:
-        out.append(f"Method: {plan.method}. Certify: obtain the supplier's certification that the line is originating "
-                   f"(only if the part qualifies), at {pct(Fraction(plan.certification_e4, 10_000))}% of its value. "
-                   f"Re-source: buy it from a certified, high-wage supplier in {plan.target}.")
+        out.append(f"Method: {plan.method}. Certify: obtain the supplier's {plan.agreement} certification that the line is "
+                   f"originating ({plan.certification_field} = Y; only if the part qualifies), at "
+                   f"{pct(Fraction(plan.certification_e4, 10_000))}% of its value. Re-source: buy it from a high-wage "
+                   f"supplier in {plan.target} that certifies it originating ({' and '.join(f'{c} = Y' for c in plan.resource_certified)}).")
         out += [""] + _plan_table(plan, cur)
         total = f"total cost of the plan: {display_money(plan.total_cost_cents)} {cur} per vehicle"
         if bom.vehicle.annual_volume:
@@ -104,6 +105,8 @@ def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
         "verified": plan.verified,
         "target_country": plan.target,
         "certification_cost_pct": str(Fraction(plan.certification_e4, 10_000)),
+        "certify": {"agreement": plan.agreement, "sets": {plan.certification_field: "Y"}},
+        "re_source_sets": {"origin_country": plan.target, **{c: "Y" for c in plan.resource_certified}},
         "lines": [{"row": p.row, "action": p.action, "part_number": p.part_number, "hs_code": p.hs_code,
                    "origin_country": p.origin_country, "value": money(p.value_cents),
                    "cost_pct": str(Fraction(p.premium_e4, 10_000)), "cost": money(p.cost_cents),
