@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,57 +78,68 @@ def _kind(value) -> str:
 
 
 class _Validated:
-    """Selectors and line edits already validated in this file, by their text: a file of ten
-    thousand scenarios repeats the same few edits, and each is checked once."""
+    """Changes already validated in this file, by their text: a file of ten thousand scenarios
+    repeats the same few edits, and each is checked once.  A plain scenario (a name, perhaps a
+    description, and changes) is then built from them without a model validation of its own."""
 
     def __init__(self) -> None:
-        self.selectors: dict = {}
-        self.edits: dict = {}
+        self._selectors: dict[str, Selector] = {}
+        self._edits: dict[str, LineEdit] = {}
 
-    def changes(self, changes) -> tuple[Change, ...] | None:
-        """The changes built from cached parts, or None when any part is new or not plain
-        (left to the full validation, which locates every problem)."""
-        if not isinstance(changes, list):
+    def change(self, change) -> Change | None:
+        """The validated change, or None when it is not valid (left to the full validation, which
+        locates every problem).  Each table is looked up by its repr, exact for TOML's values:
+        True and 1, 1 and Decimal('1') print differently."""
+        if not isinstance(change, dict) or change.keys() != {"select", "set"}:
             return None
-        built = []
-        for change in changes:
-            if not isinstance(change, dict) or change.keys() != {"select", "set"}:
-                return None
-            select, edit = _frozen(change["select"]), _frozen(change["set"])
-            if select is None or edit is None:
-                return None
+        select, edit = change["select"], change["set"]
+        key = repr(select)
+        selector = self._selectors.get(key) or _plain_selector(select)
+        if selector is None:
+            return None
+        self._selectors[key] = selector
+        key = repr(edit)
+        line_edit = self._edits.get(key)
+        if line_edit is None:
             try:
-                if select not in self.selectors:
-                    self.selectors[select] = Selector.model_validate(change["select"])
-                if edit not in self.edits:
-                    self.edits[edit] = LineEdit.model_validate(change["set"])
+                line_edit = self._edits[key] = LineEdit.model_validate(edit)
             except ValidationError:
                 return None
-            built.append(Change.model_construct(select=self.selectors[select], set=self.edits[edit]))
-        return tuple(built)
+        return Change.model_construct(select=selector, set=line_edit)
 
-
-def _frozen(table) -> tuple | None:
-    """A hashable, type-exact key for a table of plain values (None when it is not one)."""
-    if not isinstance(table, dict):
-        return None
-    items = []
-    for key, value in table.items():
-        if isinstance(value, list):
-            if not all(isinstance(v, (str, int, Decimal, bool)) for v in value):
-                return None
-            value = tuple((type(v), str(v) if isinstance(v, Decimal) else v) for v in value)
-        elif not isinstance(value, (str, int, Decimal, bool)):
+    def scenario(self, entry: dict, path: Path) -> Scenario | None:
+        """The scenario, when the entry is plain and each of its changes valid; else None."""
+        if not entry.keys() <= {"name", "description", "change"}:
             return None
-        items.append((key, type(value), str(value) if isinstance(value, Decimal) else value))
-    return tuple(sorted(items, key=lambda item: item[0]))
+        name, description, changes = entry.get("name"), entry.get("description"), entry.get("change")
+        if not (isinstance(name, str) and name and (description is None or isinstance(description, str))
+                and isinstance(changes, list) and changes):
+            return None
+        built = [self.change(c) for c in changes]
+        if None in built:
+            return None
+        return Scenario.model_construct(name=name, description=description, change=tuple(built), vehicle=None, path=str(path))
+
+
+def _plain_selector(table) -> Selector | None:
+    """A selector of plain text values (a value or a non-empty list of them, none blank), built
+    as `Selector` validates it; None for anything else (left to the full validation)."""
+    if not isinstance(table, dict) or not table or not table.keys() <= Selector.model_fields.keys():
+        return None
+    fields: dict[str, Any] = {}
+    for key, value in table.items():
+        values = tuple(value) if isinstance(value, list) else (value,)
+        if not values or not all(isinstance(v, str) and v.strip() for v in values):
+            return None
+        fields[key] = values
+    return Selector.model_construct(**fields)
 
 
 def _validated(data: dict, path: Path, where: str, edits: _Validated | None = None) -> Scenario:
-    built = edits.changes(data.get("change", [])) if edits is not None and "change" in data else None
+    built = edits.scenario(data, path) if edits is not None else None
+    if built is not None:
+        return built
     try:
-        if built is not None:
-            return Scenario.model_validate({**data, "change": built, "path": str(path)})
         return Scenario.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
         lines = []
