@@ -126,6 +126,16 @@ def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str
     return "\n".join(out) + "\n"
 
 
+def _optional_money(amount: Fraction | None, up: bool = False) -> str | None:
+    return None if amount is None else money(amount, up=up)
+
+
+def _tariff_json(before: Determination, after: Determination) -> dict:
+    return {"regime": before.regime, "status_before": status_code(before), "status_after": status_code(after),
+            "duty_before": _optional_money(duty(before), up=True), "duty_after": _optional_money(duty(after), up=True),
+            "duty_saved_per_vehicle": _optional_money(_tariff_saved(before, after))}
+
+
 def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
     volume = bom.vehicle.annual_volume
     saved = plan.duty_saved_cents
@@ -156,10 +166,6 @@ def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
         "duty_saved_per_year": None if saved is None or not volume else money(saved * volume),
         "net_saving_per_vehicle": None if saved is None else money(saved - plan.total_cost_cents),
         "net_saving_per_year": None if saved is None or not volume else money((saved - plan.total_cost_cents) * volume),
-        "tariffs": [{"regime": b.regime, "status_before": status_code(b), "status_after": status_code(a),
-                     "duty_before": None if duty(b) is None else money(duty(b), up=True),
-                     "duty_after": None if duty(a) is None else money(duty(a), up=True),
-                     "duty_saved_per_vehicle": None if _tariff_saved(b, a) is None else money(_tariff_saved(b, a))}
-                    for b, a in plan.tariffs if not (b.status == a.status == "not_applicable")],
+        "tariffs": [_tariff_json(b, a) for b, a in plan.tariffs if not (b.status == a.status == "not_applicable")],
         "after": determination_json(plan.after) if plan.after is not None else None,
     }
