@@ -21,7 +21,7 @@ import pandas as pd
 from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
-from roo_calc.errors import BomError, Problem, RooCalcError
+from roo_calc.errors import Problem, RooCalcError
 from roo_calc.rules.model import Averaging, Regime
 
 @dataclass(frozen=True)

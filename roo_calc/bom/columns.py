@@ -131,8 +131,18 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "steel": ("material", "steel_content_value"), "aluminum": ("material", "aluminum_content_value"),
     "aluminium": ("material", "aluminum_content_value"), "wage": ("high_wage",), "core": ("core_part_group",),
     "traced": ("nafta_traced_value",), "rate": ("rate",), "fx": ("rate",),
+    # ERP abbreviations and SAP field names (MATNR/IDNRK material, MENGE quantity, BESKZ procurement
+    # type, HERKL country of origin, STPRS standard price)
+    "proc": ("procurement",), "beskz": ("procurement",), "matnr": ("part_number",), "idnrk": ("part_number",),
+    "matl": ("part_number",), "menge": ("quantity",), "qnty": ("quantity",),
+    "herkl": ("origin_country",), "ctry": ("origin_country",), "cntry": ("origin_country",), "orig": ("origin_country",),
+    "vend": ("supplier",), "vndr": ("supplier",), "amt": ("value",),
+    "stprs": ("unit_value",), "descr": ("description",), "comm": ("hs_code",), "hsn": ("hs_code",),
+    "htsus": ("hs_code",), "ext": ("value",),
 }
-_SHORT = {"hs", "coo", "qty", "ccy", "crcy", "rvc", "lvl", "fx", "sku", "made", "make", "buy", "curr", "desc", "part"}
+_SHORT = {"hs", "coo", "qty", "ccy", "crcy", "rvc", "lvl", "fx", "sku", "made", "make", "buy", "curr", "desc", "part",
+          "proc", "matl", "qnty", "ctry", "cntry", "orig", "vend", "vndr", "amt", "descr", "comm", "hsn",
+          "ext"}
 
 
 def scores(header: object, sheet: str) -> dict[str, float]:
