@@ -207,7 +207,8 @@ def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, o
                 letter = found[bad][1] if bad in found else found["header"][1]
                 out.add("bad-mapping", reason, sheet, f"{letter}{row}")
                 continue
-            mapping.add(MappedColumn(entry.sheet, entry.header, entry.column, f"{sheet} sheet row {row}"), problems, out.file)
+            mapping.add(MappedColumn(entry.sheet, entry.header, entry.column, f"{sheet} sheet row {row}"), problems, out.file,
+                        sheet, f"{found['header'][1]}{row}")
     if file is not None:
         columns_map.load_file(file, mapping, problems)
     for problem in problems:
@@ -356,13 +357,13 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
     vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
-    values = _vehicle_values(fields, sheet, out)
-    if values is None:
-        return None
+    values, ok = _vehicle_values(fields, sheet, out)
+    # Every check runs on the fields that could be read, so all problems are reported in one pass.
     money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
     excluded = {k: to_cents(money[k]) for k in _EXCLUDED_COSTS if k in money}
-    ok = _no_negative_money(money, cells, sheet, out)
-    net = _net_cost(money, excluded, cells, sheet, out)
+    ok = _no_negative_money(money, cells, sheet, out) and ok
+    unreadable = any(fields.get(k, (None, ""))[0] is not None and k not in values for k in ("net_cost", "total_cost", *_EXCLUDED_COSTS))
+    net = None if unreadable else _net_cost(money, excluded, cells, sheet, out)  # an unreadable cost is reported already
     ok = _check_vehicle_ranges(values, money, cells, sheet, out) and ok
     if net is None or not ok:
         return None
@@ -394,8 +395,9 @@ _CENTS_VEHICLE_FIELDS = ("msrp", "total_cost", "transaction_value", "steel_purch
                          "lvc_high_wage_materials")
 
 
-def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> dict[str, object] | None:
-    """Each field converted to its kind's value, or None when a required one is missing or any is unreadable."""
+def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> tuple[dict[str, object], bool]:
+    """Each field that could be read, converted to its kind's value; and False when a required one
+    is missing or any is unreadable (each reported)."""
     values: dict[str, object] = {}
     ok = True
     for column in schema.VEHICLE_FIELDS:
@@ -419,7 +421,7 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
         digits, note = codes.normalize_hs(hs_text)
         if note and digits:
             out.warn("hs-note", note, sheet, cell)
-    return values if ok else None
+    return values, ok
 
 
 def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[str, str], sheet: str,
@@ -427,8 +429,10 @@ def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[s
     """(net cost in cents, whether it was derived from total cost minus the excluded costs), or None if unusable."""
     net, total = money.get("net_cost"), money.get("total_cost")
     if net is None and total is None:
-        out.add("missing-field", "expected net_cost or total_cost (net cost = total cost minus excluded costs), found neither",
-                sheet, "A1")
+        where = cells.get("net_cost") or cells.get("total_cost")
+        out.add("missing-field", "expected net_cost or total_cost (net cost = total cost minus excluded costs), found "
+                + ("both blank" if "net_cost" in cells and "total_cost" in cells else "it blank" if where else "neither row"),
+                sheet, where or "A1")
         return None
     ok = True
     if net is None:
