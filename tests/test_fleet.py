@@ -230,3 +230,8 @@ def test_fleet_volume_that_contradicts_the_vehicle_sheet_is_reported(make_bom, t
                and "Vehicle sheet gives 180,000; the averages use 120,000" in w for w in first["warnings"]), first["warnings"]
     text = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "--average-by", "model-line"]).output
     assert f"warning: {path}:Fleet!B2: annual_volume: the fleet workbook gives 120,000" in text
+    report = tmp_path / "fleet-report.xlsx"
+    assert runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "--average-by", "model-line",
+                               "--output", str(report)]).exit_code == 0
+    volumes = [sheet["B6"].value for sheet in openpyxl.load_workbook(report).worksheets if sheet["A6"].value == "Annual volume"]
+    assert any(v.startswith("120,000 (warning: ") and "Vehicle sheet gives 180,000" in v for v in volumes), volumes
