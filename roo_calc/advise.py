@@ -154,9 +154,14 @@ def _constraints(form: LinearForm, label: str, margin: Fraction = Fraction(0),
     requirement no line moves (`forms`) is counted at its value; from one lines move, it is a
     second way to pass (`_credit_way`)."""
     assert form.counted is not None
-    source = (forms or {}).get(form.earned.source) if form.earned is not None else None
-    most = form.most_with_fixed_credit(source, margin) if source is not None and source.counted is None else form.most(margin)
-    return [(_within(form.counted, part), bound, label + (part.label or "")) for part, bound in zip(form.parts, most)]
+    return [(_within(form.counted, part), bound, label + (part.label or ""))
+            for part, bound in zip(form.parts, _most(form, margin, forms or {}))]
+
+
+def _most(form: LinearForm, margin: Fraction, forms: dict[str, LinearForm]) -> list[Fraction]:
+    """`LinearForm.most`, with a credit the form earns from a requirement no line moves counted."""
+    source = forms.get(form.earned.source) if form.earned is not None else None
+    return form.most_with_fixed_credit(source, margin) if source is not None and source.counted is None else form.most(margin)
 
 
 def _credit_way(rid: str, form: LinearForm, forms: dict[str, LinearForm], states: dict[str, Determination],
@@ -211,20 +216,27 @@ def _short(req: RequirementResult, margin: Fraction) -> bool:
     return not form.clears(margin, credit=req.value - form.decide().points)
 
 
-def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0)) -> list[Gap]:
+def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0),
+                     forms: dict[str, LinearForm] | None = None) -> list[Gap]:
     """The money a failing requirement lacks (to reach its threshold plus `margin`), per part of
     its form: what its lines count beyond the most they may (or, for figures no line moves, what
-    the figure lacks)."""
+    the figure lacks).  A credit earned from another requirement (`forms`) counts at its value
+    when no line moves that one; when lines do, the gap is the requirement's by itself, and says so."""
     form = req.form
     if req.status == "needs_review" or req.threshold is None:
         return [Gap(req.id, req.id, None, f"cannot be measured: {req.reason or 'needs review'}")]
     if form is None:
         return [Gap(req.id, req.id, None, req.reason or "not measured in money")]
     gaps = []
-    for part, most in zip(form.parts, form.most(margin)):
+    forms = forms or {}
+    earned = form.earned.source if form.earned is not None else None
+    source = forms.get(earned) if earned is not None else None
+    what = form.shortfall if source is None or source.counted is None else \
+        f"{form.shortfall}, by itself (less with the credit it earns from {earned})"
+    for part, most in zip(form.parts, _most(form, margin, forms)):
         over = (part.total(form.counted) - most) / SHARE_ONE
         if over > 0:
-            gaps.append(Gap(req.id, req.id + (part.label or ""), over, form.shortfall))
+            gaps.append(Gap(req.id, req.id + (part.label or ""), over, what))
     return gaps
 
 
@@ -242,7 +254,7 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.duty_before = duty_exposure(bom, before, mfn_table, import_into)
     short = [r for r in before.requirements if _short(r, margin_pts) or r.status == "needs_review"]
     for req in short:
-        plan.gaps.extend(requirement_gaps(req, margin_pts))
+        plan.gaps.extend(requirement_gaps(req, margin_pts, {r.id: r.form for r in before.requirements if r.form is not None}))
         why = _blocked(req)
         if why:
             plan.blocked.append(why)

@@ -64,9 +64,21 @@ def test_the_credit_makes_a_cheaper_plan(make_bom):
     """Without the credit the RVC needs 6,000 of VNM made originating (SEAT and HVAC, 300.00 at 5%).
     Re-sourcing SEAT alone to a US high-wage plant gives RVC 61% and high-wage points 33 (LVC 48%,
     above 45%): 3 points of credit, 61 + 3 = 64%, and 61% is not below 60%.  150.00."""
-    _plan, before, after = _planned(make_bom, TRUCK, TRUCK_LINES, ["SEAT"], 15000)  # the first of two equal lines
+    plan, before, after = _planned(make_bom, TRUCK, TRUCK_LINES, ["SEAT"], 15000)  # the first of two equal lines
     assert before.status == "fail" and after.status == "pass" and after.value == 64
     assert after.figures["rvc_before_credit"] == 61 and after.figures["excess_lvc_credit"] == 3
+    assert [(g.requirement, g.cents, g.what) for g in plan.gaps] == [
+        ("rvc", 600_000, "of non-originating value to make originating (certify or re-source), by itself "
+                         "(less with the credit it earns from lvc)")]
+
+
+def test_a_credit_from_the_vehicle_sheets_lvc_is_counted_in_the_bound(make_bom):
+    """High-wage materials stated on the Vehicle sheet (15,000): no line moves the LVC, whose
+    high-wage points are 35 (LVC 50%), a credit of 5.  The RVC of 58% needs max(60, 64 - 5) = 60%:
+    2,000 of VNM, re-sourcing SEAT (150.00), where 64% by itself needs 6,000."""
+    plan, before, after = _planned(make_bom, {**TRUCK, "lvc_high_wage_materials": 15000}, TRUCK_LINES, ["SEAT"], 15000)
+    assert before.status == "fail" and after.figures["excess_lvc_credit"] == 5 and after.value == 66
+    assert [(g.requirement, g.cents) for g in plan.gaps] == [("rvc", 200_000)]
 
 
 def test_the_credit_does_not_lift_an_rvc_below_60(make_bom):
