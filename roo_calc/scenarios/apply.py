@@ -85,6 +85,7 @@ class _Validated:
     def __init__(self) -> None:
         self._selectors: dict[str, Selector] = {}
         self._edits: dict[str, LineEdit] = {}
+        self._changes: dict[tuple[str, str], Change] = {}
 
     def change(self, change) -> Change | None:
         """The validated change, or None when it is not valid (left to the full validation, which
@@ -93,19 +94,22 @@ class _Validated:
         if not isinstance(change, dict) or change.keys() != {"select", "set"}:
             return None
         select, edit = change["select"], change["set"]
-        key = repr(select)
-        selector = self._selectors.get(key) or _plain_selector(select)
+        keys = (repr(select), repr(edit))
+        found = self._changes.get(keys)
+        if found is not None:
+            return found
+        selector = self._selectors.get(keys[0]) or _plain_selector(select)
         if selector is None:
             return None
-        self._selectors[key] = selector
-        key = repr(edit)
-        line_edit = self._edits.get(key)
+        self._selectors[keys[0]] = selector
+        line_edit = self._edits.get(keys[1])
         if line_edit is None:
             try:
-                line_edit = self._edits[key] = LineEdit.model_validate(edit)
+                line_edit = self._edits[keys[1]] = LineEdit.model_validate(edit)
             except ValidationError:
                 return None
-        return Change.model_construct(select=selector, set=line_edit)
+        found = self._changes[keys] = Change.model_construct(select=selector, set=line_edit)
+        return found
 
     def scenario(self, entry: dict, path: Path) -> Scenario | None:
         """The scenario, when the entry is plain and each of its changes valid; else None."""
@@ -185,6 +189,20 @@ class LineIndex:
             bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
             self._by[field] = {u: order[bounds[i]:bounds[i + 1]] for i, u in enumerate(uniques)}
         return self._by[field]
+
+    def picked(self, selector: Selector) -> list[int]:
+        """The positions of the lines the selector picks, in order (as `np.flatnonzero(mask)`);
+        a selector of one field other than hs_prefix (a part number, say) is a look-up alone."""
+        given = [field for field in Selector.model_fields if getattr(selector, field)]
+        if len(given) != 1 or given[0] == "hs_prefix":
+            return np.flatnonzero(self.mask(selector)).tolist()
+        wanted = getattr(selector, given[0])
+        values = [w.upper() for w in wanted] if given[0] == "origin_country" else wanted
+        by = self._positions(given[0])
+        found = [by[v] for v in dict.fromkeys(values) if v in by]
+        if len(found) == 1:
+            return found[0].tolist()
+        return sorted(set().union(*(f.tolist() for f in found)))
 
     def mask(self, selector: Selector) -> np.ndarray:
         mask: np.ndarray | None = None

@@ -62,10 +62,9 @@ def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
         for position, change in enumerate(scenario.change, start=1):
             lines = lines_of.get(id(change.select))
             if lines is None:
-                mask = index_.mask(change.select)
-                if not mask.any():
-                    raise no_match(bom, scenario, position, change)
-                lines = lines_of[id(change.select)] = np.flatnonzero(mask).tolist()
+                lines = lines_of[id(change.select)] = index_.picked(change.select)
+            if not lines:
+                raise no_match(bom, scenario, position, change)
             values = values_of.get(id(change.set))
             if values is None:
                 values = values_of[id(change.set)] = _edited_fields(change.set)
@@ -125,20 +124,23 @@ def _stacked(bom: Bom, edits: pd.DataFrame) -> Bom:
     return bom.model_copy(update={"lines": lines})
 
 
-_LAST_DISTINCT: list = []  # (edits, result) of the last call: compare asks it of one edit table per regime
+_LAST: list = []  # (bom, edits, result) of the last call: compare asks it of one edit table per regime
 
 
-def _distinct(edits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """The distinct (line, edit) rows, and for each edit row the position of its distinct row.
-    The edit table is never changed in place, so the last one's answer is kept for the next call."""
-    if _LAST_DISTINCT and _LAST_DISTINCT[0] is edits:
-        return _LAST_DISTINCT[1]
-    found = _distinct_rows(edits)
-    _LAST_DISTINCT[:] = [edits, found]
+def edited_lines(bom: Bom, edits: pd.DataFrame) -> tuple[Bom, np.ndarray]:
+    """The distinct edited lines stacked into one BOM (each (line, edit) once), and for each row
+    of the edit table the position of its line there.  Neither the BOM nor the edit table is ever
+    changed in place, so the last answer is kept for the next regime."""
+    if _LAST and _LAST[0] is bom and _LAST[1] is edits:
+        return _LAST[2]
+    distinct, inverse = _distinct_rows(edits)
+    found = (_stacked(bom, distinct), inverse)
+    _LAST[:] = [bom, edits, found]
     return found
 
 
 def _distinct_rows(edits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """The distinct (line, edit) rows, and for each edit row the position of its distinct row."""
     if not len(edits):
         return edits.reset_index(drop=True), np.zeros(0, dtype=np.int64)
     codes = np.column_stack([pd.factorize(edits[c], use_na_sentinel=True)[0] for c in ("line", *EDITABLE)])
@@ -166,8 +168,8 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     scen = edits["scenario"].to_numpy(dtype=np.int64)
     line = edits["line"].to_numpy(dtype=np.int64)
     # Scenarios often make the same edit to the same line: each distinct edited line is counted once.
-    distinct, inverse = _distinct(edits)
-    stacked = evaluate(_stacked(bom, distinct), regime, on, known) if len(edits) else base
+    edited, inverse = edited_lines(bom, edits)
+    stacked = evaluate(edited, regime, on, known) if len(edits) else base
     if any(r.form is not None for r in stacked.requirements if r.id in _undecided(base)):
         # An edit makes measurable what the baseline cannot measure (e.g. the first line declared
         # high_wage): the scenarios' verdicts are not the baseline's plus a change in sums.
