@@ -78,12 +78,16 @@ class EarnedCredit:
 @dataclass(frozen=True)
 class Decision:
     """A form decided on one set of sums: met or not, the figure with its credit (percent), the
-    figure before credit, and the option used (None when none meets the limit)."""
+    figure before credit, the option used (None when none meets the limit), and the margin: the
+    points by which the figure before credit clears (+) or misses (-) the least figure that meets
+    the form with the credit offered (`LinearForm.needed`), so that a figure that much lower still
+    meets it and any lower does not."""
 
     met: bool
     value: Fraction
     points: Fraction
     option: int | None
+    margin: Fraction = ZERO
 
 
 Limit = Fraction | np.ndarray  # one limit, or one per scenario (an object array of Fractions)
@@ -116,17 +120,31 @@ class LinearForm:
     def decide_many(self, totals: Sequence[np.ndarray], credit: Limit) -> tuple[np.ndarray, Callable[[int], Decision]]:
         """Whether the form is met for each scenario's sums (one array per part, exact integer
         comparisons), and each scenario's decision on demand."""
-        met = self._options_meet(totals, _minus(self.limit, credit))
-        if self.credit_floor is not None:
-            met &= self._options_meet(totals, self.credit_floor) | self._options_meet(totals, self.limit)
-        if self.minimum is not None:
-            met &= self._options_meet(totals, self.minimum)
+        needed = (np.array([self.needed(c) for c in credit.tolist()], dtype=object) if isinstance(credit, np.ndarray)
+                  else self.needed(credit))
+        met = self._options_meet(totals, needed)
 
         def decision(k: int) -> Decision:
             return _decision(self, [int(t[k]) for t in totals], credit[k] if isinstance(credit, np.ndarray) else credit,
                              bool(met[k]))
 
         return met, decision
+
+    def needed(self, credit: Fraction | None = None) -> Fraction:
+        """The figure before credit at which the form is just met with `credit` points offered
+        (default: its own): the limit less the credit, but not below the credit's floor while the
+        credit is needed to reach the limit (USMCA UR 18(22): the credit counts only while the
+        RVC is at least 60%), nor below the minimum.  The one formula the verdict, the margin and
+        the money to qualify are all taken from."""
+        credit = self.credit if credit is None else credit
+        if self.comparison == "at_most":  # no at-most form has a floor or a minimum
+            return self.limit - credit
+        needed = self.limit - credit
+        if self.credit_floor is not None:
+            needed = max(needed, min(self.credit_floor, self.limit))
+        if self.minimum is not None:
+            needed = max(needed, self.minimum)
+        return needed
 
     def clears(self, margin: Fraction, credit: Fraction | None = None) -> bool:
         """Whether the form is met with `margin` points to spare on each of its limits, on its own
@@ -176,13 +194,8 @@ def _decision(form: LinearForm, totals: Sequence[int], credit: Fraction, met: bo
                    if (f >= form.limit if form.comparison == "at_least" else f <= form.limit)), None)
     points = per_option[option] if option is not None else best(per_option)
     usable = form.credit_floor is None or points >= form.credit_floor
-    return Decision(met, points + (credit if usable else 0), points, option)
-
-
-def _minus(limit: Fraction, credit: Limit) -> Limit:
-    if isinstance(credit, np.ndarray):
-        return np.array([limit - c for c in credit.tolist()], dtype=object)
-    return limit - credit
+    margin = points - form.needed(credit) if form.comparison == "at_least" else form.needed(credit) - points
+    return Decision(met, points + (credit if usable else 0), points, option, margin)
 
 
 def _terms(limit: Limit) -> tuple[Any, Any]:

@@ -256,7 +256,7 @@ def decided(rid: str, requirement: Requirement, threshold: DatedValue, form: Lin
         threshold_citation=threshold_citation or threshold.citation, figures=figures,
         drivers=() if counted is None or basis is None or not drivers else _drivers(ctx, counted, basis),
         line_counted=counted, line_basis=basis if counted is not None else None, line_groups=line_groups,
-        reason=reason, form=form)
+        reason=reason, form=form, decided_margin=decision.margin)
 
 
 def whole(offset: int, basis: int, sign: int = -1) -> tuple[Part, ...]:
@@ -556,8 +556,7 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
     if requirement.lvc_credit is not None and credits and "lvc_credit" in credits:
         form, credit, reason, figures = credits["lvc_credit"](ctx, rid, requirement, form)
     decision = form.decide(credit=credit)
-    credit = decision.value - decision.points  # none below the credit's floor
-    allowed = Fraction(ctx.net_cost) * (1 - (Fraction(threshold.value) - credit) / 100)
+    allowed = Fraction(ctx.net_cost) * (1 - form.needed(credit) / 100)  # the VNM at which the RVC just meets it
     vnm = Fraction(vnm_scaled, SHARE_ONE)
     figures = {
         "net_cost": ctx.net_cost,

@@ -75,6 +75,11 @@ def _rows(rows: list[int], limit: int = 8) -> str:
     return ("rows " if len(rows) > 1 else "row ") + shown
 
 
+OFF_THRESHOLD = ("the points the figure before credit can lose (+) or must gain (-) against the least figure that meets "
+                 "the requirement with its credit (which may count only above a floor) and its minimum: not the value "
+                 "against the threshold (see the note)")
+
+
 def summary_table(results: list[Determination]) -> list[str]:
     rows = [("Regime", "Status", "Binding", "Value", "Threshold", "Margin", "Failing")]
     for d in results:
@@ -86,7 +91,7 @@ def summary_table(results: list[Determination]) -> list[str]:
             b.id if b else "-",
             _pct(b.value, b.comparison) if b else "-",
             _threshold(b) if b else "-",
-            points(b.margin) if b and b.margin is not None else "-",
+            (points(b.margin) + (" ‡" if b.margin_off_threshold else "")) if b and b.margin is not None else "-",
             failing,
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -100,6 +105,8 @@ def summary_table(results: list[Determination]) -> list[str]:
     if any(d.binding for d in results):
         lines.append("Binding: the requirement that decides the verdict; Margin: points by which it clears (+) or misses (-) "
                      "its threshold")
+    if any(d.binding and d.binding.margin_off_threshold for d in results):
+        lines.append(f"‡ {OFF_THRESHOLD}")
     return lines
 
 
@@ -109,6 +116,8 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     if req.value is not None and req.margin is not None:
         head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {points(req.margin)})"
     out.append(head)
+    if req.margin_off_threshold:
+        out.append(f"      margin: {OFF_THRESHOLD}")
     f = req.figures
     m = lambda k: display_money(number(f[k]))  # noqa: E731
     if req.kind == "regional_value_content" and req.value is not None:

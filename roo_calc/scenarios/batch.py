@@ -16,6 +16,7 @@ uncertified lines), are evaluated one at a time by the engine instead; `batchabl
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Callable
 from datetime import date
@@ -78,9 +79,16 @@ class BatchResult:
     requirement_status: dict[str, np.ndarray]
     thresholds: dict[str, Fraction | None]
     _value: dict[str, Callable[[int], Fraction | None] | Fraction | None]
+    # Each requirement's margin (RequirementResult.margin) where it is not the value against the threshold.
+    _margin: dict[str, Callable[[int], Fraction | None] | Fraction | None] = dataclasses.field(default_factory=dict)
 
     def value(self, requirement: str, scenario: int) -> Fraction | None:
         found = self._value[requirement]
+        return found(scenario) if callable(found) else found
+
+    def margin(self, requirement: str, scenario: int) -> Fraction | None:
+        """The margin decided by the requirement's form (None: the value against the threshold)."""
+        found = self._margin.get(requirement)
         return found(scenario) if callable(found) else found
 
     @property
@@ -141,6 +149,7 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     decided = decide_all(forms, sums, count)
     statuses: dict[str, np.ndarray] = {}
     values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {}
+    margins: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {}
     thresholds: dict[str, Fraction | None] = {}
     for req in base.requirements:
         thresholds[req.id] = Fraction(req.threshold) if req.threshold is not None else None
@@ -148,16 +157,18 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
             met, decision = decided[req.id]
             statuses[req.id] = np.where(met, "pass", "fail").astype(object)
             values[req.id] = (lambda d: lambda k: d(k).value)(decision)
+            margins[req.id] = (lambda d: lambda k: d(k).margin)(decision)
         else:
             statuses[req.id] = np.full(count, req.status, dtype=object)
             values[req.id] = req.value
+            margins[req.id] = req.decided_margin
     stack = np.vstack(list(statuses.values())) if statuses else np.zeros((0, count), dtype=object)
     failing = (stack == "fail").any(axis=0)
     review = (stack == "needs_review").any(axis=0) | bool(base.review)
     status = np.where(failing, "not_eligible", np.where(review, "needs_review", "eligible")).astype(object)
     if base.status == "not_applicable":  # the regime does not cover the vehicle: no sourcing changes that
         status = np.full(count, "not_applicable", dtype=object)
-    return BatchResult(regime.id, status, statuses, thresholds, values)
+    return BatchResult(regime.id, status, statuses, thresholds, values, margins)
 
 
 def _undecided(base: Determination) -> set[str]:
@@ -183,9 +194,12 @@ def _one_at_a_time(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
                 for rid in ids}
     found = {rid: [next(r.value for r in d.requirements if r.id == rid) for d in results] for rid in ids}
     values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {rid: found[rid].__getitem__ for rid in ids}
+    decided = {rid: [next(r.decided_margin for r in d.requirements if r.id == rid) for d in results] for rid in ids}
+    margins: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {rid: decided[rid].__getitem__ for rid in ids}
     thresholds = {r.id: Fraction(r.threshold) if r.threshold is not None else None for r in results[0].requirements} \
         if results else {}
-    return BatchResult(regime.id, np.array([d.status for d in results], dtype=object), statuses, thresholds, values)
+    return BatchResult(regime.id, np.array([d.status for d in results], dtype=object), statuses, thresholds, values,
+                       margins)
 
 
 def _part_sums(part: Part, counted: np.ndarray, new: np.ndarray, old: np.ndarray, line: np.ndarray, scen: np.ndarray,
