@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Mapping
 from datetime import date
 from fractions import Fraction
 
@@ -29,7 +29,7 @@ from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.engine.kinds import LINEAR_KINDS
 from roo_calc.engine.linear import LinearForm, Part, decide_all
-from roo_calc.engine.result import Determination
+from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import pct_to_e4
 from roo_calc.rules.model import Regime
 from roo_calc.scenarios.apply import LineIndex, no_match
@@ -39,8 +39,14 @@ EDITABLE = ("origin_country", "supplier", "usmca_originating", "nafta_originatin
             "regional_content_e4", "us_content_e4")
 
 
-def batchable(regime: Regime) -> bool:
-    """Whether every requirement of the regime is a sum over lines the batch can take apart."""
+def batchable(regime: Regime, known: Mapping[str, Regime] | None = None) -> bool:
+    """Whether every requirement of the regime is a sum over lines the batch can take apart, or
+    (a Section 232 regime) is decided by such sums and by batchable qualifying regimes
+    (`roo_calc.scenarios.tariff_batch`)."""
+    if regime.kind == "tariff":
+        from roo_calc.scenarios.tariff_batch import batchable_tariff
+
+        return batchable_tariff(regime, known)
     return regime.uncertified_regional != "review" and all(r.kind in LINEAR_KINDS for r in regime.requirements.values())
 
 
@@ -79,8 +85,16 @@ class BatchResult:
     requirement_status: dict[str, np.ndarray]
     thresholds: dict[str, Fraction | None]
     _value: dict[str, Callable[[int], Fraction | None] | Fraction | None]
+    # Scenarios in one group have the same determination (by default: the same status).
+    same_as: np.ndarray | None = None
+    # A requirement's whole result per scenario, where the batch builds it (Section 232: its figures).
+    built: dict[str, Callable[[int], RequirementResult]] = dataclasses.field(default_factory=dict)
     # Each requirement's margin (RequirementResult.margin) where it is not the value against the threshold.
     _margin: dict[str, Callable[[int], Fraction | None] | Fraction | None] = dataclasses.field(default_factory=dict)
+
+    def group(self, scenario: int) -> object:
+        """A key shared by the scenarios whose determinations are alike (their duty owed too)."""
+        return self.status[scenario] if self.same_as is None else int(self.same_as[scenario])
 
     def value(self, requirement: str, scenario: int) -> Fraction | None:
         found = self._value[requirement]
@@ -124,9 +138,15 @@ def _per_scenario(values: np.ndarray, scenario: np.ndarray, count: int) -> np.nd
 
 
 def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, count: int,
-                   known: dict[str, Regime] | None = None, base: Determination | None = None) -> BatchResult:
-    """Verdicts for `count` scenarios given as an edit table (see `edits_from_scenarios`)."""
+                   known: Mapping[str, Regime] | None = None, base: Determination | None = None,
+                   batches: dict[str, Any] | None = None) -> BatchResult:
+    """Verdicts for `count` scenarios given as an edit table (see `edits_from_scenarios`).
+    `batches` keeps, by regime id, (baseline, batch) of the regimes a tariff asks about."""
     base = base or evaluate(bom, regime, on, known)
+    if regime.kind == "tariff":
+        from roo_calc.scenarios.tariff_batch import evaluate_tariff_batch
+
+        return evaluate_tariff_batch(bom, regime, on, edits, count, known, base, {} if batches is None else batches)
     scen = edits["scenario"].to_numpy(dtype=np.int64)
     line = edits["line"].to_numpy(dtype=np.int64)
     # Scenarios often make the same edit to the same line: each distinct edited line is counted once.
@@ -168,7 +188,7 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     status = np.where(failing, "not_eligible", np.where(review, "needs_review", "eligible")).astype(object)
     if base.status == "not_applicable":  # the regime does not cover the vehicle: no sourcing changes that
         status = np.full(count, "not_applicable", dtype=object)
-    return BatchResult(regime.id, status, statuses, thresholds, values, margins)
+    return BatchResult(regime.id, status, statuses, thresholds, values, _margin=margins)
 
 
 def _undecided(base: Determination) -> set[str]:
@@ -177,7 +197,7 @@ def _undecided(base: Determination) -> set[str]:
 
 
 def _one_at_a_time(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, count: int,
-                   known: dict[str, Regime] | None) -> BatchResult:
+                   known: Mapping[str, Regime] | None) -> BatchResult:
     """Each scenario evaluated by the engine on its own edited BOM."""
     results = []
     scenario = edits["scenario"].to_numpy(dtype=np.int64)
@@ -199,7 +219,7 @@ def _one_at_a_time(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     thresholds = {r.id: Fraction(r.threshold) if r.threshold is not None else None for r in results[0].requirements} \
         if results else {}
     return BatchResult(regime.id, np.array([d.status for d in results], dtype=object), statuses, thresholds, values,
-                       margins)
+                       _margin=margins)
 
 
 def _part_sums(part: Part, counted: np.ndarray, new: np.ndarray, old: np.ndarray, line: np.ndarray, scen: np.ndarray,
