@@ -3,6 +3,7 @@ written so an analyst can redo every number by hand from what is printed."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -176,6 +177,14 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     return out
 
 
+def _made_words(case: str) -> list[str]:
+    """The year-of-manufacture part of a Section 232 case (Proclamation 10984 cl.(10))."""
+    found = re.search(r"made_(by|from)_(\d{4})", case)
+    if found is None:
+        return []
+    return [f"made in {found[2]} or earlier (excluded, cl.(10))" if found[1] == "by" else f"made in {found[2]} or later"]
+
+
 def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
     """The Section 232 figures, each with its derivation (see engine.tariffs)."""
     f = req.figures
@@ -197,7 +206,7 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
         cases = {**(cases if both else {}), "in_quota": "in quota", "out_of_quota": "out of quota"}
         for key in keys:
             case = key[5:]
-            words = [text for part, text in cases.items() if part in case]
+            words = [text for part, text in cases.items() if part in case] + _made_words(case)
             out.append(f"      if {', '.join(words) or case}: duty {m(key)} {currency}")
     if req.kind == "section_232_parts" and "liability" in f:
         terms = " + ".join(f"{k.removeprefix('dutiable_at_')}% x {m(k)}" for k in f if k.startswith("dutiable_at_"))

@@ -457,6 +457,10 @@ class Requirement(_Strict):
     stacking: tuple[Stacking, ...] = ()
     excluded_age_years: int | None = None
     excluded_age_classes: tuple[str, ...] = ()
+    # With no production_date: the calendar years a vehicle of model year N may have been made in,
+    # as offsets (first, last) from N, and the note saying why (a model year is not a year of manufacture).
+    excluded_age_model_years: tuple[int, int] = (0, 0)
+    excluded_age_note: str | None = None
     covered_parts: CoveredParts | None = None
     usmca_parts_exempt: tuple[DatedFlag, ...] = ()
     offset: dict[str, tuple[DatedValue, ...]] = {}
