@@ -8,7 +8,7 @@ file; a new *kind* of test (a new legal method) is a new function listed in `eng
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Callable, Mapping
 
@@ -580,17 +580,31 @@ def _new_plant_threshold(ctx: Context, rid: str, requirement: Requirement, thres
     if start is None:
         return None
     years = rule.years_new if ctx.vehicle.new_plant == "new" else rule.years_refit
-    try:
-        end = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + years, month=3, day=1)
-    if not start <= ctx.on < end:
+    first, last = new_plant_period(start, years)
+    period = f"{rule.value}% from {first} through {last} ({years} years after the first prototype, {start}"
+    period += "; reading marked unconfirmed in the rule file)" if rule.unconfirmed else ")"
+    if not first <= ctx.on <= last:
+        ctx.assume("new-plant-outside-period", rid, None,
+                   f"new_plant = {ctx.vehicle.new_plant}: {period}; on {ctx.on} the vehicle is outside that period, so "
+                   f"the ordinary {threshold.value}% applies", cite(rule.reference))
         return threshold
     ctx.assume("new-plant-statement", rid, None,
                f"the producer's statement that the vehicle is assembled in a {'new plant' if ctx.vehicle.new_plant == 'new' else 'refitted plant'} "
-               f"meeting UR 20(8) (first prototype {start}) is taken as given: {rule.value}% until {end}",
-               cite(rule.reference))
-    return DatedValue.model_validate({"from": start, "value": rule.value, "reference": rule.reference, "note": rule.note})
+               f"meeting UR 20(8) is taken as given: {period}", cite(rule.reference))
+    return DatedValue.model_validate({"from": first, "value": rule.value, "reference": rule.reference, "note": rule.note,
+                                      "unconfirmed": rule.unconfirmed})
+
+
+def new_plant_period(prototype: date, years: int) -> tuple[date, date]:
+    """The first and last days of USMCA UR 20(8)'s "for N years after the date on which the first
+    motor vehicle prototype is produced": from the next day, for N years, so through the Nth
+    anniversary of the prototype's day (a 29 February prototype: through 28 February)."""
+    first = prototype + timedelta(days=1)
+    try:
+        after = first.replace(year=first.year + years)
+    except ValueError:  # from 29 February
+        after = first.replace(year=first.year + years, month=3, day=1)
+    return first, after - timedelta(days=1)
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:

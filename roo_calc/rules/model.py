@@ -310,13 +310,15 @@ class PartOrigin(_Strict):
 class NewPlant(_Strict):
     """USMCA UR 20(8): a lower RVC requirement (`value`) for `years_new` years after the first
     prototype in a new plant, or `years_refit` years after it following a refit, on the
-    producer's statement (Vehicle sheet: new_plant, first_prototype_date)."""
+    producer's statement (Vehicle sheet: new_plant, first_prototype_date).  "After the date": the
+    period begins the day after the prototype's and ends on the anniversary, both included."""
 
     classes: tuple[str, ...] = Field(min_length=1)
     value: Decimal
     years_new: int = Field(gt=0)
     years_refit: int = Field(gt=0)
     reference: tuple[Reference, ...] = Field(min_length=1)
+    unconfirmed: bool = False
     note: str | None = None
 
 
