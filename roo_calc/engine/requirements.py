@@ -17,6 +17,7 @@ import numpy as np
 from roo_calc.bom.model import Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine import made_parts
+from roo_calc.display import pct as display_pct
 from roo_calc.engine.linear import Decision, LinearForm, Part
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
@@ -650,9 +651,30 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
                    reason=None if assembled_in_us else f"assembled outside the {country}: assembly value is not {country} content")
 
 
+DE_MINIMIS_BASES = {"transaction_value": "transaction value (UR 5(1)(a)(i))", "total_cost": "total cost (UR 5(1)(a)(ii))",
+                    "net_cost": "net cost"}
+
+
+def _de_minimis_bases(ctx: Context, requirement: Requirement) -> tuple[dict[str, int], str | None]:
+    """The de minimis bases the rule file allows that the Vehicle sheet gives, in cents, and why
+    a base the law allows is not used (None when nothing needs saying).  Without transaction value
+    and total cost, net cost stands in: it is never more than total cost, so the test is stricter."""
+    given = {"transaction_value": ctx.vehicle.transaction_value_cents, "total_cost": ctx.vehicle.total_cost_cents,
+             "net_cost": ctx.net_cost}
+    bases: dict[str, int] = {name: cents for name in requirement.basis if (cents := given[name])}
+    missing = [name for name in requirement.basis if name not in bases]
+    if not bases:
+        return {"net_cost": ctx.net_cost}, (f"{' and '.join(missing).replace('_', ' ')} not given (Vehicle sheet): de minimis "
+                                            "measured against net cost, which is never more than total cost, so stricter")
+    return bases, (f"{' and '.join(missing).replace('_', ' ')} not given (Vehicle sheet): the "
+                   f"{' and '.join(DE_MINIMIS_BASES[m] for m in missing)} basis was not available" if missing else None)
+
+
 def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
     """Change of heading: non-originating materials of the vehicle's own heading (or
-    subheading) may not exceed the de minimis share (USMCA UR s.5(1))."""
+    subheading) may not exceed the de minimis share of any base the law allows (USMCA UR
+    5(1)(a): (i) the transaction value, (ii) the total cost).  The same sum decides on every
+    base, so it is met on one exactly when it is met on the largest: that is the base used."""
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
@@ -661,24 +683,29 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
     same = HsList((own,)).match(ctx.lines.hs)
     failing = same & ~ctx.originating()
     total = int(ctx.lines.value[failing].sum())
-    basis_name = requirement.basis
-    basis_cents = ctx.vehicle.total_cost_cents if basis_name == "total_cost" else None
-    note = None
-    if basis_cents is None:
-        basis_cents = ctx.net_cost
-        if basis_name == "total_cost":
-            note = "total cost not given: de minimis measured against net cost, which is stricter"
-            basis_name = "net_cost"
-    figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
+    bases, unavailable = _de_minimis_bases(ctx, requirement)
+    basis_name = max(bases, key=lambda name: (bases[name], name == "total_cost"))  # a tie: the total cost, no assumption
+    basis_cents = bases[basis_name]
+    figures = {"non_originating_same_heading": total, **bases, "heading": own, "de_minimis_basis": basis_name}
     scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
     form = LinearForm(scaled, whole(0, basis_cents * SHARE_ONE, sign=+1), requirement.comparison, Fraction(threshold.value),
                       shortfall=f"of non-originating materials of the vehicle's own {requirement.level} to make originating")
+    decision = form.decide()
+    note = unavailable if unavailable and (not decision.met or "net cost" in unavailable) else None
+    if basis_name == "transaction_value" and total:
+        others = ", ".join(f"{display_pct(Fraction(100 * total, cents))}% of {DE_MINIMIS_BASES[name]}"
+                           for name, cents in bases.items() if name != basis_name)
+        ctx.assume("de-minimis-transaction-value", rid, None,
+                   "de minimis measured against the Vehicle sheet's transaction_value, the larger base, taken as "
+                   "determined under Schedule 3 and adjusted to exclude the costs of the vehicle's international "
+                   "shipment (UR 5(1)(a)(i))" + (f"; the same materials are {others}" if others else ""),
+                   "USMCA UR 5(1)(a)(i)")
     # Only lines of the vehicle's own heading have anything to say here (they are few).
     basis = np.full(len(scaled), "", dtype=object)
     why = ctx.origin_reasons()
     for i in np.flatnonzero(same).tolist():
         basis[i] = f"{why[i]}; of the vehicle's own {requirement.level} {own}"
-    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=note)
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=note, decision=decision)
 
 
 def _not_applicable(rid: str, requirement: Requirement, ctx: Context) -> RequirementResult:

@@ -135,7 +135,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         if f["gap_to_qualify"]:
             out.append(f"      to qualify, {money_needed(number(f['gap_to_qualify']))} {currency} more US content is needed")
     elif req.kind == "tariff_shift" and req.value is not None:
-        basis = "total_cost" if "total_cost" in f else "net_cost"
+        basis = str(f.get("de_minimis_basis", "total_cost" if "total_cost" in f else "net_cost"))
         out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
                    f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value, 'at_most')}")
     elif req.kind == "core_parts" and req.value is not None:

@@ -424,7 +424,9 @@ class Requirement(_Strict):
     components: Components | None = None
     derivation: Derivation | None = None
     level: Literal["heading", "subheading"] = "heading"
-    basis: Literal["total_cost", "net_cost"] = "total_cost"
+    # tariff_shift: the de minimis base, or a list of the law's alternatives (met on any of them,
+    # USMCA UR 5(1)(a): (i) the transaction value, (ii) the total cost)
+    basis: tuple[Literal["transaction_value", "total_cost", "net_cost"], ...] = ("total_cost",)
     classes: tuple[str, ...] = ()
     # Vehicles of these codes are spared the requirement by the law itself (USMCA UR s.13: an 87.06
     # chassis needs "no required change in tariff classification"): not applicable, with the reason.
@@ -467,6 +469,11 @@ class Requirement(_Strict):
     usmca_parts_exempt: tuple[DatedFlag, ...] = ()
     offset: dict[str, tuple[DatedValue, ...]] = {}
     offset_basis: dict[str, Literal["msrp", "transaction_value"]] = {}
+
+    @field_validator("basis", mode="before")
+    @classmethod
+    def _one_or_more_bases(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
 
     @field_validator("not_for_hs")
     @classmethod
