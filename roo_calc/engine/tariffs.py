@@ -323,14 +323,16 @@ def vehicle_duty(terms: VehicleTerms, origin: Usmca | None, us_content: int, veh
     figures = dict(terms.figures)
     if terms.non_us_content_class:
         usmca = cast(Usmca, origin)
-    else:
+    else:  # the value basis is the full value whatever the origin; the origin is still the vehicle's own
         usmca = Usmca("no", f"vehicle class {vehicle_class}: no non-US-content treatment (duty on the full value)")
         if origin is not None:
             notes.append(f"column 1 duty follows origin: {origin.why}")
     notes.insert(0, usmca.why)
     values = {"yes": [("non_us_content", max(tv - us_content, 0))], "no": [("full_value", tv)],
               "review": [("non_us_content", max(tv - us_content, 0)), ("full_value", tv)]}[usmca.answer]
-    figures.update(us_content=us_content, usmca_qualifying=usmca.answer)
+    figures["us_content"] = us_content
+    if origin is not None:  # whether the vehicle is USMCA-qualifying, true of it whatever its class's value basis
+        figures["usmca_qualifying"] = origin.answer
     if "stacking" in figures:  # after the US content, as the figures have always been listed
         figures["stacking"] = figures.pop("stacking")
     options = terms.options
@@ -543,8 +545,10 @@ def parts_duty(ctx: Context, requirement: Requirement, terms: PartsTerms, figure
     figures.update(offset_accrued=accrued, offset_applied=applied, duty=net)
     if accrued > applied:
         figures["offset_excess"] = accrued - applied
+        clauses = requirement.offset_cap_clause
+        clause = clauses.get(ctx.vehicle_class, clauses.get("default", "the rule file's offset"))
         notes_.append("the offset is the manufacturer's, usable against the parts-tariff liability of all its vehicles "
-                      "(10984 cl.(11)(e)): the excess over this vehicle's liability is shown, not netted here")
+                      f"({clause}): the excess over this vehicle's liability is shown, not netted here")
     if v.annual_volume:
         n = v.annual_volume
         figures.update(annual_volume=str(n), liability_per_year=liability * n, offset_applied_per_year=applied * n,

@@ -469,6 +469,7 @@ class Requirement(_Strict):
     usmca_parts_exempt: tuple[DatedFlag, ...] = ()
     offset: dict[str, tuple[DatedValue, ...]] = {}
     offset_basis: dict[str, Literal["msrp", "transaction_value"]] = {}
+    offset_cap_clause: dict[str, str] = {}  # per class ("default" for the rest): the clause capping the offset
 
     @field_validator("basis", mode="before")
     @classmethod
@@ -519,7 +520,8 @@ class Requirement(_Strict):
 def _class_references(requirement: Requirement) -> list[tuple[str, str]]:
     """(key, class name) for every vehicle class a requirement names, to check at load."""
     named: list[tuple[str, str]] = []
-    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "groups_by_class", "non_us_content_clause"):
+    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "offset_cap_clause", "groups_by_class",
+                "non_us_content_clause"):
         named += [(key, name) for name in getattr(requirement, key)]
     for key in ("classes", "super_core_classes", "non_us_content_classes", "excluded_age_classes"):
         named += [(key, name) for name in getattr(requirement, key)]
