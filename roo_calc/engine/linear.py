@@ -163,13 +163,19 @@ class LinearForm:
             needed = max(needed, self.minimum)
         return needed
 
+    def shifted(self, margin: Fraction) -> LinearForm:
+        """The form asking `margin` points more of each of its limits (the credit's floor and the
+        minimum too): met exactly where this one's margin (`Decision.margin`) is at least `margin`."""
+        at_least = self.comparison == "at_least"
+        return replace(self, limit=self.limit + margin if at_least else self.limit - margin,
+                       minimum=None if self.minimum is None else self.minimum + margin,
+                       credit_floor=None if self.credit_floor is None else self.credit_floor + margin)
+
     def clears(self, margin: Fraction, credit: Fraction | None = None) -> bool:
         """Whether the form is met with `margin` points to spare on each of its limits, on its own
         sums: what a plan with a safety margin aims at.  With several options one must clear it,
         which the figure shown (that of the first option that passes) need not."""
-        shifted = replace(self, limit=self.limit + margin if self.comparison == "at_least" else self.limit - margin,
-                          minimum=None if self.minimum is None else self.minimum + margin)
-        return shifted.decide(credit=credit).met
+        return self.shifted(margin).decide(credit=credit).met
 
     def most(self, margin: Fraction = ZERO) -> list[Fraction]:
         """Per part, the largest sum with which the requirement is met by `margin` points more
@@ -187,20 +193,16 @@ class LinearForm:
     def most_with_fixed_credit(self, source: LinearForm, margin: Fraction = ZERO) -> list[Fraction]:
         """`most`, counting exactly a credit earned from a `source` form that no line moves (its sums
         fixed): met by `margin` either without the credit, or with it and at least the credit's
-        floor (``figure >= max(floor, limit + margin - credit)``)."""
+        floor plus the margin (``figure >= max(floor, limit - credit) + margin``, `shifted`, `needed`)."""
         assert self.earned is not None and self.comparison == "at_least" and source.counted is None
-        target = self.limit + margin
-        credit = self.earned.points(source.decide())
-        if credit > 0:
-            target = min(target, max(self.credit_floor if self.credit_floor is not None else target - credit,
-                                     target - credit))
+        target = self.shifted(margin).needed(self.earned.points(source.decide()))
         return [p.most(target, self.comparison) for p in self.parts]
 
     def credit_way(self, source: LinearForm, margin: Fraction = ZERO) -> list[Bound] | None:
         """The linear bounds under which this form is met by `margin` points using the credit it
         earns from `source` (whose lines move): the source met, its figure above the credit's
         `figure_above` (strictly) and its points at least `points_above`, this figure at least the
-        credit's floor, and this figure plus the credit (source points - points_above) at least
+        credit's floor plus the margin (a dollar past the floor loses the whole credit), and this figure plus the credit (source points - points_above) at least
         the limit plus the margin.  The form is met by `margin` exactly when `most(margin)` holds
         or these all do (USMCA UR 18(22)).  None when either form is not of the one-part,
         lines-lower-the-figure shape this is derived for."""
@@ -220,7 +222,7 @@ class LinearForm:
         bounds.append(Bound(0, theirs.most(earned.points_above, "at_least"), label=" (credit: source points)",
                             source_weight=1, weight=0))
         if self.credit_floor is not None:
-            bounds.append(Bound(0, mine.most(self.credit_floor, "at_least"), label=" (credit floor)"))
+            bounds.append(Bound(0, mine.most(self.credit_floor + margin, "at_least"), label=" (credit floor)"))
         # 100 (oR - S) / bR + 100 (oL - S') / bL - points_above >= limit + margin, times bR bL / (100 g):
         g = math.gcd(mine.basis, theirs.basis)
         weight, source_weight = theirs.basis // g, mine.basis // g
