@@ -144,3 +144,11 @@ def test_certify_refuses_another_agreement(sample, pact, tmp_path):
     file names another agreement is refused, whatever column it reads."""
     out = run("certify", sample, "--rules", pact, "-r", "auto-pact", "-o", tmp_path / "c.xlsx")
     assert out.exit_code == 3 and "auto-pact is not a USMCA preference regime" in out.output
+
+
+def test_regimes_show_names_the_certification_a_regime_reads(pact):
+    shown = run("regimes", "show", "auto-pact", "--rules", pact)
+    assert shown.exit_code == 0, shown.output
+    assert ("supplier certifications: BOM column nafta_originating, Y = originating under the Auto Pact (a what-if, "
+            "not law) (Auto Pact)") in shown.output
+    assert "BOM column usmca_originating, Y = originating under USMCA Chapter 4" in run("regimes", "show", "usmca-2020").output
