@@ -110,6 +110,8 @@ def _echo_regime(r, on: date, what_if: str | None) -> None:
         echo(r.summary)
     echo(f"rule file: {r.path}" + (f" (extends {r.extends})" if r.extends else ""))
     echo(f"as of {on}" + (f" - {what_if}" if what_if else ""))
+    echo(f"supplier certifications: BOM column {r.certification_field}, Y = originating under {r.certified_as} "
+         f"({r.agreement_name})")
     if r.approved_through_field:
         echo(f"in force through the vehicle's {r.approved_through_field} when the workbook gives it "
              f"(else to {r.in_force.to or 'now'})")
@@ -180,7 +182,8 @@ def _echo_requirement(r, rid: str, req, applied: date) -> None:
     if req.new_plant is not None:
         n = req.new_plant
         echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "
-             f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date) "
+             f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date): "
+             f"from the day after the prototype's through its anniversary{' [UNCONFIRMED]' if n.unconfirmed else ''} "
              f"- {cite(n.reference)}")
     if r.kind == "tariff":
         for line in tariff_change_points(req, applied):

@@ -342,7 +342,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     for i in np.flatnonzero(core).tolist():
         group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
             else f"{group_of[i]} (core part)"
-        if own_share[i]:
+        if own_share[i] and scaled[i] > 0:
             status = ("originating (certified) and " if originating[i] and certified[i] else
                       "originating by its stated content and " if originating[i] else
                       f"non-originating ({field} = Y, but its stated content is under the threshold) and "
@@ -356,7 +356,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
                    ", no certification and no stated regional content")
             basis[i] = f"{group}: non-originating, full value{why}"
         elif originating[i]:
-            basis[i] = group + ": originating (certified)"
+            basis[i] = group + (": originating (certified)" if certified[i] else ": originating by its stated content")
     return basis
 
 
@@ -567,9 +567,13 @@ def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement,
                                    f"{display_pct(points)}"), {}
     figures = {"excess_lvc_points": available, "excess_lvc_rvc_floor": Fraction(credit.rvc_floor)}
     rvc = form.decide(credit=Fraction(0)).points
+    needed = form.needed(available)
+    # The margin and the VNM allowed are measured against `needed`, not the threshold less the credit.
+    against = (f"; with the credit, the RVC before credit needs {display_pct(needed)}% (the threshold less the credit, "
+               f"and at least {credit.rvc_floor}% for the credit to count): the margin is measured on it")
     if rvc < Fraction(credit.rvc_floor):
         return form, available, (f"excess-LVC credit of {display_pct(available)} points not usable: the RVC of "
-                                 f"{display_pct(rvc)}% is below {credit.rvc_floor}% (UR 18(22)){unconfirmed}"), figures
+                                 f"{display_pct(rvc)}% is below {credit.rvc_floor}% (UR 18(22)){against}{unconfirmed}"), figures
     figures.update({"rvc_before_credit": rvc, "excess_lvc_credit": available})
     return form, available, (f"RVC {display_pct(rvc)}% + excess-LVC credit {display_pct(available)} points (high-wage points "
-                             f"{display_pct(points)} above {credit.points_above}; {credit.citation}){unconfirmed}"), figures
+                             f"{display_pct(points)} above {credit.points_above}; {credit.citation}){against}{unconfirmed}"), figures
