@@ -10,8 +10,9 @@ reductions; the verdicts are the form's decisions, the very ones the engine make
 
 Scope: scenarios that change who supplies a line and what the supplier declares (origin,
 certifications, regional and US content, high wage).  Scenarios that change values or the
-vehicle, and regimes whose requirements are not such sums (Section 232, a review policy for
-uncertified lines), are evaluated one at a time by the engine instead; `batchable` says which.
+vehicle, and regimes whose requirements are not such sums (a review policy for uncertified
+lines), are evaluated one at a time by the engine instead; `batchable` says which.  Section 232
+is decided by such sums and by the batches of its qualifying regimes (`tariff_batch`).
 """
 
 from __future__ import annotations
