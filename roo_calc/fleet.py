@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from roo_calc.bom import merges
 from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
@@ -37,8 +38,8 @@ def read_fleet(path: Path) -> list[tuple[Path, int | None]]:
     if "bom_file" not in header:
         raise BomError([Problem("missing-column", f"expected a column 'bom_file', found {header}", str(path), "Fleet", "1:1")])
     file_col, volume_col = header.index("bom_file"), header.index("annual_volume") if "annual_volume" in header else None
+    problems = merges.sheet_problems(path, sheet.title, 1, {file_col: "bom_file", **({volume_col: "annual_volume"} if volume_col is not None else {})})
     entries: list[tuple[Path, int | None]] = []
-    problems: list[Problem] = []
     for number, row in enumerate(rows[1:], start=2):
         if not row or row[file_col] is None:
             continue

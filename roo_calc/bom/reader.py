@@ -19,7 +19,7 @@ import pandas as pd
 
 from roo_calc import codes
 from roo_calc.bom import columns as columns_map
-from roo_calc.bom import countries, package, schema, structure, xlsx
+from roo_calc.bom import countries, merges, package, schema, structure, xlsx
 from roo_calc.bom.columns import HeaderMapping
 from roo_calc.bom.model import Bom, FxRate, MappedColumn, ReaderRules, Vehicle
 from roo_calc.errors import BomError, Problem, Severity
@@ -197,6 +197,7 @@ def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, o
         frame, absolute, offset = _read_table(reader, sheet, schema.COLUMNS_SHEET_COLUMNS)
         header_row = (xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1) + offset
         found = _map_headers(frame, absolute, schema.COLUMNS_SHEET_COLUMNS, sheet, header_row, out) or {}
+        _check_merges(facts, sheet, header_row, found, absolute, out)
         for i in range(len(frame)) if found else ():
             row = header_row + 1 + i
             raw = {name: frame.iat[i, pos] for name, (pos, _letter) in found.items()}
@@ -313,6 +314,12 @@ def _check_formulas(facts: xlsx.Workbook, sheets: dict[str, str], out: _Collecto
                     actual, cell)
 
 
+def _check_merges(facts: xlsx.Workbook, sheet: str, header_row: int, columns: dict[str, tuple[int, str]],
+                  absolute: list[int], out: _Collector) -> None:
+    """Merged ranges over the read columns of a table sheet are errors naming the range (`merges`)."""
+    merges.check_table(facts.read_sheet(sheet), sheet, header_row, {absolute[pos]: name for name, (pos, _l) in columns.items()}, out)
+
+
 # -- Vehicle sheet -----------------------------------------------------------------------------
 
 def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping) -> dict[str, tuple[str | None, str]]:
@@ -345,10 +352,25 @@ def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMap
                     sheet, f"{name_col}{row}")
             continue
         fields[column.name] = (value, f"{value_col}{row}")
+    _vehicle_merges(facts.read_sheet(sheet), sheet, frame, first, absolute, fields, out)
     for label, cell in unknown:
         like = _resembling(label, schema.SHEET_VEHICLE, set(fields), headers)
         out.warn("unused-column" if like else "unknown-field", f"field {label!r} is not part of the contract; ignored" + like, sheet, cell)
     return fields
+
+
+def _vehicle_merges(xml: xlsx.Sheet, sheet: str, frame: pd.DataFrame, first: int, absolute: list[int],
+                    fields: dict[str, tuple[str | None, str]], out: _Collector) -> None:
+    """A merge over a field's name or value (besides its top-left cell) is an error naming the range:
+    the covered cell is blank in the file, though the sheet shows the merged text beside it."""
+    if not xml.merges:
+        return
+    name_col, value_col = absolute[0], absolute[1]
+    cells = [(int(cell[len(cell.rstrip("0123456789")):]), col, name) for name, (_v, cell) in fields.items()
+             for col in (name_col, value_col)]
+    cells += [(first + i, name_col, f"the field name of row {first + i}")
+              for i, (label, value) in enumerate(zip(frame.iloc[:, 0], frame.iloc[:, 1])) if label is None and value is not None]
+    merges.check_fields(xml, sheet, cells, out)
 
 
 def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
@@ -624,6 +646,7 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
     columns = _map_headers(frame, absolute, schema.FX_COLUMNS, sheet, header_row, out, headers)
     if columns is None:
         return {}
+    _check_merges(facts, sheet, header_row, columns, absolute, out)
     rates: dict[str, FxRate] = {}
     for i in range(len(frame)):
         row = header_row + 1 + i
@@ -841,6 +864,7 @@ def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
              if schema.canonical(h) not in contract and schema.canonical(h) not in mapped and not str(h).startswith("__UNNAMED__")]
     if columns is None:
         return None, extra, {}
+    _check_merges(facts, sheet, header_row, columns, absolute, out)
     letters = {name: letter for name, (_pos, letter) in columns.items()}
     present = frame.iloc[:, [pos for pos, _l in columns.values()]].notna().any(axis=1)
     frame = frame[present]
