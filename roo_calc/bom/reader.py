@@ -23,7 +23,7 @@ from roo_calc.bom import countries, merges, package, schema, structure, xlsx
 from roo_calc.bom.columns import HeaderMapping
 from roo_calc.bom.model import Bom, FxRate, MappedColumn, ReaderRules, Vehicle
 from roo_calc.errors import BomError, Problem, Severity
-from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
+from roo_calc.numbers import comma_is_ambiguous, parse_decimal, pct_to_e4, to_cents
 
 MAX_PROBLEMS = 200
 _YES = {"y", "yes", "true", "1", "1.0", "x"}
@@ -433,6 +433,9 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
         except ValueError as exc:
             out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
             ok = False
+            continue
+        if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
+            warn_commas(column.name, [str(cell)], sheet, out)
     country, cell = fields.get("assembly_country", (None, ""))
     if country is not None and values.get("assembly_country") not in (None, country.strip().upper()):
         out.warn("country-name", f"assembly_country: read {country.strip()!r} as {values['assembly_country']}", sheet, cell)
@@ -667,6 +670,9 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
                 parsed[column.name] = _convert(column, text) if column.kind != "date" else text.split(" ")[0]
             except ValueError as exc:
                 out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+                continue
+            if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
+                warn_commas(column.name, [str(cell)], sheet, out)
         if "currency" in parsed and "rate" in parsed:
             if parsed["rate"] <= 0:
                 out.add("bad-value", f"rate: expected a rate above 0, found {parsed['rate']}", sheet, f"{columns['rate'][1]}{row}")
@@ -908,6 +914,7 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
             bad_rows.add(rows[i])
     converted: dict[str, list[int]] = {}  # country names read as codes: text -> line indexes
     failures: list[tuple[int, str]] = []
+    commas: list[str] = []  # cells of text like "1,500", read as thousands though a decimal comma could mean it
     for i in sorted(slow):
         row, cell = rows[i], f"{letter}{rows[i]}"
         try:
@@ -918,6 +925,8 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
                     out.warn("hs-note", note, sheet, cell)
             if column.kind == "country" and value != texts[i].strip().upper():
                 converted.setdefault(texts[i].strip(), []).append(i)
+            if column.kind in _NUMBER_KINDS and comma_is_ambiguous(texts[i]):
+                commas.append(cell)
             values[i] = value
         except ValueError as exc:
             failures.append((i, str(exc)))
@@ -925,6 +934,7 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
             values[i] = None
             continue
     _report_failures(failures, column, table.frame.columns[pos], texts, rows, letter, table.header_row, sheet, out)
+    warn_commas(name, commas, sheet, out)
     for text, found in converted.items():
         listed = ", ".join(str(rows[i]) for i in found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
         counted = f"{len(found)} lines: rows" if len(found) > 1 else "row"
@@ -948,6 +958,20 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
                 bad_rows.add(rows[i])
                 values[i] = None
     return values
+
+
+_NUMBER_KINDS = ("number", "money", "pct")
+
+
+def warn_commas(name: str, cells: list[str], sheet: str, out: _Collector) -> None:
+    """Number cells holding text like '1,500' are read as US thousands (1500); a decimal comma
+    (1.5) would read the same text: say so, naming the cells."""
+    if not cells:
+        return
+    listed = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
+    out.warn("ambiguous-comma", f"{name}: text with one comma and three digits after it ({listed}) is read as US "
+             "thousands ('1,500' as 1500); if the comma is a decimal comma ('1,500' meaning 1.5), write the numbers with "
+             "a point or as number cells", sheet, cells[0])
 
 
 def _positive(value, _row, _cell):
