@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 from roo_calc import load_bom
 from roo_calc.cli.main import app
 from roo_calc.errors import BomError
-from roo_calc.numbers import comma_is_ambiguous, parse_decimal
+from roo_calc.numbers import PCT_E4, comma_is_ambiguous, parse_decimal
 from tests.conftest import BASE_LINES, BASE_VEHICLE
 
 runner = CliRunner()
@@ -74,3 +75,25 @@ def test_us_thousands_read_exactly_and_only_one_group_is_ambiguous(number, fract
 def test_a_first_group_of_zero_is_never_thousands(digits):
     with pytest.raises(ValueError, match="decimal comma"):
         parse_decimal(f"0,{digits}")
+
+
+def test_vehicle_points_in_percent_cells_are_read_as_the_percent_shown(tmp_path):
+    """lvc_technology_points typed in a `0%` cell showing 8% holds 0.08: read as 8 points, as the
+    contract reads a %-formatted 0.55 as 55 on the BOM and Certificates sheets (was 0.08)."""
+    book = openpyxl.Workbook()
+    vehicle = book.active
+    vehicle.title = "Vehicle"
+    for field, value in [*BASE_VEHICLE.items(), ("lvc_technology_points", 0.08), ("lvc_assembly_points", 0.05),
+                         ("lvc_high_wage_labor", 500)]:
+        vehicle.append([field, value])
+    vehicle["B6"].number_format = "0%"
+    vehicle["B7"].number_format = "0.0%"
+    vehicle["B8"].number_format = "0%"  # money in a percent cell is not a percentage: read as written
+    bom = book.create_sheet("BOM")
+    bom.append(list(BASE_LINES[0]))
+    bom.append(list(BASE_LINES[0].values()))
+    path = tmp_path / "points.xlsx"
+    book.save(path)
+    read = load_bom(path).vehicle
+    assert (read.lvc_technology_points_e4, read.lvc_assembly_points_e4) == (8 * PCT_E4, 5 * PCT_E4)
+    assert read.lvc_high_wage_labor_cents == 50_000

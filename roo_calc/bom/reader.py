@@ -154,7 +154,8 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
     fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
-    vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs) if vehicle_sheet else None
+    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs, _percent_refs(book, vehicle_sheet))
+               if vehicle_sheet else None)
     if vehicle is not None and vehicle.currency in fx:
         _own_currency_rate(fx[vehicle.currency], sheets.get(schema.SHEET_FX) or schema.SHEET_FX, out)
     basis = _quantity_basis(vehicle_fields)
@@ -373,12 +374,18 @@ def _vehicle_merges(xml: xlsx.Sheet, sheet: str, frame: pd.DataFrame, first: int
     merges.check_fields(xml, sheet, cells, out)
 
 
+def _percent_refs(book: xlsx.Workbook, sheet: str) -> set[str]:
+    """The sheet's cells formatted as percentages, by reference ("B12")."""
+    return {f"{xlsx.column_letter(col)}{row}" for row, col in book.read_sheet(sheet).percent}
+
+
 def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
-                   vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...]) -> Vehicle | None:
+                   vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...], percent: set[str]) -> Vehicle | None:
     """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
-    vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`."""
+    vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`; `percent` are the
+    cells formatted as percentages (a points field there showing 8% holds 0.08 and is read as 8)."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
-    values = _vehicle_values(fields, sheet, out)
+    values = _vehicle_values(fields, sheet, out, percent)
     if values is None:
         return None
     money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
@@ -416,8 +423,10 @@ _CENTS_VEHICLE_FIELDS = ("msrp", "total_cost", "transaction_value", "steel_purch
                          "lvc_high_wage_materials")
 
 
-def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> dict[str, object] | None:
-    """Each field converted to its kind's value, or None when a required one is missing or any is unreadable."""
+def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
+                    percent: set[str]) -> dict[str, object] | None:
+    """Each field converted to its kind's value, or None when a required one is missing or any is
+    unreadable; a percentage or points field in a cell formatted as % is read as the % shown."""
     values: dict[str, object] = {}
     ok = True
     for column in schema.VEHICLE_FIELDS:
@@ -429,13 +438,14 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
                 ok = False
             continue
         try:
-            values[column.name] = _convert(column, text)
+            value = _convert(column, text)
         except ValueError as exc:
             out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
             ok = False
             continue
         if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
             warn_commas(column.name, [str(cell)], sheet, out)
+        values[column.name] = value * 100 if column.kind == "pct" and cell in percent else value
     country, cell = fields.get("assembly_country", (None, ""))
     if country is not None and values.get("assembly_country") not in (None, country.strip().upper()):
         out.warn("country-name", f"assembly_country: read {country.strip()!r} as {values['assembly_country']}", sheet, cell)

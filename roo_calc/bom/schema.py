@@ -98,8 +98,8 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
     Column("aluminum_purchases_originating", "money", False, ("aluminium_purchases_originating",), "Of which originating"),
     Column("lvc_high_wage_labor", "money", False, ("high_wage_labor", "hwlc"), "High-wage labor costs per vehicle (USMCA UR s.18)"),
     Column("lvc_high_wage_materials", "money", False, ("high_wage_materials", "hwm"), "High-wage materials per vehicle (USMCA UR s.18)"),
-    Column("lvc_technology_points", "pct", False, ("technology_points", "hwtc"), "High-wage technology credit, points (capped at 10)"),
-    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points: 0 or the rule file's assembly_credit (5 under USMCA UR 18(12)-(14))"),
+    Column("lvc_technology_points", "pct", False, ("technology_points", "hwtc"), "High-wage technology credit, points (capped at 10); a cell formatted as % showing 8% is 8 points"),
+    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points: 0 or the rule file's assembly_credit (5 under USMCA UR 18(12)-(14)); a cell formatted as % showing 5% is 5 points"),
 )
 
 BOM_COLUMNS: tuple[Column, ...] = (
