@@ -97,3 +97,27 @@ def test_vehicle_points_in_percent_cells_are_read_as_the_percent_shown(tmp_path)
     read = load_bom(path).vehicle
     assert (read.lvc_technology_points_e4, read.lvc_assembly_points_e4) == (8 * PCT_E4, 5 * PCT_E4)
     assert read.lvc_high_wage_labor_cents == 50_000
+
+
+@pytest.mark.parametrize("mark", ["X", "x", "✓", "*"])
+def test_a_mark_in_a_y_n_column_is_refused_naming_what_is_accepted(make_bom, mark):
+    """An X in usmca_originating was read as Y (certified originating): a cross may as well mean no."""
+    lines = [{**BASE_LINES[0], "usmca_originating": mark, "high_wage": mark}, BASE_LINES[1]]
+    path = make_bom(lines=lines)
+    found = errors(path)
+    assert len(found) == 2 and all("expected Y or N (also yes/no, true/false, 1/0 or an Excel boolean)" in m for m in found)
+    assert any(m.startswith(f"{path}:BOM!") and "usmca_originating: " in m and
+               "a mark such as X does not say whether it means yes or no" in m for m in found), found
+    out = runner.invoke(app, ["validate", str(path)])
+    assert out.exit_code == 2 and "Traceback" not in out.output
+
+
+def test_a_mark_on_the_certificates_sheet_is_refused(make_bom):
+    path = make_bom()
+    book = openpyxl.load_workbook(path)
+    sheet = book.create_sheet("Certificates")
+    sheet.append(["supplier", "agreement", "originating"])
+    sheet.append(["EngCo", "usmca", "X"])
+    book.save(path)
+    [message] = errors(path)
+    assert message.startswith(f"{path}:Certificates!C2: originating: expected Y or N")

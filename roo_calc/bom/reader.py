@@ -26,7 +26,9 @@ from roo_calc.errors import BomError, Problem, Severity
 from roo_calc.numbers import comma_is_ambiguous, parse_decimal, pct_to_e4, to_cents
 
 MAX_PROBLEMS = 200
-_YES = {"y", "yes", "true", "1", "1.0", "x"}
+# The Y/N readings of the contract, one for every reader (BOM and Certificates sheets, supplier
+# answers, scenario files).  A mark such as X or a tick is not one: it can mean "yes" or "no".
+_YES = {"y", "yes", "true", "1", "1.0"}
 _NO = {"n", "no", "false", "0", "0.0"}
 
 
@@ -62,12 +64,15 @@ class _Collector:
 
 
 def parse_yn(text: str) -> bool:
+    """Y/N, yes/no, true/false, 1/0 (Excel booleans arrive as true/false); anything else,
+    an X included, is a ValueError saying what is accepted."""
     low = text.strip().lower()
     if low in _YES:
         return True
     if low in _NO:
         return False
-    raise ValueError(f"expected Y or N (also yes/no, true/false, 1/0), found {text!r}")
+    mark = ": a mark such as X does not say whether it means yes or no" if low == "x" or (len(low) == 1 and not low.isalnum()) else ""
+    raise ValueError(f"expected Y or N (also yes/no, true/false, 1/0 or an Excel boolean), found {text!r}{mark}")
 
 
 def parse_date(text: str) -> date:
@@ -556,7 +561,12 @@ def _convert(column: schema.Column, text: str):
             pass  # a country name may be accented (Côte d'Ivoire); to_alpha2 refuses anything unknown
         return countries.to_alpha2(text)[0]
     if kind in ("currency", "yn"):
-        text = codes.ascii_code(text)
+        try:
+            text = codes.ascii_code(text)
+        except ValueError:
+            if kind == "yn":
+                parse_yn(text)  # a tick or a cross: refused, saying what a Y/N cell accepts
+            raise
     if kind == "currency":
         code = text.strip().upper()
         if code not in codes.currencies():
