@@ -185,3 +185,28 @@ def test_a_merged_volume_on_the_fleet_sheet_is_refused(make_bom, tmp_path):
     book.save(path)
     out = runner.invoke(app, ["evaluate", str(path), "--average-by", "model-line", "-r", "usmca-2020"])
     assert out.exit_code == 2 and f"{path}:Fleet!B2:B3: annual_volume: cells B2:B3 are merged" in out.output, out.output
+
+
+def test_a_merged_answer_on_a_returned_supplier_request_is_refused(make_bom, tmp_path):
+    """A supplier's Y merged over two parts read the second as unanswered."""
+    from test_suppliers import fill, solicit
+
+    from roo_calc.suppliers.collect import read_returned
+
+    lines = [{"part_number": "S-300", "hs_code": "8708.29", "value": 1000, "origin_country": "MX", "supplier": "Valid Co"},
+             {"part_number": "S-301", "hs_code": "8708.29", "value": 1000, "origin_country": "MX", "supplier": "Valid Co"},
+             {"part_number": "E-1", "hs_code": "8407.34", "value": 3000, "origin_country": "JP"}]
+    folder = tmp_path / "requests"
+    solicit(make_bom(lines=lines), folder)
+    [request] = folder.glob("request-*.xlsx")
+    usmca = "USMCA originating? (Y/N)"
+    fill(request, "answered", {("S-300", usmca): "Y"})
+    book = openpyxl.load_workbook(request)
+    parts = book["Parts"]
+    column = next(c.column_letter for c in parts[4] if c.value == usmca)
+    rows = [r for r in range(5, parts.max_row + 1) if parts.cell(r, 2).value in ("S-300", "S-301")]
+    parts.merge_cells(f"{column}{rows[0]}:{column}{rows[-1]}")
+    book.save(request)
+    [problem] = read_returned(request).problems
+    assert (problem.sheet, problem.cell) == ("Parts", f"{column}{rows[0]}:{column}{rows[-1]}")
+    assert problem.message.startswith("usmca_originating: cells") and "('Y')" in problem.message

@@ -34,13 +34,17 @@ def _anchor_text(sheet: Sheet, merge: Merge) -> str | None:
     return sheet.texts[int(at[0])] if len(at) else None
 
 
-def _report(sheet: Sheet, name: str, merge: Merge, what: str, out: _Out) -> None:
+def describe(merge: Merge, text: object, what: str) -> str:
+    """The error for a merge over read cells, showing the value only its top-left cell holds."""
     anchor = f"{column_letter(merge.left)}{merge.first}"
-    text = _anchor_text(sheet, merge)
     shown = f" ({text!r})" if text is not None else " (blank)"
-    out.add(CODE, f"{what}: cells {merge.ref} are merged: only {anchor} holds the value{shown}, the others are blank "
+    return (f"{what}: cells {merge.ref} are merged: only {anchor} holds the value{shown}, the others are blank "
             "in the file though a spreadsheet shows the value beside each; expected one value per cell: unmerge "
-            f"{merge.ref} and fill the value in each cell", name, merge.ref)
+            f"{merge.ref} and fill the value in each cell")
+
+
+def _report(sheet: Sheet, name: str, merge: Merge, what: str, out: _Out) -> None:
+    out.add(CODE, describe(merge, _anchor_text(sheet, merge), what), name, merge.ref)
 
 
 def _count(low: int, high: int) -> int:
