@@ -63,6 +63,9 @@ class _Collector:
         return self.problems
 
 
+_YN_EXPECTED = "expected Y or N (also yes/no, true/false, 1/0 or an Excel boolean)"
+
+
 def parse_yn(text: str) -> bool:
     """Y/N, yes/no, true/false, 1/0 (Excel booleans arrive as true/false); anything else,
     an X included, is a ValueError saying what is accepted."""
@@ -72,7 +75,7 @@ def parse_yn(text: str) -> bool:
     if low in _NO:
         return False
     mark = ": a mark such as X does not say whether it means yes or no" if low == "x" or (len(low) == 1 and not low.isalnum()) else ""
-    raise ValueError(f"expected Y or N (also yes/no, true/false, 1/0 or an Excel boolean), found {text!r}{mark}")
+    raise ValueError(f"{_YN_EXPECTED}, found {text!r}{mark}")
 
 
 def parse_date(text: str) -> date:
@@ -563,9 +566,9 @@ def _convert(column: schema.Column, text: str):
     if kind in ("currency", "yn"):
         try:
             text = codes.ascii_code(text)
-        except ValueError:
-            if kind == "yn":
-                parse_yn(text)  # a tick or a cross: refused, saying what a Y/N cell accepts
+        except ValueError as exc:
+            if kind == "yn":  # a tick or a cross: say what a Y/N cell accepts, and which character is not one
+                raise ValueError(f"{_YN_EXPECTED}, {exc}") from None
             raise
     if kind == "currency":
         code = text.strip().upper()
