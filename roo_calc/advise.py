@@ -45,7 +45,7 @@ from roo_calc.display import money
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE, option_pct_e4
 from roo_calc.plan_reduce import ACTIONS, Program
-from roo_calc.plan_solve import TIME_LIMIT_S, Solved, Unsettled, solve
+from roo_calc.plan_solve import NODE_LIMIT, SAFETY_S, Solved, Unsettled, solve
 from roo_calc.rules.model import Regime
 
 if TYPE_CHECKING:
@@ -251,8 +251,8 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     try:
         solved = _solve(bom, constraints, core_super, can_certify, premium_pct, certification_pct)
     except Unsettled:
-        plan.message = (f"no plan found: the solver stopped at its time limit ({TIME_LIMIT_S:g} s) before finding one; "
-                        "whether a plan exists is not known")
+        plan.message = (f"no plan found: the solver stopped at its limit ({NODE_LIMIT:,} branch-and-bound nodes per run, "
+                        f"or {SAFETY_S:g} s of wall-clock time) before finding one; whether a plan exists is not known")
         return plan
     if solved is None:
         plan.message = ("no plan: even certifying and re-sourcing every contributing line cannot make every requirement "
@@ -265,8 +265,11 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.method = "exact 0/1 integer program (HiGHS via scipy.optimize.milp), " + (
         ("proven optimal" if solved.fewest else "proven the cheapest (not proven the fewest actions among plans of that cost)")
         if solved.proven else
-        f"the best plan found in the time allowed ({TIME_LIMIT_S:g} s), NOT proven the cheapest: no plan costs less than "
-        f"{money(Fraction(solved.lower_bound or 0, SHARE_ONE), down=True)} {bom.vehicle.currency}")
+        f"the best plan found within the solver's limit ({NODE_LIMIT:,} branch-and-bound nodes per run), NOT proven the "
+        f"cheapest: no plan costs less than {money(Fraction(solved.lower_bound or 0, SHARE_ONE), down=True)} "
+        f"{bom.vehicle.currency}") + (
+        f"; a solver run was stopped by the {SAFETY_S:g} s wall-clock safety cap, so another run may label this plan "
+        "differently" if solved.capped else "")
     chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(option_pct_e4(premium_pct)).to_numpy(dtype=np.int64)
@@ -353,6 +356,7 @@ def _solve(bom: Bom, constraints, core_super, can_certify: np.ndarray, premium_p
         return None
     best = min(found, key=lambda s: (s.cost, len(s.chosen)))  # the first way on a tie
     found += unsettled
+    best.capped = any(s.capped for s in found)
     for other in (s for s in found if s is not best):
         if not other.proven and (other.lower_bound or 0) < best.cost:
             best.proven = False
