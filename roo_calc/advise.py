@@ -7,9 +7,9 @@ Two actions per line:
   with no certification on file; it costs `certification_pct` of the line's value (default 0).
   It is the right action only when the part does qualify: the supplier must be able to certify.
 - **re-source**: buy the line from a certified originating supplier in the target country
-  (default US) whose plant meets the USMCA high wage rate: origin set to the target, USMCA and
-  NAFTA certifications Y, regional content 100%, US content 100% when the target is the US,
-  high_wage Y.  It costs the line's premium: its `resourcing_premium_pct` column, else the
+  (default US) whose plant meets the USMCA high wage rate: origin set to the target, the
+  certification column of every loaded regime Y (each rule file's `certification_field`),
+  regional content 100%, US content 100% when the target is the US, high_wage Y.  It costs the line's premium: its `resourcing_premium_pct` column, else the
   default premium, times its value.  Line values are left unchanged in the re-evaluated BOM (a
   dearer originating part would only raise the figures).
 
@@ -46,6 +46,7 @@ from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE, option_pct_e4
 from roo_calc.plan_reduce import ACTIONS, Program
 from roo_calc.plan_solve import NODE_LIMIT, SAFETY_S, Solved, Unsettled, solve
+from roo_calc.rules.certifications import certification_fields
 from roo_calc.rules.model import Regime
 
 if TYPE_CHECKING:
@@ -91,6 +92,12 @@ class Plan:
     duty_after: DutyExposure | None = None
     verified: bool | None = None  # every planned requirement passes in roo-calc's re-evaluation of the changed BOM
     predicted: dict[str, Decision] = field(default_factory=dict)  # each planned requirement, decided by its form
+    agreement: str = ""  # the agreement whose certification a certify action obtains (the regime's rule file)
+    certification_field: str = ""  # the BOM column a certify action sets to Y
+    resource_certified: tuple[str, ...] = ()  # the BOM columns a re-source action sets to Y
+    # Tariff regimes (Section 232) on imports into the same country, decided before and after the
+    # plan: qualifying can lower them (10908 cl.(2)), and re-sourcing to the US raises US content.
+    tariffs: list[tuple[Determination, Determination]] = field(default_factory=list)
 
     @property
     def duty_saved_cents(self) -> Fraction | None:
@@ -105,13 +112,14 @@ class Plan:
         return None
 
 
-def resource(bom: Bom, rows: list[int], target: str) -> Bom:
-    """The BOM with the given lines re-sourced to certified originating suppliers in `target`."""
+def resource(bom: Bom, rows: list[int], target: str, certified: tuple[str, ...]) -> Bom:
+    """The BOM with the given lines re-sourced to suppliers in `target` certifying them
+    originating in each of the `certified` columns."""
     lines = bom.lines.copy()
     mask = lines["row"].isin(rows).to_numpy()
     lines.loc[mask, "origin_country"] = target
-    lines.loc[mask, "usmca_originating"] = True
-    lines.loc[mask, "nafta_originating"] = True
+    for column in certified:
+        lines.loc[mask, column] = True
     lines.loc[mask, "regional_content_e4"] = SHARE_ONE
     lines.loc[mask, "us_content_e4"] = SHARE_ONE if target == "US" else 0
     lines.loc[mask, "nafta_traced_value_cents"] = pd.NA
@@ -199,6 +207,15 @@ def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0)) -> 
     return gaps
 
 
+def _tariffs(bom: Bom, changed: Bom, on: date, known: dict[str, Regime],
+             import_into: str) -> list[tuple[Determination, Determination]]:
+    """Each tariff regime on imports into `import_into`, decided on the BOM before and after the
+    plan (a tariff asks whether the vehicle qualifies, so the plan can change its duty)."""
+    tariffs = [r for r in known.values()
+               if r.kind == "tariff" and any(q.imported_into == import_into for q in r.requirements.values())]
+    return [(evaluate(bom, r, on, known), evaluate(changed, r, on, known)) for r in sorted(tariffs, key=lambda r: r.id)]
+
+
 def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: str = "US",
            known: dict[str, Regime] | None = None, margin_pts: Fraction = Fraction(0),
            certification_pct: Fraction = Fraction(0), mfn_table=None, import_into: str = "US") -> Plan:
@@ -207,7 +224,9 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     from roo_calc.engine.duty import duty_exposure
 
     before = evaluate(bom, regime, on, known)
-    plan = Plan(regime.id, target, before, margin=margin_pts, certification_e4=option_pct_e4(certification_pct))
+    plan = Plan(regime.id, target, before, margin=margin_pts, certification_e4=option_pct_e4(certification_pct),
+                agreement=regime.agreement_name, certification_field=regime.certification_field,
+                resource_certified=certification_fields([regime, *(known or {}).values()]))
     plan.duty_before = duty_exposure(bom, before, mfn_table, import_into)
     short = [r for r in before.requirements if _short(r, margin_pts) or r.status == "needs_review"]
     for req in short:
@@ -233,8 +252,9 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     frame = bom.lines
     rows = frame["row"].to_numpy()
     can_certify = certifiable(bom, regime)
+    fields = plan.resource_certified
     states = {CERTIFY: evaluate(certify(bom, rows[can_certify].tolist(), regime.certification_field), regime, on, known),
-              RESOURCE: evaluate(resource(bom, rows.tolist(), target), regime, on, known)}
+              RESOURCE: evaluate(resource(bom, rows.tolist(), target, fields), regime, on, known)}
     constraints: list = []
     core_super = None
     for req in movable:
@@ -282,10 +302,12 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
                                            action=action))
     plan.lines.sort(key=lambda p: (p.action != CERTIFY, -p.cost_cents, p.row))
     plan.total_cost_cents = sum((p.cost_cents for p in plan.lines), Fraction(0))
-    after = evaluate(resource(certify(bom, cert_rows, regime.certification_field), res_rows, target), regime, on, known)
+    changed = resource(certify(bom, cert_rows, regime.certification_field), res_rows, target, fields)
+    after = evaluate(changed, regime, on, known)
     plan.after = after
     plan.predicted = _predicted(before, movable, states, chosen)
     plan.duty_after = duty_exposure(bom, after, mfn_table, import_into)
+    plan.tariffs = _tariffs(bom, changed, on, known or {}, import_into)
     actions = [f"certify {len(cert_rows)} line{'s' if len(cert_rows) != 1 else ''}" if cert_rows else "",
                f"re-source {len(res_rows)} line{'s' if len(res_rows) != 1 else ''} to {target}" if res_rows else ""]
     plan.message = (" and ".join(a for a in actions if a) or "no line needs to change") + \

@@ -116,7 +116,7 @@ _SLOW_WRITER = textwrap.dedent("""
     def write(self, *args, **kwargs):
         real_write(self, *args, **kwargs)
         pathlib.Path(marker).write_text("writing")
-        time.sleep(60)  # stopped here, half-way through writing the workbook
+        time.sleep(3600)  # stopped here, half-way through writing the workbook (killed at the end of the test)
 
     zipfile.ZipFile.write = write
     sys.argv = ["roo-calc", "evaluate", bom, "--output", target]
@@ -142,14 +142,14 @@ def test_a_stop_signal_mid_write_leaves_the_old_file_and_no_temporary_file(tmp_p
         runs[signum] = (process, scratch, out, target, marker)
     try:
         for signum, (process, scratch, out, target, marker) in runs.items():
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + 180
             while not marker.exists():
                 assert process.poll() is None, process.communicate()
                 assert time.monotonic() < deadline, "the write never started"
                 time.sleep(0.05)
             assert len(list(out.iterdir())) == 2  # the old report and the scratch folder of the new one
             process.send_signal(signum)
-            _, stderr = process.communicate(timeout=30)
+            _, stderr = process.communicate(timeout=120)
             assert process.returncode == 128 + signum, stderr
             assert "Traceback" not in stderr
             assert stderr.strip().splitlines()[-1] == f"roo-calc: stopped by {signum.name} while writing {target}; nothing was written"

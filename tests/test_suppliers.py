@@ -60,7 +60,8 @@ def test_solicit_ranks_the_supplier_whose_certification_flips(sample, tmp_path):
     assert ranked == [("Valid Co", "usmca-2020: not eligible -> eligible", 3000),
                       ("Errant Inc", "none alone", 2000), ("Declining SA", "none alone", 1000)]
     regimes = load_workbook(folder / "summary.xlsx")["Regimes"]
-    assert [c.value for c in regimes[2]] == ["usmca-2020", "not eligible", "not eligible -> eligible", "Valid Co"]
+    assert [c.value for c in regimes[2]] == ["usmca-2020", "not eligible", "not eligible -> eligible", "Valid Co",
+                                           "USMCA (usmca_originating)"]
 
 
 def test_request_layout(sample, tmp_path):

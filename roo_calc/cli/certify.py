@@ -60,7 +60,7 @@ def certify(
         return annotate(evaluate(dated, chosen[0], day, known), used, chosen[0].certification_field)
 
     change = verdict_change(chosen[0], on, year_after(on), judge)
-    items = elements(bom, result, on, change)
+    items = elements(bom, result, on, change, column=chosen[0].certification_field)
     try:
         write_certification(output, bom, result, items, digest, parts)
     except RooCalcError as error:  # a full disk or a write error: nothing was written

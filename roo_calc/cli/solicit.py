@@ -67,7 +67,6 @@ def solicit(
             raise RooCalcError(f"{output}: refusing to write over the input workbook")
     except RooCalcError as error:
         fail(error)
-    holder = "usmca_originating" if any(r.certification_field == "usmca_originating" for r in chosen) else "nafta_originating"
     created = not output.exists()
     try:
         try:
@@ -77,7 +76,7 @@ def solicit(
         # Every workbook or none: they are written in a scratch folder and moved in together.
         with atomic_files(output, [names[need.supplier] for need in solicitation.suppliers] + [SUMMARY]) as scratch:
             for need in solicitation.suppliers:
-                write_request(scratch / names[need.supplier], bom, solicitation, need, holder)
+                write_request(scratch / names[need.supplier], bom, solicitation, need)
             write_summary(scratch / SUMMARY, bom, solicitation, names)
     except RooCalcError as error:  # a full disk, a write error, a name taken by a folder: nothing written
         if created:

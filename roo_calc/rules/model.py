@@ -550,6 +550,10 @@ class Regime(_Strict):
     last_verified_on: date | None = None
     region: tuple[str, ...] = ("US", "CA", "MX")
     certification_field: str  # the BOM's Y/N certification column this regime reads (one of CERTIFICATION_COLUMNS)
+    # The agreement whose certification of origin that column holds, as texts name it (requests,
+    # advise), and what a supplier's Y there certifies; blank: the column's agreement prefix.
+    agreement: str | None = Field(default=None, min_length=1)
+    certification_basis: str | None = Field(default=None, min_length=1)
     uncertified_regional: Literal["non_originating", "originating", "review"] = "non_originating"
     uncertified_reference: tuple[Reference, ...] = ()
     sources: tuple[Source, ...] = ()
@@ -630,6 +634,16 @@ class Regime(_Strict):
         if self.uncertified_regional != "non_originating" and not self.uncertified_reference:
             raise ValueError("uncertified_regional other than 'non_originating' needs uncertified_reference citing why")
         return self
+
+    @property
+    def agreement_name(self) -> str:
+        """The agreement whose certification this regime reads, as texts name it."""
+        return self.agreement or self.certification_field.removesuffix("_originating").upper()
+
+    @property
+    def certified_as(self) -> str:
+        """What a supplier's Y in the regime's certification column certifies the part originating under."""
+        return self.certification_basis or self.agreement_name
 
     def applies_on(self, on: date, approved_through: date | None = None) -> tuple[date, str | None]:
         """The date whose law is applied for `on`, and why it differs, if it does.

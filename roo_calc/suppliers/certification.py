@@ -57,6 +57,10 @@ STATEMENT = ("I certify that the goods described in this document qualify as ori
              "keep, and present on request or during a verification, the documents that support this certification. "
              "[Use the wording of USMCA Annex 5-A, element 9.]")
 
+# The agreement whose certification of origin this writes (Annex 5-A is USMCA's): a regime whose rule
+# file names another `agreement` is refused.
+AGREEMENT = "USMCA"
+
 
 class Refused(Exception):
     """The vehicle cannot be certified; the message says why."""
@@ -83,7 +87,7 @@ def input_hash(bom: Bom, regime: Regime, result: Determination) -> tuple[str, di
 
 def check_eligible(regime: Regime, result: Determination) -> None:
     """Refuse, with the reason, unless the determination is an eligible USMCA one in force."""
-    if regime.certification_field != "usmca_originating" or regime.kind != "preference":
+    if regime.agreement_name != AGREEMENT or regime.kind != "preference":
         raise Refused(f"{regime.id} is not a USMCA preference regime: a USMCA certification of origin rests on a USMCA "
                       "determination (e.g. --regime usmca-2020)")
     if result.what_if:
@@ -136,15 +140,17 @@ def verdict_change(regime: Regime, start: date, end: date, judge: Callable[[date
     return None
 
 
-def elements(bom: Bom, result: Determination, blanket_from: date, change: tuple[date, str] | None = None) -> list[Element]:
+def elements(bom: Bom, result: Determination, blanket_from: date, change: tuple[date, str] | None = None, *,
+             column: str) -> list[Element]:
     """The Annex 5-A elements, filled where the BOM or the determination says, marked otherwise.
+    `column`: the certification column the regime reads (its suppliers' certifications).
     `change`: the first day within 12 months on which the rules in force make the vehicle no longer
     eligible (`verdict_change`); the suggested blanket period ends the day before."""
     v = bom.vehicle
     user = "for you to complete"
-    all_originating = bool(bom.lines["usmca_originating"].fillna(False).all())
+    all_originating = bool(bom.lines[column].fillna(False).all())
     letter, criterion = CRITERION_C if all_originating else CRITERION_B
-    ends = [u.valid_to for u in result.certified_lines if u.valid_to is not None and "usmca_originating" in u.fields]
+    ends = [u.valid_to for u in result.certified_lines if u.valid_to is not None and column in u.fields]
     limit = year_after(blanket_from)
     end = min([limit, *ends])
     why = (f"the earliest end of a supplier certification this determination relies on ({min(ends)})"

@@ -21,8 +21,8 @@ from roo_calc.certificates.reader import conflicts
 from roo_calc.certificates.model import Certificate
 from roo_calc.errors import Problem
 from roo_calc.numbers import parse_decimal, pct_to_e4
-from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, ID_LABELS, RESPONSES, RVC_METHODS,
-                                       SHEET_CERTIFICATION, SHEET_INSTRUCTIONS, SHEET_PARTS)
+from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, ID_LABELS, KEY_ROW, RESPONSES,
+                                       RVC_METHODS, SHEET_CERTIFICATION, SHEET_INSTRUCTIONS, SHEET_PARTS)
 
 BLANKET_MONTHS = 12  # USMCA Art. 5.2 and Annex 5-A: a blanket period of up to 12 months
 _HOLDERS = CERTIFICATION_COLUMNS
@@ -128,7 +128,10 @@ def _parts(sheet, base: dict, problem) -> list[dict]:
     part_col = None
     for cell in sheet[HEADER_ROW]:
         text = _text(cell.value)
-        if text in titles:
+        key = _text(sheet.cell(KEY_ROW, cell.column).value)  # the answer's key, above its header
+        if key is not None and key in kinds:
+            columns[key] = cell.column
+        elif text in titles:  # a request written before the key row
             columns[titles[text]] = cell.column
         elif text == "Part number":
             part_col = cell.column
@@ -162,8 +165,8 @@ def _parts(sheet, base: dict, problem) -> list[dict]:
                 continue
             holder = next((by_agreement[f] for f in _HOLDERS if f in by_agreement), None)
             if holder is None:
-                problem(f"{key}: figures are certified with a Y/N answer; expected one in the USMCA or NAFTA column of "
-                        f"row {r}, found none", SHEET_PARTS, cells[key])
+                problem(f"{key}: figures are certified with a Y/N answer; expected one in an 'originating? (Y/N)' "
+                        f"column of row {r}, found none", SHEET_PARTS, cells[key])
                 continue
             holder[key] = given[key]
         if "regional_content_pct" in given and "rvc_method" not in given and "regional_content_pct" in cells:

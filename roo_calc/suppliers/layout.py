@@ -4,6 +4,8 @@ changing the other, so both read it from here."""
 
 from __future__ import annotations
 
+from roo_calc.bom.schema import CERTIFICATION_COLUMNS
+
 SHEET_INSTRUCTIONS = "Instructions"
 SHEET_PARTS = "Parts"
 SHEET_CERTIFICATION = "Certification"
@@ -32,10 +34,16 @@ INFO_COLUMNS: tuple[tuple[str, str], ...] = (
     ("origin_country", "Origin"), ("value", "Value per vehicle"), ("regimes", "Verdicts that depend on it"),
     ("asked", "What we need"), ("on_file", "On file now"),
 )
+def answer_title(agreement: str) -> str:
+    """The Parts header of a certification column, named by the agreement the regimes read it as."""
+    return f"{agreement} originating? (Y/N)"
+
+
+# (key, header, kind); a certification column's header is `answer_title` of the agreement the
+# chosen regimes name (these titles, of the columns' own prefixes, are the ones read back from
+# requests written before the key row).
 ANSWER_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    # (key, header, kind)
-    ("usmca_originating", "USMCA originating? (Y/N)", "yn"),
-    ("nafta_originating", "NAFTA originating? (Y/N)", "yn"),
+    *((column, answer_title(column.removesuffix("_originating").upper()), "yn") for column in CERTIFICATION_COLUMNS),
     ("regional_content_pct", "Regional value content %", "pct"),
     ("rvc_method", "RVC method", "method"),
     ("nafta_traced_value", "NAFTA traced value", "money"),
@@ -45,3 +53,4 @@ ANSWER_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 RVC_METHODS = ("net cost", "transaction value")
 HEADER_ROW = 4  # 1-based row of the Parts headers; parts start below it
+KEY_ROW = HEADER_ROW - 1  # 1-based hidden row holding each answer column's key, above its header

@@ -22,12 +22,13 @@ from roo_calc.certificates.apply import Application, annotate, apply_certificate
 from roo_calc.certificates.model import supplier_key
 from roo_calc.engine.determine import evaluate
 from roo_calc.engine.result import Determination
+from roo_calc.rules.certifications import Certification, certifications, figures_column
 from roo_calc.rules.model import Regime
 
-# Answers a request can ask for, in the order they appear on a request workbook.
+# Answers a request can ask for, in the order they appear on a request workbook: first the
+# certification columns (named by the agreement the loaded regimes give them, `answer_label`).
 ANSWERS: dict[str, str] = {
-    "usmca_originating": "USMCA certification of origin (Y/N)",
-    "nafta_originating": "NAFTA certification of origin (Y/N)",
+    **{column: "certification of origin (Y/N)" for column in CERTIFICATION_COLUMNS},
     "regional_content_pct": "regional value content, % (with the method used)",
     "nafta_traced_value": "NAFTA traced value (value of non-originating traced materials, per vehicle)",
     "us_content_pct": "US content, %",
@@ -42,18 +43,18 @@ _SETTLES: dict[str, tuple[str, ...]] = {
     "uncertified-regional": ("{field}",),
     "certificate-expired": ("{field}", "renewal"),
     "certificate-not-yet-valid": ("{field}",),
-    "tracing-undeclared": ("nafta_originating", "nafta_traced_value"),
+    "tracing-undeclared": ("{field}", "nafta_traced_value"),
     "tracing-by-requirement": ("nafta_traced_value",),
     "tracing-declared-non-originating": ("nafta_traced_value",),
     "components-by-requirement": ("nafta_traced_value",),
-    "uncertified-usmca-part": ("usmca_originating",),
+    "uncertified-usmca-part": ("{field}",),
     "derived-regional-certified": ("regional_content_pct",),
     "derived-regional-undeclared": ("{field}", "regional_content_pct"),
     "derived-us-content": ("us_content_pct",),
     "steel-from-bom": ("steel_content_value",),
     "aluminum-from-bom": ("aluminum_content_value",),
 }
-_BLANK_COLUMN = {"usmca_originating": "usmca_originating", "nafta_originating": "nafta_originating",
+_BLANK_COLUMN = {**{column: column for column in CERTIFICATION_COLUMNS},
                  "regional_content_pct": "regional_content_e4", "nafta_traced_value": "nafta_traced_value_cents",
                  "us_content_pct": "us_content_e4", "steel_content_value": "steel_content_value_cents",
                  "aluminum_content_value": "aluminum_content_value_cents"}
@@ -89,6 +90,15 @@ class Solicitation:
     all_together: dict[str, str]  # regime id -> flip when every supplier certifies
     unnamed_rows: list[int]  # lines needing an answer but naming no supplier
     unnamed_cents: int
+    certifications: dict[str, Certification]  # certification column -> the agreement the regimes read it as
+    figures_column: str  # the certification column a supplier's figures are certified with
+    reads: dict[str, str]  # regime id -> the certification column it reads
+
+    def answer_label(self, key: str) -> str:
+        """What an answer asks for, as a request and the summary name it."""
+        if key in self.certifications:
+            return f"{self.certifications[key].agreement} {ANSWERS[key]}"
+        return ANSWERS[key]
 
 
 def solicit(bom: Bom, regimes: list[Regime], on: date, next_determination: date,
@@ -132,7 +142,9 @@ def solicit(bom: Bom, regimes: list[Regime], on: date, next_determination: date,
     together = _flips(certified, regimes, on, known, status, set(by_supplier)) if by_supplier else {}
     ranked = sorted(by_supplier.values(), key=lambda s: (-len(s.flips), -s.value_at_stake_cents, s.supplier.casefold()))
     unnamed_cents = int(sum(frame["value_cents"].iat[index_of[r]] for r in unnamed))
-    return Solicitation(on, next_determination, results, ranked, together, unnamed, unnamed_cents)
+    return Solicitation(on, next_determination, results, ranked, together, unnamed, unnamed_cents,
+                        certifications(regimes, known.values()), figures_column(regimes),
+                        {r.id: r.certification_field for r in regimes})
 
 
 def _ordered(answers: list[str]) -> list[str]:
@@ -143,7 +155,7 @@ def _renewals(bom, application: Application, next_date: date, frame, index_of, n
     """Lines relying on a certification that ends before the next determination date."""
     by_row: dict[int, date] = {}
     for use in application.certified:
-        if FLAGS[0] in use.fields or FLAGS[1] in use.fields:
+        if any(flag in use.fields for flag in FLAGS):
             if use.valid_to is not None and use.valid_to < next_date:
                 by_row[use.row] = min(by_row.get(use.row, use.valid_to), use.valid_to)
     for row, end in by_row.items():

@@ -18,8 +18,8 @@ from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.writer import open_book
 from roo_calc.numbers import display_money
-from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, INFO_COLUMNS, RESPONSES, RVC_METHODS,
-                                       SHEET_CERTIFICATION, SHEET_INSTRUCTIONS, SHEET_PARTS)
+from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, INFO_COLUMNS, KEY_ROW, RESPONSES,
+                                       RVC_METHODS, SHEET_CERTIFICATION, SHEET_INSTRUCTIONS, SHEET_PARTS, answer_title)
 from roo_calc.suppliers.needs import ANSWERS, PartNeed, Solicitation, SupplierNeed
 
 _FIGURE_ANSWERS = ("regional_content_pct", "us_content_pct", "steel_content_value", "aluminum_content_value")
@@ -45,7 +45,8 @@ def file_names(solicitation: Solicitation) -> dict[str, str]:
 
 def input_cells(part: PartNeed, holder: str) -> set[str]:
     """The answer columns a part's row opens: what is asked, the Y/N for a renewal, and the
-    Y/N that its figures are certified under (`holder` for most figures, NAFTA for traced value)."""
+    Y/N that its figures are certified under (`holder` for most figures, nafta_originating for
+    the NAFTA traced value, a contract column of NAFTA tracing)."""
     keys = {a for a in part.answers if a != "renewal"}
     if "renewal" in part.answers:
         keys |= {flag for flag in part.on_file} or {holder}
@@ -58,20 +59,20 @@ def input_cells(part: PartNeed, holder: str) -> set[str]:
     return keys
 
 
-def write_request(path: Path, bom: Bom, solicitation: Solicitation, need: SupplierNeed, holder: str) -> None:
+def write_request(path: Path, bom: Bom, solicitation: Solicitation, need: SupplierNeed) -> None:
     """One supplier's request workbook, written atomically: Instructions, Parts (the answers asked,
     line by line) and Certification (period, reference, certifier)."""
-    opened = [input_cells(p, holder) for p in need.parts]
+    opened = [input_cells(p, solicitation.figures_column) for p in need.parts]
     with atomic_path(path) as temporary:
         book = open_book(temporary)
         f = _formats(book)
-        _instructions_sheet(book, f, bom, solicitation, need, holder)
-        _parts_sheet(book, f, bom, need, opened)
+        _instructions_sheet(book, f, bom, solicitation, need)
+        _parts_sheet(book, f, bom, solicitation, need, opened)
         _certification_sheet(book, f)
         book.close()
 
 
-def _instructions_sheet(book, f: dict, bom: Bom, solicitation: Solicitation, need: SupplierNeed, holder: str) -> None:
+def _instructions_sheet(book, f: dict, bom: Bom, solicitation: Solicitation, need: SupplierNeed) -> None:
     """Who asks whom about which vehicle, and how to answer."""
     v = bom.vehicle
     on = solicitation.on
@@ -88,7 +89,7 @@ def _instructions_sheet(book, f: dict, bom: Bom, solicitation: Solicitation, nee
     for i, (label, value) in enumerate(identity, start=2):
         sheet.write_string(i, 0, label, f["label"])
         sheet.write_string(i, 1, value, f["locked"])
-    text = _instructions(need, holder, v.currency, solicitation)
+    text = _instructions(need, v.currency, solicitation)
     for i, line in enumerate(text, start=len(identity) + 3):
         sheet.write_string(i, 0, line[0], f["label"] if line[0] else f["locked"])
         sheet.write_string(i, 1, line[1], f["wrap"])
@@ -97,10 +98,14 @@ def _instructions_sheet(book, f: dict, bom: Bom, solicitation: Solicitation, nee
     sheet.activate()
 
 
-def _parts_sheet(book, f: dict, bom: Bom, need: SupplierNeed, opened: list[set[str]]) -> None:
-    """One row per part: what it is and what is on file (locked), and a yellow cell per answer asked."""
+def _parts_sheet(book, f: dict, bom: Bom, solicitation: Solicitation, need: SupplierNeed, opened: list[set[str]]) -> None:
+    """One row per part: what it is and what is on file (locked), and a yellow cell per answer asked.
+    A certification column's header names its agreement; the hidden row above the headers holds
+    each answer column's key, which `collect` reads back."""
     v = bom.vehicle
-    columns = [c for c in ANSWER_COLUMNS if any(c[0] in keys for keys in opened)]
+    named = solicitation.certifications
+    columns = [(key, answer_title(named[key].agreement) if key in named else title, kind)
+               for key, title, kind in ANSWER_COLUMNS if any(key in keys for keys in opened)]
     parts = book.add_worksheet(SHEET_PARTS)
     parts.write_string(0, 0, f"{need.supplier}: parts of {v.model} that need your answer", f["title"])
     parts.write_string(1, 0, "Answer in the yellow cells only; grey cells are not asked. Values are per vehicle, in "
@@ -112,17 +117,19 @@ def _parts_sheet(book, f: dict, bom: Bom, need: SupplierNeed, opened: list[set[s
         parts.write_string(header, col, title, f["head"])
         parts.set_column(col, col, widths[key])
     first_answer = len(INFO_COLUMNS)
-    for j, (_key, title, _kind) in enumerate(columns):
+    for j, (key, title, _kind) in enumerate(columns):
+        parts.write_string(KEY_ROW - 1, first_answer + j, key)
         parts.write_string(header, first_answer + j, title, f["head_input"])
         parts.set_column(first_answer + j, first_answer + j, 16)
     parts.set_row(header, 45)
+    parts.set_row(KEY_ROW - 1, None, None, {"hidden": True})
     for r, (part, keys) in enumerate(zip(need.parts, opened), start=header + 1):
         info = {"row": part.row, "part_number": part.part_number, "description": part.description or "",
                 "hs_code": part.hs_code, "origin_country": part.origin_country, "value": None,
                 "regimes": "; ".join(f"{k} ({s.replace('_', ' ')})" for k, s in part.regimes.items()),
-                "asked": "; ".join(ANSWERS[a] + (f" (ends {part.expires})" if a == "renewal" and part.expires else "")
+                "asked": "; ".join(solicitation.answer_label(a) + (f" (ends {part.expires})" if a == "renewal" and part.expires else "")
                                    for a in part.answers),
-                "on_file": "; ".join(f"{k.split('_')[0].upper()} {v}" for k, v in part.on_file.items())}
+                "on_file": "; ".join(f"{named[k].agreement} {v}" for k, v in part.on_file.items())}
         parts.set_row(r, 13 * max(_lines(str(info[k]), widths[k]) for k in ("description", "regimes", "asked", "on_file")))
         for col, (key, _title) in enumerate(INFO_COLUMNS):
             if key == "row":
@@ -196,9 +203,10 @@ def _validate(sheet, row: int, col: int, kind: str) -> None:
                                                    "error_message": "An amount of 0 or more"})
 
 
-def _instructions(need: SupplierNeed, holder: str, currency: str, solicitation: Solicitation) -> list[tuple[str, str]]:
+def _instructions(need: SupplierNeed, currency: str, solicitation: Solicitation) -> list[tuple[str, str]]:
     asked = sorted({a for p in need.parts for a in p.answers}, key=list(ANSWERS).index)
-    holder_name = holder.split("_")[0].upper()
+    named = solicitation.certifications
+    holder_name = named[solicitation.figures_column].agreement
     out = [
         ("What we ask", f"The parts you supply for this vehicle need the answers below so that the producer can determine "
                         f"the vehicle's origin on {solicitation.on}. {len(need.parts)} parts, value "
@@ -209,9 +217,7 @@ def _instructions(need: SupplierNeed, holder: str, currency: str, solicitation: 
                           "this workbook as it is: do not rename sheets or move columns."),
     ]
     notes = {
-        "usmca_originating": ("USMCA", "Y if the part is originating under USMCA Chapter 4 and the Uniform Regulations, "
-                                       "as on a USMCA certification of origin (Art. 5.2); N if it is not."),
-        "nafta_originating": ("NAFTA", "Y if the part is originating under NAFTA Chapter 4 (for the NAFTA comparison)."),
+        **{column: (c.agreement, c.question) for column, c in named.items()},
         "regional_content_pct": ("Regional content", "The part's regional value content, 0-100, and the method used "
                                                      "(net cost or transaction value; USMCA UR s.7)."),
         "nafta_traced_value": ("Traced value", f"The value, in {currency} per vehicle, of the non-originating traced "

@@ -10,7 +10,7 @@ from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.writer import open_book
 from roo_calc.numbers import display_money
-from roo_calc.suppliers.needs import ANSWERS, Solicitation
+from roo_calc.suppliers.needs import Solicitation
 
 FLIP_NOTE = ("A flip is counted only when re-evaluating the BOM with that supplier's undeclared regional lines "
              "certified (Y under the regime's agreement) turns the verdict eligible; nothing is estimated. Suppliers "
@@ -48,7 +48,7 @@ def write_summary(path: Path, bom: Bom, solicitation: Solicitation, files: dict[
             sheet.write_string(r, 2, "; ".join(f"{k}: {v.replace('_', ' ')}" for k, v in need.flips.items()) or "none alone", wrap)
             sheet.write_number(r, 3, need.value_at_stake_cents / 100, money)
             sheet.write_number(r, 4, len(need.parts), top)
-            sheet.write_string(r, 5, "; ".join(f"{ANSWERS[k].split(' (')[0]}: {n}" for k, n in counts.items() if k != "renewal"), wrap)
+            sheet.write_string(r, 5, "; ".join(f"{solicitation.answer_label(k).split(' (')[0]}: {n}" for k, n in counts.items() if k != "renewal"), wrap)
             sheet.write_number(r, 6, counts.get("renewal", 0), top)
             sheet.write_string(r, 7, files[need.supplier], top)
         sheet.set_row(3, 30)
@@ -59,7 +59,7 @@ def write_summary(path: Path, bom: Bom, solicitation: Solicitation, files: dict[
 
         regimes = book.add_worksheet("Regimes")
         for col, (name, width) in enumerate(zip(["Regime", "Verdict now", "Flips if every supplier certifies",
-                                                 "Suppliers that flip it alone"], [22, 16, 30, 60])):
+                                                 "Suppliers that flip it alone", "Certification it reads"], [22, 16, 30, 60, 40])):
             regimes.write_string(0, col, name, head)
             regimes.set_column(col, col, width)
         for r, result in enumerate(solicitation.regimes, start=1):
@@ -68,6 +68,8 @@ def write_summary(path: Path, bom: Bom, solicitation: Solicitation, files: dict[
             regimes.write_string(r, 1, result.status.replace("_", " "), top)
             regimes.write_string(r, 2, solicitation.all_together.get(result.regime, "no").replace("_", " "), top)
             regimes.write_string(r, 3, ", ".join(alone) or "-", wrap)
+            column = solicitation.reads[result.regime]
+            regimes.write_string(r, 4, f"{solicitation.certifications[column].agreement} ({column})", wrap)
         if solicitation.unnamed_rows:
             r = len(solicitation.regimes) + 2
             rows = ", ".join(str(x) for x in solicitation.unnamed_rows[:30])
@@ -88,7 +90,7 @@ def write_summary(path: Path, bom: Bom, solicitation: Solicitation, files: dict[
                 parts.write_string(r, 3, part.description or "")
                 parts.write_string(r, 4, part.origin_country)
                 parts.write_number(r, 5, part.value_cents / 100, money)
-                parts.write_string(r, 6, "; ".join(ANSWERS[a] for a in part.answers))
+                parts.write_string(r, 6, "; ".join(solicitation.answer_label(a) for a in part.answers))
                 parts.write_string(r, 7, "; ".join(f"{k} ({s.replace('_', ' ')})" for k, s in part.regimes.items()))
                 r += 1
         parts.freeze_panes(1, 0)
