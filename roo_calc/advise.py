@@ -293,15 +293,15 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(option_pct_e4(premium_pct)).to_numpy(dtype=np.int64)
-    cert_rows: list[int] = []
-    res_rows: list[int] = []
-    for i, action in chosen:
-        pct_e4 = int(premium[i]) if action == RESOURCE else plan.certification_e4
-        (res_rows if action == RESOURCE else cert_rows).append(int(rows[i]))
-        plan.lines.append(PlanLine.of_line(frame, i, premium_e4=pct_e4, cost_cents=Fraction(int(value[i]) * pct_e4, SHARE_ONE),
-                                           action=action))
-    plan.lines.sort(key=lambda p: (p.action != CERTIFY, -p.cost_cents, p.row))
-    plan.total_cost_cents = sum((p.cost_cents for p in plan.lines), Fraction(0))
+    cert_rows = [int(rows[i]) for i, action in chosen if action == CERTIFY]
+    res_rows = [int(rows[i]) for i, action in chosen if action == RESOURCE]
+    pct = [int(premium[i]) if action == RESOURCE else plan.certification_e4 for i, action in chosen]
+    owed = [int(value[i]) * p for (i, _action), p in zip(chosen, pct, strict=True)]  # cost in cents times SHARE_ONE
+    order = sorted(range(len(chosen)), key=lambda k: (chosen[k][1] != CERTIFY, -owed[k], int(rows[chosen[k][0]])))
+    plan.lines = PlanLine.of_lines(frame, [chosen[k][0] for k in order], premium_e4=[pct[k] for k in order],
+                                   cost_cents=[Fraction(owed[k], SHARE_ONE) for k in order],
+                                   action=[chosen[k][1] for k in order])
+    plan.total_cost_cents = Fraction(sum(owed), SHARE_ONE)
     changed = resource(certify(bom, cert_rows, regime.certification_field), res_rows, target, fields)
     after = evaluate(changed, regime, on, known)
     plan.after = after

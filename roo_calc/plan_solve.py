@@ -147,10 +147,11 @@ def _scale(reduced: Reduced) -> _Scaled:
 
 
 def _search(scaled: _Scaled, objective: np.ndarray, extra: tuple[np.ndarray, int] | None, incumbent: np.ndarray | None,
-            cutoff: int | None = None) -> _Found | None:
+            cutoff: int | None = None, cores: tuple[int, ...] | None = None, whole: bool = True) -> _Found | None:
     """The least `objective` over plans (meeting the rows, and `extra` = (gains, need) when
     given), by the steps of the module docstring (a program of at most DIRECT_MAX variables goes
-    straight to HiGHS); None when no plan exists (or none at `cutoff` or less)."""
+    straight to HiGHS; `cores` instead of CORES; without the `whole` search when it is False);
+    None when no plan exists (or none at `cutoff` or less)."""
     gains, need = scaled.gains, list(scaled.need)
     if extra is not None:
         gains, need = np.vstack([gains, extra[0][None, :]]), need + [extra[1]]
@@ -177,7 +178,7 @@ def _search(scaled: _Scaled, objective: np.ndarray, extra: tuple[np.ndarray, int
             return None
         floor = np.clip(np.floor(x_lp + 1e-9), 0, scaled.size).astype(np.int64)
         offer(floor)
-        for core in CORES:
+        for core in CORES if cores is None else cores:
             if found.value is not None and found.value <= found.lower:
                 break
             loose = _core(scaled, gains, need, floor, x_lp, bound, core)
@@ -193,6 +194,8 @@ def _search(scaled: _Scaled, objective: np.ndarray, extra: tuple[np.ndarray, int
             free = bound.unfixed(found.value)
             fixed = bound.fixed_values()
     found.free = int(free.sum())
+    if not whole:
+        return found
     x, status, capped, dual = _mip(scaled, gains, need, objective, fixed, free,
                                    found.value if found.value is not None else cutoff)
     found.capped |= capped
