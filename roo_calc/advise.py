@@ -48,7 +48,7 @@ from roo_calc.display import money
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE, option_pct_e4
 from roo_calc.plan_reduce import ACTIONS, Program
-from roo_calc.plan_solve import NODE_LIMIT, SAFETY_S, Solved, Unsettled, solve
+from roo_calc.plan_solve import NODE_LIMIT, SAFETY_S, Solved, Unsettled, least_cost, solve
 from roo_calc.rules.certifications import certification_fields
 from roo_calc.rules.model import Regime
 
@@ -399,26 +399,29 @@ def _solve(bom: Bom, constraints, ways: list[tuple[list[int], list[int]]], can_c
     options = [list(range(len(constraints)))]
     for first, second in ways:
         options = [[r for r in o if r not in second] for o in options] + [[r for r in o if r not in first] for o in options]
-    found: list[Solved] = []
+    programs = [_program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)
+                for option in options]
+    least = [least_cost(p) for p in programs] if len(programs) > 1 else [0]
+    found: list[tuple[int, Solved]] = []
     unsettled: list[Solved] = []
-    for option in options:
-        cutoff = min((s.cost for s in found if s.proven), default=None)
-        program = _program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)
+    # the way with the least bound first: its cost then often rules the others out by their bound alone
+    for k in sorted((k for k, low in enumerate(least) if low is not None), key=lambda k: (least[k], k)):
+        cutoff = min((s.cost for _k, s in found if s.proven), default=None)
         try:
-            solved = solve(program, cutoff=cutoff)
+            solved = solve(programs[k], cutoff=cutoff)
         except Unsettled as timeout:
             unsettled.append(Solved(proven=False, lower_bound=timeout.lower_bound))
             continue
         if solved is not None:
-            found.append(solved)
+            found.append((k, solved))
     if not found:
         if unsettled:
             raise Unsettled()
         return None
-    best = min(found, key=lambda s: (s.cost, len(s.chosen)))  # the first way on a tie
-    found += unsettled
-    best.capped = any(s.capped for s in found)
-    for other in (s for s in found if s is not best):
+    best = min(found, key=lambda ks: (ks[1].cost, len(ks[1].chosen), ks[0]))[1]  # the first way on a tie
+    others = [s for _k, s in found if s is not best] + unsettled
+    best.capped = any(s.capped for s in others) or best.capped
+    for other in others:
         if not other.proven and (other.lower_bound or 0) < best.cost:
             best.proven = False
             best.lower_bound = min(other.lower_bound or 0, best.lower_bound if best.lower_bound is not None else best.cost)

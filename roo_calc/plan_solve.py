@@ -133,6 +133,21 @@ def solve(program: Program, cutoff: int | None = None) -> Solved | None:
                   program.holds(chosen) or None, cost.free, len(program.cost), capped)
 
 
+def least_cost(program: Program) -> int | None:
+    """A whole number no plan of `program` costs less than, exactly (0 for a program of at most
+    DIRECT_MAX variables, where the bound is not worth its relaxation); None when no plan exists."""
+    reduced = reduce(program)
+    if reduced.infeasible:
+        return None
+    if len(reduced.var_class) <= DIRECT_MAX:
+        return 0
+    scaled = _scale(reduced)
+    relaxed = _relax(scaled, scaled.gains, scaled.need, scaled.cost)
+    if relaxed is None:
+        return None
+    return _Bound(scaled, scaled.gains, scaled.need, scaled.cost, relaxed[1]).ceil() * scaled.unit
+
+
 def _scale(reduced: Reduced) -> _Scaled:
     gains, need = [], []
     for r, n in enumerate(reduced.need):
