@@ -132,6 +132,22 @@ def make_bom(lines: list[dict], facts: dict) -> Bom:
     return Bom(path="generated", sha256="-", vehicle=car, lines=frame, made=made)
 
 
+def edit_table(scenarios: list[list[dict]], count: int) -> pd.DataFrame:
+    """The batch's edit table from drawn scenarios (each a list of line edits, the line taken modulo count)."""
+    rows = [{"scenario": s, **e, "line": e["line"] % count, "supplier": None} for s, edits in enumerate(scenarios) for e in edits]
+    return pd.DataFrame(rows, columns=["scenario", "line", *EDITABLE]).drop_duplicates(["scenario", "line"])
+
+
+def changed_bom(bom: Bom, edits: pd.DataFrame, scenario: int) -> Bom:
+    """The BOM with one scenario's rows of an edit table applied, cell by cell (the reference)."""
+    changed = bom.lines.copy()
+    for e in edits[edits["scenario"] == scenario].to_dict("records"):
+        for field in EDITABLE:
+            if e[field] is not None and not pd.isna(e[field]):
+                changed.loc[changed.index[e["line"]], field] = e[field]
+    return bom.model_copy(update={"lines": changed})
+
+
 def kinds_decided(determinations) -> set[str]:
     return {r.kind for d in determinations for r in d.requirements if r.form is not None}
 
@@ -160,20 +176,13 @@ FORMS_SEEN: set[str] = set()
 def test_every_batch_scenario_equals_the_engine_on_the_changed_bom(lines, facts, scenarios):
     bom = make_bom(lines, facts)
     on = facts["on"]
-    rows = [{"scenario": s, **e, "line": e["line"] % len(lines), "supplier": None}
-            for s, edits in enumerate(scenarios) for e in edits]
-    edits = pd.DataFrame(rows, columns=["scenario", "line", *EDITABLE]).drop_duplicates(["scenario", "line"])
+    edits = edit_table(scenarios, len(lines))
     for regime in PREFERENCE:
         if not batchable(regime):
             continue
         batch = evaluate_batch(bom, regime, on, edits, len(scenarios), REGIMES)
         for s in range(len(scenarios)):
-            changed = bom.lines.copy()
-            for e in edits[edits["scenario"] == s].to_dict("records"):
-                for field in EDITABLE:
-                    if e[field] is not None and not pd.isna(e[field]):
-                        changed.loc[changed.index[e["line"]], field] = e[field]
-            alone = evaluate(bom.model_copy(update={"lines": changed}), regime, on, REGIMES)
+            alone = evaluate(changed_bom(bom, edits, s), regime, on, REGIMES)
             FORMS_SEEN.update(kinds_decided([alone]))
             where = f"{regime.id}, scenario {s}"
             assert batch.status[s] == alone.status, where

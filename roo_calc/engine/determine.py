@@ -122,21 +122,16 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     warning = class_warning(regime, bom.vehicle, vehicle_class)
     if warning:
         base["vehicle_notes"] = (warning,)
-    ctx = Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others,
-                  origin_on=as_of, qualify=_qualifier(bom, as_of, others) if regime.kind == "tariff" else None)
+    ctx = context(bom, regime, as_of, others, vehicle_class, applied_on)
     _assume_persons(ctx, regime, vehicle_class)
     results: list[RequirementResult] = []
     review: list[str] = []
     for rid, requirement in regime.requirements.items():
         if requirement.classes and vehicle_class not in requirement.classes:
             continue
-        if requirement.not_for_hs and HsList(requirement.not_for_hs).contains(bom.vehicle.hs_code):
-            results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
-                                             citation=requirement.citation, reason=requirement.not_for_hs_reason))
-            continue
-        if rid in regime.waived:
-            results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
-                                             citation=requirement.citation, reason=f"waived: {regime.waived[rid]}"))
+        spared = spared_result(regime, rid, bom.vehicle)
+        if spared is not None:
+            results.append(spared)
             continue
         try:
             results.append(KINDS[requirement.kind].evaluate(ctx, rid, requirement))
@@ -157,7 +152,7 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     statuses: set[str] = {r.status for r in results}
     status: DeterminationStatus
     if regime.kind == "tariff":
-        status = _tariff_status(statuses, review)
+        status = tariff_status(statuses, review)
     elif "fail" in statuses:
         status = "not_eligible"
     elif "needs_review" in statuses or review:
@@ -167,6 +162,26 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
     return Determination(**base, status=status, vehicle_class=vehicle_class,
                          vehicle_class_title=regime.classes[vehicle_class].title, requirements=tuple(results),
                          assumptions=tuple(ctx.assumptions), review=tuple(review))
+
+
+def context(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime], vehicle_class: str,
+            applied_on: date) -> Context:
+    """What the requirement functions read for this BOM under this regime (see `evaluate`)."""
+    return Context(regime, bom.vehicle, vehicle_class, LineArrays.of(bom), applied_on, bom=bom, others=others,
+                   origin_on=as_of, qualify=_qualifier(bom, as_of, others) if regime.kind == "tariff" else None)
+
+
+def spared_result(regime: Regime, rid: str, vehicle: Vehicle) -> RequirementResult | None:
+    """A requirement the law spares this vehicle's code (`not_for_hs`) or the regime waives:
+    not applicable, with the reason; None when it applies."""
+    requirement = regime.requirements[rid]
+    if requirement.not_for_hs and HsList(requirement.not_for_hs).contains(vehicle.hs_code):
+        return RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
+                                 citation=requirement.citation, reason=requirement.not_for_hs_reason)
+    if rid in regime.waived:
+        return RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="not_applicable",
+                                 citation=requirement.citation, reason=f"waived: {regime.waived[rid]}")
+    return None
 
 
 def _assume_persons(ctx: Context, regime: Regime, vehicle_class: str) -> None:
@@ -203,7 +218,7 @@ def _qualifier(bom: Bom, as_of: date, others: Mapping[str, Regime]):
     return qualify
 
 
-def _tariff_status(statuses: set[str], review: list[str]) -> DeterminationStatus:
+def tariff_status(statuses: set[str], review: list[str]) -> DeterminationStatus:
     """A tariff's verdict: what is owed, never "eligible" (see engine.result)."""
     if "needs_review" in statuses or review:
         return "needs_review"

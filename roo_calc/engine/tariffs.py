@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Mapping, cast
+from typing import Any, Callable, Iterable, Mapping, cast
 
 import numpy as np
 
@@ -43,8 +43,9 @@ class Usmca:
     why: str
 
 
-def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
-    """USMCA qualification on the origin date, under any of the qualifying regimes.
+def qualifying_regimes(ctx: Context, requirement: Requirement) -> Usmca | list[str]:
+    """The part of USMCA qualification the lines do not move: a fixed answer (assembled outside
+    the region, a qualifying regime not loaded), else the qualifying regimes to ask, in order.
 
     A regime with an approved period (the alternative staging regime, UR s.19) counts only for a
     vehicle whose producer's approved period (`asr_approved_through`) covers the origin date.
@@ -52,7 +53,7 @@ def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
     v = ctx.vehicle
     if v.assembly_country not in ctx.regime.region:
         return Usmca("no", f"assembled in {v.assembly_country}, outside the USMCA region: not USMCA-qualifying")
-    verdicts: list[Determination] = []
+    asked: list[str] = []
     others = cast(Mapping[str, Regime], ctx.others or {})
     for regime_id in requirement.qualifying:
         regime = others.get(regime_id)
@@ -62,21 +63,37 @@ def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
             through = getattr(v, regime.approved_through_field)
             if through is None or ctx.origin_on is None or ctx.origin_on > through:
                 continue
-        result = cast(Determination | None, ctx.qualify(regime_id))
-        if result is not None and not result.what_if:
-            verdicts.append(result)
+        asked.append(regime_id)
+    return asked
+
+
+def usmca_answer(statuses: Iterable[str]) -> str:
+    """"yes" when any qualifying regime in force finds the vehicle eligible, else "review" when
+    any needs review, else "no"."""
+    found = set(statuses)
+    return "yes" if "eligible" in found else "review" if "needs_review" in found else "no"
+
+
+def _usmca(ctx: Context, requirement: Requirement) -> Usmca:
+    """USMCA qualification on the origin date, under any of the qualifying regimes in force."""
+    asked = qualifying_regimes(ctx, requirement)
+    if isinstance(asked, Usmca):
+        return asked
+    qualify = cast(Callable[[str], Determination | None], ctx.qualify)
+    verdicts = [d for d in map(qualify, asked) if d is not None and not d.what_if]
+    v = ctx.vehicle
     origin = f"as of {ctx.origin_on}"
-    eligible = [d for d in verdicts if d.status == "eligible"]
-    if eligible:
-        via = eligible[0]
+    answer = usmca_answer(d.status for d in verdicts)
+    if answer == "yes":
+        via = next(d for d in verdicts if d.status == "eligible")
         extra = (f", approved alternative staging period through {v.asr_approved_through}"
                  if via.condition and v.asr_approved_through and "alternative staging" in via.condition else "")
         return Usmca("yes", f"USMCA-qualifying ({via.regime} {origin}{extra})")
-    review = [d for d in verdicts if d.status == "needs_review"]
-    if review:
-        open_items = list(review[0].review) or [f"{r.id}: {r.reason}" for r in review[0].requirements if r.status == "needs_review"]
+    if answer == "review":
+        first = next(d for d in verdicts if d.status == "needs_review")
+        open_items = list(first.review) or [f"{r.id}: {r.reason}" for r in first.requirements if r.status == "needs_review"]
         items = "; ".join(open_items[:3]) or "see its result"
-        return Usmca("review", f"USMCA qualification needs review ({review[0].regime} {origin}: {items})")
+        return Usmca("review", f"USMCA qualification needs review ({first.regime} {origin}: {items})")
     if not verdicts:
         return Usmca("no", f"no qualifying regime in force {origin}: not USMCA-qualifying")
     open_readings = [f"{d.regime} fails only on {', '.join(r.id for r in failing)}, whose threshold is UNCONFIRMED"
@@ -155,16 +172,30 @@ def _too_old(ctx: Context, requirement: Requirement) -> bool:
     return made is not None and ctx.on.year - made >= requirement.excluded_age_years
 
 
-def section_232(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
-    """Section 232 duty on an imported vehicle, on the entry date.
+@dataclass(frozen=True)
+class VehicleTerms:
+    """What the Section 232 duty on an imported vehicle takes from the vehicle and the dates alone:
+    the rate options, the transaction value, the column 1 rate, the notes so far.  The lines move
+    the duty only through the US content and USMCA qualification (`vehicle_duty`), so sourcing
+    scenarios share one VehicleTerms (roo_calc.scenarios.tariff_batch)."""
 
-    Rate: the class's rate (25%; buses 10%), or the bilateral term for the vehicle's country
-    (taken as its assembly country) in force on that date.  Value: the full transaction value,
-    or, for a USMCA-qualifying vehicle of a class with non-US-content treatment, the value minus
-    its US content (10908 cl.(2); 10984 cl.(2), not buses).  US content is taken as the value of
-    BOM lines made in the US.  When USMCA qualification or the quota status is open, the result
-    needs review and shows each amount.
-    """
+    base: dict[str, Any]
+    cited: dict[str, Any]
+    figures: dict[str, Any]
+    notes: tuple[str, ...]
+    options: tuple[tuple[str, Fraction], ...]
+    transaction_value: int
+    mfn: MfnRate | None
+    non_us_content_class: bool  # 10908 cl.(2), 10984 cl.(2): the class pays on non-US content when qualifying
+    asks_origin: bool  # whether USMCA qualification is asked (for the value, or for the column 1 duty)
+    clause: str
+    on: date
+
+
+def vehicle_terms(ctx: Context, rid: str, requirement: Requirement) -> VehicleTerms | RequirementResult:
+    """The vehicle-and-date part of `section_232`, or its whole result when the lines cannot move it
+    (no rate for the class, before the first rate, not an import, too old, no transaction value,
+    no column 1 rate under an all-in deal)."""
     v = ctx.vehicle
     base: dict[str, Any] = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation,
                                 comparison="at_most")
@@ -222,36 +253,49 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
 
     if v.tariff_rate_quota and not (deal_found and deal_found[1].quota):
         notes.append(f"tariff_rate_quota = {v.tariff_rate_quota} is not used: no quota applies to this vehicle on {ctx.on}")
+    stacking = _stacking(ctx, requirement)
+    if stacking:
+        figures["stacking"] = stacking
+    non_us_class = ctx.vehicle_class in requirement.non_us_content_classes
+    clauses = requirement.non_us_content_clause
+    return VehicleTerms(base, cited, figures, tuple(notes), tuple(options), tv, mfn, non_us_class,
+                        asks_origin=non_us_class or mfn is not None,
+                        clause=clauses.get(ctx.vehicle_class, clauses.get("default", "the rule file's non-US-content treatment")),
+                        on=ctx.on)
 
-    # The value: non-US content for a USMCA-qualifying vehicle, else the full value.
-    us_content = int(ctx.lines.value[ctx.lines.in_countries((requirement.imported_into,))].sum())
-    # Origin decides the column 1 duty for every class (an originating good enters free of it);
-    # only the classes the proclamations name get the non-US-content value (10984 cl.(2): not buses).
-    origin = _usmca(ctx, requirement) if ctx.vehicle_class in requirement.non_us_content_classes or mfn else None
-    if ctx.vehicle_class in requirement.non_us_content_classes:
+
+def vehicle_duty(terms: VehicleTerms, origin: Usmca | None, us_content: int, vehicle_class: str) -> RequirementResult:
+    """The Section 232 duty on an imported vehicle from its terms, its USMCA qualification (None
+    when not asked) and its US content in cents: the non-US content is dutiable for a
+    USMCA-qualifying vehicle of a class with that treatment, else the full value; both amounts
+    when qualification is open.  Without drivers (see `section_232`)."""
+    tv = terms.transaction_value
+    notes = list(terms.notes)
+    figures = dict(terms.figures)
+    if terms.non_us_content_class:
         usmca = cast(Usmca, origin)
-        _assume_origin_date(ctx, rid, usmca, ctx.lines.in_countries((requirement.imported_into,)))
     else:
-        usmca = Usmca("no", f"vehicle class {ctx.vehicle_class}: no non-US-content treatment (duty on the full value)")
+        usmca = Usmca("no", f"vehicle class {vehicle_class}: no non-US-content treatment (duty on the full value)")
         if origin is not None:
             notes.append(f"column 1 duty follows origin: {origin.why}")
     notes.insert(0, usmca.why)
     values = {"yes": [("non_us_content", max(tv - us_content, 0))], "no": [("full_value", tv)],
               "review": [("non_us_content", max(tv - us_content, 0)), ("full_value", tv)]}[usmca.answer]
     figures.update(us_content=us_content, usmca_qualifying=usmca.answer)
-    stacking = _stacking(ctx, requirement)
-    if stacking:
-        figures["stacking"] = stacking
+    if "stacking" in figures:  # after the US content, as the figures have always been listed
+        figures["stacking"] = figures.pop("stacking")
+    options = terms.options
     amounts = {"_".join(p for p in ("duty", vk, rk) if p): Fraction(value) * r / 100 for vk, value in values for rk, r in options}
     if len(amounts) > 1:
         figures.update(amounts)
         figures["rates"] = ", ".join(f"{rk or 'rate'} {_pct(r)}" for rk, r in options)
-        return RequirementResult(**base, status="needs_review", figures=figures, **cited,
+        return RequirementResult(**terms.base, status="needs_review", figures=figures, **terms.cited,
                                  reason="; ".join(notes) + "; the duty depends on this: each amount is shown")
     (_, dutiable), (_, r) = values[0], options[0]
     duty = Fraction(dutiable) * r / 100
     figures.update(rate=_pct(r), dutiable_value=dutiable, duty=duty)
     status: RequirementStatus = "duty" if duty else "no_duty"
+    mfn = terms.mfn
     if mfn is not None and origin is not None:  # EO 14289 s.4(b): column 1 duties still apply; an originating vehicle enters free
         full_mfn = Fraction(tv) * Fraction(mfn.rate) / 100
         if origin.answer == "review":
@@ -261,17 +305,40 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
         else:
             mfn_duty = Fraction(0) if origin.answer == "yes" else full_mfn
             figures.update(mfn_duty=mfn_duty, total_duty=duty + mfn_duty, mfn_free=origin.answer == "yes")
-    counted, basis = None, None
-    if values[0][0] == "non_us_content":
-        non_us = ~ctx.lines.in_countries((requirement.imported_into,))
-        counted = np.where(non_us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
-        clauses = requirement.non_us_content_clause
-        clause = clauses.get(ctx.vehicle_class, clauses.get("default", "the rule file's non-US-content treatment"))
-        basis = line_basis(counted, f"non-US content (dutiable, {clause})", np.where(non_us, "", "US content: not dutiable"))
-    return RequirementResult(**base, status=status, value=Fraction(duty * 100, tv) if tv else Fraction(0),
-                             figures=figures, **cited, reason="; ".join(notes),
-                             drivers=_drivers(ctx, counted, basis) if counted is not None and basis is not None else (),
-                             line_counted=counted, line_basis=basis)
+    return RequirementResult(**terms.base, status=status, value=Fraction(duty * 100, tv) if tv else Fraction(0),
+                             figures=figures, **terms.cited, reason="; ".join(notes))
+
+
+def us_content_lines(ctx: Context, requirement: Requirement) -> np.ndarray:
+    """Each line's US content in cents: its value when made in the importing country (10908 cl.(2))."""
+    return np.where(ctx.lines.in_countries((requirement.imported_into,)), ctx.lines.value, 0).astype(np.int64)
+
+
+def section_232(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
+    """Section 232 duty on an imported vehicle, on the entry date.
+
+    Rate: the class's rate (25%; buses 10%), or the bilateral term for the vehicle's country
+    (taken as its assembly country) in force on that date.  Value: the full transaction value,
+    or, for a USMCA-qualifying vehicle of a class with non-US-content treatment, the value minus
+    its US content (10908 cl.(2); 10984 cl.(2), not buses).  US content is taken as the value of
+    BOM lines made in the US.  When USMCA qualification or the quota status is open, the result
+    needs review and shows each amount.
+    """
+    terms = vehicle_terms(ctx, rid, requirement)
+    if isinstance(terms, RequirementResult):
+        return terms
+    us = ctx.lines.in_countries((requirement.imported_into,))
+    # Origin decides the column 1 duty for every class (an originating good enters free of it);
+    # only the classes the proclamations name get the non-US-content value (10984 cl.(2): not buses).
+    origin = _usmca(ctx, requirement) if terms.asks_origin else None
+    if terms.non_us_content_class:
+        _assume_origin_date(ctx, rid, cast(Usmca, origin), us)
+    result = vehicle_duty(terms, origin, int(us_content_lines(ctx, requirement).sum()), ctx.vehicle_class)
+    if "dutiable_value" not in result.figures or result.figures.get("usmca_qualifying") != "yes" or not terms.non_us_content_class:
+        return result
+    counted = np.where(~us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
+    basis = line_basis(counted, f"non-US content (dutiable, {terms.clause})", np.where(~us, "", "US content: not dutiable"))
+    return result.model_copy(update={"drivers": _drivers(ctx, counted, basis), "line_counted": counted, "line_basis": basis})
 
 
 def _pct(r: Fraction) -> str:
@@ -288,15 +355,32 @@ def _flag_at(points: tuple[DatedFlag, ...], on: date) -> DatedFlag | None:
     return current
 
 
-def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
-    """The parts tariff on a US-assembled vehicle's imported covered parts, and the offset.
+@dataclass(frozen=True)
+class PartsTerms:
+    """What the parts tariff takes from the vehicle and the dates alone (see `section_232_parts`)."""
 
-    Liability: the rate on each imported covered part (the all-in bilateral rate for parts of
-    Japan, the EU and Korea), USMCA-qualifying parts exempt while the rule file says so (10908
-    cl.(4)).  Offset: a share of MSRP for vehicles assembled in its period (10984 cl.(11)),
-    usable only against parts-tariff liability, so capped at it.  Per vehicle, and per year at
-    `annual_volume`, exactly.
-    """
+    base: dict[str, Any]
+    cited: dict[str, Any]
+    dates: dict[str, Any]
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class PartsLines:
+    """The parts tariff line by line: each line's liability (cents x SHARE_ONE) and why, which
+    lines are imported covered parts and which of them are dutiable, at what rate, and the notes."""
+
+    counted: np.ndarray
+    basis: np.ndarray
+    imported: np.ndarray
+    dutiable: np.ndarray
+    rate_e4: np.ndarray
+    notes: tuple[str, ...]
+
+
+def parts_terms(ctx: Context, rid: str, requirement: Requirement) -> PartsTerms | RequirementResult:
+    """The vehicle-and-date part of `section_232_parts`, or its whole result when the lines cannot
+    move it (not assembled in the US, no parts rate for the class, before the first rate)."""
     v = ctx.vehicle
     base: dict[str, Any] = dict(id=rid, title=requirement.title, kind=requirement.kind, citation=requirement.citation,
                                 comparison="at_most")
@@ -315,14 +399,23 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
                                  reason=f"no parts tariff on parts entered before {history[0].from_} ({history[0].citation})")
     cited: dict[str, Any] = dict(threshold_from=point.from_, threshold_unconfirmed=point.unconfirmed,
                  threshold_note=point.note, threshold_citation=point.citation)
+    return PartsTerms(base, cited, dates, point.value)
+
+
+def parts_lines(ctx: Context, rid: str, requirement: Requirement, terms: PartsTerms) -> PartsLines:
+    """Each line's parts-tariff liability: the rate on an imported covered part (the all-in
+    bilateral rate for parts of Japan, the EU and Korea, less the part's column 1 rate), nothing
+    on a USMCA-qualifying part while the rule file exempts them (10908 cl.(4)).  A line's liability
+    depends on that line alone."""
     lines = ctx.lines
-    covered = HsList(requirement.covered_parts.hs).match(lines.hs)
+    into = requirement.imported_into
+    covered_parts = cast(Any, requirement.covered_parts)
+    covered = HsList(covered_parts.hs).match(lines.hs)
     imported = covered & ~lines.in_countries((into,))
     certified, declined = lines.flag(ctx.regime.certification_field)
     usmca_made = lines.in_countries(tuple(c for c in ctx.regime.region if c != into))
     exemption = _flag_at(requirement.usmca_parts_exempt, ctx.on)
-    parts = requirement.covered_parts
-    notes = [f"covered parts: the rule file's HS list{' [UNCONFIRMED]' if parts.unconfirmed else ''} ({parts.citation})"]
+    notes = [f"covered parts: the rule file's HS list{' [UNCONFIRMED]' if covered_parts.unconfirmed else ''} ({covered_parts.citation})"]
     dutiable = imported.copy()
     if exemption is not None and exemption.value:
         exempt = imported & usmca_made & certified
@@ -332,8 +425,8 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
                    "covered part made in CA/MX with no USMCA certification on file: counted as dutiable, "
                    "not shown to qualify for the USMCA parts exemption", exemption.citation)
     rate_e4 = np.zeros(len(lines.value), dtype=np.int64)
-    rate_e4[dutiable] = int(Fraction(point.value) * E4)
-    basis = np.where(dutiable, f"imported covered part: {point.value}%", "").astype(object)
+    rate_e4[dutiable] = int(Fraction(terms.rate) * E4)
+    basis = np.where(dutiable, f"imported covered part: {terms.rate}%", "").astype(object)
     mfn: tuple[np.ndarray, np.ndarray] | None = None
     for country in sorted({str(c) for c in lines.origin[dutiable]}):
         found = requirement.deal_for(country, ctx.vehicle_class, "", ctx.on)
@@ -351,13 +444,20 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
         basis[mask] = [f"covered part of {country}: {_pct(Fraction(int(r), E4))}% (deal {key})" for r in rate_e4[mask]]
         notes.append(f"{deal.title} (from {deal.from_}){' [UNCONFIRMED]' if deal.unconfirmed else ''} [{deal.citation}]")
     counted = lines.value * rate_e4  # cents x rate in ten-thousandths of a percent = duty in scaled cents (SHARE_ONE = 100 x E4)
-    basis = line_basis(counted, basis)
-    liability = Fraction(int(counted.sum()), 100 * E4)
-    figures: dict = {"covered_imported": int(lines.value[imported].sum()), "dutiable_parts": int(lines.value[dutiable].sum()),
-                     "base_rate": str(point.value), "rate": str(point.value)}
-    for r in sorted({int(r) for r in rate_e4[dutiable]}, reverse=True):  # the dutiable value at each rate
-        figures[f"dutiable_at_{_pct(Fraction(r, E4))}"] = int(lines.value[dutiable & (rate_e4 == r)].sum())
-    figures.update(liability=liability, **dates)
+    return PartsLines(counted, line_basis(counted, basis), imported, dutiable, rate_e4, tuple(notes))
+
+
+def parts_duty(ctx: Context, requirement: Requirement, terms: PartsTerms, figures: dict[str, Any], notes: tuple[str, ...],
+               liability_scaled: int) -> RequirementResult:
+    """The parts tariff from the lines' summed liability (cents x SHARE_ONE): less the offset, a
+    share of MSRP for vehicles assembled in its period (10984 cl.(11)), usable only against
+    parts-tariff liability, so capped at it.  `figures` holds the line sums (covered_imported,
+    dutiable_parts, ...).  Without drivers (see `section_232_parts`)."""
+    v = ctx.vehicle
+    base, cited = terms.base, terms.cited
+    notes_ = list(notes)
+    liability = Fraction(liability_scaled, 100 * E4)
+    figures = {**figures, "liability": liability, **terms.dates}
     offset_history = requirement.offset.get(ctx.vehicle_class, requirement.offset.get("default"))
     offset_basis = requirement.offset_basis.get(ctx.vehicle_class, requirement.offset_basis.get("default", "msrp"))
     accrued, offset_note = Fraction(0), None
@@ -375,28 +475,58 @@ def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> Requi
                 figures.update(offset_rate=str(offset_point.value))
                 return RequirementResult(**base, status="needs_review", figures=figures, **cited,
                                          reason=f"missing fact: {field} (Vehicle sheet): the offset is {offset_point.value}% of it "
-                                                f"[{offset_point.citation}]; liability before the offset is shown",
-                                         drivers=_drivers(ctx, counted, basis))
+                                                f"[{offset_point.citation}]; liability before the offset is shown")
             accrued = Fraction(measure) * Fraction(offset_point.value) / 100
             figures.update(offset_rate=str(offset_point.value), offset_basis=offset_basis, offset_measure=measure)
-            notes.append(f"offset {offset_point.value}% of {offset_basis.replace('_', ' ')} for vehicles assembled on {when}, "
-                         f"capped at the parts-tariff liability [{offset_point.citation}]")
+            notes_.append(f"offset {offset_point.value}% of {offset_basis.replace('_', ' ')} for vehicles assembled on {when}, "
+                          f"capped at the parts-tariff liability [{offset_point.citation}]")
         elif offset_point is not None:
             offset_note = f"no offset for vehicles assembled on {when} [{offset_point.citation}]"
     if offset_note:
-        notes.append(offset_note)
+        notes_.append(offset_note)
     applied = min(accrued, liability)
     net = liability - applied
     figures.update(offset_accrued=accrued, offset_applied=applied, duty=net)
     if accrued > applied:
         figures["offset_excess"] = accrued - applied
-        notes.append("the offset is the manufacturer's, usable against the parts-tariff liability of all its vehicles "
-                     "(10984 cl.(11)(e)): the excess over this vehicle's liability is shown, not netted here")
+        notes_.append("the offset is the manufacturer's, usable against the parts-tariff liability of all its vehicles "
+                      "(10984 cl.(11)(e)): the excess over this vehicle's liability is shown, not netted here")
     if v.annual_volume:
         n = v.annual_volume
         figures.update(annual_volume=str(n), liability_per_year=liability * n, offset_applied_per_year=applied * n,
                        duty_per_year=net * n)
     return RequirementResult(**base, status="duty" if net else "no_duty",
-                             value=None, figures=figures, **cited, reason="; ".join(notes) or None,
-                             drivers=_drivers(ctx, counted, basis), line_counted=counted, line_basis=basis)
+                             value=None, figures=figures, **cited, reason="; ".join(notes_) or None)
 
+
+def parts_figures(terms: PartsTerms, covered_imported: int, dutiable_parts: int, at_rate: Mapping[int, int]) -> dict[str, Any]:
+    """The line sums the parts tariff shows: the value of imported covered parts, of the dutiable
+    ones, and of the dutiable ones at each rate (ten-thousandths of a percent), highest first."""
+    figures: dict[str, Any] = {"covered_imported": covered_imported, "dutiable_parts": dutiable_parts,
+                               "base_rate": str(terms.rate), "rate": str(terms.rate)}
+    for r in sorted(at_rate, reverse=True):
+        figures[f"dutiable_at_{_pct(Fraction(r, E4))}"] = at_rate[r]
+    return figures
+
+
+def section_232_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
+    """The parts tariff on a US-assembled vehicle's imported covered parts, and the offset.
+
+    Liability: the rate on each imported covered part (the all-in bilateral rate for parts of
+    Japan, the EU and Korea), USMCA-qualifying parts exempt while the rule file says so (10908
+    cl.(4)).  Offset: a share of MSRP for vehicles assembled in its period (10984 cl.(11)),
+    usable only against parts-tariff liability, so capped at it.  Per vehicle, and per year at
+    `annual_volume`, exactly.
+    """
+    terms = parts_terms(ctx, rid, requirement)
+    if isinstance(terms, RequirementResult):
+        return terms
+    lines = parts_lines(ctx, rid, requirement, terms)
+    value = ctx.lines.value
+    at_rate = {r: int(value[lines.dutiable & (lines.rate_e4 == r)].sum()) for r in {int(r) for r in lines.rate_e4[lines.dutiable]}}
+    figures = parts_figures(terms, int(value[lines.imported].sum()), int(value[lines.dutiable].sum()), at_rate)
+    result = parts_duty(ctx, requirement, terms, figures, lines.notes, int(lines.counted.sum()))
+    update: dict[str, Any] = {"drivers": _drivers(ctx, lines.counted, lines.basis)}
+    if result.status != "needs_review":
+        update.update(line_counted=lines.counted, line_basis=lines.basis)
+    return result.model_copy(update=update)

@@ -16,8 +16,9 @@ uncertified lines), are evaluated one at a time by the engine instead; `batchabl
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Mapping
 from datetime import date
 from fractions import Fraction
 
@@ -28,7 +29,7 @@ from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
 from roo_calc.engine.kinds import LINEAR_KINDS
 from roo_calc.engine.linear import LinearForm, Part, decide_all
-from roo_calc.engine.result import Determination
+from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import pct_to_e4
 from roo_calc.rules.model import Regime
 from roo_calc.scenarios.apply import LineIndex, no_match
@@ -38,8 +39,14 @@ EDITABLE = ("origin_country", "supplier", "usmca_originating", "nafta_originatin
             "regional_content_e4", "us_content_e4")
 
 
-def batchable(regime: Regime) -> bool:
-    """Whether every requirement of the regime is a sum over lines the batch can take apart."""
+def batchable(regime: Regime, known: Mapping[str, Regime] | None = None) -> bool:
+    """Whether every requirement of the regime is a sum over lines the batch can take apart, or
+    (a Section 232 regime) is decided by such sums and by batchable qualifying regimes
+    (`roo_calc.scenarios.tariff_batch`)."""
+    if regime.kind == "tariff":
+        from roo_calc.scenarios.tariff_batch import batchable_tariff
+
+        return batchable_tariff(regime, known)
     return regime.uncertified_regional != "review" and all(r.kind in LINEAR_KINDS for r in regime.requirements.values())
 
 
@@ -78,6 +85,14 @@ class BatchResult:
     requirement_status: dict[str, np.ndarray]
     thresholds: dict[str, Fraction | None]
     _value: dict[str, Callable[[int], Fraction | None] | Fraction | None]
+    # Scenarios in one group have the same determination (by default: the same status).
+    same_as: np.ndarray | None = None
+    # A requirement's whole result per scenario, where the batch builds it (Section 232: its figures).
+    built: dict[str, Callable[[int], RequirementResult]] = dataclasses.field(default_factory=dict)
+
+    def group(self, scenario: int) -> object:
+        """A key shared by the scenarios whose determinations are alike (their duty owed too)."""
+        return self.status[scenario] if self.same_as is None else int(self.same_as[scenario])
 
     def value(self, requirement: str, scenario: int) -> Fraction | None:
         found = self._value[requirement]
@@ -116,9 +131,15 @@ def _per_scenario(values: np.ndarray, scenario: np.ndarray, count: int) -> np.nd
 
 
 def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, count: int,
-                   known: dict[str, Regime] | None = None, base: Determination | None = None) -> BatchResult:
-    """Verdicts for `count` scenarios given as an edit table (see `edits_from_scenarios`)."""
+                   known: Mapping[str, Regime] | None = None, base: Determination | None = None,
+                   batches: dict[str, Any] | None = None) -> BatchResult:
+    """Verdicts for `count` scenarios given as an edit table (see `edits_from_scenarios`).
+    `batches` keeps, by regime id, (baseline, batch) of the regimes a tariff asks about."""
     base = base or evaluate(bom, regime, on, known)
+    if regime.kind == "tariff":
+        from roo_calc.scenarios.tariff_batch import evaluate_tariff_batch
+
+        return evaluate_tariff_batch(bom, regime, on, edits, count, known, base, {} if batches is None else batches)
     scen = edits["scenario"].to_numpy(dtype=np.int64)
     line = edits["line"].to_numpy(dtype=np.int64)
     # Scenarios often make the same edit to the same line: each distinct edited line is counted once.
@@ -166,7 +187,7 @@ def _undecided(base: Determination) -> set[str]:
 
 
 def _one_at_a_time(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, count: int,
-                   known: dict[str, Regime] | None) -> BatchResult:
+                   known: Mapping[str, Regime] | None) -> BatchResult:
     """Each scenario evaluated by the engine on its own edited BOM."""
     results = []
     scenario = edits["scenario"].to_numpy(dtype=np.int64)

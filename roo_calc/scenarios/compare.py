@@ -150,7 +150,7 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
     """Every regime under every scenario.  Sourcing scenarios are evaluated together in one
     batch (`roo_calc.scenarios.batch`); scenarios that change values or the vehicle, and
     regimes the batch cannot sum, are evaluated one at a time from the edited BOM."""
-    from roo_calc.scenarios.batch import batchable, edits_from_scenarios, evaluate_batch
+    from roo_calc.scenarios.batch import BatchResult, batchable, edits_from_scenarios, evaluate_batch
 
     names = [BASELINE] + [s.name for s in scenarios]
     if len(set(names)) != len(names):
@@ -161,22 +161,25 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
     edits = edits_from_scenarios(bom, [scenarios[k] for k in in_batch]) if in_batch else None
     boms = ScenarioBoms(bom, scenarios, {s.name: apply_scenario(bom, s) for k, s in enumerate(scenarios) if k not in in_batch})
     comparison = Comparison(names, [r.id for r in regimes], boms=boms)
+    batches: dict[str, tuple[Determination, BatchResult]] = {}  # by regime id, shared with Section 232's qualification
     for regime in regimes:
-        base = evaluate(bom, regime, on, known)
-        batch = None
-        if in_batch and batchable(regime):
-            batch = evaluate_batch(bom, regime, on, edits, len(in_batch), known, base)
+        shared = (known or {}).get(regime.id) is regime
+        base, batch = batches[regime.id] if shared and regime.id in batches else (evaluate(bom, regime, on, known), None)
+        if batch is None and in_batch and batchable(regime, known):
+            batch = evaluate_batch(bom, regime, on, edits, len(in_batch), known, base, batches)
+            if shared:
+                batches[regime.id] = (base, batch)
         base_duty = duty_owed(bom, base, mfn_table, import_into)
         comparison.cells.append(_cell(regime.id, BASELINE, base, base, bom, bom, base_duty, base_duty))
-        owed_by_status: dict[str, Fraction | None] = {}  # a sourcing scenario's duty depends on its status only
+        owed_by_group: dict[object, Fraction | None] = {}  # scenarios alike in their determination owe the same duty
         for k, scenario in enumerate(scenarios):
             if batch is not None and k in in_batch:
-                status = str(batch.status[in_batch[k]])
-                if status not in owed_by_status:
-                    owed_by_status[status] = duty_owed(bom, _from_batch(base, batch, in_batch[k]), mfn_table, import_into)
+                group = batch.group(in_batch[k])
+                if group not in owed_by_group:
+                    owed_by_group[group] = duty_owed(bom, _from_batch(base, batch, in_batch[k]), mfn_table, import_into)
                 comparison.cells.append(BatchCell(batch, in_batch[k], regime.id, scenario.name, None, base,
                                                   bom.vehicle.net_cost_cents, bom.vehicle.net_cost_cents,
-                                                  bom.vehicle.annual_volume, owed_by_status[status], base_duty))
+                                                  bom.vehicle.annual_volume, owed_by_group[group], base_duty))
             else:
                 edited = boms[scenario.name]
                 result = evaluate(edited, regime, on, known)
@@ -215,6 +218,7 @@ def _from_batch(base: Determination, batch, k: int) -> Determination:
     """A determination for scenario k from the batch: each requirement's status and exact value
     (the baseline's figures and lines do not apply to it and are left out)."""
     requirements = tuple(
+        batch.built[req.id](k) if req.id in batch.built else
         req.model_copy(update={"status": batch.requirement_status[req.id][k], "value": batch.value(req.id, k),
                                "figures": {}, "drivers": (), "line_counted": None, "line_basis": None,
                                "line_groups": None, "form": None, "reason": "evaluated in a batch of sourcing scenarios"})
