@@ -95,6 +95,9 @@ class Plan:
     agreement: str = ""  # the agreement whose certification a certify action obtains (the regime's rule file)
     certification_field: str = ""  # the BOM column a certify action sets to Y
     resource_certified: tuple[str, ...] = ()  # the BOM columns a re-source action sets to Y
+    # Tariff regimes (Section 232) on imports into the same country, decided before and after the
+    # plan: qualifying can lower them (10908 cl.(2)), and re-sourcing to the US raises US content.
+    tariffs: list[tuple[Determination, Determination]] = field(default_factory=list)
 
     @property
     def duty_saved_cents(self) -> Fraction | None:
@@ -204,6 +207,15 @@ def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0)) -> 
     return gaps
 
 
+def _tariffs(bom: Bom, changed: Bom, on: date, known: dict[str, Regime],
+             import_into: str) -> list[tuple[Determination, Determination]]:
+    """Each tariff regime on imports into `import_into`, decided on the BOM before and after the
+    plan (a tariff asks whether the vehicle qualifies, so the plan can change its duty)."""
+    tariffs = [r for r in known.values()
+               if r.kind == "tariff" and any(q.imported_into == import_into for q in r.requirements.values())]
+    return [(evaluate(bom, r, on, known), evaluate(changed, r, on, known)) for r in sorted(tariffs, key=lambda r: r.id)]
+
+
 def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: str = "US",
            known: dict[str, Regime] | None = None, margin_pts: Fraction = Fraction(0),
            certification_pct: Fraction = Fraction(0), mfn_table=None, import_into: str = "US") -> Plan:
@@ -287,10 +299,12 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
                                            action=action))
     plan.lines.sort(key=lambda p: (p.action != CERTIFY, -p.cost_cents, p.row))
     plan.total_cost_cents = sum((p.cost_cents for p in plan.lines), Fraction(0))
-    after = evaluate(resource(certify(bom, cert_rows, regime.certification_field), res_rows, target, fields), regime, on, known)
+    changed = resource(certify(bom, cert_rows, regime.certification_field), res_rows, target, fields)
+    after = evaluate(changed, regime, on, known)
     plan.after = after
     plan.predicted = _predicted(before, movable, states, chosen)
     plan.duty_after = duty_exposure(bom, after, mfn_table, import_into)
+    plan.tariffs = _tariffs(bom, changed, on, known or {}, import_into)
     actions = [f"certify {len(cert_rows)} line{'s' if len(cert_rows) != 1 else ''}" if cert_rows else "",
                f"re-source {len(res_rows)} line{'s' if len(res_rows) != 1 else ''} to {target}" if res_rows else ""]
     plan.message = (" and ".join(a for a in actions if a) or "no line needs to change") + \

@@ -16,7 +16,10 @@ from roo_calc import load_bom
 from roo_calc.bom.template import write_workbook
 from roo_calc.cli.main import app
 from roo_calc.engine.determine import evaluate
+from roo_calc.display import money
 from roo_calc.report.advise import to_json
+from roo_calc.report.json import money as json_money
+from roo_calc.report.verdict import duty
 from roo_calc.rules.loader import load_mfn_table, load_regimes
 from tests.conftest import SAMPLES
 
@@ -122,6 +125,33 @@ def test_margin_and_cost_against_duty():
     exact = (plan.duty_saved_cents - plan.total_cost_cents) * volume / 100
     assert Fraction(data["net_saving_per_year"]) == round(exact, 2) or abs(Fraction(data["net_saving_per_year"]) - exact) <= Fraction(1, 200)
     assert {line["action"] for line in data["lines"]} <= {"certify", "re-source"}
+
+
+def test_section_232_in_force_is_set_against_the_plan_by_its_own_arithmetic():
+    """Proclamation 10908 cl.(2): a USMCA-qualifying vehicle pays the 25% only on its non-US content.
+    On 2025-06-01 the sedan (MX, 23,400.00, US content 1,268.69) owes 5,850.00 before the plan; after
+    it, 25% of what is not US content, counting the lines the plan re-sources to the US."""
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    on = date(2025, 6, 1)
+    plan = advise(bom, REGIMES["usmca-2020"], on, Fraction(4), known=REGIMES, mfn_table=load_mfn_table("US"))
+    assert plan.after.status == "eligible"
+    [(before, after)] = plan.tariffs
+    assert before.regime == after.regime == "us-section-232-2025"
+    value = Fraction(bom.vehicle.transaction_value_cents)
+    assert duty(before) == value * Fraction(25, 100)
+    us_before = Fraction(int(bom.lines.loc[bom.lines["origin_country"] == "US", "value_cents"].sum()))
+    moved_to_us = sum(Fraction(p.value_cents) for p in plan.lines if p.action == RESOURCE and p.origin_country != "US")
+    assert duty(after) == (value - us_before - moved_to_us) * Fraction(25, 100)
+    text = runner.invoke(app, ["advise", str(SAMPLES / "compact-sedan-mx.xlsx"), "-r", "usmca-2020", "--as-of", "2025-06-01",
+                                "--premium", "4"]).stdout
+    saved = duty(before) - duty(after)
+    assert f"the plan saves {money(saved)} USD per vehicle under it." in text
+    together = text.split("All these duties together:")[1].splitlines()[1]
+    assert together.startswith(f"  per vehicle: duty saved {money(plan.duty_saved_cents + saved)}, plan cost {money(plan.total_cost_cents)}")
+    data = to_json(plan, bom, on)
+    assert data["tariffs"] == [{"regime": "us-section-232-2025", "status_before": "duty", "status_after": "duty",
+                                "duty_before": json_money(duty(before), up=True), "duty_after": json_money(duty(after), up=True),
+                                "duty_saved_per_vehicle": json_money(saved)}]
 
 
 @pytest.mark.parametrize("margin", [Fraction(0), Fraction(2)])

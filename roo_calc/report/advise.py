@@ -11,10 +11,11 @@ from roo_calc.asof import Source
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
 from roo_calc.engine.duty import DutyExposure
+from roo_calc.engine.result import Determination
 from roo_calc.display import money as display_money, money_needed, pct
 from roo_calc.report.json import determination_json, envelope, json_money_exact, money
 from roo_calc.report.text import detail, exposure_line, header, summary_table
-from roo_calc.report.verdict import status_code, status_label
+from roo_calc.report.verdict import duty, status_code, status_label
 
 
 def _exact(cents: int | Fraction) -> str:
@@ -46,27 +47,63 @@ def _plan_table(plan: Plan, cur: str) -> list[str]:
     return out
 
 
-def _against_duty(plan: Plan, bom: Bom, cur: str) -> list[str]:
-    """The plan's cost set against the general duty it saves, per vehicle and per year, exactly."""
-    saved = plan.duty_saved_cents
-    exposure = plan.duty_before
-    if not isinstance(exposure, DutyExposure):  # None: no duty to set the cost against
-        return []
-    if saved is None:
-        return [f"Duty: {exposure_line(exposure, cur)}",
-                "The duty the plan saves cannot be said (see the determination after the change)."]
-    out = [f"Against the duty it saves (import into {exposure.import_into}, general rate {exposure.rate}%"
-           f" [{exposure.rate_citation}]):"]
+def _saving_rows(saved: Fraction, plan: Plan, bom: Bom, cur: str) -> list[str]:
+    """Duty saved, plan cost and their difference, per vehicle and per year, each exact."""
     rows = [("per vehicle", saved, plan.total_cost_cents)]
     volume = bom.vehicle.annual_volume
     if volume:
         rows.append((f"per year at {volume:,} vehicles", saved * volume, plan.total_cost_cents * volume))
-    for label, duty, cost in rows:
-        net = duty - cost
-        verb = "net saving" if net >= 0 else "net cost"
-        out.append(f"  {label}: duty saved {_exact(duty)}, plan cost {_exact(cost)}, "
-                   f"{verb} {_exact(abs(net))} {cur}")
+    return [f"  {label}: duty saved {_exact(duty)}, plan cost {_exact(cost)}, "
+            f"{'net saving' if duty >= cost else 'net cost'} {_exact(abs(duty - cost))} {cur}"
+            for label, duty, cost in rows]
+
+
+def _against_duty(plan: Plan, bom: Bom, cur: str) -> list[str]:
+    """The plan's cost set against the general duty it saves, per vehicle and per year, exactly;
+    then each tariff regime (Section 232) the plan changes, and all the duties together."""
+    saved = plan.duty_saved_cents
+    exposure = plan.duty_before
+    tariff_lines, tariff_saved = _tariff_lines(plan, bom, cur)
+    if not isinstance(exposure, DutyExposure):  # None: no general duty to set the cost against
+        return tariff_lines
+    if saved is None:
+        return [f"Duty: {exposure_line(exposure, cur)}",
+                "The duty the plan saves cannot be said (see the determination after the change)."] + tariff_lines
+    out = [f"Against the duty it saves (import into {exposure.import_into}, general rate {exposure.rate}%"
+           f" [{exposure.rate_citation}]):"] + _saving_rows(saved, plan, bom, cur) + tariff_lines
+    if tariff_saved:
+        out += ["All these duties together:"] + _saving_rows(saved + tariff_saved, plan, bom, cur)
     return out
+
+
+def _tariff_saved(before: Determination, after: Determination) -> Fraction | None:
+    """A tariff regime's duty per vehicle that the plan saves (None when either side cannot be said)."""
+    b, a = duty(before), duty(after)
+    return None if b is None or a is None else b - a
+
+
+def _tariff_lines(plan: Plan, bom: Bom, cur: str) -> tuple[list[str], Fraction | None]:
+    """Each tariff regime (Section 232) the plan changes, before and after, and the duty per vehicle
+    it saves under all of them (None when one cannot be said): qualifying can lower such a duty
+    (10908 cl.(2)), so the general duty alone is not the whole saving."""
+    out: list[str] = []
+    total: Fraction | None = Fraction(0)
+    for before, after in plan.tariffs:
+        if before.status == "not_applicable" and after.status == "not_applicable":
+            continue
+        saved = _tariff_saved(before, after)
+        line = f"{before.title} ({before.regime}): {status_label(before)} before the plan, {status_label(after)} after it"
+        if saved is None:
+            total = None
+            out.append(line + f"; what the plan saves under it cannot be said (see `roo-calc evaluate -r {before.regime}`).")
+            continue
+        total = None if total is None else total + saved
+        out.append(line + (f": the plan saves {_exact(saved)} {cur} per vehicle under it." if saved > 0 else
+                           f": the plan adds {_exact(-saved)} {cur} per vehicle under it." if saved < 0 else "."))
+        if duty(after):
+            out.append("  The plan is the cheapest way to qualify, not the one that lowers this duty most: re-sourcing "
+                       "other lines to the US may lower it further.")
+    return out, total
 
 
 def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str:
@@ -95,6 +132,16 @@ def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str
         out += ["", "roo-calc's determination after the change, from the changed BOM:", ""]
         out += summary_table([plan.after]) + [""] + detail(plan.after, bom)
     return "\n".join(out) + "\n"
+
+
+def _optional_money(amount: Fraction | None, up: bool = False) -> str | None:
+    return None if amount is None else money(amount, up=up)
+
+
+def _tariff_json(before: Determination, after: Determination) -> dict:
+    return {"regime": before.regime, "status_before": status_code(before), "status_after": status_code(after),
+            "duty_before": _optional_money(duty(before), up=True), "duty_after": _optional_money(duty(after), up=True),
+            "duty_saved_per_vehicle": _optional_money(_tariff_saved(before, after))}
 
 
 def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
@@ -133,5 +180,6 @@ def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
         "net_saving_per_year": None if saved is None or not volume else money((saved - plan.total_cost_cents) * volume),
         "net_saving_per_year_exact": (None if saved is None or not volume
                                       else json_money_exact((saved - plan.total_cost_cents) * volume)),
+        "tariffs": [_tariff_json(b, a) for b, a in plan.tariffs if not (b.status == a.status == "not_applicable")],
         "after": determination_json(plan.after) if plan.after is not None else None,
     }
