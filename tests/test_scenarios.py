@@ -181,7 +181,7 @@ def test_compare_workbook_lists_each_scenarios_changes_and_the_lines_they_touche
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(out)["Scenarios and inputs"]
     rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "electronics from Mexico"]
-    assert rows and rows[0][3].startswith("select ") and rows[0][4].startswith("15 lines: 40, 41, 42")
+    assert rows and rows[0][3].startswith("select = { ") and rows[0][4].startswith("15 lines: 40, 41, 42")
     assert len(rows[0][2]) == 64  # the scenario file's SHA-256
 
 
@@ -358,3 +358,34 @@ def test_a_figure_set_by_a_scenario_cites_the_scenario_not_the_sheet(tmp_path):
     assert f"purchase figures of scenario 'three' in {path} and the Vehicle sheet" in reasons["steel"]
     baseline = {r["id"]: r.get("reason") or "" for r in cells["baseline"]["requirements"]}
     assert "scenario" not in baseline["steel"] and "Vehicle sheet purchase figures" in baseline["steel"]
+
+
+def test_compare_workbook_writes_each_change_as_in_the_file_beside_its_own_rows(tmp_path):
+    """Each change as a person writes it (no Python tuples, True or Decimal('80')), and beside it
+    the rows that change altered: change 1's transmission rows, change 2's steering rows."""
+    import openpyxl
+
+    out = tmp_path / "compare.xlsx"
+    scenario = write(tmp_path, '''
+name = "two changes"
+[[change]]
+select = { hs_prefix = "8708.40", origin_country = "JP" }
+set = { origin_country = "MX", usmca_originating = "Y", regional_content_pct = 80, price_change_pct = 4 }
+[[change]]
+select = { hs_prefix = ["8708.94"], origin_country = "JP" }
+set = { origin_country = "MX", usmca_originating = true }
+[vehicle]
+net_cost = 31000.50
+''')
+    result = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s", str(scenario), "-r", "usmca-2020",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in openpyxl.load_workbook(out)["Scenarios and inputs"].iter_rows(values_only=True) if r[0] == "two changes"]
+    assert [r[3] for r in rows] == [
+        'select = { hs_prefix = "8708.40", origin_country = "JP" }\n'
+        'set = { origin_country = "MX", usmca_originating = "Y", regional_content_pct = 80, price_change_pct = 4 }',
+        'select = { hs_prefix = "8708.94", origin_country = "JP" }\nset = { origin_country = "MX", usmca_originating = "Y" }',
+        "[vehicle]\nnet_cost = 31000.50"]
+    assert rows[0][4] == "9 lines: 2, 3, 4, 5, 9, 10, 14, 15, 16"
+    assert rows[1][4] == "3 lines: 248, 249, 250"
+    assert rows[2][4] == "none (the vehicle's figures)"
