@@ -21,37 +21,84 @@ import pandas as pd
 from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
-from roo_calc.errors import BomError, Problem, RooCalcError
+from roo_calc.errors import Problem, RooCalcError
 from roo_calc.rules.model import Averaging, Regime
 
-def read_fleet(path: Path) -> list[tuple[Path, int | None]]:
-    """A fleet workbook: a sheet `Fleet` with columns bom_file and annual_volume (optional)."""
+@dataclass(frozen=True)
+class FleetEntry:
+    """One vehicle of a fleet evaluation: its BOM, the annual volume given beside it (if any) and,
+    when it comes from a fleet workbook, the cell that listed it (so its problems can name that row)."""
+
+    path: Path
+    volume: int | None = None
+    listed_at: str | None = None  # e.g. "fleet.xlsx:Fleet!A3"
+    volume_cell: str | None = None  # e.g. "B3", the Fleet cell of the volume
+
+
+def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
+    """A fleet workbook: a sheet `Fleet` with columns bom_file and annual_volume (optional).
+    Returns the entries and every problem of the sheet (all in one pass): no row below the header,
+    a volume with no bom_file, a volume that is not a whole number above 0, a bom_file that does not exist."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     sheet = next((book[n] for n in book.sheetnames if n.strip().lower() == "fleet"), None)
     if sheet is None:
-        raise BomError([Problem("missing-sheet", "expected a sheet named 'Fleet' listing BOM files", str(path), "Fleet")])
+        return [], [Problem("missing-sheet", "expected a sheet named 'Fleet' listing BOM files", str(path), "Fleet")]
     rows = list(sheet.iter_rows(values_only=True))
-    header = [str(h).strip().lower().replace(" ", "_") if h else "" for h in rows[0]] if rows else []
+    header = [str(h).strip().lower().replace(" ", "_").replace("-", "_") if h else "" for h in rows[0]] if rows else []
     if "bom_file" not in header:
-        raise BomError([Problem("missing-column", f"expected a column 'bom_file', found {header}", str(path), "Fleet", "1:1")])
+        return [], [Problem("missing-column", f"expected a column 'bom_file', found {header}", str(path), "Fleet", "1:1")]
     file_col, volume_col = header.index("bom_file"), header.index("annual_volume") if "annual_volume" in header else None
-    entries: list[tuple[Path, int | None]] = []
+    file_letter, volume_letter = chr(65 + file_col), chr(65 + volume_col) if volume_col is not None else ""
+    entries: list[FleetEntry] = []
     problems: list[Problem] = []
     for number, row in enumerate(rows[1:], start=2):
-        if not row or row[file_col] is None:
+        name = row[file_col] if file_col < len(row) else None
+        name = None if name is None or not str(name).strip() else str(name).strip()
+        volume = row[volume_col] if volume_col is not None and volume_col < len(row) else None
+        others = [v for v in row if v is not None and str(v).strip()]
+        if name is None:
+            if others:  # a row with a volume (or anything) but no file would silently drop a vehicle
+                problems.append(Problem("missing-value", f"bom_file: expected the BOM workbook of this row, found it blank "
+                                        f"(the row holds {', '.join(repr(v) for v in others)})", str(path), "Fleet",
+                                        f"{file_letter}{number}"))
             continue
-        volume = row[volume_col] if volume_col is not None else None
-        if volume_col is not None and volume is not None and (
-                not isinstance(volume, (int, float)) or volume <= 0 or volume != int(volume)):
+        if volume is not None and (isinstance(volume, bool) or not isinstance(volume, (int, float))
+                                   or volume <= 0 or volume != int(volume)):
             problems.append(Problem("bad-value", f"annual_volume: expected a whole number above 0, found {volume!r}",
-                                    str(path), "Fleet", f"{chr(65 + volume_col)}{number}"))
+                                    str(path), "Fleet", f"{volume_letter}{number}"))
+            volume = None
+        target = (path.parent / name).resolve()
+        if not target.is_file():
+            problems.append(Problem("file-not-found", f"bom_file: expected a BOM workbook, found no such file {name!r} "
+                                    f"(looked for {target})", str(path), "Fleet", f"{file_letter}{number}"))
             continue
-        entries.append(((path.parent / str(row[file_col])).resolve(), int(volume) if volume is not None else None))
-    if problems:
-        raise BomError(problems)
-    return entries
+        entries.append(FleetEntry(target, int(volume) if volume is not None else None, f"{path}:Fleet!{file_letter}{number}",
+                                  f"{volume_letter}{number}" if volume is not None else None))
+    if not entries and not problems:
+        problems.append(Problem("missing-value", "expected at least one row below the header naming a BOM workbook "
+                                "in bom_file, found none", str(path), "Fleet", f"{file_letter}2"))
+    return entries, problems
+
+
+def fleet_volume(bom: Bom, entry: FleetEntry) -> Bom:
+    """The BOM with the fleet workbook's annual volume. When its Vehicle sheet states another one,
+    the fleet's figure is used (the fleet workbook is the list made for this averaging, and its
+    row is the more specific statement) and a warning located at the Fleet row names both figures,
+    so the weight used is never a silent choice."""
+    stated = bom.vehicle.annual_volume
+    if entry.volume is None or stated == entry.volume:
+        return bom
+    warnings = bom.warnings
+    if stated is not None:
+        file = (entry.listed_at or "").rpartition(":Fleet!")[0]
+        warnings += (Problem("fleet-volume", f"annual_volume: the fleet workbook gives {entry.volume:,} for {bom.path}, "
+                             f"whose Vehicle sheet gives {stated:,}; the averages use {entry.volume:,} (the fleet "
+                             "workbook's figure); correct whichever is wrong", file or bom.path, "Fleet" if file else None,
+                             entry.volume_cell if file else None, "warning"),)
+    return bom.model_copy(update={"vehicle": bom.vehicle.model_copy(update={"annual_volume": entry.volume}),
+                                  "warnings": warnings})
 
 
 def is_fleet_workbook(path: Path) -> bool:

@@ -172,3 +172,66 @@ def test_averaging_keeps_each_vehicles_self_produced_parts(make_bom):
     averaged = {r["id"]: r["value"] for r in average["result"]["requirements"]}
     assert averaged == single
     assert "core_parts" in single
+
+
+def _fleet(path, rows):
+    book = openpyxl.Workbook()
+    book.active.title = "Fleet"
+    book.active.append(["bom_file", "annual_volume"])
+    for row in rows:
+        book.active.append(list(row))
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("extra", [[], ["--as-of", "2024-01-01", "--average-by", "model-line"]])
+def test_fleet_sheet_with_only_its_header_is_a_located_error(tmp_path, extra):
+    """Before: a header-only Fleet sheet crashed (exit 1, max() of an empty sequence), or with
+    --average-by exited 0 with an empty report."""
+    path = _fleet(tmp_path / "fleet.xlsx", [])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", *extra, "--output", str(tmp_path / "r.xlsx")])
+    assert out.exit_code == 2, out.output
+    assert f"{path}:Fleet!A2: expected at least one row below the header naming a BOM workbook" in out.output
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_fleet_problems_are_all_reported_in_one_pass_at_their_rows(make_bom, tmp_path):
+    """A missing file, a bad volume, a volume with no bom_file, a BOM listed twice and a broken
+    listed BOM are all reported at once; the broken BOM's error names the Fleet row that listed it.
+    Before: the first kind found stopped the run, and a row with a volume but no file was skipped."""
+    make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 3000, "plant": "P1"}, name="a.xlsx")
+    make_bom(vehicle={**BASE_VEHICLE, "hs_code": None}, name="broken.xlsx")
+    path = _fleet(tmp_path / "fleet.xlsx", [("missing.xlsx", 5), ("a.xlsx", -3), (None, 50000), ("broken.xlsx", 10),
+                                            ("a.xlsx", 7)])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "--average-by", "model-line"])
+    assert out.exit_code == 2, out.output
+    assert f"{path}:Fleet!A2: bom_file: expected a BOM workbook, found no such file 'missing.xlsx'" in out.output
+    assert f"{path}:Fleet!B3: annual_volume: expected a whole number above 0, found -3" in out.output
+    assert f"{path}:Fleet!A4: bom_file: expected the BOM workbook of this row, found it blank (the row holds 50000)" in out.output
+    assert f"{path}:Fleet!A6: the same workbook as" in out.output
+    broken = [line for line in out.output.splitlines() if "broken.xlsx:Vehicle" in line]
+    assert broken and all(line.endswith(f"(BOM listed at {path}:Fleet!A5)") for line in broken), out.output
+    assert "5 error(s)" in out.output
+
+
+def test_fleet_volume_that_contradicts_the_vehicle_sheet_is_reported(make_bom, tmp_path):
+    """The fleet row's annual_volume is used for the average (the fleet workbook is the list made for
+    this averaging) and a warning at the Fleet cell names both figures. Before: it won silently."""
+    make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 180000, "plant": "P1"}, name="a.xlsx")
+    make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 1000, "plant": "P1"}, name="b.xlsx")
+    path = _fleet(tmp_path / "fleet.xlsx", [("a.xlsx", 120000), ("b.xlsx", 1000)])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "--average-by", "model-line", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["averages"][0]["annual_volume"] == 121000
+    first, second = data["vehicles"]
+    assert second["warnings"] == []
+    assert any(f"{path}:Fleet!B2: warning: annual_volume: the fleet workbook gives 120,000" in w
+               and "Vehicle sheet gives 180,000; the averages use 120,000" in w for w in first["warnings"]), first["warnings"]
+    text = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "--average-by", "model-line"]).output
+    assert f"warning: {path}:Fleet!B2: annual_volume: the fleet workbook gives 120,000" in text
+    report = tmp_path / "fleet-report.xlsx"
+    assert runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "--average-by", "model-line",
+                               "--output", str(report)]).exit_code == 0
+    volumes = [sheet["B6"].value for sheet in openpyxl.load_workbook(report).worksheets if sheet["A6"].value == "Annual volume"]
+    assert any(v.startswith("120,000 (warning: ") and "Vehicle sheet gives 180,000" in v for v in volumes), volumes

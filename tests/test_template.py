@@ -47,3 +47,19 @@ def test_template_refuses_to_overwrite(tmp_path):
     assert result.exit_code == 2 and "--force" in result.output
     assert path.read_bytes() == b"keep me"
     assert runner.invoke(app, ["template", str(path), "--force"]).exit_code == 0
+
+
+def test_blank_template_lists_every_vehicle_problem_in_one_pass(tmp_path):
+    """Before: four errors, and the missing net_cost/total_cost only on a second run, at Vehicle!A1
+    although the template has a net_cost row."""
+    path = tmp_path / "blank.xlsx"
+    assert runner.invoke(app, ["template", str(path), "--quiet"]).exit_code == 0
+    book = openpyxl.load_workbook(path)
+    net_row = next(r for r in range(1, book["Vehicle"].max_row + 1) if book["Vehicle"].cell(r, 1).value == "net_cost")
+    out = runner.invoke(app, ["validate", str(path)])
+    assert out.exit_code == 2
+    for name in ("model", "hs_code", "assembly_country"):
+        assert f"expected the field '{name}'" in out.output
+    assert (f"{path}:Vehicle!B{net_row}: expected net_cost or total_cost (net cost = total cost minus excluded costs), "
+            "found both blank") in out.output
+    assert "5 error(s)" in out.output

@@ -35,15 +35,25 @@ class HeaderMapping:
     def for_sheet(self, sheet: str) -> dict[str, MappedColumn]:
         return self.entries.get(sheet, {})
 
-    def add(self, entry: MappedColumn, problems: list[Problem], file: str) -> None:
-        """Add one mapping; a header given twice for a sheet keeps the later one and warns."""
+    def add(self, entry: MappedColumn, problems: list[Problem], file: str, where: str | None = None,
+            cell: str | None = None) -> None:
+        """Add one mapping (`where`/`cell`: the Columns sheet and cell it was read from). One header
+        mapped to two columns by the same source (two Columns sheet rows, or one --columns file) is
+        an error naming both: the lines would depend on the order of the rows.  A --columns file
+        mapping a header the Columns sheet maps too wins, with a warning (the file is given for
+        this run)."""
         sheet = self.entries.setdefault(entry.sheet, {})
         key = schema.canonical(entry.header)
         earlier = sheet.get(key)
         if earlier is not None and earlier.column != entry.column:
-            problems.append(Problem("mapping-overridden", f"header {entry.header!r} on sheet {entry.sheet} is mapped to "
-                                    f"{earlier.column} ({earlier.source}) and to {entry.column} ({entry.source}); "
-                                    f"reading it as {entry.column}", file, severity="warning"))
+            both = (f"header {entry.header!r} on sheet {entry.sheet} is mapped to {earlier.column} ({earlier.source}"
+                    f"{'' if earlier.header == entry.header else f', as {earlier.header!r}'}) and to {entry.column} "
+                    f"({entry.source})")
+            if _origin(earlier.source) == _origin(entry.source):
+                problems.append(Problem("mapping-conflict", f"expected one column per header, found {both}: "
+                                        "delete the wrong one", file, where, cell))
+                return
+            problems.append(Problem("mapping-overridden", f"{both}; reading it as {entry.column}", file, severity="warning"))
         sheet[key] = entry
 
     def use(self, entry: MappedColumn) -> None:
@@ -57,6 +67,11 @@ class HeaderMapping:
         if not any(p.sheet == sheet and p.header == header for p in self.proposals) and \
                 not any(p.sheet == sheet and p.column == column for p in self.proposals):
             self.proposals.append(MappedColumn(sheet, header, column, "proposed"))
+
+
+def _origin(source: str) -> str:
+    """Where a mapping comes from, without its row: 'Columns sheet row 3' -> 'Columns sheet'."""
+    return source.rsplit(" row ", 1)[0]
 
 
 def contract_column(sheet: str, name: object) -> str | None:
@@ -131,8 +146,18 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "steel": ("material", "steel_content_value"), "aluminum": ("material", "aluminum_content_value"),
     "aluminium": ("material", "aluminum_content_value"), "wage": ("high_wage",), "core": ("core_part_group",),
     "traced": ("nafta_traced_value",), "rate": ("rate",), "fx": ("rate",),
+    # ERP abbreviations and SAP field names (MATNR/IDNRK material, MENGE quantity, BESKZ procurement
+    # type, HERKL country of origin, STPRS standard price)
+    "proc": ("procurement",), "beskz": ("procurement",), "matnr": ("part_number",), "idnrk": ("part_number",),
+    "matl": ("part_number",), "menge": ("quantity",), "qnty": ("quantity",),
+    "herkl": ("origin_country",), "ctry": ("origin_country",), "cntry": ("origin_country",), "orig": ("origin_country",),
+    "vend": ("supplier",), "vndr": ("supplier",), "amt": ("value",),
+    "stprs": ("unit_value",), "descr": ("description",), "comm": ("hs_code",), "hsn": ("hs_code",),
+    "htsus": ("hs_code",), "ext": ("value",),
 }
-_SHORT = {"hs", "coo", "qty", "ccy", "crcy", "rvc", "lvl", "fx", "sku", "made", "make", "buy", "curr", "desc", "part"}
+_SHORT = {"hs", "coo", "qty", "ccy", "crcy", "rvc", "lvl", "fx", "sku", "made", "make", "buy", "curr", "desc", "part",
+          "proc", "matl", "qnty", "ctry", "cntry", "orig", "vend", "vndr", "amt", "descr", "comm", "hsn",
+          "ext"}
 
 
 def scores(header: object, sheet: str) -> dict[str, float]:

@@ -207,7 +207,8 @@ def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, o
                 letter = found[bad][1] if bad in found else found["header"][1]
                 out.add("bad-mapping", reason, sheet, f"{letter}{row}")
                 continue
-            mapping.add(MappedColumn(entry.sheet, entry.header, entry.column, f"{sheet} sheet row {row}"), problems, out.file)
+            mapping.add(MappedColumn(entry.sheet, entry.header, entry.column, f"{sheet} sheet row {row}"), problems, out.file,
+                        sheet, f"{found['header'][1]}{row}")
     if file is not None:
         columns_map.load_file(file, mapping, problems)
     for problem in problems:
@@ -356,13 +357,13 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
     vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
-    values = _vehicle_values(fields, sheet, out)
-    if values is None:
-        return None
+    values, ok = _vehicle_values(fields, sheet, out)
+    # Every check runs on the fields that could be read, so all problems are reported in one pass.
     money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
     excluded = {k: to_cents(money[k]) for k in _EXCLUDED_COSTS if k in money}
-    ok = _no_negative_money(money, cells, sheet, out)
-    net = _net_cost(money, excluded, cells, sheet, out)
+    ok = _no_negative_money(money, cells, sheet, out) and ok
+    unreadable = any(fields.get(k, (None, ""))[0] is not None and k not in values for k in ("net_cost", "total_cost", *_EXCLUDED_COSTS))
+    net = None if unreadable else _net_cost(money, excluded, cells, sheet, out)  # an unreadable cost is reported already
     ok = _check_vehicle_ranges(values, money, cells, sheet, out) and ok
     if net is None or not ok:
         return None
@@ -394,8 +395,9 @@ _CENTS_VEHICLE_FIELDS = ("msrp", "total_cost", "transaction_value", "steel_purch
                          "lvc_high_wage_materials")
 
 
-def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> dict[str, object] | None:
-    """Each field converted to its kind's value, or None when a required one is missing or any is unreadable."""
+def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> tuple[dict[str, object], bool]:
+    """Each field that could be read, converted to its kind's value; and False when a required one
+    is missing or any is unreadable (each reported)."""
     values: dict[str, object] = {}
     ok = True
     for column in schema.VEHICLE_FIELDS:
@@ -419,7 +421,7 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
         digits, note = codes.normalize_hs(hs_text)
         if note and digits:
             out.warn("hs-note", note, sheet, cell)
-    return values if ok else None
+    return values, ok
 
 
 def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[str, str], sheet: str,
@@ -427,8 +429,10 @@ def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[s
     """(net cost in cents, whether it was derived from total cost minus the excluded costs), or None if unusable."""
     net, total = money.get("net_cost"), money.get("total_cost")
     if net is None and total is None:
-        out.add("missing-field", "expected net_cost or total_cost (net cost = total cost minus excluded costs), found neither",
-                sheet, "A1")
+        where = cells.get("net_cost") or cells.get("total_cost")
+        out.add("missing-field", "expected net_cost or total_cost (net cost = total cost minus excluded costs), found "
+                + ("both blank" if "net_cost" in cells and "total_cost" in cells else "it blank" if where else "neither row"),
+                sheet, where or "A1")
         return None
     ok = True
     if net is None:
@@ -708,8 +712,9 @@ def _map_headers(frame: pd.DataFrame, absolute: list[int], contract: tuple[schem
             continue
         mapped[column.name] = (pos, letter)
     if headers is not None:
+        titles = _check_header_shape(frame, absolute, contract, contract_sheet, sheet, header_row, out)
         for header, letter in unused:
-            like = _resembling(header, contract_sheet, set(mapped), headers)
+            like = "" if header in titles else _resembling(header, contract_sheet, set(mapped), headers)
             if like:
                 out.warn("unused-column", f"column {header!r} is not a contract column and is ignored{like}", sheet, f"{letter}{header_row}")
     headers_text = ", ".join(repr(h) for h in frame.columns if not str(h).startswith("__UNNAMED__")) or "none"
@@ -727,6 +732,48 @@ def _map_headers(frame: pd.DataFrame, absolute: list[int], contract: tuple[schem
                 sheet, f"{header_row}:{header_row}")
         missing = True
     return None if missing else mapped
+
+
+def _check_header_shape(frame: pd.DataFrame, absolute: list[int], contract: tuple[schema.Column, ...], contract_sheet: str,
+                        sheet: str, header_row: int, out: _Collector) -> set[str]:
+    """Columns the header row does not name: values under a blank header cell are ignored (a
+    warning naming them), and a row directly under the header holding only header-like text is a
+    second header row (an error: its columns, e.g. 'USMCA' | 'NAFTA' under a merged title, would
+    be ignored and every line read as uncertified).  Returns the headers above such a second row
+    (group titles, not columns to propose a mapping for)."""
+    for pos, header in enumerate(frame.columns):
+        if not str(header).startswith("__UNNAMED__"):
+            continue
+        filled = frame.iloc[:, pos].dropna()
+        filled = filled[filled.astype(str).str.strip() != ""]
+        if len(filled):
+            letter = xlsx.column_letter(absolute[pos])
+            shown = ", ".join(f"{letter}{header_row + 1 + int(i)} {str(v)!r}" for i, v in filled.head(3).items())
+            out.warn("unnamed-column", f"column {letter} holds values in {len(filled)} row(s) ({shown}"
+                     f"{', ...' if len(filled) > 3 else ''}) under a blank header cell: they are ignored; if the column "
+                     "holds a contract column, write its name in the header cell", sheet, f"{letter}{header_row}")
+    if not len(frame):
+        return set()
+    cells = [(pos, str(v).strip()) for pos, v in enumerate(frame.iloc[0]) if v is not None and str(v).strip()]
+    aliases = schema.alias_map(contract)
+    looks = [(pos, text, aliases[schema.canonical(text)].name if schema.canonical(text) in aliases
+              else next(iter(columns_map.resembles(text, contract_sheet, set())), None)) for pos, text in cells]
+    if not looks or any(_is_number(text) for _pos, text in cells) or any(like is None for _p, _t, like in looks):
+        return set()
+    listed = ", ".join(f"{text!r} in {xlsx.column_letter(absolute[pos])}{header_row + 1} (like {like})" for pos, text, like in looks)
+    out.add("two-row-header", f"expected one header row (row {header_row}) with the lines below it, found a second "
+            f"row of header-like text: {listed}; roo-calc reads one header row, so these columns would be ignored: "
+            f"write each column's name in row {header_row} (a contract name, or one mapped in a Columns sheet) and "
+            f"delete row {header_row + 1}", sheet, f"{header_row + 1}:{header_row + 1}")
+    return {str(frame.columns[pos]) for pos, _text, _like in looks}
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text.replace(",", ""))
+    except ArithmeticError:
+        return False
+    return True
 
 
 def _resembling(header: str, sheet: str, taken: set[str], headers: HeaderMapping) -> str:
@@ -779,6 +826,7 @@ class _LineTable:
     percent_cells: set[str]
     bad_rows: set[int] = field(default_factory=set)
     detail: set[int] = field(default_factory=set)  # indexes of a supplier's sub-BOM lines: blanks there are no error
+    absolute: list[int] = field(default_factory=list)  # each frame column's index in the sheet
 
 
 def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping,
@@ -793,6 +841,8 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     result: dict[str, list] = {"row": rows}
     levels = [level or 1 for level in _convert_column(table, "level")]
     make = [p == "make" for p in _convert_column(table, "procurement")]
+    if "procurement" not in table.columns and max(levels, default=1) > 1:
+        _warn_make_buy_values(table)
     tree = structure.build(levels, make, rows)
     for i, name, message in tree.problems:
         out.add("bom-structure", f"{name}: {message}", sheet, f"{letters.get(name, letters['part_number'])}{rows[i]}")
@@ -827,6 +877,26 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     return lines, extra, letters
 
 
+def _warn_make_buy_values(table: _LineTable) -> None:
+    """A multi-level BOM with no procurement column reads every line as bought: a self-produced
+    part then counts as a purchased material and its components as a supplier's. An unmapped
+    column holding only SAP procurement types (E in-house, F external, X both) is most likely the
+    make/buy column under a header not recognised: warn, naming it."""
+    used = {pos for pos, _letter in table.columns.values()}
+    for pos, header in enumerate(table.frame.columns):
+        if pos in used:
+            continue
+        values = {str(v).strip().upper() for v in table.frame.iloc[:, pos].dropna()} - {""}
+        if "E" in values and values <= {"E", "F", "X"}:
+            name = "a blank header" if str(header).startswith("__UNNAMED__") else repr(str(header))
+            letter = xlsx.column_letter(table.absolute[pos])
+            table.out.warn("make-buy-values", f"column {letter} ({name}) holds only E/F values, as SAP's procurement type "
+                           "does (E in-house production = make, F external procurement = buy), and this multi-level BOM "
+                           "has no procurement column, so every line is read as bought: a self-produced part counts as a "
+                           "purchased material and its components are not counted; if the column is the make/buy one, "
+                           "name it 'procurement' or map it in a Columns sheet", table.sheet, f"{letter}{table.header_row}")
+
+
 def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping,
                 core_part_groups: tuple[str, ...]) -> tuple[_LineTable | None, list[str], dict[str, str]]:
     """Locate the BOM sheet's header, columns and non-blank lines (with the unmapped extra headers
@@ -853,7 +923,7 @@ def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     by_name["core_part_group"] = replace(by_name["core_part_group"], choices=(*core_part_groups, schema.NOT_A_CORE_PART))
     pct_columns = {columns[c.name][1] for c in schema.BOM_COLUMNS if c.kind == "pct" and c.name in columns}
     percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
-    return _LineTable(frame, columns, rows, header_row, sheet, out, by_name, percent_cells), extra, letters
+    return _LineTable(frame, columns, rows, header_row, sheet, out, by_name, percent_cells, absolute=absolute), extra, letters
 
 
 def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:

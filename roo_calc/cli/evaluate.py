@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -13,7 +13,10 @@ from roo_calc.asof import Source, determination_date
 from roo_calc.cli.common import (AsOfOption, CertificatesOption, ColumnsOption, FailOnOption, ImportIntoOption, Paper, PaperOption, QuietOption, RegimeOption,
                                  RulesOption, as_date, check_fail_on, echo, examples, fail, pick_regimes, with_certificates,
                                  working)
-from roo_calc.errors import BomError, RooCalcError
+from roo_calc.errors import BomError, Problem, RooCalcError
+
+if TYPE_CHECKING:
+    from roo_calc.fleet import FleetEntry
 
 
 class Format(str, Enum):
@@ -117,7 +120,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     from roo_calc.certificates.apply import annotate
     from roo_calc.engine.determine import evaluate as run
     from roo_calc.engine.duty import with_duty_exposure
-    from roo_calc.fleet import average, is_fleet_workbook, read_fleet
+    from roo_calc.fleet import FleetEntry, average, fleet_volume, is_fleet_workbook, read_fleet
     from roo_calc.rules.loader import import_mfn_table
 
     try:
@@ -129,25 +132,35 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
             raise RooCalcError(f"--average-by: unknown averaging category {average_by!r}; the rules define: "
                                f"{', '.join(categories) or 'none'}")
         table = import_mfn_table(import_into)
-        entries: list[tuple[Path, int | None]] = []
-        for path in paths:
-            entries.extend(read_fleet(path) if is_fleet_workbook(path) else [(path, None)])
-        seen: dict[Path, Path] = {}
-        for path, _volume in entries:  # one vehicle twice would weigh twice in every average
-            if average_by and path.exists() and seen.setdefault(path.resolve(), path) is not path:
-                raise RooCalcError(f"{path}: the same workbook as {seen[path.resolve()]}: each vehicle is given once, "
-                                   "or its volume would count twice in the averages")
-        vehicles, volumes, problems = [], {}, []
+        entries: list[FleetEntry] = []
+        problems: list[Problem] = []
+        for path in paths:  # every fleet sheet's and every listed workbook's problems, in one pass
+            if is_fleet_workbook(path):
+                listed, found = read_fleet(path)
+                entries += listed
+                problems += found
+            else:
+                entries.append(FleetEntry(path))
+        seen: dict[Path, FleetEntry] = {}
+        for entry in entries:  # one vehicle twice would weigh twice in every average
+            first = seen.setdefault(entry.path.resolve(), entry) if average_by and entry.path.exists() else entry
+            if first is not entry:
+                problems.append(Problem("duplicate-vehicle", f"the same workbook as {first.path}"
+                                        + (f" (listed at {first.listed_at})" if first.listed_at else "")
+                                        + ": each vehicle is given once, or its volume would count twice in the averages",
+                                        *_place(entry)))
+        vehicles, volumes = [], {}
         sources: dict[str, Source] = {}
         with _progress(len(entries), quiet or format is Format.json) as advance:
-            for path, volume in entries:
+            for entry in entries:
                 try:
-                    bom = roo_calc.load_bom(path, columns, known)
+                    bom = roo_calc.load_bom(entry.path, columns, known)
                 except BomError as error:  # go on, to report every workbook's problems at once
-                    problems.extend(error.problems)
+                    problems.extend(_listed(p, entry) for p in error.problems)
                     continue
-                if volume:
-                    volumes[bom.path] = volume
+                if entry.volume:
+                    bom = fleet_volume(bom, entry)
+                    volumes[bom.path] = entry.volume
                 on, source = determination_date(as_date(as_of), bom)
                 bom, applied = with_certificates(bom, certificates, on)
                 results = with_duty_exposure(bom, [annotate(run(bom, r, on, known), applied, r.certification_field)
@@ -181,6 +194,23 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     if output is not None:
         echo(f"\nExcel fleet report written to {output}")
     check_fail_on(statuses, fail_on)
+
+
+def _place(entry: FleetEntry) -> tuple[str, str | None, str | None]:
+    """(file, sheet, cell) of a fleet entry: its Fleet row when a fleet workbook listed it, else the BOM itself."""
+    if entry.listed_at:
+        file, _, cell = entry.listed_at.rpartition(":Fleet!")
+        return file, "Fleet", cell
+    return str(entry.path), None, None
+
+
+def _listed(problem: Problem, entry: FleetEntry) -> Problem:
+    """A listed BOM's problem, naming the Fleet row that listed the BOM."""
+    from dataclasses import replace
+
+    if not entry.listed_at:
+        return problem
+    return replace(problem, message=f"{problem.message} (BOM listed at {entry.listed_at})")
 
 
 def _progress(total: int, quiet: bool):

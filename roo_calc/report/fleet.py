@@ -35,7 +35,7 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
             v = bom.vehicle
             sheet.write_string(0, 0, f"{v.model} ({Path(bom.path).name})", styles["title"])
             facts = [("BOM", bom.path), ("SHA-256", bom.sha256), ("As of", as_of_text(when, (sources or {}).get(bom.path, "given"))),
-                     ("Annual volume", f"{v.annual_volume:,}" if v.annual_volume else "not given"), ("Currency", v.currency)]
+                     ("Annual volume", _volume_text(bom)), ("Currency", v.currency)]
             for i, (label, value) in enumerate(facts, start=2):
                 sheet.write_string(i, 0, label, styles["bold"])
                 sheet.write_string(i, 1, str(value))
@@ -45,6 +45,15 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
             _print_setup(sheet, 9, styles["page"], v.model)
         _glossary(book, styles)
         book.close()
+
+
+def _volume_text(bom) -> str:
+    """The annual volume used, and the fleet workbook's warning when it contradicts the Vehicle sheet."""
+    volume = bom.vehicle.annual_volume
+    if not volume:
+        return "not given"
+    notes = [f"{w.location}: {w.message}" for w in bom.warnings if w.code == "fleet-volume"]
+    return f"{volume:,}" + (f" (warning: {notes[0]})" if notes else "")
 
 
 def fleet_json(vehicles: list, sources: dict[str, Source], averages: list, average_by: str | None, on: date,

@@ -65,7 +65,7 @@ def input_lines(bom: Bom) -> list[str]:
     converted = [w.message for w in bom.warnings if w.code == "country-name"]
     if converted:
         out.append("Country names read as ISO codes: " + "; ".join(converted))
-    out += [f"warning: {w.location}: {w.message}" for w in bom.warnings if w.code in ("unused-column", "quantity-basis")]
+    out += [f"warning: {w.location}: {w.message}" for w in bom.warnings if w.code in ("unused-column", "quantity-basis", "fleet-volume", "unnamed-column", "make-buy-values")]
     return out
 
 
