@@ -98,8 +98,8 @@ def _tariff_lines(plan: Plan, bom: Bom, cur: str) -> tuple[list[str], Fraction |
             out.append(line + f"; what the plan saves under it cannot be said (see `roo-calc evaluate -r {before.regime}`).")
             continue
         total = None if total is None else total + saved
-        out.append(line + (f": the plan saves {display_money(saved)} {cur} per vehicle under it." if saved > 0 else
-                           f": the plan adds {display_money(-saved)} {cur} per vehicle under it." if saved < 0 else "."))
+        out.append(line + (f": the plan saves {_exact(saved)} {cur} per vehicle under it." if saved > 0 else
+                           f": the plan adds {_exact(-saved)} {cur} per vehicle under it." if saved < 0 else "."))
         if duty(after):
             out.append("  The plan is the cheapest way to qualify, not the one that lowers this duty most: re-sourcing "
                        "other lines to the US may lower it further.")
