@@ -32,7 +32,7 @@ class FleetEntry:
     path: Path
     volume: int | None = None
     listed_at: str | None = None  # e.g. "fleet.xlsx:Fleet!A3"
-    volume_cell: str | None = None  # e.g. "B3", the Fleet cell of the volume
+    volume_cell: str | None = None  # e.g. "B3", the Fleet cell of the volume (when the sheet has that column)
 
 
 def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
@@ -75,7 +75,7 @@ def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
                                     f"(looked for {target})", str(path), "Fleet", f"{file_letter}{number}"))
             continue
         entries.append(FleetEntry(target, int(volume) if volume is not None else None, f"{path}:Fleet!{file_letter}{number}",
-                                  f"{volume_letter}{number}" if volume is not None else None))
+                                  f"{volume_letter}{number}" if volume_letter else None))
     if not entries and not problems:
         problems.append(Problem("missing-value", "expected at least one row below the header naming a BOM workbook "
                                 "in bom_file, found none", str(path), "Fleet", f"{file_letter}2"))

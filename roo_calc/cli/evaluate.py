@@ -149,7 +149,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                                         + (f" (listed at {first.listed_at})" if first.listed_at else "")
                                         + ": each vehicle is given once, or its volume would count twice in the averages",
                                         *_place(entry)))
-        vehicles, volumes = [], {}
+        vehicles, volumes, loaded = [], {}, []
         sources: dict[str, Source] = {}
         with _progress(len(entries), quiet or format is Format.json) as advance:
             for entry in entries:
@@ -166,8 +166,12 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 results = with_duty_exposure(bom, [annotate(run(bom, r, on, known), applied, r.certification_field)
                                                    for r in regimes], import_into.upper(), table)
                 vehicles.append((bom, on, results))
+                loaded.append(entry)
                 sources[bom.path] = source
                 advance()
+        if average_by:  # every vehicle without a volume at once, each where its volume belongs
+            problems += [_no_volume(entry, bom) for entry, bom in zip(loaded, (v[0] for v in vehicles))
+                         if not (entry.volume or bom.vehicle.annual_volume)]
         if problems:
             raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
@@ -202,6 +206,18 @@ def _place(entry: FleetEntry) -> tuple[str, str | None, str | None]:
         file, _, cell = entry.listed_at.rpartition(":Fleet!")
         return file, "Fleet", cell
     return str(entry.path), None, None
+
+
+def _no_volume(entry: FleetEntry, bom) -> Problem:
+    """Averaging weighs each vehicle by its annual volume: where a missing one belongs."""
+    message = "annual_volume: averaging (--average-by) weighs each vehicle by its annual volume; expected it "
+    if entry.listed_at:
+        file, _, _cell = entry.listed_at.rpartition(":Fleet!")
+        return Problem("missing-value", message + f"for {bom.path} in this cell or on its Vehicle sheet, found neither",
+                       file, "Fleet", entry.volume_cell or "1:1")
+    cell = bom.vehicle.cells.get("annual_volume")
+    return Problem("missing-field", message + "on the Vehicle sheet, found " + ("it blank" if cell else "no such row"),
+                   bom.path, "Vehicle", cell or "A1")
 
 
 def _listed(problem: Problem, entry: FleetEntry) -> Problem:
