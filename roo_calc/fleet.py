@@ -11,7 +11,8 @@ exact in whole cents.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,7 +22,7 @@ import pandas as pd
 from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
-from roo_calc.errors import Problem, RooCalcError
+from roo_calc.errors import BomError, Problem, RooCalcError
 from roo_calc.rules.model import Averaging, Regime
 
 @dataclass(frozen=True)
@@ -33,6 +34,25 @@ class FleetEntry:
     volume: int | None = None
     listed_at: str | None = None  # e.g. "fleet.xlsx:Fleet!A3"
     volume_cell: str | None = None  # e.g. "B3", the Fleet cell of the volume (when the sheet has that column)
+
+    def place(self) -> tuple[str, str | None, str | None]:
+        """(file, sheet, cell) of the entry: its Fleet row when a fleet workbook listed it, else the BOM itself."""
+        if self.listed_at:
+            file, _, cell = self.listed_at.rpartition(":Fleet!")
+            return file, "Fleet", cell
+        return str(self.path), None, None
+
+
+def load_listed(entry: FleetEntry, columns: str | Path | None, regimes: Mapping[str, Regime]) -> tuple[Bom | None, list[Problem]]:
+    """One listed BOM, with the fleet workbook's volume (`fleet_volume`), or None and its problems,
+    each naming the Fleet row that listed it."""
+    from roo_calc import load_bom
+
+    try:
+        return fleet_volume(load_bom(entry.path, columns, regimes), entry), []
+    except BomError as error:
+        suffix = f" (BOM listed at {entry.listed_at})" if entry.listed_at else ""
+        return None, [replace(p, message=p.message + suffix) for p in error.problems]
 
 
 def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
