@@ -124,6 +124,8 @@ def fleet_volume(bom: Bom, entry: FleetEntry) -> Bom:
 def is_fleet_workbook(path: Path) -> bool:
     import zipfile
 
+    if not Path(path).is_file():  # a pipe or a device would block on open; load_bom reports it
+        return False
     try:
         with zipfile.ZipFile(path) as archive:
             workbook = archive.read("xl/workbook.xml").lower()
