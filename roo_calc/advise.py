@@ -20,8 +20,11 @@ most each sum may be for the requirement to pass.  So the engine is run once wit
 line certified and once with every line re-sourced; each action replaces a line's count by its
 count in that run.  "Every requirement passes" is then a set of linear constraints on 0/1
 choices, and the cheapest plan a 0/1 integer program, solved exactly by HiGHS
-(scipy.optimize.milp); among plans of equal cost, the one with fewest actions.  Core parts pass
-by each part or by the super-core: a binary switch with a big-M keeps both options open.
+(scipy.optimize.milp); among plans of equal cost, the one with fewest actions.  A requirement
+with two ways to pass is solved once per way and the cheapest kept: core parts by each part or
+by the super-core, and the heavy-truck RVC by itself or with the excess-LVC credit it earns from
+the LVC (USMCA UR 18(22); `LinearForm.credit_way` states that way's bounds, one of them on the
+VNM and the value not from high-wage plants together).
 Requirements no line can move (purchase figures from the Vehicle sheet, missing facts) are
 named and left out; the others are still planned.  roo-calc then evaluates the changed BOM:
 the determination printed is roo-calc's, never the optimizer's arithmetic.
@@ -146,18 +149,44 @@ def _within(counted: np.ndarray, part: Part) -> np.ndarray:
     return counted if part.members is None else np.where(part.members, counted, 0)
 
 
-def _constraints(form: LinearForm, label: str, margin: Fraction = Fraction(0)) -> list[tuple[np.ndarray, Fraction, str]]:
+def _constraints(form: LinearForm, label: str, margin: Fraction = Fraction(0),
+                 forms: dict[str, LinearForm] | None = None) -> list[tuple[np.ndarray, Fraction, str]]:
     """(per-line counts in scaled cents, the most their total may be, label) for each part of a
     requirement's form: the requirement passes, by `margin` points, when they all hold (or,
-    for a form with two options, every part of one of them)."""
+    for a form with two options, every part of one of them).  A credit the form earns from a
+    requirement no line moves (`forms`) is counted at its value; from one lines move, it is a
+    second way to pass (`_credit_way`)."""
     assert form.counted is not None
-    return [(_within(form.counted, part), most, label + (part.label or ""))
-            for part, most in zip(form.parts, form.most(margin))]
+    return [(_within(form.counted, part), bound, label + (part.label or ""))
+            for part, bound in zip(form.parts, _most(form, margin, forms or {}))]
+
+
+def _most(form: LinearForm, margin: Fraction, forms: dict[str, LinearForm]) -> list[Fraction]:
+    """`LinearForm.most`, with a credit the form earns from a requirement no line moves counted."""
+    source = forms.get(form.earned.source) if form.earned is not None else None
+    return form.most_with_fixed_credit(source, margin) if source is not None and source.counted is None else form.most(margin)
+
+
+def _credit_way(rid: str, form: LinearForm, forms: dict[str, LinearForm], states: dict[str, Determination],
+                moved: dict[str, np.ndarray], margin: Fraction) -> list:
+    """The constraints under which a requirement passes with the credit it earns from another one
+    whose lines move (USMCA UR 18(22): the heavy-truck RVC with the excess-LVC credit), as rows
+    like `_constraints`'s with what each action leaves counted; [] when the form earns none."""
+    source = forms.get(form.earned.source) if form.earned is not None else None
+    if source is None or source.counted is None:
+        return []
+    assert form.earned is not None and form.counted is not None
+    bounds = form.credit_way(source, margin)
+    if bounds is None:
+        raise NotImplementedError(f"{rid}: a credit earned from {form.earned.source} in a form of another shape")
+    theirs = {action: _moved(result, form.earned.source, source) for action, result in states.items()}
+    return [(b.counted(form.counted, source.counted), {a: b.counted(moved[a], theirs[a]) for a in moved}, b.most,
+             rid + b.label) for b in bounds]
 
 
 def _switch(form: LinearForm) -> bool:
     """Whether the form has a second way to pass (core parts: the super-core, UR 14(10)) that the
-    program keeps open with a 0/1 switch: its options are all parts but the last, or the last."""
+    program solves as a second way: its options are all parts but the last, or the last."""
     if len(form.options) == 1:
         return False
     last = len(form.parts) - 1
@@ -190,20 +219,27 @@ def _short(req: RequirementResult, margin: Fraction) -> bool:
     return not form.clears(margin, credit=req.value - form.decide().points)
 
 
-def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0)) -> list[Gap]:
+def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0),
+                     forms: dict[str, LinearForm] | None = None) -> list[Gap]:
     """The money a failing requirement lacks (to reach its threshold plus `margin`), per part of
     its form: what its lines count beyond the most they may (or, for figures no line moves, what
-    the figure lacks)."""
+    the figure lacks).  A credit earned from another requirement (`forms`) counts at its value
+    when no line moves that one; when lines do, the gap is the requirement's by itself, and says so."""
     form = req.form
     if req.status == "needs_review" or req.threshold is None:
         return [Gap(req.id, req.id, None, f"cannot be measured: {req.reason or 'needs review'}")]
     if form is None:
         return [Gap(req.id, req.id, None, req.reason or "not measured in money")]
     gaps = []
-    for part, most in zip(form.parts, form.most(margin)):
+    forms = forms or {}
+    earned = form.earned.source if form.earned is not None else None
+    source = forms.get(earned) if earned is not None else None
+    what = form.shortfall if source is None or source.counted is None else \
+        f"{form.shortfall}, by itself (less with the credit it earns from {earned})"
+    for part, most in zip(form.parts, _most(form, margin, forms)):
         over = (part.total(form.counted) - most) / SHARE_ONE
         if over > 0:
-            gaps.append(Gap(req.id, req.id + (part.label or ""), over, form.shortfall))
+            gaps.append(Gap(req.id, req.id + (part.label or ""), over, what))
     return gaps
 
 
@@ -230,7 +266,7 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.duty_before = duty_exposure(bom, before, mfn_table, import_into)
     short = [r for r in before.requirements if _short(r, margin_pts) or r.status == "needs_review"]
     for req in short:
-        plan.gaps.extend(requirement_gaps(req, margin_pts))
+        plan.gaps.extend(requirement_gaps(req, margin_pts, {r.id: r.form for r in before.requirements if r.form is not None}))
         why = _blocked(req)
         if why:
             plan.blocked.append(why)
@@ -256,20 +292,24 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     states = {CERTIFY: evaluate(certify(bom, rows[can_certify].tolist(), regime.certification_field), regime, on, known),
               RESOURCE: evaluate(resource(bom, rows.tolist(), target, fields), regime, on, known)}
     constraints: list = []
-    core_super = None
+    ways: list[tuple[list[int], list[int]]] = []  # requirements with two ways to pass: the rows of each
+    forms = {r.id: r.form for r in before.requirements if r.form is not None}
     for req in movable:
         form = req.form
         assert form is not None and form.counted is not None
-        built = _constraints(form, req.id, margin_pts)
+        built = _constraints(form, req.id, margin_pts, forms)
         moved = {action: _moved(result, req.id, form) for action, result in states.items()}
+        first = len(constraints)
         if _switch(form):
-            if core_super is not None:
-                raise NotImplementedError("two requirements with a second way to pass")
-            core_super = (len(constraints), len(built), True)
+            ways.append((list(range(first, first + len(built) - 1)), [first + len(built) - 1]))
         for part, (line, allowed, label) in zip(form.parts, built):
             constraints.append((line, {a: _within(m, part) for a, m in moved.items()}, allowed, label))
+        credit = _credit_way(req.id, form, forms, states, moved, margin_pts)
+        if credit:
+            ways.append((list(range(first, len(constraints))), list(range(len(constraints), len(constraints) + len(credit)))))
+            constraints += credit
     try:
-        solved = _solve(bom, constraints, core_super, can_certify, premium_pct, certification_pct)
+        solved = _solve(bom, constraints, ways, can_certify, premium_pct, certification_pct)
     except Unsettled:
         plan.message = (f"no plan found: the solver stopped at its time limit ({TIME_LIMIT_S:g} s) before finding one; "
                         "whether a plan exists is not known")
@@ -347,16 +387,15 @@ def _predicted(before: Determination, movable: list[RequirementResult], states: 
     return {rid: decision(0) for rid, (_met, decision) in decide_all(forms, sums, 1).items() if rid in sums}
 
 
-def _solve(bom: Bom, constraints, core_super, can_certify: np.ndarray, premium_pct: Fraction,
+def _solve(bom: Bom, constraints, ways: list[tuple[list[int], list[int]]], can_certify: np.ndarray, premium_pct: Fraction,
            certification_pct: Fraction) -> Solved | None:
-    """The cheapest actions, fewest among equals, or None if none can do.  Core parts pass by each
-    part or by the super-core: the two ways are solved apart and the cheaper kept (each part on a tie)."""
-    rows = list(range(len(constraints)))
-    options = [rows]
-    if core_super is not None:
-        start, count, super_ok = core_super
-        each, whole = rows[start:start + count - 1], start + count - 1
-        options = [[r for r in rows if r != whole]] + ([[r for r in rows if r not in each]] if super_ok else [])
+    """The cheapest actions, fewest among equals, or None if none can do.  A requirement with two
+    ways to pass (`ways`: the rows of each; core parts by each part or by the super-core, the
+    heavy-truck RVC without or with the excess-LVC credit) is solved once per way, every
+    combination of ways apart, and the cheapest kept (the first ways on a tie)."""
+    options = [list(range(len(constraints)))]
+    for first, second in ways:
+        options = [[r for r in o if r not in second] for o in options] + [[r for r in o if r not in first] for o in options]
     found: list[Solved] = []
     unsettled: list[Solved] = []
     for option in options:

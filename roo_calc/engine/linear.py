@@ -21,6 +21,7 @@ bounds on the sums (`LinearForm.most`), and the batch path decides many sums at 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Callable, Literal, Mapping, Sequence
@@ -73,6 +74,22 @@ class EarnedCredit:
         if not source.met or source.value <= self.figure_above or source.points <= self.points_above:
             return ZERO
         return source.points - self.points_above
+
+
+@dataclass(frozen=True)
+class Bound:
+    """One linear bound of `LinearForm.credit_way`: weight x S + source_weight x S' <= most, S the
+    sum of this form's part `part`, S' that of the credit's source form (scaled cents)."""
+
+    part: int
+    most: Fraction
+    label: str = ""
+    weight: int = 1
+    source_weight: int = 0
+
+    def counted(self, mine: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+        """What each line counts against the bound, given what it counts in each form."""
+        return (self.weight * mine + self.source_weight * theirs).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -139,7 +156,8 @@ class LinearForm:
     def most(self, margin: Fraction = ZERO) -> list[Fraction]:
         """Per part, the largest sum with which the requirement is met by `margin` points more
         than asked.  A credit with a floor or earned from another requirement is left out (the
-        bound is then safe, not tight); a fixed credit is counted."""
+        bound is then safe, not tight: `most_with_fixed_credit` and `credit_way` count an earned
+        one exactly); a fixed credit is counted."""
         if self.comparison == "at_most":
             target = self.limit - margin
         else:
@@ -147,6 +165,51 @@ class LinearForm:
             if self.minimum is not None:
                 target = max(target, self.minimum + margin)
         return [p.most(target, self.comparison) for p in self.parts]
+
+    def most_with_fixed_credit(self, source: LinearForm, margin: Fraction = ZERO) -> list[Fraction]:
+        """`most`, counting exactly a credit earned from a `source` form that no line moves (its sums
+        fixed): met by `margin` either without the credit, or with it and at least the credit's
+        floor (``figure >= max(floor, limit + margin - credit)``)."""
+        assert self.earned is not None and self.comparison == "at_least" and source.counted is None
+        target = self.limit + margin
+        credit = self.earned.points(source.decide())
+        if credit > 0:
+            target = min(target, max(self.credit_floor if self.credit_floor is not None else target - credit,
+                                     target - credit))
+        return [p.most(target, self.comparison) for p in self.parts]
+
+    def credit_way(self, source: LinearForm, margin: Fraction = ZERO) -> list[Bound] | None:
+        """The linear bounds under which this form is met by `margin` points using the credit it
+        earns from `source` (whose lines move): the source met, its figure above the credit's
+        `figure_above` (strictly) and its points at least `points_above`, this figure at least the
+        credit's floor, and this figure plus the credit (source points - points_above) at least
+        the limit plus the margin.  The form is met by `margin` exactly when `most(margin)` holds
+        or these all do (USMCA UR 18(22)).  None when either form is not of the one-part,
+        lines-lower-the-figure shape this is derived for."""
+        earned = self.earned
+        if earned is None or source.counted is None or self.counted is None:
+            return None
+        if any(len(f.parts) != 1 or f.parts[0].sign != -1 or f.parts[0].members is not None or f.options != ((0,),)
+               or f.comparison != "at_least" or f.credit_floor is not None or f.earned is not None
+               for f in (replace(self, credit_floor=None, earned=None), source)) or self.credit:
+            return None
+        mine, theirs = self.parts[0], source.parts[0]
+        bounds = [Bound(0, most, label=" (source met)", source_weight=1, weight=0) for most in source.most()]
+        # Source figure + its fixed credit > figure_above: its sum below a bound, strictly (integer sums).
+        above = theirs.offset - (earned.figure_above - source.credit) * theirs.basis / 100
+        bounds.append(Bound(0, Fraction(math.ceil(above) - 1), label=" (credit: source figure above)", source_weight=1,
+                            weight=0))
+        bounds.append(Bound(0, theirs.most(earned.points_above, "at_least"), label=" (credit: source points)",
+                            source_weight=1, weight=0))
+        if self.credit_floor is not None:
+            bounds.append(Bound(0, mine.most(self.credit_floor, "at_least"), label=" (credit floor)"))
+        # 100 (oR - S) / bR + 100 (oL - S') / bL - points_above >= limit + margin, times bR bL / (100 g):
+        g = math.gcd(mine.basis, theirs.basis)
+        weight, source_weight = theirs.basis // g, mine.basis // g
+        most = (weight * mine.offset + source_weight * theirs.offset
+                - (self.limit + margin + earned.points_above) * mine.basis * theirs.basis / (100 * g))
+        bounds.append(Bound(0, most, label=" (with the credit)", weight=weight, source_weight=source_weight))
+        return bounds
 
     def _meets(self, index: int, total: np.ndarray, limit: Limit) -> np.ndarray:
         part = self.parts[index]

@@ -20,7 +20,8 @@ from roo_calc.engine import made_parts
 from roo_calc.engine.linear import Decision, LinearForm, Part
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
-from roo_calc.numbers import SHARE_ONE, rule_pct_e4
+from roo_calc.display import money as display_money, pct as display_pct
+from roo_calc.numbers import PCT_E4, SHARE_ONE, rule_pct_e4
 from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, cite, value_at
 
 TOP_LINES = 10
@@ -54,7 +55,10 @@ class Context:
         Certified Y and made in the region: originating.  Certified N, or made outside the
         region: non-originating.  A part whose origin the regime ties to its own RVC for this
         class of vehicle (`part_origin`, e.g. USMCA UR 15(4)) and that has no certification is
-        originating when its stated regional content meets that threshold.  Made in the region
+        originating when its stated regional content meets that threshold; one certified Y whose
+        stated content is under it is non-originating, the law making the part originating
+        *only if* it meets it (the stated figure, net cost or transaction value, is under both
+        of that provision's thresholds), listed with the value at stake.  Made in the region
         with no certification otherwise: by the rule file's `uncertified_regional` policy,
         listed as an assumption either way.
         """
@@ -72,7 +76,7 @@ class Context:
         decided = np.zeros(len(originating), dtype=bool)
         for rule in self.regime.part_origin:
             if self.vehicle_class in rule.classes:
-                decided |= self._part_origin(rule, in_region & ~certified & ~declined & ~decided, originating, reasons)
+                decided |= self._part_origin(rule, in_region & ~declined & ~decided, originating, reasons)
         undeclared = in_region & ~certified & ~declined & ~decided
         policy = self.regime.uncertified_regional
         if policy == "originating":
@@ -121,9 +125,12 @@ class Context:
         return self._origin_reasons
 
     def _part_origin(self, rule: PartOrigin, open_: np.ndarray, originating: np.ndarray, reasons: np.ndarray) -> np.ndarray:
-        """Decide, in place, the uncertified regional lines a `part_origin` rule covers that state a
-        regional content; returns which lines it decided."""
+        """Decide, in place, the regional lines not certified N that a `part_origin` rule covers
+        and that state a regional content; returns which lines it decided.  An uncertified line
+        is originating when its content meets the threshold; a line certified Y stays
+        originating unless its content is under it (`certified_under_threshold`)."""
         lines = self.lines
+        certified, _declined = lines.flag(self.regime.certification_field)
         mask = HsList(rule.hs).match(lines.hs) if rule.hs else np.zeros(len(open_), dtype=bool)
         if rule.ex_hs:
             group = lines.frame["core_part_group"]
@@ -133,7 +140,7 @@ class Context:
             mask &= ~HsList(rule.except_hs).match(lines.hs)
         rc, stated = lines.pct("regional_content_e4")
         if rule.partial_hs:
-            partial = open_ & stated & ~mask & HsList(rule.partial_hs).match(lines.hs)
+            partial = open_ & ~certified & stated & ~mask & HsList(rule.partial_hs).match(lines.hs)
             found = [c for c in rule.partial_hs if partial.any() and (HsList((c,)).match(lines.hs) & partial).any()]
             self.assume("part-origin-partial", None, partial,
                         f"{rule.title}: lines of {', '.join(found)}, subheadings the law lists only in part "
@@ -142,10 +149,18 @@ class Context:
                         + ("assumed originating by the rule file's policy" if self.regime.uncertified_regional == "originating"
                            else f"non-originating unless certified, {self.regime.certification_field}") + ")",
                         cite(rule.reference) or None)
-        decided = mask & open_ & stated
+        threshold = value_at(rule.threshold, self.on, f"{self.regime.id} part_origin threshold ({rule.title})") \
+            if (mask & open_ & stated).any() else None
+        if threshold is None:
+            return mask & open_ & stated
+        low = certified_under_threshold(self, None, mask & open_ & certified, rule_pct_e4(threshold.value),
+                                        f"{threshold.value}%", threshold.citation, f"{rule.title}: ")
+        originating &= ~low
+        reasons[low] = (f"certified {self.regime.certification_field} = Y, but the stated regional content is under "
+                        f"{threshold.value}%: non-originating ({threshold.citation})")
+        decided = mask & open_ & stated & ~certified
         if not decided.any():
-            return decided
-        threshold = value_at(rule.threshold, self.on, f"{self.regime.id} part_origin threshold ({rule.title})")
+            return decided | low
         meets = decided & (rc >= rule_pct_e4(threshold.value))
         originating |= meets
         reasons[meets] = f"no certification; stated regional content meets {threshold.value}%: originating ({threshold.citation})"
@@ -155,7 +170,7 @@ class Context:
                     f"{rule.title}: no certification on file, so origin is decided by the supplier's stated regional "
                     f"content against {threshold.value}%, taken as a net cost figure (the method of that threshold)",
                     threshold.citation)
-        return decided
+        return decided | low
 
     def assume(self, code: str, requirement: str | None, mask: np.ndarray | None, text: str,
                citation: str | None = None) -> None:
@@ -209,6 +224,35 @@ class Context:
         order = self.largest_first(mask)
         rows = self.lines.frame["row"].to_numpy()[order[:most]]
         return ", ".join(str(int(r)) for r in rows) + (f" and {len(order) - most} more" if len(order) > most else "")
+
+
+def certified_under_threshold(ctx: Context, rid: str | None, candidates: np.ndarray, limit_ppm: int, limit: str,
+                              citation: str, what: str = "") -> np.ndarray:
+    """The lines of `candidates` certified originating (Y) whose stated regional content is under
+    the threshold the law sets for that part on the date (a blanket certificate issued before a
+    phase-in step, typically).  Such a part is originating *only if* it meets that threshold
+    (USMCA UR 14(2), 14(5), 15(4)); the stated figure, read as net cost, is under the
+    transaction-value threshold too, which is higher.  The contradiction is resolved as the
+    reverse one is (a certified N beside a content that meets it): the side that makes the part
+    non-originating is used, and each line is listed with its content, the threshold and the
+    value at stake.  Returns that mask."""
+    lines = ctx.lines
+    certified, _declined = lines.flag(ctx.regime.certification_field)
+    rc, stated = lines.pct("regional_content_e4")
+    low = candidates & certified & stated & (rc < limit_ppm)
+    if low.any():
+        frame = lines.frame
+        rows, parts = frame["row"].to_numpy(), frame["part_number"].to_numpy()
+        listed = [f"row {rows[i]} {parts[i]} states {display_pct(Fraction(int(rc[i]), PCT_E4))}% "
+                  f"({display_money(int(lines.value[i]))})" for i in ctx.largest_first(low)[:12]]
+        more = int(low.sum()) - len(listed)
+        ctx.assume("certified-under-threshold", rid, low,
+                   f"{what}certified {ctx.regime.certification_field} = Y, but the stated regional content is under the "
+                   f"{limit} the law requires of the part on {ctx.on}: " + "; ".join(listed)
+                   + (f" and {more} more" if more > 0 else "")
+                   + ": counted as non-originating (the certification may predate that threshold); correct the "
+                   "certification or the stated content", citation)
+    return low
 
 
 def _drivers(ctx: Context, scaled: np.ndarray, basis: np.ndarray) -> tuple[LineContribution, ...]:

@@ -14,11 +14,11 @@ import pandas as pd
 
 from roo_calc.bom.schema import NOT_A_CORE_PART
 from roo_calc.codes import HsList
-from roo_calc.engine.linear import EarnedCredit, LinearForm, Part
-from roo_calc.engine.requirements import Context, _not_applicable, decided, line_basis, whole
+from roo_calc.engine.linear import Decision, EarnedCredit, LinearForm, Part
+from roo_calc.engine.requirements import Context, _not_applicable, certified_under_threshold, decided, line_basis, whole
 from roo_calc.engine.result import RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
-from roo_calc.numbers import SHARE_ONE, rule_pct_e4
+from roo_calc.numbers import PCT_E4, SHARE_ONE, rule_pct_e4
 from roo_calc.rules.model import Requirement
 
 
@@ -76,18 +76,25 @@ def _core_group_of(ctx: Context, rid: str, requirement: Requirement, groups: tup
     return group_of
 
 
-def core_part_originating(ctx: Context, rid: str, limit_ppm: int, citation: str = "USMCA UR 14(4), 14(5), 14(13)") -> np.ndarray:
+def core_part_originating(ctx: Context, rid: str, limit_ppm: int, core: np.ndarray,
+                          citation: str = "USMCA UR 14(4), 14(5), 14(13)") -> np.ndarray:
     """Whether each line counts as originating for the core-parts test.
 
-    A supplier's certification decides: Y made in the region is originating, N is not, whatever
-    content is stated beside it.  Only a line with no certification on file may show its origin
-    by a stated regional content meeting the threshold (UR 14(4)-(5): the part is originating if
-    it meets the RVC requirement); the figure is read as a net cost one, the only method modelled.
+    A supplier's certification decides, except where the content stated beside it contradicts it
+    in the direction that makes the part non-originating: Y made in the region is originating
+    unless its stated content is under the threshold (the part is originating *only if* it
+    meets it, UR 14(2), 14(5), 14(13): `certified_under_threshold`); N is non-originating
+    whatever content is stated.  A line with no certification on file may show its origin by a
+    stated regional content meeting the threshold (UR 14(4)-(5)); the figure is read as a net
+    cost one, the only method modelled.
     """
     lines = ctx.lines
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(ctx.regime.certification_field)
     rc, rc_stated = lines.pct("regional_content_e4")
+    low = certified_under_threshold(ctx, rid, in_region & certified & core, limit_ppm,
+                                    f"{Decimal(limit_ppm).scaleb(-4).normalize():f}% core-part threshold", citation,
+                                    "core-part lines ")
     by_content = in_region & ~certified & ~declined & rc_stated
     ctx.assume("core-part-by-content", rid, by_content,
                "core-part lines with no certification on file: origin taken from the supplier's stated regional content "
@@ -95,7 +102,7 @@ def core_part_originating(ctx: Context, rid: str, limit_ppm: int, citation: str 
     ctx.assume("core-part-declined-with-content", rid, declined & rc_stated & (rc >= limit_ppm),
                "certified non-originating (N) although the stated regional content meets the threshold: the "
                "certification is used", citation)
-    return in_region & ~declined & (certified | (by_content & (rc >= limit_ppm)))
+    return in_region & ~declined & ~low & (certified | (by_content & (rc >= limit_ppm)))
 
 
 def _made_core_parts(ctx: Context, requirement: Requirement, groups: tuple[str, ...]) -> tuple[dict[int, tuple[str, int]], np.ndarray]:
@@ -149,12 +156,14 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     15(4) decides their engines', gear boxes' and chassis' origin part by part (`part_origin`).
 
     The lines of one group make up that core part.  Its RVC is approximated by the net cost
-    method over those lines, (V - VNM) / V, with V their value and VNM the value of the
-    non-originating ones (roll-up, UR 14(11)); the group's own labor and overhead are not in the
-    BOM, and leaving them out can only lower the figure.  The
-    super-core option (UR 14(10)) treats all groups as one part.  Origin per line: see
-    `core_part_originating`.  The figure shown is that of
-    the better option, and the requirement passes when it meets the threshold.
+    method over those lines, (V - VNM) / V, with V their value and VNM what each counts as
+    non-originating (`_core_counted`: a stated regional content is the line's own, else roll-up,
+    UR 14(1), 14(11)); the group's own labor and overhead are not in the BOM, and leaving them
+    out can only lower the figure.  The super-core option (UR 14(10)) treats all groups as one
+    part, with the same per-line figures.  Origin per line: see `core_part_originating`.  The
+    figure shown is that of the better option, and the requirement passes when it meets the
+    threshold; a pass that averages in a line not originating on its own needs review
+    (`_passing_by_averaging`).
     """
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
@@ -172,12 +181,13 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         return _review(rid, requirement, f"no core part identified in the BOM ({requirement.core_part_source}: "
                        + ", ".join(groups) + "); declare core_part_group on the lines that make them up")
     lines = ctx.lines
-    originating = core_part_originating(ctx, rid, rule_pct_e4(threshold.value), requirement.citation)
+    originating = core_part_originating(ctx, rid, rule_pct_e4(threshold.value), core, requirement.citation)
     value = lines.value
     zero = [row for row, (_g, cost) in made_parts.items() if cost <= 0]
     if zero:
         return _review(rid, requirement, f"self-produced core parts at rows {', '.join(map(str, zero))} have no cost of "
                        "production: give the make line's value, the part's own net cost (UR 14(4), s.7)")
+    scaled, own_share = _core_counted(ctx, rid, core, owned, originating)
     per_group: dict[str, Fraction] = {}
     totals: dict[str, int] = {}
     for name in groups:
@@ -185,14 +195,13 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         total = int(value[mask & ~owned].sum()) + sum(cost for g, cost in made_parts.values() if g == name)
         if total:
             totals[name] = total
-            per_group[name] = Fraction(total - int(value[mask & ~originating].sum()), total) * 100
+            per_group[name] = Fraction(total * SHARE_ONE - int(scaled[mask].sum()), total * SHARE_ONE) * 100
     core_total = sum(totals.values())
-    core_non = int(value[core & ~originating].sum())
+    core_non = Fraction(int(scaled[core].sum()), SHARE_ONE)
     if not per_group:
         return _review(rid, requirement, "the BOM's core-part lines have no value")
-    super_core = Fraction(core_total - core_non, core_total) * 100
+    super_core = (core_total - core_non) / core_total * 100
     allows_super = ctx.vehicle_class in requirement.super_core_classes
-    scaled = np.where(core & ~originating, value * SHARE_ONE, 0).astype(np.int64)
     names = sorted(totals)
     parts = tuple(Part(totals[g] * SHARE_ONE, -1, totals[g] * SHARE_ONE, group_of == g, f", {g} (each core part)")
                   for g in names)
@@ -204,6 +213,11 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     decision = form.decide()
     option = ("none meets the threshold" if decision.option is None else
               CORE_OPTIONS[decision.option] if allows_super else "each core part")  # 14(4)/(10) only where s.14 applies
+    if allows_super and decision.option == 1:  # the super-core option decided the pass
+        ctx.assume("super-core-certified-no-content", rid, core & ~owned & originating & ~own_share,
+                   "core-part lines certified originating with no stated regional content count no non-originating "
+                   "materials in the super-core, though 14(10)(a) counts those used in producing each part; give their "
+                   "regional_content_pct to count them", "USMCA UR 14(10)(a)")
     failing = [g for g, v in per_group.items() if v < threshold.value]
     rows = ctx.lines.frame["row"].to_numpy()
     parts = ctx.lines.frame["part_number"].to_numpy()
@@ -211,10 +225,15 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     for g in failing:
         bad = ctx.largest_first((group_of == g) & ~originating)[:3]
         named.append(f"{g} at {display_pct(per_group[g])}% (" + "; ".join(
-            f"row {rows[i]} {parts[i]}, {lines.origin[i]}, {display_money(int(value[i]))}" for i in bad) + ")")
+            f"row {rows[i]} {parts[i]}, {lines.origin[i]}, {display_money(int(value[i]))}"
+            + (f", stating {_stated(ctx, i)}%" if own_share[i] else "") for i in bad) + ")")
     reason = f"option used: {option}"
     if failing:
         reason += "; core parts under the threshold: " + "; ".join(named)
+    if own_share.any():
+        reason += ("; a line made in the region that states a regional content (and is not certified N) counts "
+                   "the non-originating share of its value, 100% less that content (UR 14(10)(a): the non-originating "
+                   "materials used in producing the part; 14(4)-(5): the part's own RVC); " + _own_share_text(ctx, own_share, scaled))
     figures = {"option": option, "core_parts_value": core_total, "core_parts_non_originating": core_non,
                **({"super_core_rvc": super_core} if allows_super else {}), **{f"{g}_rvc": v for g, v in per_group.items()}}
     if made_parts:
@@ -222,13 +241,97 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         reason += "; self-produced core parts measured by their own net cost (the make line's value) against the " \
                   "non-originating materials below them (UR 14(4), 14(7)(a), s.7): " + ", ".join(
                       f"row {row} {g} {display_money(cost)}" for row, (g, cost) in made_parts.items())
-    basis = _core_basis(ctx, core, originating, scaled, group_of, owner)
+    averaged = _passing_by_averaging(ctx, rid, requirement, decision, per_group, threshold.value, group_of,
+                                     core & ~owned & ~originating, scaled)
+    if averaged:
+        reason += "; UNCONFIRMED: " + averaged
+    basis = _core_basis(ctx, core, originating, scaled, group_of, owner, own_share)
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision,
                    line_groups=group_of)
 
 
+def _stated(ctx: Context, i: int) -> str:
+    rc, _stated_ = ctx.lines.pct("regional_content_e4")
+    return display_pct(Fraction(int(rc[i]), PCT_E4))
+
+
+def _own_share_text(ctx: Context, mask: np.ndarray, scaled: np.ndarray) -> str:
+    """The lines counted by their stated content, largest first: what each states and counts."""
+    frame = ctx.lines.frame
+    rows, parts = frame["row"].to_numpy(), frame["part_number"].to_numpy()
+    order = ctx.largest_first(mask)
+    listed = "; ".join(f"row {rows[i]} {parts[i]} states {_stated(ctx, i)}%, counts "
+                       f"{display_money(Fraction(int(scaled[i]), SHARE_ONE))} of {display_money(int(ctx.lines.value[i]))}"
+                       for i in order[:6])
+    return listed + (f" and {len(order) - 6} more" if len(order) > 6 else "")
+
+
+def _core_counted(ctx: Context, rid: str, core: np.ndarray, owned: np.ndarray,
+                  originating: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """What each core-part line counts as non-originating, in scaled cents, and which lines count
+    by their own stated content.
+
+    A line bought whole (not a material of a self-produced core part) made in the region and not
+    certified N that states a regional content counts 100% less that content of its value: the
+    non-originating materials used in producing it (UR 14(10)(a)), its value standing for its net
+    cost (14(4), s.7), the figure read as net cost.  So a group made of one such line has the
+    line's own RVC, the each-part test and the super-core use the same figure, and a stated 70%
+    is never shown as 0%.  Whether the line is originating is still decided against the
+    threshold (`core_part_originating`).  Any other line counts 0 when originating (roll-up,
+    14(1), 14(11)) and its full value when not.  A material of a self-produced core part counts
+    by roll-up too: its own content is not the part's."""
+    lines = ctx.lines
+    rc, stated = lines.pct("regional_content_e4")
+    _certified, declined = lines.flag(ctx.regime.certification_field)
+    own_share = core & ~owned & stated & ~declined & lines.in_countries(ctx.regime.region)
+    scaled = np.where(own_share, lines.value * (SHARE_ONE - rc),
+                      np.where(core & ~originating, lines.value * SHARE_ONE, 0)).astype(np.int64)
+    return scaled, own_share
+
+
+def _passing_by_averaging(ctx: Context, rid: str, requirement: Requirement, decision: Decision,
+                          per_group: dict[str, Fraction], limit, group_of: np.ndarray, short: np.ndarray,
+                          scaled: np.ndarray) -> str | None:
+    """What a pass by the each-part option rests on when it averages in lines that do not meet the
+    threshold on their own, listed as an assumption with the value at stake; None when it does not.
+
+    A group's figure is taken over its bought lines, as if they were the materials of one part.
+    A flat BOM cannot show whether a line is that, or a part of the table bought whole, which must
+    itself meet the threshold (UR 14(2), 14(4)-(5); 19(4)(b): "for parts listed in Table A.1").
+    The super-core (14(10)) does average, so a pass by it rests on no such fact.  A status of
+    needs_review would not follow from the requirement's linear form, which advise and compare
+    decide by, so the verdict stays the form's and the fact is named instead."""
+    if not decision.met or decision.option != 0:
+        return None
+    lines = ctx.lines
+    value = lines.value
+    frame = lines.frame
+    rows, parts = frame["row"].to_numpy(), frame["part_number"].to_numpy()
+    found = []
+    mask_all = np.zeros(len(short), dtype=bool)
+    for g in [g for g, v in per_group.items() if v >= limit]:
+        mask = (group_of == g) & short
+        if not mask.any():
+            continue
+        mask_all |= mask
+        order = ctx.largest_first(mask)
+        own = [Fraction(int(value[i]) * SHARE_ONE - int(scaled[i]), int(value[i]) * SHARE_ONE) * 100 if value[i] else Fraction(0)
+               for i in order[:4]]
+        found.append(f"{g} at {display_pct(per_group[g])}% over its lines, with " + "; ".join(
+            f"row {rows[i]} {parts[i]} ({lines.origin[i]}, {display_money(int(value[i]))}) at {display_pct(o)}% on its own"
+            for i, o in zip(order[:4], own)) + (f" and {len(order) - 4} more" if len(order) > 4 else ""))
+    if not found:
+        return None
+    text = ("the pass averages in lines that do not meet the threshold on their own: " + "; ".join(found)
+            + f". The BOM does not show which these lines are: a part listed in {requirement.core_part_source} "
+            "bought whole must meet the threshold itself, and the vehicle then fails; a material of a part the "
+            "producer makes belongs under that part's make line, and the part's own figure then decides")
+    ctx.assume("core-part-lines-averaged", rid, mask_all, text, requirement.citation)
+    return text
+
+
 def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled: np.ndarray, group_of: np.ndarray,
-                owner: np.ndarray) -> np.ndarray:
+                owner: np.ndarray, own_share: np.ndarray) -> np.ndarray:
     """Each line's reason under the core-parts test, true of that line: blank for a line that is
     no core part; built only for the core-part lines (a small share of a BOM)."""
     lines = ctx.lines
@@ -239,14 +342,21 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     for i in np.flatnonzero(core).tolist():
         group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
             else f"{group_of[i]} (core part)"
-        if scaled[i] > 0:
+        if own_share[i]:
+            status = ("originating (certified) and " if originating[i] and certified[i] else
+                      "originating by its stated content and " if originating[i] else
+                      f"non-originating ({field} = Y, but its stated content is under the threshold) and "
+                      if certified[i] else "non-originating (no certification, stated content under the threshold) and ")
+            basis[i] = (f"{group}: {status}states {_stated(ctx, i)}% regional content: counts the rest, "
+                        f"{display_money(Fraction(int(scaled[i]), SHARE_ONE))}, as non-originating materials "
+                        "(UR 14(10)(a); stated content read as net cost)")
+        elif scaled[i] > 0:
             why = (f", made in {lines.origin[i]}" if not in_region[i] else
                    f", certified non-originating ({field} = N)" if declined[i] else
-                   ", no certification and no stated regional content at the threshold")
+                   ", no certification and no stated regional content")
             basis[i] = f"{group}: non-originating, full value{why}"
         elif originating[i]:
-            basis[i] = group + (": originating (certified)" if certified[i]
-                                else ": originating (stated regional content at the threshold)")
+            basis[i] = group + ": originating (certified)"
     return basis
 
 

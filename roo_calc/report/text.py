@@ -131,8 +131,9 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     elif req.kind == "core_parts" and req.value is not None:
         groups = ", ".join(f"{k[:-4]} {_pct(number(v))}" for k, v in f.items() if k.endswith("_rvc") and k != "super_core_rvc")
         made = [k[:-9] for k in f if k.endswith("_net_cost")]
-        basis = ("net cost over the group's lines" if not made else
-                 f"net cost over the group's lines; {', '.join(made)}: the self-produced part's own net cost")
+        lines = ("over the group's lines, each counting as non-originating 100% less its stated regional content where "
+                 "it states one, else none of its value if originating and all of it if not")
+        basis = lines if not made else f"{lines}; {', '.join(made)}: the self-produced part's own net cost"
         whole = f"; super-core {_pct(number(f['super_core_rvc']))}" if "super_core_rvc" in f else ""
         out.append(f"      core-part RVC by group ({basis}): {groups}{whole}"
                    f" (core parts {m('core_parts_value')}, of which non-originating {m('core_parts_non_originating')})")
