@@ -144,3 +144,30 @@ def test_certify_refuses_another_agreement(sample, pact, tmp_path):
     file names another agreement is refused, whatever column it reads."""
     out = run("certify", sample, "--rules", pact, "-r", "auto-pact", "-o", tmp_path / "c.xlsx")
     assert out.exit_code == 3 and "auto-pact is not a USMCA preference regime" in out.output
+
+
+def test_regimes_show_names_the_certification_a_regime_reads(pact):
+    shown = run("regimes", "show", "auto-pact", "--rules", pact)
+    assert shown.exit_code == 0, shown.output
+    assert ("supplier certifications: BOM column nafta_originating, Y = originating under the Auto Pact (a what-if, "
+            "not law) (Auto Pact)") in shown.output
+    assert "BOM column usmca_originating, Y = originating under USMCA Chapter 4" in run("regimes", "show", "usmca-2020").output
+
+
+def test_collect_reads_a_request_written_before_the_key_row(sample, tmp_path):
+    """A request from an earlier version has no key row above the Parts headers: its fixed
+    headers ("USMCA originating? (Y/N)") are still read."""
+    folder = tmp_path / "requests"
+    assert run("solicit", sample, "-r", "usmca-2020", "--output", folder).exit_code == 0
+    path = folder / "request-valid-co.xlsx"
+    book = load_workbook(path)
+    for cell in book["Parts"][3]:
+        cell.value = None
+    book.save(path)
+    fill(path, "answered", {("S-300", "USMCA originating? (Y/N)"): "Y"}, document="VC-OLD")
+    certs = tmp_path / "c.xlsx"
+    assert run("collect", path, "--output", certs).exit_code == 0
+    sheet = load_workbook(certs)["Certificates"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, [c.value for c in row])) for row in sheet.iter_rows(min_row=2)]
+    assert [(r["part_number"], r["agreement"], r["originating"]) for r in rows] == [("S-300", "usmca", "Y")]

@@ -110,6 +110,8 @@ def _echo_regime(r, on: date, what_if: str | None) -> None:
         echo(r.summary)
     echo(f"rule file: {r.path}" + (f" (extends {r.extends})" if r.extends else ""))
     echo(f"as of {on}" + (f" - {what_if}" if what_if else ""))
+    echo(f"supplier certifications: BOM column {r.certification_field}, Y = originating under {r.certified_as} "
+         f"({r.agreement_name})")
     if r.approved_through_field:
         echo(f"in force through the vehicle's {r.approved_through_field} when the workbook gives it "
              f"(else to {r.in_force.to or 'now'})")

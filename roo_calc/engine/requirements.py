@@ -707,7 +707,7 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
     # Only lines of the vehicle's own heading have anything to say here (they are few).
     basis = np.full(len(scaled), "", dtype=object)
     why = ctx.origin_reasons()
-    for i in np.flatnonzero(same).tolist():
+    for i in np.flatnonzero(same & ((scaled > 0) | ctx.originating())).tolist():  # a line of no value counts nothing
         basis[i] = f"{why[i]}; of the vehicle's own {requirement.level} {own}"
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=note)
 

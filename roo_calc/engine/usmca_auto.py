@@ -342,7 +342,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     for i in np.flatnonzero(core).tolist():
         group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
             else f"{group_of[i]} (core part)"
-        if own_share[i]:
+        if own_share[i] and scaled[i] > 0:
             status = ("originating (certified) and " if originating[i] and certified[i] else
                       "originating by its stated content and " if originating[i] else
                       f"non-originating ({field} = Y, but its stated content is under the threshold) and "
@@ -356,7 +356,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
                    ", no certification and no stated regional content")
             basis[i] = f"{group}: non-originating, full value{why}"
         elif originating[i]:
-            basis[i] = group + ": originating (certified)"
+            basis[i] = group + (": originating (certified)" if certified[i] else ": originating by its stated content")
     return basis
 
 

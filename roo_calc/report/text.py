@@ -157,7 +157,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     if req.drivers:
         label = {"regional_value_content": "lines adding most to VNM", "us_content": "largest non-US content",
                  "tariff_shift": "non-originating materials of the vehicle's heading",
-                 "core_parts": "largest non-originating core-part lines", "purchases": "largest non-originating purchases",
+                 "core_parts": "core-part lines counting the most non-originating value", "purchases": "largest non-originating purchases",
                  "section_232": "largest non-US content"}.get(req.kind, "lines")
         out.append(f"      {label}:")
         width = max(14, *(len(d.part_number) for d in req.drivers))  # a part number is never cut
