@@ -217,3 +217,26 @@ def test_invariants_of_applying_certificates(bom):
             assert applied.certified == [], context
 
     check()
+
+
+@pytest.mark.parametrize("on, originating", [(date(2024, 6, 30), True), (date(2024, 7, 1), False)])
+def test_blanket_certificate_issued_before_a_phase_in_step(make_bom, tmp_path, on, originating):
+    """A blanket USMCA certification of a heavy-truck engine at 62% (valid through 2024) meets 15(2)(a)'s
+    60% until 2024-06-30; from 2024-07-01, 15(2)(b)'s 64%, and by 15(4) the engine 'is originating only if'
+    it meets that: it counts in VNM, and the report names the line, its content, the threshold and the
+    value at stake (USMCA UR 15(2)(a)-(b), 15(4))."""
+    vehicle = {**VEHICLE, "hs_code": "8704.32", "vehicle_type": "heavy_truck", "production_date": on.isoformat()}
+    lines = [{"part_number": "ENG", "hs_code": "8408.20", "value": 3000, "origin_country": "MX", "supplier": "Motor MX"},
+             {"part_number": "CAB", "hs_code": "8707.90", "value": 7000, "origin_country": "MX", "usmca_originating": "Y"}]
+    certs = tmp_path / "certs.xlsx"
+    write_certificates(certs, [{**CERT, "supplier": "Motor MX", "valid_from": date(2024, 1, 1), "valid_to": date(2024, 12, 31),
+                                "document": "MOTOR-2024", "regional_content_pct": 62}])
+    result = roo_calc.evaluate(roo_calc.load_bom(make_bom(vehicle, lines)), roo_calc.load_regime("usmca-2020"), on,
+                               certificates=roo_calc.load_certificates(certs))
+    low = [a for a in result.assumptions if a.code == "certified-under-threshold"]
+    if originating:
+        assert rvc(result).value == 100 and not low
+    else:
+        assert rvc(result).value == 70
+        assert len(low) == 1 and low[0].rows == (2,) and low[0].value_at_stake_cents == 300000
+        assert "row 2 ENG states 62.00%" in low[0].text and "64%" in low[0].text and "2024-07-01" in low[0].text

@@ -189,6 +189,9 @@ def test_every_batch_scenario_equals_the_engine_on_the_changed_bom(lines, facts,
             for req in alone.requirements:
                 assert batch.requirement_status[req.id][s] == req.status, f"{where}: {req.id}"
                 assert batch.value(req.id, s) == req.value, f"{where}: {req.id}"
+                assert batch.margin(req.id, s) == req.decided_margin, f"{where}: {req.id}"
+                if req.form is not None and req.status in ("pass", "fail"):  # a margin of 0 or more is a pass
+                    assert (req.margin >= 0) == (req.status == "pass"), f"{where}: {req.id}"
 
 
 @SETTINGS

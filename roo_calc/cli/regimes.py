@@ -182,7 +182,8 @@ def _echo_requirement(r, rid: str, req, applied: date) -> None:
     if req.new_plant is not None:
         n = req.new_plant
         echo(f"    new or refitted plant ({', '.join(n.classes)}): >= {n.value}% for {n.years_new} years after the first "
-             f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date) "
+             f"prototype in a new plant, {n.years_refit} after a refit (Vehicle sheet new_plant, first_prototype_date): "
+             f"from the day after the prototype's through its anniversary{' [UNCONFIRMED]' if n.unconfirmed else ''} "
              f"- {cite(n.reference)}")
     if r.kind == "tariff":
         for line in tariff_change_points(req, applied):

@@ -95,12 +95,16 @@ class Bound:
 @dataclass(frozen=True)
 class Decision:
     """A form decided on one set of sums: met or not, the figure with its credit (percent), the
-    figure before credit, and the option used (None when none meets the limit)."""
+    figure before credit, the option used (None when none meets the limit), and the margin: the
+    points by which the figure before credit clears (+) or misses (-) the least figure that meets
+    the form with the credit offered (`LinearForm.needed`), so that a figure that much lower still
+    meets it and any lower does not."""
 
     met: bool
     value: Fraction
     points: Fraction
     option: int | None
+    margin: Fraction = ZERO
 
 
 Limit = Fraction | np.ndarray  # one limit, or one per scenario (an object array of Fractions)
@@ -133,11 +137,9 @@ class LinearForm:
     def decide_many(self, totals: Sequence[np.ndarray], credit: Limit) -> tuple[np.ndarray, Callable[[int], Decision]]:
         """Whether the form is met for each scenario's sums (one array per part, exact integer
         comparisons), and each scenario's decision on demand."""
-        met = self._options_meet(totals, _minus(self.limit, credit))
-        if self.credit_floor is not None:
-            met &= self._options_meet(totals, self.credit_floor) | self._options_meet(totals, self.limit)
-        if self.minimum is not None:
-            met &= self._options_meet(totals, self.minimum)
+        needed = (np.array([self.needed(c) for c in credit.tolist()], dtype=object) if isinstance(credit, np.ndarray)
+                  else self.needed(credit))
+        met = self._options_meet(totals, needed)
 
         def decision(k: int) -> Decision:
             return _decision(self, [int(t[k]) for t in totals], credit[k] if isinstance(credit, np.ndarray) else credit,
@@ -145,13 +147,35 @@ class LinearForm:
 
         return met, decision
 
+    def needed(self, credit: Fraction | None = None) -> Fraction:
+        """The figure before credit at which the form is just met with `credit` points offered
+        (default: its own): the limit less the credit, but not below the credit's floor while the
+        credit is needed to reach the limit (USMCA UR 18(22): the credit counts only while the
+        RVC is at least 60%), nor below the minimum.  The one formula the verdict, the margin and
+        the money to qualify are all taken from."""
+        credit = self.credit if credit is None else credit
+        if self.comparison == "at_most":  # no at-most form has a floor or a minimum
+            return self.limit - credit
+        needed = self.limit - credit
+        if self.credit_floor is not None:
+            needed = max(needed, min(self.credit_floor, self.limit))
+        if self.minimum is not None:
+            needed = max(needed, self.minimum)
+        return needed
+
+    def shifted(self, margin: Fraction) -> LinearForm:
+        """The form asking `margin` points more of each of its limits (the credit's floor and the
+        minimum too): met exactly where this one's margin (`Decision.margin`) is at least `margin`."""
+        at_least = self.comparison == "at_least"
+        return replace(self, limit=self.limit + margin if at_least else self.limit - margin,
+                       minimum=None if self.minimum is None else self.minimum + margin,
+                       credit_floor=None if self.credit_floor is None else self.credit_floor + margin)
+
     def clears(self, margin: Fraction, credit: Fraction | None = None) -> bool:
         """Whether the form is met with `margin` points to spare on each of its limits, on its own
         sums: what a plan with a safety margin aims at.  With several options one must clear it,
         which the figure shown (that of the first option that passes) need not."""
-        shifted = replace(self, limit=self.limit + margin if self.comparison == "at_least" else self.limit - margin,
-                          minimum=None if self.minimum is None else self.minimum + margin)
-        return shifted.decide(credit=credit).met
+        return self.shifted(margin).decide(credit=credit).met
 
     def most(self, margin: Fraction = ZERO) -> list[Fraction]:
         """Per part, the largest sum with which the requirement is met by `margin` points more
@@ -169,20 +193,16 @@ class LinearForm:
     def most_with_fixed_credit(self, source: LinearForm, margin: Fraction = ZERO) -> list[Fraction]:
         """`most`, counting exactly a credit earned from a `source` form that no line moves (its sums
         fixed): met by `margin` either without the credit, or with it and at least the credit's
-        floor (``figure >= max(floor, limit + margin - credit)``)."""
+        floor plus the margin (``figure >= max(floor, limit - credit) + margin``, `shifted`, `needed`)."""
         assert self.earned is not None and self.comparison == "at_least" and source.counted is None
-        target = self.limit + margin
-        credit = self.earned.points(source.decide())
-        if credit > 0:
-            target = min(target, max(self.credit_floor if self.credit_floor is not None else target - credit,
-                                     target - credit))
+        target = self.shifted(margin).needed(self.earned.points(source.decide()))
         return [p.most(target, self.comparison) for p in self.parts]
 
     def credit_way(self, source: LinearForm, margin: Fraction = ZERO) -> list[Bound] | None:
         """The linear bounds under which this form is met by `margin` points using the credit it
         earns from `source` (whose lines move): the source met, its figure above the credit's
         `figure_above` (strictly) and its points at least `points_above`, this figure at least the
-        credit's floor, and this figure plus the credit (source points - points_above) at least
+        credit's floor plus the margin (a dollar past the floor loses the whole credit), and this figure plus the credit (source points - points_above) at least
         the limit plus the margin.  The form is met by `margin` exactly when `most(margin)` holds
         or these all do (USMCA UR 18(22)).  None when either form is not of the one-part,
         lines-lower-the-figure shape this is derived for."""
@@ -202,7 +222,7 @@ class LinearForm:
         bounds.append(Bound(0, theirs.most(earned.points_above, "at_least"), label=" (credit: source points)",
                             source_weight=1, weight=0))
         if self.credit_floor is not None:
-            bounds.append(Bound(0, mine.most(self.credit_floor, "at_least"), label=" (credit floor)"))
+            bounds.append(Bound(0, mine.most(self.credit_floor + margin, "at_least"), label=" (credit floor)"))
         # 100 (oR - S) / bR + 100 (oL - S') / bL - points_above >= limit + margin, times bR bL / (100 g):
         g = math.gcd(mine.basis, theirs.basis)
         weight, source_weight = theirs.basis // g, mine.basis // g
@@ -239,13 +259,8 @@ def _decision(form: LinearForm, totals: Sequence[int], credit: Fraction, met: bo
                    if (f >= form.limit if form.comparison == "at_least" else f <= form.limit)), None)
     points = per_option[option] if option is not None else best(per_option)
     usable = form.credit_floor is None or points >= form.credit_floor
-    return Decision(met, points + (credit if usable else 0), points, option)
-
-
-def _minus(limit: Fraction, credit: Limit) -> Limit:
-    if isinstance(credit, np.ndarray):
-        return np.array([limit - c for c in credit.tolist()], dtype=object)
-    return limit - credit
+    margin = points - form.needed(credit) if form.comparison == "at_least" else form.needed(credit) - points
+    return Decision(met, points + (credit if usable else 0), points, option, margin)
 
 
 def _terms(limit: Limit) -> tuple[Any, Any]:

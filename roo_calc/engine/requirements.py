@@ -8,7 +8,7 @@ file; a new *kind* of test (a new legal method) is a new function listed in `eng
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Callable, Mapping
 
@@ -300,7 +300,7 @@ def decided(rid: str, requirement: Requirement, threshold: DatedValue, form: Lin
         threshold_citation=threshold_citation or threshold.citation, figures=figures,
         drivers=() if counted is None or basis is None or not drivers else _drivers(ctx, counted, basis),
         line_counted=counted, line_basis=basis if counted is not None else None, line_groups=line_groups,
-        reason=reason, form=form)
+        reason=reason, form=form, decided_margin=decision.margin)
 
 
 def whole(offset: int, basis: int, sign: int = -1) -> tuple[Part, ...]:
@@ -600,8 +600,7 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
     if requirement.lvc_credit is not None and credits and "lvc_credit" in credits:
         form, credit, reason, figures = credits["lvc_credit"](ctx, rid, requirement, form)
     decision = form.decide(credit=credit)
-    credit = decision.value - decision.points  # none below the credit's floor
-    allowed = Fraction(ctx.net_cost) * (1 - (Fraction(threshold.value) - credit) / 100)
+    allowed = Fraction(ctx.net_cost) * (1 - form.needed(credit) / 100)  # the VNM at which the RVC just meets it
     vnm = Fraction(vnm_scaled, SHARE_ONE)
     figures = {
         "net_cost": ctx.net_cost,
@@ -625,17 +624,31 @@ def _new_plant_threshold(ctx: Context, rid: str, requirement: Requirement, thres
     if start is None:
         return None
     years = rule.years_new if ctx.vehicle.new_plant == "new" else rule.years_refit
-    try:
-        end = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + years, month=3, day=1)
-    if not start <= ctx.on < end:
+    first, last = new_plant_period(start, years)
+    period = f"{rule.value}% from {first} through {last} ({years} years after the first prototype, {start}"
+    period += "; reading marked unconfirmed in the rule file)" if rule.unconfirmed else ")"
+    if not first <= ctx.on <= last:
+        ctx.assume("new-plant-outside-period", rid, None,
+                   f"new_plant = {ctx.vehicle.new_plant}: {period}; on {ctx.on} the vehicle is outside that period, so "
+                   f"the ordinary {threshold.value}% applies", cite(rule.reference))
         return threshold
     ctx.assume("new-plant-statement", rid, None,
                f"the producer's statement that the vehicle is assembled in a {'new plant' if ctx.vehicle.new_plant == 'new' else 'refitted plant'} "
-               f"meeting UR 20(8) (first prototype {start}) is taken as given: {rule.value}% until {end}",
-               cite(rule.reference))
-    return DatedValue.model_validate({"from": start, "value": rule.value, "reference": rule.reference, "note": rule.note})
+               f"meeting UR 20(8) is taken as given: {period}", cite(rule.reference))
+    return DatedValue.model_validate({"from": first, "value": rule.value, "reference": rule.reference, "note": rule.note,
+                                      "unconfirmed": rule.unconfirmed})
+
+
+def new_plant_period(prototype: date, years: int) -> tuple[date, date]:
+    """The first and last days of USMCA UR 20(8)'s "for N years after the date on which the first
+    motor vehicle prototype is produced": from the next day, for N years, so through the Nth
+    anniversary of the prototype's day (a 29 February prototype: through 28 February)."""
+    first = prototype + timedelta(days=1)
+    try:
+        after = first.replace(year=first.year + years)
+    except ValueError:  # from 29 February
+        after = first.replace(year=first.year + years, month=3, day=1)
+    return first, after - timedelta(days=1)
 
 
 def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
@@ -681,9 +694,30 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
                    reason=None if assembled_in_us else f"assembled outside the {country}: assembly value is not {country} content")
 
 
+DE_MINIMIS_BASES = {"transaction_value": "transaction value (UR 5(1)(a)(i))", "total_cost": "total cost (UR 5(1)(a)(ii))",
+                    "net_cost": "net cost"}
+
+
+def _de_minimis_bases(ctx: Context, requirement: Requirement) -> tuple[dict[str, int], str | None]:
+    """The de minimis bases the rule file allows that the Vehicle sheet gives, in cents, and why
+    a base the law allows is not used (None when nothing needs saying).  Without transaction value
+    and total cost, net cost stands in: it is never more than total cost, so the test is stricter."""
+    given = {"transaction_value": ctx.vehicle.transaction_value_cents, "total_cost": ctx.vehicle.total_cost_cents,
+             "net_cost": ctx.net_cost}
+    bases: dict[str, int] = {name: cents for name in requirement.basis if (cents := given[name])}
+    missing = [name for name in requirement.basis if name not in bases]
+    if not bases:
+        return {"net_cost": ctx.net_cost}, (f"{' and '.join(missing).replace('_', ' ')} not given (Vehicle sheet): de minimis "
+                                            "measured against net cost, which is never more than total cost, so stricter")
+    return bases, (f"{' and '.join(missing).replace('_', ' ')} not given (Vehicle sheet): the "
+                   f"{' and '.join(DE_MINIMIS_BASES[m] for m in missing)} basis was not available" if missing else None)
+
+
 def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
     """Change of heading: non-originating materials of the vehicle's own heading (or
-    subheading) may not exceed the de minimis share (USMCA UR s.5(1))."""
+    subheading) may not exceed the de minimis share of any base the law allows (USMCA UR
+    5(1)(a): (i) the transaction value, (ii) the total cost).  The same sum decides on every
+    base, so it is met on one exactly when it is met on the largest: that is the base used."""
     threshold = ctx.threshold(rid, requirement)
     if threshold is None:
         return _not_applicable(rid, requirement, ctx)
@@ -692,24 +726,29 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
     same = HsList((own,)).match(ctx.lines.hs)
     failing = same & ~ctx.originating()
     total = int(ctx.lines.value[failing].sum())
-    basis_name = requirement.basis
-    basis_cents = ctx.vehicle.total_cost_cents if basis_name == "total_cost" else None
-    note = None
-    if basis_cents is None:
-        basis_cents = ctx.net_cost
-        if basis_name == "total_cost":
-            note = "total cost not given: de minimis measured against net cost, which is stricter"
-            basis_name = "net_cost"
-    figures = {"non_originating_same_heading": total, basis_name: basis_cents, "heading": own}
+    bases, unavailable = _de_minimis_bases(ctx, requirement)
+    basis_name = max(bases, key=lambda name: (bases[name], name == "total_cost"))  # a tie: the total cost, no assumption
+    basis_cents = bases[basis_name]
+    figures = {"non_originating_same_heading": total, **bases, "heading": own, "de_minimis_basis": basis_name}
     scaled = np.where(failing, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
     form = LinearForm(scaled, whole(0, basis_cents * SHARE_ONE, sign=+1), requirement.comparison, Fraction(threshold.value),
                       shortfall=f"of non-originating materials of the vehicle's own {requirement.level} to make originating")
+    decision = form.decide()
+    note = unavailable if unavailable and (not decision.met or "net cost" in unavailable) else None
+    if basis_name == "transaction_value" and total:
+        others = ", ".join(f"{display_pct(Fraction(100 * total, cents))}% of {DE_MINIMIS_BASES[name]}"
+                           for name, cents in bases.items() if name != basis_name)
+        ctx.assume("de-minimis-transaction-value", rid, None,
+                   "de minimis measured against the Vehicle sheet's transaction_value, the larger base, taken as "
+                   "determined under Schedule 3 and adjusted to exclude the costs of the vehicle's international "
+                   "shipment (UR 5(1)(a)(i))" + (f"; the same materials are {others}" if others else ""),
+                   "USMCA UR 5(1)(a)(i)")
     # Only lines of the vehicle's own heading have anything to say here (they are few).
     basis = np.full(len(scaled), "", dtype=object)
     why = ctx.origin_reasons()
     for i in np.flatnonzero(same & ((scaled > 0) | ctx.originating())).tolist():  # a line of no value counts nothing
         basis[i] = f"{why[i]}; of the vehicle's own {requirement.level} {own}"
-    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=note)
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=note, decision=decision)
 
 
 def _not_applicable(rid: str, requirement: Requirement, ctx: Context) -> RequirementResult:

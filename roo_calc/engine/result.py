@@ -76,10 +76,23 @@ class RequirementResult(_Result):
     line_groups: object | None = Field(default=None, repr=False, exclude=True)  # core parts: each line's group
     # How the lines' counts decide the verdict (engine.linear), for requirements that sourcing moves.
     form: InstanceOf[LinearForm] | None = Field(default=None, repr=False, exclude=True)
+    # The margin its form's decision gives (engine.linear.Decision), where the form decides it.
+    decided_margin: Fraction | None = None
 
     @property
     def margin(self) -> Fraction | None:
-        """Percentage points by which the value clears (+) or misses (-) the threshold."""
+        """Percentage points the value can lose (+) and still meet the requirement, or must gain
+        (-) to meet it.  That is the value against the threshold, except where a credit counts
+        only above a floor or a minimum binds (USMCA UR 18(22), 18(1)): then the figure before
+        credit against the least figure that meets the requirement (`decided_margin`)."""
+        return self.decided_margin if self.decided_margin is not None else self._against_threshold()
+
+    @property
+    def margin_off_threshold(self) -> bool:
+        """Whether the margin is not simply the value against the threshold (see `margin`)."""
+        return self.decided_margin is not None and self.decided_margin != self._against_threshold()
+
+    def _against_threshold(self) -> Fraction | None:
         if self.value is None or self.threshold is None:
             return None
         diff = self.value - Fraction(self.threshold)

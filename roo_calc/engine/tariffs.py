@@ -26,6 +26,7 @@ from typing import Any, Callable, Iterable, Mapping, cast
 import numpy as np
 
 from roo_calc.codes import HsList
+from roo_calc.display import money
 from roo_calc.engine.requirements import Context, _drivers, line_basis
 from roo_calc.engine.result import Determination, RequirementResult, RequirementStatus
 from roo_calc.errors import NoValueError
@@ -162,14 +163,44 @@ def _stacking(ctx: Context, requirement: Requirement) -> str | None:
     return "; ".join(f"{'added' if s.effect == 'added' else 'not added'}: {s.measure} [{s.citation}]" for s in rules)
 
 
-def _too_old(ctx: Context, requirement: Requirement) -> bool:
-    """Proclamation 10984 cl.(10): vehicles made at least `excluded_age_years` before entry."""
-    if requirement.excluded_age_years is None or ctx.vehicle_class not in requirement.excluded_age_classes:
-        return False
-    made = ctx.vehicle.production_date.year if ctx.vehicle.production_date else None
-    if made is None and ctx.vehicle.model_year and ctx.vehicle.model_year.strip().isdigit():
-        made = int(ctx.vehicle.model_year)
-    return made is not None and ctx.on.year - made >= requirement.excluded_age_years
+@dataclass(frozen=True)
+class Age:
+    """Whether Proclamation 10984 cl.(10) excludes the vehicle ("manufactured in a year at least 25
+    years prior to the date of entry"): "yes", "no", "review" (the year of manufacture is not
+    known and the answer depends on it) or "unknown" (no year at all: taken as not excluded), with
+    the facts it was decided on, and the last year of manufacture that is excluded."""
+
+    answer: str
+    why: str = ""
+    last_excluded: int = 0
+
+
+def _age(ctx: Context, requirement: Requirement) -> Age:
+    """The age exclusion from the year of manufacture: production_date's year; without it, the
+    years a vehicle of its model year may have been made in (the rule file's
+    `excluded_age_model_years`), excluded only when every one of them is."""
+    years = requirement.excluded_age_years
+    if years is None or ctx.vehicle_class not in requirement.excluded_age_classes:
+        return Age("no")
+    last = ctx.on.year - years
+    clause = f"made in {last} or earlier (at least {years} years before entry in {ctx.on.year}) it is excluded (Proclamation 10984 cl.(10))"
+    if ctx.vehicle.production_date is not None:
+        made = ctx.vehicle.production_date.year
+        return Age("yes" if made <= last else "no", f"made in {made} (production_date)", last)
+    model_year = (ctx.vehicle.model_year or "").strip()
+    if not model_year.isdigit():
+        return Age("unknown", f"production_date not given, nor model_year: the year of manufacture is unknown; {clause}",
+                   last)
+    first, final = (int(model_year) + offset for offset in requirement.excluded_age_model_years)
+    span = str(first) if first == final else f"{first} to {final}"
+    reading = (f"model year {model_year} taken as made in {span}"
+               + (f" ({requirement.excluded_age_note})" if requirement.excluded_age_note else ""))
+    if final <= last:
+        return Age("yes", f"production_date not given: {reading}", last)
+    if first > last:
+        return Age("no")
+    return Age("review", f"missing fact: production_date (the year of manufacture): {reading}; {clause}, later it is not",
+               last)
 
 
 @dataclass(frozen=True)
@@ -190,6 +221,7 @@ class VehicleTerms:
     asks_origin: bool  # whether USMCA qualification is asked (for the value, or for the column 1 duty)
     clause: str
     on: date
+    age_unknown: str | None = None  # cl.(10) could exclude the vehicle, but no year of manufacture is given
 
 
 def vehicle_terms(ctx: Context, rid: str, requirement: Requirement) -> VehicleTerms | RequirementResult:
@@ -214,9 +246,18 @@ def vehicle_terms(ctx: Context, rid: str, requirement: Requirement) -> VehicleTe
     if requirement.imported_into and v.assembly_country == requirement.imported_into:
         return RequirementResult(**base, status="not_applicable", figures=dates,
                                  reason=f"assembled in {requirement.imported_into}: not an import (its imported parts are a separate figure)")
-    if _too_old(ctx, requirement):
+    age = _age(ctx, requirement)
+    if age.answer == "yes":
+        if v.production_date is None:
+            tv_cents = v.transaction_value_cents
+            stake = ("; the Section 232 duty at stake if it was made later: up to "
+                     + (f"{money(Fraction(tv_cents) * Fraction(point.value) / 100)} ({point.value}% of the transaction "
+                        f"value {money(tv_cents)})" if tv_cents else f"{point.value}% of the transaction value"))
+            ctx.assume("manufacture-year-from-model-year", rid, None, f"{age.why}{stake}; give production_date",
+                       "Proclamation 10984 cl.(10)")
         return RequirementResult(**base, status="no_duty", value=Fraction(0), figures={"duty": 0, "rate": "0", **dates}, **cited,
-                                 reason=f"made at least {requirement.excluded_age_years} years before entry: excluded (Proclamation 10984 cl.(10))")
+                                 reason=f"{age.why}: made at least {requirement.excluded_age_years} years before entry, "
+                                        "excluded (Proclamation 10984 cl.(10))")
     tv = v.transaction_value_cents
     if tv is None:
         return RequirementResult(**base, status="needs_review", figures=dates, **cited,
@@ -253,6 +294,10 @@ def vehicle_terms(ctx: Context, rid: str, requirement: Requirement) -> VehicleTe
 
     if v.tariff_rate_quota and not (deal_found and deal_found[1].quota):
         notes.append(f"tariff_rate_quota = {v.tariff_rate_quota} is not used: no quota applies to this vehicle on {ctx.on}")
+    if age.answer == "review":  # each amount: excluded (nothing) or not (the rate)
+        options = [(_joined(f"made_by_{age.last_excluded}", key), Fraction(0)) for key, _ in options] + \
+                  [(_joined(f"made_from_{age.last_excluded + 1}", key), r) for key, r in options]
+        notes.append(age.why)
     stacking = _stacking(ctx, requirement)
     if stacking:
         figures["stacking"] = stacking
@@ -261,7 +306,11 @@ def vehicle_terms(ctx: Context, rid: str, requirement: Requirement) -> VehicleTe
     return VehicleTerms(base, cited, figures, tuple(notes), tuple(options), tv, mfn, non_us_class,
                         asks_origin=non_us_class or mfn is not None,
                         clause=clauses.get(ctx.vehicle_class, clauses.get("default", "the rule file's non-US-content treatment")),
-                        on=ctx.on)
+                        on=ctx.on, age_unknown=age.why if age.answer == "unknown" else None)
+
+
+def _joined(*keys: str) -> str:
+    return "_".join(k for k in keys if k)
 
 
 def vehicle_duty(terms: VehicleTerms, origin: Usmca | None, us_content: int, vehicle_class: str) -> RequirementResult:
@@ -274,14 +323,16 @@ def vehicle_duty(terms: VehicleTerms, origin: Usmca | None, us_content: int, veh
     figures = dict(terms.figures)
     if terms.non_us_content_class:
         usmca = cast(Usmca, origin)
-    else:
+    else:  # the value basis is the full value whatever the origin; the origin is still the vehicle's own
         usmca = Usmca("no", f"vehicle class {vehicle_class}: no non-US-content treatment (duty on the full value)")
         if origin is not None:
             notes.append(f"column 1 duty follows origin: {origin.why}")
     notes.insert(0, usmca.why)
     values = {"yes": [("non_us_content", max(tv - us_content, 0))], "no": [("full_value", tv)],
               "review": [("non_us_content", max(tv - us_content, 0)), ("full_value", tv)]}[usmca.answer]
-    figures.update(us_content=us_content, usmca_qualifying=usmca.answer)
+    figures["us_content"] = us_content
+    if origin is not None:  # whether the vehicle is USMCA-qualifying, true of it whatever its class's value basis
+        figures["usmca_qualifying"] = origin.answer
     if "stacking" in figures:  # after the US content, as the figures have always been listed
         figures["stacking"] = figures.pop("stacking")
     options = terms.options
@@ -300,7 +351,7 @@ def vehicle_duty(terms: VehicleTerms, origin: Usmca | None, us_content: int, veh
         full_mfn = Fraction(tv) * Fraction(mfn.rate) / 100
         if origin.answer == "review":
             figures.update(mfn_duty_if_originating=Fraction(0), mfn_duty_if_not=full_mfn)
-            notes.append(f"the column 1 duty depends on origin: 0 if USMCA-originating, {full_mfn / 100:,.2f} if not")
+            notes.append(f"the column 1 duty depends on origin: 0 if USMCA-originating, {money(full_mfn)} if not")
             status = "needs_review"
         else:
             mfn_duty = Fraction(0) if origin.answer == "yes" else full_mfn
@@ -334,6 +385,11 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     if terms.non_us_content_class:
         _assume_origin_date(ctx, rid, cast(Usmca, origin), us)
     result = vehicle_duty(terms, origin, int(us_content_lines(ctx, requirement).sum()), ctx.vehicle_class)
+    if terms.age_unknown:
+        duty = result.figures.get("duty")
+        shown = f"the duty shown ({money(Fraction(duty))})" if duty is not None else "each duty shown"
+        ctx.assume("manufacture-year-not-given", rid, None, f"{terms.age_unknown}; taken as made later: {shown} rides on it; "
+                   "give production_date", "Proclamation 10984 cl.(10)")
     if "dutiable_value" not in result.figures or result.figures.get("usmca_qualifying") != "yes" or not terms.non_us_content_class:
         return result
     counted = np.where(~us, ctx.lines.value * SHARE_ONE, 0).astype(np.int64)
@@ -489,8 +545,10 @@ def parts_duty(ctx: Context, requirement: Requirement, terms: PartsTerms, figure
     figures.update(offset_accrued=accrued, offset_applied=applied, duty=net)
     if accrued > applied:
         figures["offset_excess"] = accrued - applied
+        clauses = requirement.offset_cap_clause
+        clause = clauses.get(ctx.vehicle_class, clauses.get("default", "the rule file's offset"))
         notes_.append("the offset is the manufacturer's, usable against the parts-tariff liability of all its vehicles "
-                      "(10984 cl.(11)(e)): the excess over this vehicle's liability is shown, not netted here")
+                      f"({clause}): the excess over this vehicle's liability is shown, not netted here")
     if v.annual_volume:
         n = v.annual_volume
         figures.update(annual_volume=str(n), liability_per_year=liability * n, offset_applied_per_year=applied * n,

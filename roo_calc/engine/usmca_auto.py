@@ -567,9 +567,13 @@ def excess_lvc_credit(ctx: Context, rid: str, requirement: Requirement,
                                    f"{display_pct(points)}"), {}
     figures = {"excess_lvc_points": available, "excess_lvc_rvc_floor": Fraction(credit.rvc_floor)}
     rvc = form.decide(credit=Fraction(0)).points
+    needed = form.needed(available)
+    # The margin and the VNM allowed are measured against `needed`, not the threshold less the credit.
+    against = (f"; with the credit, the RVC before credit needs {display_pct(needed)}% (the threshold less the credit, "
+               f"and at least {credit.rvc_floor}% for the credit to count): the margin is measured on it")
     if rvc < Fraction(credit.rvc_floor):
         return form, available, (f"excess-LVC credit of {display_pct(available)} points not usable: the RVC of "
-                                 f"{display_pct(rvc)}% is below {credit.rvc_floor}% (UR 18(22)){unconfirmed}"), figures
+                                 f"{display_pct(rvc)}% is below {credit.rvc_floor}% (UR 18(22)){against}{unconfirmed}"), figures
     figures.update({"rvc_before_credit": rvc, "excess_lvc_credit": available})
     return form, available, (f"RVC {display_pct(rvc)}% + excess-LVC credit {display_pct(available)} points (high-wage points "
-                             f"{display_pct(points)} above {credit.points_above}; {credit.citation}){unconfirmed}"), figures
+                             f"{display_pct(points)} above {credit.points_above}; {credit.citation}){against}{unconfirmed}"), figures

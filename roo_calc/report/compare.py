@@ -238,7 +238,8 @@ def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
                             "warn": book.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700"})},
                     f"D{top + 2}:D{last + 1}")
     sheet.freeze_panes(top + 1, 3)
-    sheet.write_string(last + 2, 0, "Margin: points by which the binding requirement clears (+) or misses (-) its threshold. "
+    sheet.write_string(last + 2, 0, "Margin: points by which the binding requirement clears (+) or misses (-) its threshold (under a credit usable only "
+                       "above a floor, UR 18(22): the points the figure before credit can lose or must gain). "
                        "Duty owed: the general (MFN) duty when a preference is not met; a tariff regime's own duty.")
     _margin_chart(book, sheet, comparison, top, last)
     _print_setup(sheet, top, styles["page"], "Compare")

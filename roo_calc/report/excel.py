@@ -408,7 +408,9 @@ GLOSSARY = [
               "down for a minimum, up for a maximum, so 74.999% beside a 75% minimum shows as 74.99."),
     ("Threshold", "The legal minimum (>=) or maximum (<=) in force on the date, with its citation. A value exactly at the "
                   "threshold passes."),
-    ("Margin", "Percentage points by which the value clears (+) or misses (-) the threshold, rounded down."),
+    ("Margin", "Percentage points by which the value clears (+) or misses (-) the threshold, rounded down. Where a credit "
+               "counts only above a floor (the heavy-truck excess-LVC credit, USMCA UR 18(22)), the points the figure "
+               "before credit can lose (+) or must gain (-) before the verdict changes."),
     ("Gap to qualify", "The money that must move (non-originating to originating, non-US to US) for the requirement to "
                        "pass, rounded up to the cent."),
     ("Counted", "On a lines sheet: what the line adds to the requirement's figure (to VNM, to non-US content, to "

@@ -40,8 +40,10 @@ pct = json_pct  # percent to 4 decimals, rounded toward the verdict (down for fl
 
 
 def is_money(name: str) -> bool:
-    """Whether a figure is money (cents); `dutiable_at_<rate>` are Section 232 parts per rate."""
-    return name in MONEY_FIGURES or name.startswith("dutiable_at_") or name.endswith("_net_cost")  # core parts: <group>_net_cost
+    """Whether a figure is money (cents); `dutiable_at_<rate>` are Section 232 parts per rate, and
+    `duty_<case>`, `mfn_duty_<case>` a duty per case when the case is open."""
+    return (name in MONEY_FIGURES or name.startswith(("dutiable_at_", "duty_", "mfn_duty_"))
+            or name.endswith("_net_cost"))  # core parts: <group>_net_cost
 
 
 def figure(name: str, value) -> str:

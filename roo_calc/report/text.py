@@ -3,6 +3,7 @@ written so an analyst can redo every number by hand from what is printed."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from fractions import Fraction
 
@@ -75,6 +76,11 @@ def _rows(rows: list[int], limit: int = 8) -> str:
     return ("rows " if len(rows) > 1 else "row ") + shown
 
 
+OFF_THRESHOLD = ("the points the figure before credit can lose (+) or must gain (-) against the least figure that meets "
+                 "the requirement with its credit (which may count only above a floor) and its minimum: not the value "
+                 "against the threshold (see the note)")
+
+
 def summary_table(results: list[Determination]) -> list[str]:
     rows = [("Regime", "Status", "Binding", "Value", "Threshold", "Margin", "Failing")]
     for d in results:
@@ -86,7 +92,7 @@ def summary_table(results: list[Determination]) -> list[str]:
             b.id if b else "-",
             _pct(b.value, b.comparison) if b else "-",
             _threshold(b) if b else "-",
-            points(b.margin) if b and b.margin is not None else "-",
+            (points(b.margin) + (" ‡" if b.margin_off_threshold else "")) if b and b.margin is not None else "-",
             failing,
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -100,6 +106,8 @@ def summary_table(results: list[Determination]) -> list[str]:
     if any(d.binding for d in results):
         lines.append("Binding: the requirement that decides the verdict; Margin: points by which it clears (+) or misses (-) "
                      "its threshold")
+    if any(d.binding and d.binding.margin_off_threshold for d in results):
+        lines.append(f"‡ {OFF_THRESHOLD}")
     return lines
 
 
@@ -109,6 +117,8 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     if req.value is not None and req.margin is not None:
         head += f" = {_pct(req.value, req.comparison)} (required {_threshold(req)}; margin {points(req.margin)})"
     out.append(head)
+    if req.margin_off_threshold:
+        out.append(f"      margin: {OFF_THRESHOLD}")
     f = req.figures
     m = lambda k: display_money(number(f[k]))  # noqa: E731
     if req.kind == "regional_value_content" and req.value is not None:
@@ -125,7 +135,7 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
         if f["gap_to_qualify"]:
             out.append(f"      to qualify, {money_needed(number(f['gap_to_qualify']))} {currency} more US content is needed")
     elif req.kind == "tariff_shift" and req.value is not None:
-        basis = "total_cost" if "total_cost" in f else "net_cost"
+        basis = str(f.get("de_minimis_basis", "total_cost" if "total_cost" in f else "net_cost"))
         out.append(f"      non-originating materials of heading {f['heading']}: {m('non_originating_same_heading')}"
                    f" / {basis.replace('_', ' ')} {m(basis)} x 100 = {_pct(req.value, 'at_most')}")
     elif req.kind == "core_parts" and req.value is not None:
@@ -168,6 +178,14 @@ def requirement_lines(req: RequirementResult, currency: str) -> list[str]:
     return out
 
 
+def _made_words(case: str) -> list[str]:
+    """The year-of-manufacture part of a Section 232 case (Proclamation 10984 cl.(10))."""
+    found = re.search(r"made_(by|from)_(\d{4})", case)
+    if found is None:
+        return []
+    return [f"made in {found[2]} or earlier (excluded, cl.(10))" if found[1] == "by" else f"made in {found[2]} or later"]
+
+
 def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
     """The Section 232 figures, each with its derivation (see engine.tariffs)."""
     f = req.figures
@@ -189,7 +207,7 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
         cases = {**(cases if both else {}), "in_quota": "in quota", "out_of_quota": "out of quota"}
         for key in keys:
             case = key[5:]
-            words = [text for part, text in cases.items() if part in case]
+            words = [text for part, text in cases.items() if part in case] + _made_words(case)
             out.append(f"      if {', '.join(words) or case}: duty {m(key)} {currency}")
     if req.kind == "section_232_parts" and "liability" in f:
         terms = " + ".join(f"{k.removeprefix('dutiable_at_')}% x {m(k)}" for k in f if k.startswith("dutiable_at_"))

@@ -310,13 +310,15 @@ class PartOrigin(_Strict):
 class NewPlant(_Strict):
     """USMCA UR 20(8): a lower RVC requirement (`value`) for `years_new` years after the first
     prototype in a new plant, or `years_refit` years after it following a refit, on the
-    producer's statement (Vehicle sheet: new_plant, first_prototype_date)."""
+    producer's statement (Vehicle sheet: new_plant, first_prototype_date).  "After the date": the
+    period begins the day after the prototype's and ends on the anniversary, both included."""
 
     classes: tuple[str, ...] = Field(min_length=1)
     value: Decimal
     years_new: int = Field(gt=0)
     years_refit: int = Field(gt=0)
     reference: tuple[Reference, ...] = Field(min_length=1)
+    unconfirmed: bool = False
     note: str | None = None
 
 
@@ -422,7 +424,9 @@ class Requirement(_Strict):
     components: Components | None = None
     derivation: Derivation | None = None
     level: Literal["heading", "subheading"] = "heading"
-    basis: Literal["total_cost", "net_cost"] = "total_cost"
+    # tariff_shift: the de minimis base, or a list of the law's alternatives (met on any of them,
+    # USMCA UR 5(1)(a): (i) the transaction value, (ii) the total cost)
+    basis: tuple[Literal["transaction_value", "total_cost", "net_cost"], ...] = ("total_cost",)
     classes: tuple[str, ...] = ()
     # Vehicles of these codes are spared the requirement by the law itself (USMCA UR s.13: an 87.06
     # chassis needs "no required change in tariff classification"): not applicable, with the reason.
@@ -457,10 +461,20 @@ class Requirement(_Strict):
     stacking: tuple[Stacking, ...] = ()
     excluded_age_years: int | None = None
     excluded_age_classes: tuple[str, ...] = ()
+    # With no production_date: the calendar years a vehicle of model year N may have been made in,
+    # as offsets (first, last) from N, and the note saying why (a model year is not a year of manufacture).
+    excluded_age_model_years: tuple[int, int] = (0, 0)
+    excluded_age_note: str | None = None
     covered_parts: CoveredParts | None = None
     usmca_parts_exempt: tuple[DatedFlag, ...] = ()
     offset: dict[str, tuple[DatedValue, ...]] = {}
     offset_basis: dict[str, Literal["msrp", "transaction_value"]] = {}
+    offset_cap_clause: dict[str, str] = {}  # per class ("default" for the rest): the clause capping the offset
+
+    @field_validator("basis", mode="before")
+    @classmethod
+    def _one_or_more_bases(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
 
     @field_validator("not_for_hs")
     @classmethod
@@ -506,7 +520,8 @@ class Requirement(_Strict):
 def _class_references(requirement: Requirement) -> list[tuple[str, str]]:
     """(key, class name) for every vehicle class a requirement names, to check at load."""
     named: list[tuple[str, str]] = []
-    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "groups_by_class", "non_us_content_clause"):
+    for key in ("threshold", "minimum", "vnm_by_class", "offset", "offset_basis", "offset_cap_clause", "groups_by_class",
+                "non_us_content_clause"):
         named += [(key, name) for name in getattr(requirement, key)]
     for key in ("classes", "super_core_classes", "non_us_content_classes", "excluded_age_classes"):
         named += [(key, name) for name in getattr(requirement, key)]

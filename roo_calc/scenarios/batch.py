@@ -89,6 +89,8 @@ class BatchResult:
     same_as: np.ndarray | None = None
     # A requirement's whole result per scenario, where the batch builds it (Section 232: its figures).
     built: dict[str, Callable[[int], RequirementResult]] = dataclasses.field(default_factory=dict)
+    # Each requirement's margin (RequirementResult.margin) where it is not the value against the threshold.
+    _margin: dict[str, Callable[[int], Fraction | None] | Fraction | None] = dataclasses.field(default_factory=dict)
 
     def group(self, scenario: int) -> object:
         """A key shared by the scenarios whose determinations are alike (their duty owed too)."""
@@ -96,6 +98,11 @@ class BatchResult:
 
     def value(self, requirement: str, scenario: int) -> Fraction | None:
         found = self._value[requirement]
+        return found(scenario) if callable(found) else found
+
+    def margin(self, requirement: str, scenario: int) -> Fraction | None:
+        """The margin decided by the requirement's form (None: the value against the threshold)."""
+        found = self._margin.get(requirement)
         return found(scenario) if callable(found) else found
 
     @property
@@ -162,6 +169,7 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     decided = decide_all(forms, sums, count)
     statuses: dict[str, np.ndarray] = {}
     values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {}
+    margins: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {}
     thresholds: dict[str, Fraction | None] = {}
     for req in base.requirements:
         thresholds[req.id] = Fraction(req.threshold) if req.threshold is not None else None
@@ -169,16 +177,18 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
             met, decision = decided[req.id]
             statuses[req.id] = np.where(met, "pass", "fail").astype(object)
             values[req.id] = (lambda d: lambda k: d(k).value)(decision)
+            margins[req.id] = (lambda d: lambda k: d(k).margin)(decision)
         else:
             statuses[req.id] = np.full(count, req.status, dtype=object)
             values[req.id] = req.value
+            margins[req.id] = req.decided_margin
     stack = np.vstack(list(statuses.values())) if statuses else np.zeros((0, count), dtype=object)
     failing = (stack == "fail").any(axis=0)
     review = (stack == "needs_review").any(axis=0) | bool(base.review)
     status = np.where(failing, "not_eligible", np.where(review, "needs_review", "eligible")).astype(object)
     if base.status == "not_applicable":  # the regime does not cover the vehicle: no sourcing changes that
         status = np.full(count, "not_applicable", dtype=object)
-    return BatchResult(regime.id, status, statuses, thresholds, values)
+    return BatchResult(regime.id, status, statuses, thresholds, values, _margin=margins)
 
 
 def _undecided(base: Determination) -> set[str]:
@@ -204,9 +214,12 @@ def _one_at_a_time(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
                 for rid in ids}
     found = {rid: [next(r.value for r in d.requirements if r.id == rid) for d in results] for rid in ids}
     values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {rid: found[rid].__getitem__ for rid in ids}
+    decided = {rid: [next(r.decided_margin for r in d.requirements if r.id == rid) for d in results] for rid in ids}
+    margins: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {rid: decided[rid].__getitem__ for rid in ids}
     thresholds = {r.id: Fraction(r.threshold) if r.threshold is not None else None for r in results[0].requirements} \
         if results else {}
-    return BatchResult(regime.id, np.array([d.status for d in results], dtype=object), statuses, thresholds, values)
+    return BatchResult(regime.id, np.array([d.status for d in results], dtype=object), statuses, thresholds, values,
+                       _margin=margins)
 
 
 def _part_sums(part: Part, counted: np.ndarray, new: np.ndarray, old: np.ndarray, line: np.ndarray, scen: np.ndarray,

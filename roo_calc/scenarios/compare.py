@@ -220,6 +220,7 @@ def _from_batch(base: Determination, batch, k: int) -> Determination:
     requirements = tuple(
         batch.built[req.id](k) if req.id in batch.built else
         req.model_copy(update={"status": batch.requirement_status[req.id][k], "value": batch.value(req.id, k),
+                               "decided_margin": batch.margin(req.id, k),
                                "figures": {}, "drivers": (), "line_counted": None, "line_basis": None,
                                "line_groups": None, "form": None, "reason": "evaluated in a batch of sourcing scenarios"})
         for req in base.requirements)
