@@ -234,8 +234,12 @@ class LinearForm:
     def _meets(self, index: int, total: np.ndarray, limit: Limit) -> np.ndarray:
         part = self.parts[index]
         numerator, denominator = _terms(limit)
-        left = (part.offset + part.sign * total.astype(object)) * 100 * denominator
         right = numerator * part.basis
+        exact: type = object
+        if not isinstance(limit, np.ndarray):  # one limit: int64 when no product can overflow
+            largest = (abs(part.offset) + int(np.abs(total).max(initial=0))) * 100 * denominator
+            exact = np.int64 if max(largest, abs(right)) < 2**62 else object
+        left = (part.offset + part.sign * total.astype(exact)) * 100 * denominator
         return np.asarray(left >= right if self.comparison == "at_least" else left <= right, dtype=bool)
 
     def _options_meet(self, totals: Sequence[np.ndarray], limit: Limit) -> np.ndarray:

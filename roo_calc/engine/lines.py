@@ -40,17 +40,27 @@ class LineArrays:
 
     def flag(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """(is True, is False) for a nullable Y/N column; both False means not declared."""
-        series = self.frame[column]
-        return (series == True).fillna(False).to_numpy(dtype=bool), (series == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        def read(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+            return (series == True).fillna(False).to_numpy(dtype=bool), (series == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        return self._read("flag", column, read)
 
     def pct(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """(share in ppm with 0 where blank, is stated) for a nullable percentage column."""
-        series = self.frame[column]
-        return series.fillna(0).to_numpy(dtype=np.int64), series.notna().to_numpy(dtype=bool)
+        return self._read("number", column, _number)
 
     def money(self, column: str) -> tuple[np.ndarray, np.ndarray]:
-        series = self.frame[column]
-        return series.fillna(0).to_numpy(dtype=np.int64), series.notna().to_numpy(dtype=bool)
+        return self._read("number", column, _number)
+
+    def _read(self, how: str, column: str, read) -> tuple[np.ndarray, np.ndarray]:
+        """A column read once per LineArrays (a per-line report may ask for it per line), its
+        arrays read-only so that no caller can change them for the next."""
+        cache = self.__dict__.setdefault("_read_columns", {})
+        found = cache.get((how, column))
+        if found is None:
+            found = cache[(how, column)] = read(self.frame[column])
+            for array in found:
+                array.flags.writeable = False
+        return found
 
     def in_countries(self, countries) -> np.ndarray:
         return np.isin(self.origin, list(countries))
@@ -58,3 +68,8 @@ class LineArrays:
     @cached_property
     def total_cents(self) -> int:
         return int(self.value.sum())
+
+
+def _number(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(the values with 0 where blank, is given) for a nullable integer column."""
+    return series.fillna(0).to_numpy(dtype=np.int64), series.notna().to_numpy(dtype=bool)

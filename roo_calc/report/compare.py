@@ -15,8 +15,6 @@ from typing import Callable, Iterator
 from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
-from roo_calc.report.bulk import BulkColumn, BulkRowsSheet
-from roo_calc.report.excel import Page, _print_setup, write_binding
 from roo_calc.report.json import envelope, json_money_exact, money, pct, requirement_json
 from roo_calc.report.text import _pct, _threshold, header
 from roo_calc.report.verdict import label, requirement_label, status_code, status_label
@@ -183,6 +181,8 @@ def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "lett
     Requirements sheet (every requirement per scenario, with threshold and change); atomic."""
     import xlsxwriter
 
+    from roo_calc.report.excel import Page  # xlsxwriter is imported only to write a workbook
+
     with atomic_path(path) as temporary:
         book = xlsxwriter.Workbook(temporary, {"strings_to_formulas": False, "strings_to_urls": False})
         styles = {"head": book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}),
@@ -200,6 +200,8 @@ def write_excel(path: Path, comparison: Comparison, on: date, paper: str = "lett
 
 
 def _matrix_sheet(book, styles, comparison: Comparison, on: date) -> None:
+    from roo_calc.report.excel import _print_setup, write_binding
+
     sheet = book.add_worksheet("Compare")
     base = comparison.boms[BASELINE]
     sheet.write_string(0, 0, f"roo-calc compare: {base.vehicle.model}, as of {on} (money in {base.vehicle.currency})", styles["title"])
@@ -274,6 +276,9 @@ def _margin_chart(book, sheet, comparison: Comparison, top: int, last: int) -> N
 def _requirements_sheet(book, styles, comparison: Comparison) -> None:
     """Every requirement of every cell against the baseline's, one row each (for ten thousand
     scenarios, about 200,000 rows: written as whole columns, `roo_calc.report.bulk`)."""
+    from roo_calc.report.bulk import BulkColumn, BulkRowsSheet
+    from roo_calc.report.excel import _print_setup
+
     sheet = book.add_worksheet("Requirements", worksheet_class=BulkRowsSheet)
     headers = [("Regime", 22), ("Scenario", 30), ("Requirement", 14), ("Status", 10), ("Value %", 9), ("Threshold %", 11),
                ("Margin (points)", 10), ("Baseline value %", 11), ("Change (points)", 10), ("Status at baseline", 12)]
@@ -310,6 +315,8 @@ def _requirements_sheet(book, styles, comparison: Comparison) -> None:
 def _inputs_sheet(book, styles, comparison: Comparison, as_of: str, inputs: dict) -> None:
     """What went in: the BOM and its hash, the date, the version, each scenario file with its
     hash and each scenario's changes with the lines they touched, and the rule files."""
+    from roo_calc.report.excel import _print_setup
+
     import hashlib
 
     from roo_calc import __version__

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,57 +78,72 @@ def _kind(value) -> str:
 
 
 class _Validated:
-    """Selectors and line edits already validated in this file, by their text: a file of ten
-    thousand scenarios repeats the same few edits, and each is checked once."""
+    """Changes already validated in this file, by their text: a file of ten thousand scenarios
+    repeats the same few edits, and each is checked once.  A plain scenario (a name, perhaps a
+    description, and changes) is then built from them without a model validation of its own."""
 
     def __init__(self) -> None:
-        self.selectors: dict = {}
-        self.edits: dict = {}
+        self._selectors: dict[str, Selector] = {}
+        self._edits: dict[str, LineEdit] = {}
+        self._changes: dict[tuple[str, str], Change] = {}
 
-    def changes(self, changes) -> tuple[Change, ...] | None:
-        """The changes built from cached parts, or None when any part is new or not plain
-        (left to the full validation, which locates every problem)."""
-        if not isinstance(changes, list):
+    def change(self, change) -> Change | None:
+        """The validated change, or None when it is not valid (left to the full validation, which
+        locates every problem).  Each table is looked up by its repr, exact for TOML's values:
+        True and 1, 1 and Decimal('1') print differently."""
+        if not isinstance(change, dict) or change.keys() != {"select", "set"}:
             return None
-        built = []
-        for change in changes:
-            if not isinstance(change, dict) or change.keys() != {"select", "set"}:
-                return None
-            select, edit = _frozen(change["select"]), _frozen(change["set"])
-            if select is None or edit is None:
-                return None
+        select, edit = change["select"], change["set"]
+        keys = (repr(select), repr(edit))
+        found = self._changes.get(keys)
+        if found is not None:
+            return found
+        selector = self._selectors.get(keys[0]) or _plain_selector(select)
+        if selector is None:
+            return None
+        self._selectors[keys[0]] = selector
+        line_edit = self._edits.get(keys[1])
+        if line_edit is None:
             try:
-                if select not in self.selectors:
-                    self.selectors[select] = Selector.model_validate(change["select"])
-                if edit not in self.edits:
-                    self.edits[edit] = LineEdit.model_validate(change["set"])
+                line_edit = self._edits[keys[1]] = LineEdit.model_validate(edit)
             except ValidationError:
                 return None
-            built.append(Change.model_construct(select=self.selectors[select], set=self.edits[edit]))
-        return tuple(built)
+        found = self._changes[keys] = Change.model_construct(select=selector, set=line_edit)
+        return found
 
-
-def _frozen(table) -> tuple | None:
-    """A hashable, type-exact key for a table of plain values (None when it is not one)."""
-    if not isinstance(table, dict):
-        return None
-    items = []
-    for key, value in table.items():
-        if isinstance(value, list):
-            if not all(isinstance(v, (str, int, Decimal, bool)) for v in value):
-                return None
-            value = tuple((type(v), str(v) if isinstance(v, Decimal) else v) for v in value)
-        elif not isinstance(value, (str, int, Decimal, bool)):
+    def scenario(self, entry: dict, path: Path) -> Scenario | None:
+        """The scenario, when the entry is plain and each of its changes valid; else None."""
+        if not entry.keys() <= {"name", "description", "change"}:
             return None
-        items.append((key, type(value), str(value) if isinstance(value, Decimal) else value))
-    return tuple(sorted(items, key=lambda item: item[0]))
+        name, description, changes = entry.get("name"), entry.get("description"), entry.get("change")
+        if not (isinstance(name, str) and name and (description is None or isinstance(description, str))
+                and isinstance(changes, list) and changes):
+            return None
+        built = [self.change(c) for c in changes]
+        if None in built:
+            return None
+        return Scenario.model_construct(name=name, description=description, change=tuple(built), vehicle=None, path=str(path))
+
+
+def _plain_selector(table) -> Selector | None:
+    """A selector of plain text values (a value or a non-empty list of them, none blank), built
+    as `Selector` validates it; None for anything else (left to the full validation)."""
+    if not isinstance(table, dict) or not table or not table.keys() <= Selector.model_fields.keys():
+        return None
+    fields: dict[str, Any] = {}
+    for key, value in table.items():
+        values = tuple(value) if isinstance(value, list) else (value,)
+        if not values or not all(isinstance(v, str) and v.strip() for v in values):
+            return None
+        fields[key] = values
+    return Selector.model_construct(**fields)
 
 
 def _validated(data: dict, path: Path, where: str, edits: _Validated | None = None) -> Scenario:
-    built = edits.changes(data.get("change", [])) if edits is not None and "change" in data else None
+    built = edits.scenario(data, path) if edits is not None else None
+    if built is not None:
+        return built
     try:
-        if built is not None:
-            return Scenario.model_validate({**data, "change": built, "path": str(path)})
         return Scenario.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
         lines = []
@@ -173,6 +189,20 @@ class LineIndex:
             bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
             self._by[field] = {u: order[bounds[i]:bounds[i + 1]] for i, u in enumerate(uniques)}
         return self._by[field]
+
+    def picked(self, selector: Selector) -> list[int]:
+        """The positions of the lines the selector picks, in order (as `np.flatnonzero(mask)`);
+        a selector of one field other than hs_prefix (a part number, say) is a look-up alone."""
+        given = [field for field in Selector.model_fields if getattr(selector, field)]
+        if len(given) != 1 or given[0] == "hs_prefix":
+            return np.flatnonzero(self.mask(selector)).tolist()
+        wanted = getattr(selector, given[0])
+        values = [w.upper() for w in wanted] if given[0] == "origin_country" else wanted
+        by = self._positions(given[0])
+        found = [by[v] for v in dict.fromkeys(values) if v in by]
+        if len(found) == 1:
+            return found[0].tolist()
+        return sorted(set().union(*(f.tolist() for f in found)))
 
     def mask(self, selector: Selector) -> np.ndarray:
         mask: np.ndarray | None = None

@@ -10,8 +10,9 @@ reductions; the verdicts are the form's decisions, the very ones the engine make
 
 Scope: scenarios that change who supplies a line and what the supplier declares (origin,
 certifications, regional and US content, high wage).  Scenarios that change values or the
-vehicle, and regimes whose requirements are not such sums (Section 232, a review policy for
-uncertified lines), are evaluated one at a time by the engine instead; `batchable` says which.
+vehicle, and regimes whose requirements are not such sums (a review policy for uncertified
+lines), are evaluated one at a time by the engine instead; `batchable` says which.  Section 232
+is decided by such sums and by the batches of its qualifying regimes (`tariff_batch`).
 """
 
 from __future__ import annotations
@@ -51,28 +52,43 @@ def batchable(regime: Regime, known: Mapping[str, Regime] | None = None) -> bool
 
 
 def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
-    """The long edit table: one row per (scenario, edited line) with the new field values."""
-    parts = []
+    """The long edit table: one row per (scenario, edited line) with the new field values.  A
+    selector or an edit shared by many scenarios (the loader shares equal ones) is resolved once."""
     index_ = LineIndex(bom.lines)
+    lines_of: dict[int, list[int]] = {}  # by id() of a selector
+    values_of: dict[int, dict] = {}  # by id() of an edit
+    columns: dict[str, list] = {name: [] for name in ("scenario", "line", *EDITABLE)}
     for number, scenario in enumerate(scenarios):
         current: dict[int, dict] = {}
         for position, change in enumerate(scenario.change, start=1):
-            mask = index_.mask(change.select)
-            if not mask.any():
+            lines = lines_of.get(id(change.select))
+            if lines is None:
+                lines = lines_of[id(change.select)] = index_.picked(change.select)
+            if not lines:
                 raise no_match(bom, scenario, position, change)
-            for index in np.flatnonzero(mask).tolist():
-                row = current.setdefault(index, {})
-                edit = change.set
-                for field in ("origin_country", "supplier", "usmca_originating", "nafta_originating", "high_wage"):
-                    if getattr(edit, field) is not None:
-                        row[field] = getattr(edit, field)
-                if edit.regional_content_pct is not None:
-                    row["regional_content_e4"] = pct_to_e4(edit.regional_content_pct)
-                if edit.us_content_pct is not None:
-                    row["us_content_e4"] = pct_to_e4(edit.us_content_pct)
+            values = values_of.get(id(change.set))
+            if values is None:
+                values = values_of[id(change.set)] = _edited_fields(change.set)
+            for index in lines:
+                current.setdefault(index, {}).update(values)
         for index, fields in current.items():
-            parts.append({"scenario": number, "line": index, **fields})
-    return pd.DataFrame(parts, columns=["scenario", "line", *EDITABLE])
+            columns["scenario"].append(number)
+            columns["line"].append(index)
+            for name in EDITABLE:
+                columns[name].append(fields.get(name))
+    return pd.DataFrame({name: pd.Series(values, dtype=np.int64 if name in ("scenario", "line") else object)
+                         for name, values in columns.items()})
+
+
+def _edited_fields(edit) -> dict:
+    """The line fields an edit sets, as the BOM holds them (percentages in ten-thousandths)."""
+    row = {field: getattr(edit, field) for field in ("origin_country", "supplier", "usmca_originating", "nafta_originating",
+                                                     "high_wage") if getattr(edit, field) is not None}
+    if edit.regional_content_pct is not None:
+        row["regional_content_e4"] = pct_to_e4(edit.regional_content_pct)
+    if edit.us_content_pct is not None:
+        row["us_content_e4"] = pct_to_e4(edit.us_content_pct)
+    return row
 
 
 @dataclass
@@ -85,16 +101,12 @@ class BatchResult:
     requirement_status: dict[str, np.ndarray]
     thresholds: dict[str, Fraction | None]
     _value: dict[str, Callable[[int], Fraction | None] | Fraction | None]
-    # Scenarios in one group have the same determination (by default: the same status).
+    # Scenarios in one group have the same determination and duty (None: those of one status do).
     same_as: np.ndarray | None = None
     # A requirement's whole result per scenario, where the batch builds it (Section 232: its figures).
     built: dict[str, Callable[[int], RequirementResult]] = dataclasses.field(default_factory=dict)
     # Each requirement's margin (RequirementResult.margin) where it is not the value against the threshold.
     _margin: dict[str, Callable[[int], Fraction | None] | Fraction | None] = dataclasses.field(default_factory=dict)
-
-    def group(self, scenario: int) -> object:
-        """A key shared by the scenarios whose determinations are alike (their duty owed too)."""
-        return self.status[scenario] if self.same_as is None else int(self.same_as[scenario])
 
     def value(self, requirement: str, scenario: int) -> Fraction | None:
         found = self._value[requirement]
@@ -120,14 +132,28 @@ def _stacked(bom: Bom, edits: pd.DataFrame) -> Bom:
     return bom.model_copy(update={"lines": lines})
 
 
-def _distinct(edits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+_LAST: list = []  # (bom, edits, result) of the last call: compare asks it of one edit table per regime
+
+
+def edited_lines(bom: Bom, edits: pd.DataFrame) -> tuple[Bom, np.ndarray]:
+    """The distinct edited lines stacked into one BOM (each (line, edit) once), and for each row
+    of the edit table the position of its line there.  Neither the BOM nor the edit table is ever
+    changed in place, so the last answer is kept for the next regime."""
+    if _LAST and _LAST[0] is bom and _LAST[1] is edits:
+        return _LAST[2]
+    distinct, inverse = _distinct_rows(edits)
+    found = (_stacked(bom, distinct), inverse)
+    _LAST[:] = [bom, edits, found]
+    return found
+
+
+def _distinct_rows(edits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct (line, edit) rows, and for each edit row the position of its distinct row."""
-    keys = list(zip(*(edits[c].tolist() for c in ("line", *EDITABLE))))
-    first: dict[tuple, int] = {}
-    inverse = np.fromiter((first.setdefault(k, len(first)) for k in keys), dtype=np.int64, count=len(keys))
-    keep = np.zeros(len(keys), dtype=bool)
-    keep[np.unique(inverse, return_index=True)[1]] = True
-    return edits[keep].reset_index(drop=True), inverse
+    if not len(edits):
+        return edits.reset_index(drop=True), np.zeros(0, dtype=np.int64)
+    codes = np.column_stack([pd.factorize(edits[c], use_na_sentinel=True)[0] for c in ("line", *EDITABLE)])
+    _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
+    return edits.iloc[first].reset_index(drop=True), inverse.reshape(-1).astype(np.int64)
 
 
 def _per_scenario(values: np.ndarray, scenario: np.ndarray, count: int) -> np.ndarray:
@@ -150,8 +176,8 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
     scen = edits["scenario"].to_numpy(dtype=np.int64)
     line = edits["line"].to_numpy(dtype=np.int64)
     # Scenarios often make the same edit to the same line: each distinct edited line is counted once.
-    distinct, inverse = _distinct(edits)
-    stacked = evaluate(_stacked(bom, distinct), regime, on, known) if len(edits) else base
+    edited, inverse = edited_lines(bom, edits)
+    stacked = evaluate(edited, regime, on, known) if len(edits) else base
     if any(r.form is not None for r in stacked.requirements if r.id in _undecided(base)):
         # An edit makes measurable what the baseline cannot measure (e.g. the first line declared
         # high_wage): the scenarios' verdicts are not the baseline's plus a change in sums.

@@ -87,12 +87,16 @@ class Cell:
 
 class BatchCell(Cell):
     """A cell of a sourcing scenario evaluated in a batch: its status is read from the batch, and
-    its determination is built only when first read (ten thousand scenarios need only a few)."""
+    its determination is built only when first read (ten thousand scenarios need only a few).
+    Its fields are set directly: a comparison makes one per regime and scenario."""
 
-    def __init__(self, batch, k: int, *args, **kwargs) -> None:
+    def __init__(self, batch, k: int, regime: str, scenario: str, baseline: Determination, net_cost_cents: int,
+                 annual_volume: int | None, duty_cents: Fraction | None, baseline_duty_cents: Fraction | None) -> None:
         self._batch, self._k = batch, k
         self._built: Determination | None = None
-        super().__init__(*args, **kwargs)
+        self.regime, self.scenario, self.baseline = regime, scenario, baseline
+        self.net_cost_cents = self.baseline_net_cost_cents = net_cost_cents  # sourcing moves no value
+        self.annual_volume, self.duty_cents, self.baseline_duty_cents = annual_volume, duty_cents, baseline_duty_cents
 
     @property
     def result(self) -> Determination:
@@ -172,14 +176,16 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
         base_duty = duty_owed(bom, base, mfn_table, import_into)
         comparison.cells.append(_cell(regime.id, BASELINE, base, base, bom, bom, base_duty, base_duty))
         owed_by_group: dict[object, Fraction | None] = {}  # scenarios alike in their determination owe the same duty
+        groups = (batch.status if batch.same_as is None else batch.same_as).tolist() if batch is not None else []
+        cost, volume, cells = bom.vehicle.net_cost_cents, bom.vehicle.annual_volume, comparison.cells
         for k, scenario in enumerate(scenarios):
-            if batch is not None and k in in_batch:
-                group = batch.group(in_batch[k])
+            position = in_batch.get(k) if batch is not None else None
+            if batch is not None and position is not None:
+                group = groups[position]
                 if group not in owed_by_group:
-                    owed_by_group[group] = duty_owed(bom, _from_batch(base, batch, in_batch[k]), mfn_table, import_into)
-                comparison.cells.append(BatchCell(batch, in_batch[k], regime.id, scenario.name, None, base,
-                                                  bom.vehicle.net_cost_cents, bom.vehicle.net_cost_cents,
-                                                  bom.vehicle.annual_volume, owed_by_group[group], base_duty))
+                    owed_by_group[group] = duty_owed(bom, _from_batch(base, batch, position), mfn_table, import_into)
+                cells.append(BatchCell(batch, position, regime.id, scenario.name, base, cost, volume, owed_by_group[group],
+                                       base_duty))
             else:
                 edited = boms[scenario.name]
                 result = evaluate(edited, regime, on, known)

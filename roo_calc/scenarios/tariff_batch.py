@@ -62,7 +62,7 @@ class _Sums:
         self.inverse, self.count = inverse, count
 
     def __call__(self, base: np.ndarray, edited: np.ndarray) -> np.ndarray:
-        """`base` per line of the BOM, `edited` per distinct edited line (see batch._distinct)."""
+        """`base` per line of the BOM, `edited` per distinct edited line (see batch.edited_lines)."""
         out = np.full(self.count, int(base.sum()), dtype=np.int64)
         if len(self.line):
             delta = edited[self.inverse].astype(np.int64) - base[self.line].astype(np.int64)
@@ -73,13 +73,12 @@ class _Sums:
 def evaluate_tariff_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, count: int,
                           known: Mapping[str, Regime] | None, base: Determination, batches: dict[str, Any]):
     """A BatchResult for a Section 232 regime over `count` sourcing scenarios (see the module)."""
-    from roo_calc.scenarios.batch import BatchResult, _distinct, _stacked
+    from roo_calc.scenarios.batch import BatchResult, edited_lines
 
     known = known or {}
     built: dict[str, tuple[list[RequirementResult], np.ndarray]] = {}
     if base.vehicle_class is not None and len(edits):
-        distinct, inverse = _distinct(edits)
-        stacked = _stacked(bom, distinct)
+        stacked, inverse = edited_lines(bom, edits)
         ctx = context(bom, regime, on, known, base.vehicle_class, base.applied_on)
         edited = context(stacked, regime, on, known, base.vehicle_class, base.applied_on)
         sums = _Sums(edits, inverse, count)
