@@ -253,3 +253,15 @@ def test_a_solver_that_runs_out_of_time_says_so(monkeypatch):
     monkeypatch.setattr(module, "solve", timeout)
     plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES)
     assert plan.after is None and "whether a plan exists is not known" in plan.message
+
+
+def test_a_solver_run_stopped_by_the_safety_cap_says_so(monkeypatch):
+    """The label rests on solver work, not time; when the wall-clock safety cap does stop a run,
+    the method line says so, and that another run may label the plan differently."""
+    import roo_calc.advise as module
+    from roo_calc.plan_solve import Solved
+
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    monkeypatch.setattr(module, "_solve", lambda *args: Solved(chosen=[], capped=True))
+    plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES)
+    assert "wall-clock safety cap" in plan.method and "may label this plan differently" in plan.method
