@@ -51,6 +51,10 @@ def test_a_two_row_header_is_refused_at_its_second_row(tmp_path):
     assert out.exit_code == 2, out.output
     assert (f"{path}:BOM!2:2: expected one header row (row 1) with the lines below it, found a second row of header-like "
             "text: 'USMCA' in E2 (like usmca_originating), 'NAFTA' in F2 (like nafta_originating)") in out.output
+    assert (f"{path}:BOM!E1:F1: header row 1 (column F holds values below a merged header): cells E1:F1 are merged"
+            ) in out.output
+    assert "unmerge E1:F1 and write each column's own name in header row 1" in out.output
+    assert "fill the value in each cell" not in out.output and "are ignored;" not in out.output
     validate = runner.invoke(app, ["validate", str(path)]).output
     assert "Supplier certification\tusmca_originating" not in validate, "a group title is no column to map"
 
@@ -61,7 +65,7 @@ def test_values_under_a_blank_header_cell_are_warned(tmp_path):
     out = runner.invoke(app, ["validate", str(path)])
     assert out.exit_code == 0, out.output
     assert (f"{path}:BOM!F1: warning: column F holds values in 3 row(s) (F2 'Y', F3 'Y', F4 'N') under a blank header "
-            "cell: they are ignored") in out.output
+            "cell: they are not read") in out.output
     data = json.loads(runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "-f", "json"]).output)
     assert any("column F holds values in 3 row(s)" in w for w in data["warnings"])
 

@@ -97,7 +97,9 @@ def test_a_merged_header_over_a_column_holding_values_is_refused(tmp_path):
     path = tmp_path / "header.xlsx"
     book.save(path)
     [problem] = problems(path)
-    assert problem.cell == "D1:E1" and "column E hold" in problem.message
+    assert problem.cell == "D1:E1" and "(column E holds values below a merged header)" in problem.message
+    assert problem.message.endswith("unmerge D1:E1 and write each column's own name in header row 1")
+    assert "fill the value in each cell" not in problem.message, "copying the title into E1 is no fix"
 
 
 def test_vehicle_sheet_merges_over_a_field_are_refused(tmp_path):

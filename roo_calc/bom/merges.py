@@ -34,17 +34,21 @@ def _anchor_text(sheet: Sheet, merge: Merge) -> str | None:
     return sheet.texts[int(at[0])] if len(at) else None
 
 
-def describe(merge: Merge, text: object, what: str) -> str:
-    """The error for a merge over read cells, showing the value only its top-left cell holds."""
+def describe(merge: Merge, text: object, what: str, header_row: int | None = None) -> str:
+    """The error for a merge over read cells, showing the value only its top-left cell holds.
+    A merge in the header row (`header_row` given) is a group title over several columns: the
+    fix is each column's own name, not the title copied into each cell."""
     anchor = f"{column_letter(merge.left)}{merge.first}"
     shown = f" ({text!r})" if text is not None else " (blank)"
+    fix = (f"expected one name per column: unmerge {merge.ref} and write each column's own name in header row "
+           f"{header_row}" if header_row is not None else
+           f"expected one value per cell: unmerge {merge.ref} and fill the value in each cell")
     return (f"{what}: cells {merge.ref} are merged: only {anchor} holds the value{shown}, the others are blank "
-            "in the file though a spreadsheet shows the value beside each; expected one value per cell: unmerge "
-            f"{merge.ref} and fill the value in each cell")
+            f"in the file though a spreadsheet shows the value beside each; {fix}")
 
 
-def _report(sheet: Sheet, name: str, merge: Merge, what: str, out: _Out) -> None:
-    out.add(CODE, describe(merge, _anchor_text(sheet, merge), what), name, merge.ref)
+def _report(sheet: Sheet, name: str, merge: Merge, what: str, out: _Out, header_row: int | None = None) -> None:
+    out.add(CODE, describe(merge, _anchor_text(sheet, merge), what, header_row), name, merge.ref)
 
 
 def _count(low: int, high: int) -> int:
@@ -77,8 +81,9 @@ def check_table(sheet: Sheet, name: str, header_row: int, read: dict[int, str], 
                       if c in filled_cols and not (c == merge.left and merge.first == header_row)]
             if hidden:
                 letters = ", ".join(column_letter(c) for c in hidden)
-                _report(sheet, name, merge, f"header row {header_row} (column{'s' * (len(hidden) > 1)} {letters} "
-                        "hold values below a merged header)", out)
+                plural = len(hidden) > 1
+                _report(sheet, name, merge, f"header row {header_row} (column{'s' * plural} {letters} "
+                        f"hold{'' if plural else 's'} values below a merged header)", out, header_row)
 
 
 def check_fields(sheet: Sheet, name: str, cells: Iterable[tuple[int, int, str]], out: _Out) -> None:

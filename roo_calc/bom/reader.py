@@ -788,7 +788,7 @@ def _map_headers(frame: pd.DataFrame, absolute: list[int], contract: tuple[schem
 
 def _check_header_shape(frame: pd.DataFrame, absolute: list[int], contract: tuple[schema.Column, ...], contract_sheet: str,
                         sheet: str, header_row: int, out: _Collector) -> set[str]:
-    """Columns the header row does not name: values under a blank header cell are ignored (a
+    """Columns the header row does not name: values under a blank header cell are not read (a
     warning naming them), and a row directly under the header holding only header-like text is a
     second header row (an error: its columns, e.g. 'USMCA' | 'NAFTA' under a merged title, would
     be ignored and every line read as uncertified).  Returns the headers above such a second row
@@ -802,7 +802,7 @@ def _check_header_shape(frame: pd.DataFrame, absolute: list[int], contract: tupl
             letter = xlsx.column_letter(absolute[pos])
             shown = ", ".join(f"{letter}{header_row + 1 + int(i)} {str(v)!r}" for i, v in filled.head(3).items())
             out.warn("unnamed-column", f"column {letter} holds values in {len(filled)} row(s) ({shown}"
-                     f"{', ...' if len(filled) > 3 else ''}) under a blank header cell: they are ignored; if the column "
+                     f"{', ...' if len(filled) > 3 else ''}) under a blank header cell: they are not read; if the column "
                      "holds a contract column, write its name in the header cell", sheet, f"{letter}{header_row}")
     if not len(frame):
         return set()
