@@ -270,3 +270,26 @@ def test_validate_checks_a_fleet_workbook_and_every_bom_it_lists(make_bom, tmp_p
     assert out.exit_code == 0, out.output
     assert f"{good}:Fleet!B2: warning: annual_volume: the fleet workbook gives 120,000" in out.output
     assert f"{good}:Fleet!A2: {tmp_path / 'a.xlsx'} - Test car, annual volume 120,000" in out.output
+
+
+FLEET_BOOK = SAMPLES / "fleet" / "aurora-fleet.xlsx"
+ONE_BOM_COMMANDS = {
+    "advise": ["-r", "usmca-2020"],
+    "compare": [],
+    "certify": ["-r", "usmca-2020", "-o", "{out}/certificate.xlsx"],
+    "solicit": ["-o", "{out}/requests"],
+}
+
+
+@pytest.mark.parametrize("command", sorted(ONE_BOM_COMMANDS))
+def test_a_fleet_workbook_given_to_a_one_bom_command_is_named_as_such(tmp_path, command):
+    """Before, advise/compare/certify/solicit said only "expected a sheet named 'Vehicle', found
+    sheets 'Fleet'": one line now says it is a fleet workbook and which commands take one."""
+    options = [o.format(out=tmp_path) for o in ONE_BOM_COMMANDS[command]]
+    out = runner.invoke(app, [command, str(FLEET_BOOK), *options])
+    assert out.exit_code == 2, out.output
+    errors = [line for line in out.output.splitlines() if line.startswith(str(FLEET_BOOK))]
+    assert errors == [f"{FLEET_BOOK}:Fleet: expected one BOM workbook (sheets 'Vehicle' and 'BOM'), found a fleet workbook "
+                      "(sheet 'Fleet' listing BOM files): roo-calc evaluate and roo-calc validate take a fleet workbook; "
+                      "here give one BOM workbook, e.g. one its bom_file column lists"], out.output
+    assert "Traceback" not in out.output and list(tmp_path.iterdir()) == []

@@ -291,6 +291,12 @@ def _select_sheets(book: xlsx.Workbook, out: _Collector) -> dict[str, str]:
             out.warn("hidden-sheet", f"sheet {actuals[0]!r} is hidden in the workbook; it is read as the "
                      f"{contract} sheet", actuals[0])
     found = ", ".join(repr(s) for s in book.sheet_names) or "none"
+    fleet = next((s for s in book.sheet_names if schema.canonical(s) == "fleet"), None)
+    if fleet is not None and not {schema.SHEET_VEHICLE, schema.SHEET_BOM} & sheets.keys():  # a fleet workbook given where one BOM is read
+        out.add("fleet-workbook", f"expected one BOM workbook (sheets 'Vehicle' and 'BOM'), found a fleet workbook (sheet "
+                f"{fleet!r} listing BOM files): roo-calc evaluate and roo-calc validate take a fleet workbook; here give "
+                "one BOM workbook, e.g. one its bom_file column lists", fleet)
+        return sheets
     for required in (schema.SHEET_VEHICLE, schema.SHEET_BOM):
         if required not in sheets:
             out.add("missing-sheet", f"expected a sheet named {required!r}, found sheets {found}", required)
