@@ -48,7 +48,7 @@ from roo_calc.display import money
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE, option_pct_e4
 from roo_calc.plan_reduce import ACTIONS, Program
-from roo_calc.plan_solve import TIME_LIMIT_S, Solved, Unsettled, solve
+from roo_calc.plan_solve import NODE_LIMIT, SAFETY_S, Solved, Unsettled, least_cost, solve
 from roo_calc.rules.certifications import certification_fields
 from roo_calc.rules.model import Regime
 
@@ -311,8 +311,8 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     try:
         solved = _solve(bom, constraints, ways, can_certify, premium_pct, certification_pct)
     except Unsettled:
-        plan.message = (f"no plan found: the solver stopped at its time limit ({TIME_LIMIT_S:g} s) before finding one; "
-                        "whether a plan exists is not known")
+        plan.message = (f"no plan found: the solver stopped at its limit ({NODE_LIMIT:,} branch-and-bound nodes per run, "
+                        f"or {SAFETY_S:g} s of wall-clock time) before finding one; whether a plan exists is not known")
         return plan
     if solved is None:
         plan.message = ("no plan: even certifying and re-sourcing every contributing line cannot make every requirement "
@@ -325,20 +325,23 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.method = "exact 0/1 integer program (HiGHS via scipy.optimize.milp), " + (
         ("proven optimal" if solved.fewest else "proven the cheapest (not proven the fewest actions among plans of that cost)")
         if solved.proven else
-        f"the best plan found in the time allowed ({TIME_LIMIT_S:g} s), NOT proven the cheapest: no plan costs less than "
-        f"{money(Fraction(solved.lower_bound or 0, SHARE_ONE), down=True)} {bom.vehicle.currency}")
+        f"the best plan found within the solver's limit ({NODE_LIMIT:,} branch-and-bound nodes per run), NOT proven the "
+        f"cheapest: no plan costs less than {money(Fraction(solved.lower_bound or 0, SHARE_ONE), down=True)} "
+        f"{bom.vehicle.currency}") + (
+        f"; a solver run was stopped by the {SAFETY_S:g} s wall-clock safety cap, so another run may label this plan "
+        "differently" if solved.capped else "")
     chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(option_pct_e4(premium_pct)).to_numpy(dtype=np.int64)
-    cert_rows: list[int] = []
-    res_rows: list[int] = []
-    for i, action in chosen:
-        pct_e4 = int(premium[i]) if action == RESOURCE else plan.certification_e4
-        (res_rows if action == RESOURCE else cert_rows).append(int(rows[i]))
-        plan.lines.append(PlanLine.of_line(frame, i, premium_e4=pct_e4, cost_cents=Fraction(int(value[i]) * pct_e4, SHARE_ONE),
-                                           action=action))
-    plan.lines.sort(key=lambda p: (p.action != CERTIFY, -p.cost_cents, p.row))
-    plan.total_cost_cents = sum((p.cost_cents for p in plan.lines), Fraction(0))
+    cert_rows = [int(rows[i]) for i, action in chosen if action == CERTIFY]
+    res_rows = [int(rows[i]) for i, action in chosen if action == RESOURCE]
+    pct = [int(premium[i]) if action == RESOURCE else plan.certification_e4 for i, action in chosen]
+    owed = [int(value[i]) * p for (i, _action), p in zip(chosen, pct, strict=True)]  # cost in cents times SHARE_ONE
+    order = sorted(range(len(chosen)), key=lambda k: (chosen[k][1] != CERTIFY, -owed[k], int(rows[chosen[k][0]])))
+    plan.lines = PlanLine.of_lines(frame, [chosen[k][0] for k in order], premium_e4=[pct[k] for k in order],
+                                   cost_cents=[Fraction(owed[k], SHARE_ONE) for k in order],
+                                   action=[chosen[k][1] for k in order])
+    plan.total_cost_cents = Fraction(sum(owed), SHARE_ONE)
     changed = resource(certify(bom, cert_rows, regime.certification_field), res_rows, target, fields)
     after = evaluate(changed, regime, on, known)
     plan.after = after
@@ -396,25 +399,29 @@ def _solve(bom: Bom, constraints, ways: list[tuple[list[int], list[int]]], can_c
     options = [list(range(len(constraints)))]
     for first, second in ways:
         options = [[r for r in o if r not in second] for o in options] + [[r for r in o if r not in first] for o in options]
-    found: list[Solved] = []
+    programs = [_program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)
+                for option in options]
+    least = [least_cost(p) for p in programs] if len(programs) > 1 else [0]
+    found: list[tuple[int, Solved]] = []
     unsettled: list[Solved] = []
-    for option in options:
-        cutoff = min((s.cost for s in found if s.proven), default=None)
-        program = _program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)
+    # the way with the least bound first: its cost then often rules the others out by their bound alone
+    for k in sorted((k for k, low in enumerate(least) if low is not None), key=lambda k: (least[k], k)):
+        cutoff = min((s.cost for _k, s in found if s.proven), default=None)
         try:
-            solved = solve(program, cutoff=cutoff)
+            solved = solve(programs[k], cutoff=cutoff)
         except Unsettled as timeout:
             unsettled.append(Solved(proven=False, lower_bound=timeout.lower_bound))
             continue
         if solved is not None:
-            found.append(solved)
+            found.append((k, solved))
     if not found:
         if unsettled:
             raise Unsettled()
         return None
-    best = min(found, key=lambda s: (s.cost, len(s.chosen)))  # the first way on a tie
-    found += unsettled
-    for other in (s for s in found if s is not best):
+    best = min(found, key=lambda ks: (ks[1].cost, len(ks[1].chosen), ks[0]))[1]  # the first way on a tie
+    others = [s for _k, s in found if s is not best] + unsettled
+    best.capped = any(s.capped for s in others) or best.capped
+    for other in others:
         if not other.proven and (other.lower_bound or 0) < best.cost:
             best.proven = False
             best.lower_bound = min(other.lower_bound or 0, best.lower_bound if best.lower_bound is not None else best.cost)

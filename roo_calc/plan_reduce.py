@@ -53,20 +53,29 @@ class Program:
     gains: np.ndarray  # (rows, n) int64
     need: tuple[int, ...]  # per row
 
+    def columns_of(self, chosen: list[tuple[int, int]]) -> np.ndarray:
+        """The column of each (line, action) pair of a plan; a pair that is no column, or a line
+        used twice, is an error."""
+        pairs = np.array(chosen, dtype=np.int64).reshape(-1, 2)
+        if len(np.unique(pairs[:, 0])) != len(pairs):
+            raise ValueError("a plan must use existing columns, one per line")
+        key = self.line.astype(np.int64) * 2 + self.action
+        order = np.argsort(key, kind="stable")
+        wanted = pairs[:, 0] * 2 + pairs[:, 1]
+        at = np.minimum(np.searchsorted(key[order], wanted), max(len(key) - 1, 0))
+        if len(wanted) and (not len(key) or (key[order][at] != wanted).any()):
+            raise ValueError("a plan must use existing columns, one per line")
+        return order[at] if len(wanted) else np.zeros(0, dtype=np.int64)
+
     def holds(self, chosen: list[tuple[int, int]]) -> list[int]:
         """The rows a plan [(line, action)] leaves unmet, by exact integer sums (also checks that
         each pair is a column and each line is used once)."""
-        index = {(int(i), int(a)): j for j, (i, a) in enumerate(zip(self.line.tolist(), self.action.tolist(), strict=True))}
-        if len({i for i, _ in chosen}) != len(chosen) or any(pair not in index for pair in chosen):
-            raise ValueError("a plan must use existing columns, one per line")
-        columns = [index[pair] for pair in chosen]
-        return [r for r in range(len(self.need))
-                if sum(int(g) for g in self.gains[r, columns]) < self.need[r]]
+        columns = self.columns_of(chosen)
+        return [r for r in range(len(self.need)) if int(self.gains[r, columns].sum(dtype=object)) < self.need[r]]
 
     def cost_of(self, chosen: list[tuple[int, int]]) -> int:
         """A plan's exact cost."""
-        index = {(int(i), int(a)): j for j, (i, a) in enumerate(zip(self.line.tolist(), self.action.tolist(), strict=True))}
-        return sum(int(self.cost[index[pair]]) for pair in chosen)
+        return int(self.cost[self.columns_of(chosen)].sum(dtype=object))
 
 
 @dataclass(frozen=True)
@@ -158,13 +167,13 @@ def _classes(program: Program, rows: np.ndarray, g: np.ndarray, cost: np.ndarray
     if not len(used_lines):
         return Reduced(rows, np.zeros(0, np.int64), np.zeros(0, np.int8), np.zeros(0, np.int64),
                        np.zeros((k, 0), np.int64), need, (), infeasible)
-    unique, first, inverse = np.unique(signature[used_lines], axis=0, return_index=True, return_inverse=True)
-    inverse = inverse.reshape(-1)
+    unique, first, inverse = _unique_rows(signature[used_lines])
     order = np.argsort(first, kind="stable")  # classes in the order of their first line: deterministic
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     unique, cls = unique[order], rank[inverse]
-    members = tuple(np.sort(lines[used_lines[cls == c]]) for c in range(len(unique)))
+    by_class = np.lexsort((lines[used_lines], cls))  # each class's lines, ascending, classes in order
+    members = tuple(np.split(lines[used_lines][by_class], np.flatnonzero(np.diff(cls[by_class])) + 1))
     var_class, var_action, var_cost, var_gains = [], [], [], []
     for c, sig in enumerate(unique):
         for a in (0, 1):
@@ -177,6 +186,21 @@ def _classes(program: Program, rows: np.ndarray, g: np.ndarray, cost: np.ndarray
     gains = np.array(var_gains, dtype=np.int64).T.reshape(k, len(var_class))
     return Reduced(rows, np.array(var_class, dtype=np.int64), np.array(var_action, dtype=np.int8),
                    np.array(var_cost, dtype=np.int64), gains, need, members, infeasible)
+
+
+def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """np.unique(table, axis=0, return_index=True, return_inverse=True), by one lexsort of the
+    columns (np.unique sorts the rows as opaque bytes, several times slower)."""
+    order = np.lexsort(table.T[::-1])
+    ordered = table[order]
+    new = np.ones(len(table), dtype=bool)
+    new[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    group = np.cumsum(new) - 1
+    inverse = np.empty(len(table), dtype=np.int64)
+    inverse[order] = group
+    first = np.full(int(new.sum()), len(table), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(table)))
+    return ordered[new], first, inverse
 
 
 def expand(reduced: Reduced, counts: np.ndarray) -> list[tuple[int, int]]:

@@ -116,6 +116,16 @@ class LineRef:
                    description=lines["description"].iat[i], hs_code=str(lines["hs_code"].iat[i]),
                    origin_country=str(lines["origin_country"].iat[i]), value_cents=int(lines["value_cents"].iat[i]), **more)
 
+    @classmethod
+    def of_lines(cls, lines: pd.DataFrame, positions: list[int], **more: list) -> list:
+        """`of_line` for many positions at once, each column read once (a line at a time took
+        seconds for tens of thousands of lines); `more` gives each subclass field per position."""
+        pick = lines.iloc[positions]
+        columns = [pick[name].tolist() for name in ("row", "part_number", "description", "hs_code", "origin_country", "value_cents")]
+        return [cls(row=int(r), part_number=str(p), description=d, hs_code=str(h), origin_country=str(o), value_cents=int(v),
+                    **{name: values[k] for name, values in more.items()})
+                for k, (r, p, d, h, o, v) in enumerate(zip(*columns, strict=True))]
+
 
 @dataclass(frozen=True)
 class ReaderRules:

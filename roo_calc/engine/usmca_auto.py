@@ -221,12 +221,13 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     failing = [g for g, v in per_group.items() if v < threshold.value]
     rows = ctx.lines.frame["row"].to_numpy()
     parts = ctx.lines.frame["part_number"].to_numpy()
+    rc, _stated_ = ctx.lines.pct("regional_content_e4")
     named = []
     for g in failing:
         bad = ctx.largest_first((group_of == g) & ~originating)[:3]
         named.append(f"{g} at {display_pct(per_group[g])}% (" + "; ".join(
             f"row {rows[i]} {parts[i]}, {lines.origin[i]}, {display_money(int(value[i]))}"
-            + (f", stating {_stated(ctx, i)}%" if own_share[i] else "") for i in bad) + ")")
+            + (f", stating {_stated(rc, i)}%" if own_share[i] else "") for i in bad) + ")")
     reason = f"option used: {option}"
     if failing:
         reason += "; core parts under the threshold: " + "; ".join(named)
@@ -250,8 +251,9 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
                    line_groups=group_of)
 
 
-def _stated(ctx: Context, i: int) -> str:
-    rc, _stated_ = ctx.lines.pct("regional_content_e4")
+def _stated(rc: np.ndarray, i: int) -> str:
+    """Line i's stated regional content, as printed (`rc`: the column read once per requirement,
+    not once per line)."""
     return display_pct(Fraction(int(rc[i]), PCT_E4))
 
 
@@ -260,7 +262,8 @@ def _own_share_text(ctx: Context, mask: np.ndarray, scaled: np.ndarray) -> str:
     frame = ctx.lines.frame
     rows, parts = frame["row"].to_numpy(), frame["part_number"].to_numpy()
     order = ctx.largest_first(mask)
-    listed = "; ".join(f"row {rows[i]} {parts[i]} states {_stated(ctx, i)}%, counts "
+    rc, _stated_ = ctx.lines.pct("regional_content_e4")
+    listed = "; ".join(f"row {rows[i]} {parts[i]} states {_stated(rc, i)}%, counts "
                        f"{display_money(Fraction(int(scaled[i]), SHARE_ONE))} of {display_money(int(ctx.lines.value[i]))}"
                        for i in order[:6])
     return listed + (f" and {len(order) - 6} more" if len(order) > 6 else "")
@@ -339,6 +342,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(field)
     basis = np.full(len(core), "", dtype=object)
+    rc, _stated_ = lines.pct("regional_content_e4")
     for i in np.flatnonzero(core).tolist():
         group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
             else f"{group_of[i]} (core part)"
@@ -347,7 +351,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
                       "originating by its stated content and " if originating[i] else
                       f"non-originating ({field} = Y, but its stated content is under the threshold) and "
                       if certified[i] else "non-originating (no certification, stated content under the threshold) and ")
-            basis[i] = (f"{group}: {status}states {_stated(ctx, i)}% regional content: counts the rest, "
+            basis[i] = (f"{group}: {status}states {_stated(rc, i)}% regional content: counts the rest, "
                         f"{display_money(Fraction(int(scaled[i]), SHARE_ONE))}, as non-originating materials "
                         "(UR 14(10)(a); stated content read as net cost)")
         elif scaled[i] > 0:
