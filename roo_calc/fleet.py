@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from roo_calc.bom import merges
 from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
@@ -52,7 +53,7 @@ def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
     file_col, volume_col = header.index("bom_file"), header.index("annual_volume") if "annual_volume" in header else None
     file_letter, volume_letter = chr(65 + file_col), chr(65 + volume_col) if volume_col is not None else ""
     entries: list[FleetEntry] = []
-    problems: list[Problem] = []
+    problems = merges.sheet_problems(path, sheet.title, 1, {file_col: "bom_file", **({volume_col: "annual_volume"} if volume_col is not None else {})})
     for number, row in enumerate(rows[1:], start=2):
         name = row[file_col] if file_col < len(row) else None
         name = None if name is None or not str(name).strip() else str(name).strip()

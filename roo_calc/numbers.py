@@ -20,18 +20,28 @@ CENT = Decimal("0.01")
 PCT_E4 = 10_000  # ten-thousandths of a percent per percent
 SHARE_ONE = 100 * PCT_E4  # a share of 100%, in pct_e4 units (i.e. parts per million)
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# US thousands: a first group of 1-3 digits not starting with 0 ("0,250" is a decimal comma).
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+# One comma group and no point: "1,500" is 1500 in US style and 1.5 with a decimal comma.
+_EITHER_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
 
 
 def parse_decimal(text: str) -> Decimal:
     """Read a number written in a cell; raises ValueError with what was found.
 
     Accepts plain decimals and scientific notation as Excel stores them, and thousands
-    separators in the US style ("1,234.50").  Rejects NaN and infinities.
+    separators in the US style ("1,234.50"); a first group of 0 ("0,250") is no thousands
+    group but a decimal comma, and is refused rather than read as 250.  Rejects NaN and
+    infinities.  `comma_is_ambiguous` tells which accepted texts a decimal comma could also mean.
     """
     raw = text.strip()
     if _THOUSANDS.match(raw):
         raw = raw.replace(",", "")
+    elif _DECIMAL_COMMA.match(raw):
+        raise ValueError(f"found text {text!r}, which is no US thousands number (a thousands group has 3 digits and "
+                         f"follows no 0) and reads as a decimal comma: write it with a point ({raw.replace(',', '.')}) "
+                         "or as a number cell")
     try:
         value = Decimal(raw)
     except InvalidOperation:
@@ -39,6 +49,12 @@ def parse_decimal(text: str) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"found {text!r}")
     return value
+
+
+def comma_is_ambiguous(text: str) -> bool:
+    """Text read with a thousands comma that a decimal comma could equally mean ("1,500": 1500
+    or 1.5); the readers say so, naming the cells."""
+    return bool(_EITHER_COMMA.match(text.strip()))
 
 
 def to_cents(amount: Decimal) -> int:

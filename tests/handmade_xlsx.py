@@ -109,7 +109,7 @@ class _Writer:
         t, is_ = self.el("t"), self.el("is")
         return f"<{c}{self.attr('r', ref)}{self.attr('t', 'inlineStr')}><{is_}><{t}{self.attr('xml:space', 'preserve')}>{escape(value)}</{t}></{is_}></{c}>"
 
-    def sheet(self, rows: list[list], hidden_rows: set[int], doctype: str) -> str:
+    def sheet(self, rows: list[list], hidden_rows: set[int], doctype: str, merges: tuple[str, ...] = ()) -> str:
         body = []
         for r, values in enumerate(rows, start=1):
             cells = "".join(self.cell(f"{column_letter(i)}{r}", v) for i, v in enumerate(values))
@@ -117,7 +117,14 @@ class _Writer:
             body.append(f"<{self.el('row')}{self.attr('r', str(r))}{hidden}>{cells}</{self.el('row')}>")
         return (f"<?xml version={self.q}1.0{self.q} encoding={self.q}UTF-8{self.q}?>{doctype}"
                 f"<{self.el('worksheet')}{self.xmlns()}><{self.el('sheetData')}>{''.join(body)}"
-                f"</{self.el('sheetData')}></{self.el('worksheet')}>")
+                f"</{self.el('sheetData')}>{self.merge_cells(merges)}</{self.el('worksheet')}>")
+
+    def merge_cells(self, merges: tuple[str, ...]) -> str:
+        """The <mergeCells> element, after sheetData as the schema orders it."""
+        if not merges:
+            return ""
+        cells = "".join(f"<{self.el('mergeCell')}{self.attr('ref', ref)}/>" for ref in merges)
+        return f"<{self.el('mergeCells')}{self.attr('count', str(len(merges)))}>{cells}</{self.el('mergeCells')}>"
 
     def shared_part(self) -> str:
         items = []
@@ -148,7 +155,7 @@ class _Writer:
 def build(sheets: dict[str, list[list]], *, prefix: str = "", strict: bool = False, quote: str = '"',
           charrefs: bool = False, shared_strings: bool = False, hidden_sheets: tuple[str, ...] = (),
           hidden_rows: dict[str, set[int]] | None = None, doctype: dict[str, str] | None = None,
-          sheet_targets: dict[str, str] | None = None) -> bytes:
+          sheet_targets: dict[str, str] | None = None, merges: dict[str, tuple[str, ...]] | None = None) -> bytes:
     """The bytes of an .xlsx holding these sheets (name -> rows of cell values)."""
     w = _Writer(prefix, strict, quote, charrefs, shared_strings)
     rel_ns = REL[strict]
@@ -158,7 +165,7 @@ def build(sheets: dict[str, list[list]], *, prefix: str = "", strict: bool = Fal
     for i, (name, rows) in enumerate(sheets.items(), start=1):
         target = (sheet_targets or {}).get(name, f"worksheets/sheet{i}.xml")
         parts[f"xl/worksheets/sheet{i}.xml"] = w.sheet(rows, (hidden_rows or {}).get(name, set()),
-                                                       (doctype or {}).get(name, ""))
+                                                       (doctype or {}).get(name, ""), (merges or {}).get(name, ()))
         state = w.attr("state", "hidden") if name in hidden_sheets else ""
         sheet_entries.append(f"<{w.el('sheet')}{w.attr('name', name)}{w.attr('sheetId', str(i))}{state}"
                              f"{w.attr('r:id', f'rId{i}')}/>")

@@ -300,13 +300,24 @@ def test_readme_example_of_many_scenarios_loads(tmp_path):
     assert all(len(apply_scenario(bom, s).lines) == len(bom.lines) for s in scenarios)
 
 
-@pytest.mark.parametrize("text", ["Y", "yes", "TRUE", "1", "1.0", "x", "N", "no", "false", "0", "0.0"])
+@pytest.mark.parametrize("text", ["Y", "yes", "TRUE", "1", "1.0", "N", "no", "false", "0", "0.0"])
 def test_a_scenario_reads_yes_and_no_as_a_workbook_cell_does(text):
-    """One Y/N reading: a scenario's usmca_originating = "x" means what an x in the BOM's cell means."""
+    """One Y/N reading: a scenario's usmca_originating = "yes" means what a yes in the BOM's cell means."""
     from roo_calc.bom.reader import parse_yn
     from roo_calc.scenarios.model import LineEdit
 
     assert LineEdit(usmca_originating=text).usmca_originating is parse_yn(text)
+
+
+@pytest.mark.parametrize("text", ["x", "X", "*"])
+def test_a_scenario_refuses_a_mark_as_a_workbook_cell_does(text):
+    """An X may mean yes or no: refused in a scenario as in a workbook's Y/N cell (accepted before)."""
+    from pydantic import ValidationError
+
+    from roo_calc.scenarios.model import LineEdit
+
+    with pytest.raises(ValidationError, match="a mark such as X does not say whether it means yes or no"):
+        LineEdit(usmca_originating=text)
 
 
 def test_compare_workbook_requirements_sheet_holds_every_requirement_of_every_cell(tmp_path):

@@ -19,14 +19,16 @@ import pandas as pd
 
 from roo_calc import codes
 from roo_calc.bom import columns as columns_map
-from roo_calc.bom import countries, package, schema, structure, xlsx
+from roo_calc.bom import countries, merges, package, schema, structure, xlsx
 from roo_calc.bom.columns import HeaderMapping
 from roo_calc.bom.model import Bom, FxRate, MappedColumn, ReaderRules, Vehicle
 from roo_calc.errors import BomError, Problem, Severity
-from roo_calc.numbers import parse_decimal, pct_to_e4, to_cents
+from roo_calc.numbers import comma_is_ambiguous, parse_decimal, pct_to_e4, to_cents
 
 MAX_PROBLEMS = 200
-_YES = {"y", "yes", "true", "1", "1.0", "x"}
+# The Y/N readings of the contract, one for every reader (BOM and Certificates sheets, supplier
+# answers, scenario files).  A mark such as X or a tick is not one: it can mean "yes" or "no".
+_YES = {"y", "yes", "true", "1", "1.0"}
 _NO = {"n", "no", "false", "0", "0.0"}
 
 
@@ -61,13 +63,19 @@ class _Collector:
         return self.problems
 
 
+_YN_EXPECTED = "expected Y or N (also yes/no, true/false, 1/0 or an Excel boolean)"
+
+
 def parse_yn(text: str) -> bool:
+    """Y/N, yes/no, true/false, 1/0 (Excel booleans arrive as true/false); anything else,
+    an X included, is a ValueError saying what is accepted."""
     low = text.strip().lower()
     if low in _YES:
         return True
     if low in _NO:
         return False
-    raise ValueError(f"expected Y or N (also yes/no, true/false, 1/0), found {text!r}")
+    mark = ": a mark such as X does not say whether it means yes or no" if low == "x" or (len(low) == 1 and not low.isalnum()) else ""
+    raise ValueError(f"{_YN_EXPECTED}, found {text!r}{mark}")
 
 
 def parse_date(text: str) -> date:
@@ -154,7 +162,8 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
     fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
-    vehicle = _build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs) if vehicle_sheet else None
+    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs, _percent_refs(book, vehicle_sheet))
+               if vehicle_sheet else None)
     if vehicle is not None and vehicle.currency in fx:
         _own_currency_rate(fx[vehicle.currency], sheets.get(schema.SHEET_FX) or schema.SHEET_FX, out)
     basis = _quantity_basis(vehicle_fields)
@@ -197,6 +206,7 @@ def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, o
         frame, absolute, offset = _read_table(reader, sheet, schema.COLUMNS_SHEET_COLUMNS)
         header_row = (xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1) + offset
         found = _map_headers(frame, absolute, schema.COLUMNS_SHEET_COLUMNS, sheet, header_row, out) or {}
+        _check_merges(facts, sheet, header_row, found, absolute, out)
         for i in range(len(frame)) if found else ():
             row = header_row + 1 + i
             raw = {name: frame.iat[i, pos] for name, (pos, _letter) in found.items()}
@@ -314,6 +324,12 @@ def _check_formulas(facts: xlsx.Workbook, sheets: dict[str, str], out: _Collecto
                     actual, cell)
 
 
+def _check_merges(facts: xlsx.Workbook, sheet: str, header_row: int, columns: dict[str, tuple[int, str]],
+                  absolute: list[int], out: _Collector) -> None:
+    """Merged ranges over the read columns of a table sheet are errors naming the range (`merges`)."""
+    merges.check_table(facts.read_sheet(sheet), sheet, header_row, {absolute[pos]: name for name, (pos, _l) in columns.items()}, out)
+
+
 # -- Vehicle sheet -----------------------------------------------------------------------------
 
 def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMapping) -> dict[str, tuple[str | None, str]]:
@@ -346,18 +362,39 @@ def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMap
                     sheet, f"{name_col}{row}")
             continue
         fields[column.name] = (value, f"{value_col}{row}")
+    _vehicle_merges(facts.read_sheet(sheet), sheet, frame, first, absolute, fields, out)
     for label, cell in unknown:
         like = _resembling(label, schema.SHEET_VEHICLE, set(fields), headers)
         out.warn("unused-column" if like else "unknown-field", f"field {label!r} is not part of the contract; ignored" + like, sheet, cell)
     return fields
 
 
+def _vehicle_merges(xml: xlsx.Sheet, sheet: str, frame: pd.DataFrame, first: int, absolute: list[int],
+                    fields: dict[str, tuple[str | None, str]], out: _Collector) -> None:
+    """A merge over a field's name or value (besides its top-left cell) is an error naming the range:
+    the covered cell is blank in the file, though the sheet shows the merged text beside it."""
+    if not xml.merges:
+        return
+    name_col, value_col = absolute[0], absolute[1]
+    cells = [(int(cell[len(cell.rstrip("0123456789")):]), col, name) for name, (_v, cell) in fields.items()
+             for col in (name_col, value_col)]
+    cells += [(first + i, name_col, f"the field name of row {first + i}")
+              for i, (label, value) in enumerate(zip(frame.iloc[:, 0], frame.iloc[:, 1])) if label is None and value is not None]
+    merges.check_fields(xml, sheet, cells, out)
+
+
+def _percent_refs(book: xlsx.Workbook, sheet: str) -> set[str]:
+    """The sheet's cells formatted as percentages, by reference ("B12")."""
+    return {f"{xlsx.column_letter(col)}{row}" for row, col in book.read_sheet(sheet).percent}
+
+
 def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
-                   vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...]) -> Vehicle | None:
+                   vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...], percent: set[str]) -> Vehicle | None:
     """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
-    vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`."""
+    vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`; `percent` are the
+    cells formatted as percentages (a points field there showing 8% holds 0.08 and is read as 8)."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
-    values, ok = _vehicle_values(fields, sheet, out)
+    values, ok = _vehicle_values(fields, sheet, out, percent)
     # Every check runs on the fields that could be read, so all problems are reported in one pass.
     money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
     excluded = {k: to_cents(money[k]) for k in _EXCLUDED_COSTS if k in money}
@@ -395,9 +432,11 @@ _CENTS_VEHICLE_FIELDS = ("msrp", "total_cost", "transaction_value", "steel_purch
                          "lvc_high_wage_materials")
 
 
-def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector) -> tuple[dict[str, object], bool]:
+def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
+                    percent: set[str]) -> tuple[dict[str, object], bool]:
     """Each field that could be read, converted to its kind's value; and False when a required one
-    is missing or any is unreadable (each reported)."""
+    is missing or any is unreadable (each reported). A percentage or points field in a cell
+    formatted as % is read as the % shown."""
     values: dict[str, object] = {}
     ok = True
     for column in schema.VEHICLE_FIELDS:
@@ -409,10 +448,14 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
                 ok = False
             continue
         try:
-            values[column.name] = _convert(column, text)
+            value = _convert(column, text)
         except ValueError as exc:
             out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
             ok = False
+            continue
+        if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
+            warn_commas(column.name, [str(cell)], sheet, out)
+        values[column.name] = value * 100 if column.kind == "pct" and cell in percent else value
     country, cell = fields.get("assembly_country", (None, ""))
     if country is not None and values.get("assembly_country") not in (None, country.strip().upper()):
         out.warn("country-name", f"assembly_country: read {country.strip()!r} as {values['assembly_country']}", sheet, cell)
@@ -525,7 +568,12 @@ def _convert(column: schema.Column, text: str):
             pass  # a country name may be accented (Côte d'Ivoire); to_alpha2 refuses anything unknown
         return countries.to_alpha2(text)[0]
     if kind in ("currency", "yn"):
-        text = codes.ascii_code(text)
+        try:
+            text = codes.ascii_code(text)
+        except ValueError as exc:
+            if kind == "yn":  # a tick or a cross: say what a Y/N cell accepts, and which character is not one
+                raise ValueError(f"{_YN_EXPECTED}, {exc}") from None
+            raise
     if kind == "currency":
         code = text.strip().upper()
         if code not in codes.currencies():
@@ -628,6 +676,7 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
     columns = _map_headers(frame, absolute, schema.FX_COLUMNS, sheet, header_row, out, headers)
     if columns is None:
         return {}
+    _check_merges(facts, sheet, header_row, columns, absolute, out)
     rates: dict[str, FxRate] = {}
     for i in range(len(frame)):
         row = header_row + 1 + i
@@ -648,6 +697,9 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
                 parsed[column.name] = _convert(column, text) if column.kind != "date" else text.split(" ")[0]
             except ValueError as exc:
                 out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+                continue
+            if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
+                warn_commas(column.name, [str(cell)], sheet, out)
         if "currency" in parsed and "rate" in parsed:
             if parsed["rate"] <= 0:
                 out.add("bad-value", f"rate: expected a rate above 0, found {parsed['rate']}", sheet, f"{columns['rate'][1]}{row}")
@@ -911,6 +963,7 @@ def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
              if schema.canonical(h) not in contract and schema.canonical(h) not in mapped and not str(h).startswith("__UNNAMED__")]
     if columns is None:
         return None, extra, {}
+    _check_merges(facts, sheet, header_row, columns, absolute, out)
     letters = {name: letter for name, (_pos, letter) in columns.items()}
     present = frame.iloc[:, [pos for pos, _l in columns.values()]].notna().any(axis=1)
     frame = frame[present]
@@ -954,6 +1007,7 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
             bad_rows.add(rows[i])
     converted: dict[str, list[int]] = {}  # country names read as codes: text -> line indexes
     failures: list[tuple[int, str]] = []
+    commas: list[str] = []  # cells of text like "1,500", read as thousands though a decimal comma could mean it
     for i in sorted(slow):
         row, cell = rows[i], f"{letter}{rows[i]}"
         try:
@@ -964,6 +1018,8 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
                     out.warn("hs-note", note, sheet, cell)
             if column.kind == "country" and value != texts[i].strip().upper():
                 converted.setdefault(texts[i].strip(), []).append(i)
+            if column.kind in _NUMBER_KINDS and comma_is_ambiguous(texts[i]):
+                commas.append(cell)
             values[i] = value
         except ValueError as exc:
             failures.append((i, str(exc)))
@@ -971,6 +1027,7 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
             values[i] = None
             continue
     _report_failures(failures, column, table.frame.columns[pos], texts, rows, letter, table.header_row, sheet, out)
+    warn_commas(name, commas, sheet, out)
     for text, found in converted.items():
         listed = ", ".join(str(rows[i]) for i in found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
         counted = f"{len(found)} lines: rows" if len(found) > 1 else "row"
@@ -994,6 +1051,20 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
                 bad_rows.add(rows[i])
                 values[i] = None
     return values
+
+
+_NUMBER_KINDS = ("number", "money", "pct")
+
+
+def warn_commas(name: str, cells: list[str], sheet: str, out: _Collector) -> None:
+    """Number cells holding text like '1,500' are read as US thousands (1500); a decimal comma
+    (1.5) would read the same text: say so, naming the cells."""
+    if not cells:
+        return
+    listed = ", ".join(cells[:8]) + (f" and {len(cells) - 8} more" if len(cells) > 8 else "")
+    out.warn("ambiguous-comma", f"{name}: text with one comma and three digits after it ({listed}) is read as US "
+             "thousands ('1,500' as 1500); if the comma is a decimal comma ('1,500' meaning 1.5), write the numbers with "
+             "a point or as number cells", sheet, cells[0])
 
 
 def _positive(value, _row, _cell):

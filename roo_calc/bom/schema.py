@@ -98,8 +98,8 @@ VEHICLE_FIELDS: tuple[Column, ...] = (
     Column("aluminum_purchases_originating", "money", False, ("aluminium_purchases_originating",), "Of which originating"),
     Column("lvc_high_wage_labor", "money", False, ("high_wage_labor", "hwlc"), "High-wage labor costs per vehicle (USMCA UR s.18)"),
     Column("lvc_high_wage_materials", "money", False, ("high_wage_materials", "hwm"), "High-wage materials per vehicle (USMCA UR s.18)"),
-    Column("lvc_technology_points", "pct", False, ("technology_points", "hwtc"), "High-wage technology credit, points (capped at 10)"),
-    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points: 0 or the rule file's assembly_credit (5 under USMCA UR 18(12)-(14))"),
+    Column("lvc_technology_points", "pct", False, ("technology_points", "hwtc"), "High-wage technology credit, points (capped at 10); a cell formatted as % showing 8% is 8 points"),
+    Column("lvc_assembly_points", "pct", False, ("assembly_points", "hwac"), "High-wage assembly credit, points: 0 or the rule file's assembly_credit (5 under USMCA UR 18(12)-(14)); a cell formatted as % showing 5% is 5 points"),
 )
 
 BOM_COLUMNS: tuple[Column, ...] = (
@@ -112,13 +112,13 @@ BOM_COLUMNS: tuple[Column, ...] = (
     Column("currency", "currency", False, ("ccy", "line_currency"), "ISO 4217; default the vehicle's"),
     Column("origin_country", "country", True, ("country_of_origin", "coo", "origin"), "ISO alpha-2 country where the material was produced"),
     Column("supplier", "text", False, ("vendor", "supplier_name"), "Supplier"),
-    Column("nafta_originating", "yn", False, ("nafta", "nafta_certified", "nafta_cert"), "Y/N supplier's NAFTA certification; blank = none on file"),
-    Column("usmca_originating", "yn", False, ("usmca", "usmca_certified", "usmca_cert", "cusma_originating"), "Y/N supplier's USMCA certification; blank = none on file"),
+    Column("nafta_originating", "yn", False, ("nafta", "nafta_certified", "nafta_cert"), "Y/N supplier's NAFTA certification (Y or N, yes/no, true/false, 1/0; an X is refused); blank = none on file"),
+    Column("usmca_originating", "yn", False, ("usmca", "usmca_certified", "usmca_cert", "cusma_originating"), "Y/N supplier's USMCA certification (Y or N, yes/no, true/false, 1/0; an X is refused); blank = none on file"),
     Column("regional_content_pct", "pct", False, ("regional_content", "rvc", "rvc_pct", "regional_value_content", "regional_content_%"), "Supplier-stated regional value content of the material, 0-100"),
     Column("us_content_pct", "pct", False, ("us_content", "us_content_%"), "Share of the material's value that is US content, 0-100"),
     Column("nafta_traced_value", "money", False, ("traced_value",), "NAFTA tracing: value of non-originating traced materials in this line (UR 9(2))"),
     Column("material", "choice", False, ("raw_material",), "steel, aluminum or blank", ("steel", "aluminum")),
-    Column("high_wage", "yn", False, ("high_wage_plant",), "Y/N produced in a plant meeting the USMCA high-wage rate"),
+    Column("high_wage", "yn", False, ("high_wage_plant",), "Y/N produced in a plant meeting the USMCA high-wage rate (Y or N, yes/no, true/false, 1/0; an X is refused)"),
     Column("core_part_group", "choice", False, ("core_part", "core_group"),
            "Overrides the core-part group: a group of the rules' core_part_table (USMCA UR Table A.2), "
            "or none: not a core part", (NOT_A_CORE_PART,)),

@@ -6,7 +6,9 @@ its relationships name the sheets, shared strings and styles, whatever the produ
 them, and both the transitional and the strict OOXML namespaces are read, under any prefix.
 Beside the cell texts each sheet keeps the facts the contract needs: cells formatted as
 percentages, formulas saved without a value, Excel error values, hidden rows.  Dates (numbers
-in a date format) become ISO text, as a spreadsheet app shows them.
+in a date format) become ISO text, as a spreadsheet app shows them.  Merged ranges are kept
+too: only a merge's top-left cell holds its value, the others are blank in the file although a
+spreadsheet shows the value beside each of them.
 """
 
 from __future__ import annotations
@@ -189,6 +191,41 @@ def _serial_to_iso(text: str, date1904: bool) -> str:
     return moment.strftime("%Y-%m-%d") if not seconds else moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+@dataclass(frozen=True)
+class Merge:
+    """A merged range: rows first..last (1-based) and columns left..right (0-based), both ends
+    included; only the top-left cell holds the value."""
+
+    first: int
+    left: int
+    last: int
+    right: int
+
+    @property
+    def ref(self) -> str:
+        return f"{column_letter(self.left)}{self.first}:{column_letter(self.right)}{self.last}"
+
+
+def parse_merge(ref: str) -> Merge | None:
+    """A mergeCell's ref ("E2:E4") as a Merge, None when it is not a range of cells."""
+    first, _, last = ref.strip().partition(":")
+    try:
+        columns = _Columns()
+        (r1, c1), (r2, c2) = (_split_ref(first, columns), _split_ref(last or first, columns))
+    except ValueError:
+        return None
+    return Merge(min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2))
+
+
+def _split_ref(ref: str, columns: _Columns) -> tuple[int, int]:
+    letters = ref.rstrip(_DIGITS)
+    col = columns[letters.replace("$", "")]
+    row = int(ref[len(letters):])
+    if not 0 < row <= MAX_ROW:
+        raise ValueError(ref)
+    return row, col
+
+
 @dataclass
 class Sheet:
     """One sheet's cells and facts; rows are absolute (1-based), columns 0-based."""
@@ -203,6 +240,7 @@ class Sheet:
     formulas_without_value: list[str] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
+    merges: list[Merge] = field(default_factory=list)
 
     @property
     def first_row(self) -> int | None:
@@ -310,13 +348,13 @@ def _refuse(message: str) -> NoReturn:
 
 
 def _element_names(name: str, interned: dict[str, str]) -> tuple[str, ...]:
-    """The worksheet's cell, value, text, inline-string, row, formula and phonetic element names
+    """The worksheet's cell, value, text, inline-string, row, formula, phonetic and merged-range element names
     as the parser's own interned strings, checked once at the root so the handlers compare by
     identity."""
     ns, loc = safexml.local(name)
     if ns not in MAIN_NS or loc not in ("worksheet", "dialogsheet", "macrosheet"):
         _refuse(f"expected a SpreadsheetML worksheet, found <{loc}> in namespace {ns or 'none'!r}")
-    names = [ns + safexml.SEP + t for t in ("c", "v", "t", "is", "row", "f", "rPh")]
+    names = [ns + safexml.SEP + t for t in ("c", "v", "t", "is", "row", "f", "rPh", "mergeCell")]
     for tag in names:  # from now on expat returns these very objects for these names
         interned.setdefault(tag, tag)
     return tuple(interned[tag] for tag in names)
@@ -355,7 +393,7 @@ class _SheetReader:
         percent_styles, date_styles = workbook.styles.percent, workbook.styles.date
         date1904 = workbook.date1904
         columns = _Columns()
-        tag_c = tag_v = tag_t = tag_is = tag_row = tag_f = tag_rph = ""
+        tag_c = tag_v = tag_t = tag_is = tag_row = tag_f = tag_rph = tag_merge = ""
         row = 0
         row_text = ""  # the row element's r when it is plain digits: a cell reference ends with it
         row_number = 0  # and its number
@@ -372,7 +410,7 @@ class _SheetReader:
 
         def start(name: str, attrs: dict[str, str]) -> None:
             nonlocal row, col, ref, kind, style, formula, text, collect, rph, row_text, row_number
-            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph
+            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph, tag_merge
             if name is tag_c:
                 ref = attrs.get("r", "")
                 if ref:
@@ -414,8 +452,14 @@ class _SheetReader:
                 formula = True
             elif name is tag_rph:
                 rph += 1
+            elif name is tag_merge:  # after sheetData: the cells are all read by now
+                merge_ref = attrs.get("ref", "")
+                merge = parse_merge(merge_ref)
+                if merge is None:
+                    _refuse(f"merged range {merge_ref!r} is not a range of cells (expected e.g. E2:E4)")
+                sheet.merges.append(merge)
             elif not tag_c:
-                tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph = _element_names(name, interned)
+                tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph, tag_merge = _element_names(name, interned)
 
         def end(name: str) -> None:
             nonlocal text, collect, rph

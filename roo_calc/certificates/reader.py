@@ -12,7 +12,7 @@ from roo_calc.bom import schema, xlsx
 from roo_calc.bom.package import PackageError
 from roo_calc.certificates.model import PER_PART, Certificate, supplier_key
 from roo_calc.errors import BomError, Problem
-from roo_calc.numbers import pct_to_e4
+from roo_calc.numbers import comma_is_ambiguous, pct_to_e4
 
 
 def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, out, sha256: str = "",
@@ -30,6 +30,7 @@ def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, ou
     columns = bom_reader._map_headers(frame, absolute, schema.CERTIFICATE_COLUMNS, sheet, header_row, out, headers)
     if columns is None:
         return ()
+    bom_reader._check_merges(facts, sheet, header_row, columns, absolute, out)
     pct_letters = {columns[c.name][1] for c in schema.CERTIFICATE_COLUMNS if c.kind == "pct" and c.name in columns}
     percent = xlsx.percent_cells(xml, facts.percent_styles, pct_letters)
     found: list[Certificate] = []
@@ -54,6 +55,8 @@ def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, ou
                 out.add("bad-value", f"{column.name}: {exc}", sheet, cells[column.name])
                 ok = False
                 continue
+            if column.kind in bom_reader._NUMBER_KINDS and comma_is_ambiguous(text):
+                bom_reader.warn_commas(column.name, [cells[column.name]], sheet, out)
             if column.kind == "pct":
                 if cells[column.name] in percent:
                     value = value * 100

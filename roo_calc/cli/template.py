@@ -35,7 +35,7 @@ def template(
     except (OutputError, RuleFileError) as error:
         fail(error)
     if not quiet:
-        echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, then run: roo-calc validate {output}")
+        echo(f"Blank BOM workbook written to {output}. Fill in the Vehicle and BOM sheets, one value per cell (merged cells are refused) and numbers with a decimal point, then run: roo-calc validate {output}")
 
 
 EXAMPLES = examples("roo-calc template new-vehicle.xlsx", "roo-calc template new-vehicle.xlsx --force")

@@ -15,7 +15,10 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
+from roo_calc.bom.merges import CODE as MERGED
+from roo_calc.bom.merges import describe
 from roo_calc.bom.reader import parse_date, parse_yn
+from roo_calc.bom.xlsx import Merge
 from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.certificates.reader import conflicts
 from roo_calc.certificates.model import Certificate
@@ -138,6 +141,7 @@ def _parts(sheet, base: dict, problem) -> list[dict]:
     if part_col is None:
         problem(f"expected the header 'Part number' on row {HEADER_ROW}, found none", SHEET_PARTS, f"{HEADER_ROW}:{HEADER_ROW}")
         return []
+    _merged_answers(sheet, {part_col: "part_number", **{col: key for key, col in columns.items()}}, problem)
     rows: list[dict] = []
     for r in range(HEADER_ROW + 1, sheet.max_row + 1):
         part = _text(sheet.cell(r, part_col).value)
@@ -181,6 +185,19 @@ def _parts(sheet, base: dict, problem) -> list[dict]:
                 by_agreement["nafta_originating"]["nafta_traced_value"] = given["nafta_traced_value"]
         rows.extend(by_agreement.values())
     return rows
+
+
+def _merged_answers(sheet, read: dict[int, str], problem) -> None:
+    """A merged range over the part numbers or answers below the header (a Y merged over a block
+    of parts) leaves all but its top-left cell blank in the file: an error naming the range."""
+    for cells in sorted(sheet.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+        merge = Merge(cells.min_row, cells.min_col - 1, cells.max_row, cells.max_col - 1)
+        below = cells.max_row - max(cells.min_row, HEADER_ROW + 1) + 1  # rows of the merge below the header
+        hit = [key for col, key in sorted(read.items()) if cells.min_col <= col <= cells.max_col
+               and below - (col == cells.min_col and cells.min_row > HEADER_ROW) > 0]
+        if hit:
+            problem(describe(merge, sheet.cell(cells.min_row, cells.min_col).value, ", ".join(hit)), SHEET_PARTS, merge.ref,
+                    code=MERGED)
 
 
 def _convert(kind: str, value: object) -> object:
