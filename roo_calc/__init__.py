@@ -157,8 +157,7 @@ def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
             _require(f"others[{key!r}]", value, Regime, "a Regime")
     if import_into is not None:
         _require("import_into", import_into, str, "an ISO alpha-2 country code such as 'US', or None")
-    if not isinstance(certificates, (list, tuple)):
-        raise TypeError(f"certificates: expected a tuple of certificates from roo_calc.load_certificates, found {_kind(certificates)}")
+    _require_certificates(certificates)
     on = as_of or default_as_of(bom)
     bom, application = apply_certificates(bom, on, tuple(certificates))
     result = _evaluate(bom, regime, on, others if others is not None else load_regimes())
@@ -171,8 +170,10 @@ def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
     return result
 
 
-def to_json(bom: "Bom", determinations: list["Determination"], as_of: date) -> dict:
-    """The documented JSON shape of `roo-calc evaluate --format json`."""
+def to_json(bom: "Bom", determinations: list["Determination"], as_of: date | None = None) -> dict:
+    """The documented JSON shape of `roo-calc evaluate --format json`: one report of results
+    evaluated on one date, which is its `as_of` (given, it must be that date: a report dated
+    otherwise than its results would not be true of them; ValueError says so)."""
     from roo_calc.engine.result import Determination
     from roo_calc.report.json import to_json as _to_json
 
@@ -180,8 +181,33 @@ def to_json(bom: "Bom", determinations: list["Determination"], as_of: date) -> d
     _require("determinations", determinations, (list, tuple), "a list of results of roo_calc.evaluate")
     for item in determinations:
         _require("determinations", item, Determination, "a list of results of roo_calc.evaluate")
-    _require_date("as_of", as_of, optional=False)
-    return _to_json(bom, determinations, as_of)
+    _require_date("as_of", as_of)
+    dates = list(dict.fromkeys(d.as_of for d in determinations))
+    if len(dates) > 1:
+        raise ValueError("determinations: evaluated on different dates (" + ", ".join(map(str, dates))
+                         + "); one report holds results of one date: evaluate them all with the same as_of")
+    if as_of is not None and dates and as_of != dates[0]:
+        raise ValueError(f"as_of: {as_of} is not the date the determinations were evaluated on ({dates[0]}); "
+                         "pass result.as_of, or evaluate with as_of=" + repr(as_of))
+    on = as_of or (dates[0] if dates else None)
+    if on is None:
+        raise TypeError("as_of: expected a datetime.date when no determinations are given, found None")
+    return _to_json(bom, determinations, on)
+
+
+def _require_certificates(certificates: object) -> None:
+    """A TypeError naming `certificates` unless it is a list or tuple of Certificates."""
+    from roo_calc.certificates.model import Certificate
+
+    expected = "a tuple of certificates from roo_calc.load_certificates"
+    if not isinstance(certificates, (list, tuple)):
+        raise TypeError(f"certificates: expected {expected}, found {_kind(certificates)}")
+    for i, item in enumerate(certificates):
+        if not isinstance(item, Certificate):
+            hint = (f"; read the workbook first: roo_calc.load_certificates({str(item)!r})"
+                    if isinstance(item, (str, os.PathLike)) else "")
+            raise TypeError(f"certificates[{i}]: expected a Certificate from roo_calc.load_certificates, "
+                            f"found {_kind(item)}{hint}")
 
 
 def _require_bom(bom: object) -> None:

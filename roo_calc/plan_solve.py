@@ -20,8 +20,9 @@ HiGHS computes in binary floating point, so no float of it decides what is calle
    U) is 0 in every plan costing U or less, and one whose forced reduction would is at its
    class's size: both are fixed, and HiGHS's branch and bound runs on what is left, bounded by U.
 5. Among plans of the cheapest cost, the fewest actions: the same steps with "number of actions"
-   as the objective and "cost at most the cheapest" as one more row (the whole program searched
-   only up to TIE_FULL_MAX variables).
+   as the objective and "cost at most the cheapest" as one more row, for programs of at most
+   TIE_FULL_MAX variables (above, the cheapest plan is kept and not called the fewest: on the
+   100k-line BOMs that search cost seconds and proved nothing).
 
 What decides "proven" is the exact bound, or HiGHS's own proof within a number of
 branch-and-bound nodes (NODE_LIMIT), never a wall-clock time, so the same program always gets

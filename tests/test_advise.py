@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
@@ -16,9 +17,8 @@ from roo_calc import load_bom
 from roo_calc.bom.template import write_workbook
 from roo_calc.cli.main import app
 from roo_calc.engine.determine import evaluate
-from roo_calc.display import money
 from roo_calc.report.advise import to_json
-from roo_calc.report.json import money as json_money
+from roo_calc.report.json import json_money_exact, money as json_money
 from roo_calc.report.verdict import duty
 from roo_calc.rules.loader import load_mfn_table, load_regimes
 from tests.conftest import SAMPLES
@@ -145,9 +145,11 @@ def test_section_232_in_force_is_set_against_the_plan_by_its_own_arithmetic():
     text = runner.invoke(app, ["advise", str(SAMPLES / "compact-sedan-mx.xlsx"), "-r", "usmca-2020", "--as-of", "2025-06-01",
                                 "--premium", "4"]).stdout
     saved = duty(before) - duty(after)
-    assert f"the plan saves {money(saved)} USD per vehicle under it." in text
+    # Amounts that are added or multiplied are printed exactly (to the cent when whole cents).
+    exact = lambda cents: f"{Decimal(json_money_exact(cents)):,}"  # noqa: E731
+    assert f"the plan saves {exact(saved)} USD per vehicle under it." in text
     together = text.split("All these duties together:")[1].splitlines()[1]
-    assert together.startswith(f"  per vehicle: duty saved {money(plan.duty_saved_cents + saved)}, plan cost {money(plan.total_cost_cents)}")
+    assert together.startswith(f"  per vehicle: duty saved {exact(plan.duty_saved_cents + saved)}, plan cost {exact(plan.total_cost_cents)}")
     data = to_json(plan, bom, on)
     assert data["tariffs"] == [{"regime": "us-section-232-2025", "status_before": "duty", "status_after": "duty",
                                 "duty_before": json_money(duty(before), up=True), "duty_after": json_money(duty(after), up=True),
@@ -253,3 +255,15 @@ def test_a_solver_that_runs_out_of_time_says_so(monkeypatch):
     monkeypatch.setattr(module, "solve", timeout)
     plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES)
     assert plan.after is None and "whether a plan exists is not known" in plan.message
+
+
+def test_a_solver_run_stopped_by_the_safety_cap_says_so(monkeypatch):
+    """The label rests on solver work, not time; when the wall-clock safety cap does stop a run,
+    the method line says so, and that another run may label the plan differently."""
+    import roo_calc.advise as module
+    from roo_calc.plan_solve import Solved
+
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    monkeypatch.setattr(module, "_solve", lambda *args: Solved(chosen=[], capped=True))
+    plan = advise(bom, REGIMES["usmca-2020"], bom.vehicle.production_date, Fraction(4), known=REGIMES)
+    assert "wall-clock safety cap" in plan.method and "may label this plan differently" in plan.method

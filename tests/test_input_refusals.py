@@ -136,8 +136,27 @@ def loaded():
     (lambda bom, regime: roo_calc.default_as_of(bom, today=datetime.datetime(2024, 1, 1)), "today: expected a datetime.date"),
     (lambda bom, regime: roo_calc.to_json(bom, regime, datetime.date(2024, 1, 1)), "determinations: expected a list"),
     (lambda bom, regime: roo_calc.to_json(bom, [roo_calc.evaluate(bom, regime)], "2024-01-01"), "as_of: expected a datetime.date"),
+    (lambda bom, regime: roo_calc.evaluate(bom, regime, certificates=["certificates.xlsx"]),
+     "certificates[0]: expected a Certificate from roo_calc.load_certificates, found the string 'certificates.xlsx'; "
+     "read the workbook first: roo_calc.load_certificates('certificates.xlsx')"),
+    (lambda bom, regime: roo_calc.evaluate(bom, regime, certificates="certificates.xlsx"), "certificates: expected a tuple"),
 ], ids=lambda v: v.split(":")[0] if isinstance(v, str) else None)
 def test_api_wrong_argument_types_name_the_argument(loaded, call, argument):
     with pytest.raises(TypeError) as info:
         call(*loaded)
     assert str(info.value).startswith(argument), info.value
+
+
+def test_api_json_report_is_dated_as_its_results(loaded):
+    """to_json's as_of is the date its results were evaluated on: another date, or results of
+    different dates in one report, is refused naming the argument; left out, it is theirs."""
+    bom, regime = loaded
+    result = roo_calc.evaluate(bom, regime)
+    with pytest.raises(ValueError, match=rf"^as_of: 1999-01-01 is not the date the determinations were evaluated on \({result.as_of}\)"):
+        roo_calc.to_json(bom, [result], datetime.date(1999, 1, 1))
+    other = roo_calc.evaluate(bom, regime, as_of=datetime.date(2021, 1, 1))
+    with pytest.raises(ValueError, match=rf"^determinations: evaluated on different dates \({result.as_of}, 2021-01-01\)"):
+        roo_calc.to_json(bom, [result, other], result.as_of)
+    data = roo_calc.to_json(bom, [result])
+    assert data["as_of"] == str(result.as_of) == data["results"][0]["applied_on"]
+    assert roo_calc.to_json(bom, [result], result.as_of)["as_of"] == str(result.as_of)

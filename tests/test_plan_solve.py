@@ -134,3 +134,16 @@ def test_a_subset_sum_program_is_proven_by_the_bound_and_labelled_the_same_every
     assert first is not None and second is not None
     assert first.proven and first.cost == target * 5 and not first.capped
     assert (first.chosen, first.proven, first.fewest) == (second.chosen, second.proven, second.fewest)
+
+
+@settings(max_examples=100, deadline=None)
+@given(programs())
+def test_least_cost_is_a_bound_and_none_only_without_a_plan(program):
+    """advise solves the ways to pass in the order of this bound and skips a way whose bound is
+    above a proven cost: it must never exceed the cheapest plan."""
+    expected = brute_force(program)
+    with forced(DIRECT_MAX=0):
+        least = plan_solve.least_cost(program)
+    if expected is None:
+        return
+    assert least is not None and least <= expected[0]

@@ -132,3 +132,20 @@ def test_lines_sheet_lists_each_line_once_and_every_regime_band_agrees_with_json
                     assert row[basis] == line["basis"], (name, number)
     assert bands >= 10
     assert not any(h.startswith("us-section-232-2025") for h in header), "a regime that counts no line has no band"
+
+
+def test_regime_sheet_rows_align_alike_and_the_what_if_band_covers_its_sentence(tmp_path):
+    """Every cell of a requirement row is top-aligned, as its wrapped texts are; the amber WHAT-IF
+    sentence is one merged cell across the requirements table, not an amber cell it overflows."""
+    out = tmp_path / "report.xlsx"
+    result = runner.invoke(app, ["evaluate", str(SAMPLES / "suv-ca.xlsx"), "-r", "us-proposal-2017", "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(out)["us-proposal-2017"]
+    assert str(sheet["A3"].value).startswith("WHAT-IF: ")
+    assert "A3:J3" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A3"].fill.fgColor.rgb.endswith("FFEB9C") and sheet["A3"].alignment.wrap_text
+    head = [c.value for c in sheet[5]]
+    assert head[0] == "Requirement"
+    for row in sheet.iter_rows(min_row=6, max_row=7, max_col=10):
+        assert row[0].value in ("rvc", "us_content")
+        assert {c.alignment.vertical for c in row if c.value not in (None, "")} == {"top"}, [(c.coordinate, c.alignment.vertical) for c in row]

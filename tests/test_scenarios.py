@@ -181,7 +181,7 @@ def test_compare_workbook_lists_each_scenarios_changes_and_the_lines_they_touche
     assert result.exit_code == 0, result.output
     sheet = openpyxl.load_workbook(out)["Scenarios and inputs"]
     rows = [r for r in sheet.iter_rows(values_only=True) if r[0] == "electronics from Mexico"]
-    assert rows and rows[0][3].startswith("select ") and rows[0][4].startswith("15 lines: 40, 41, 42")
+    assert rows and rows[0][3].startswith("select = { ") and rows[0][4].startswith("15 lines: 40, 41, 42")
     assert len(rows[0][2]) == 64  # the scenario file's SHA-256
 
 
@@ -336,3 +336,67 @@ def test_compare_workbook_requirements_sheet_holds_every_requirement_of_every_ce
         assert (row[0].split(" ")[0], row[1], row[2]) == (regime, scenario, rid)
         assert row[4] == (None if value is None else pytest.approx(float(value), abs=0.01))
         assert row[5] == (None if threshold is None else float(threshold))
+
+
+def test_scenario_vehicle_figures_get_the_vehicle_sheets_checks_all_at_once(tmp_path):
+    """A scenario's [vehicle] purchases are refused where the Vehicle sheet's would be (USMCA UR
+    17(1): the originating purchases are a part of the purchases), every scenario's problem in one
+    error naming the file, the scenario and the key, with the sheet's cell for the other figure."""
+    over = write(tmp_path, 'name = "over"\n[vehicle]\nsteel_purchases_originating = 5000\n', "over.toml")
+    under = write(tmp_path, 'name = "under"\n[vehicle]\nsteel_purchases = 1000\n', "under.toml")
+    result = runner.invoke(app, ["compare", str(SAMPLES / "suv-ca.xlsx"), "-s", str(over), "-s", str(under), "-r", "usmca-2020"])
+    assert result.exit_code == 2, result.output
+    assert "PASS" not in result.output
+    assert (f"{over}: scenario 'over', [vehicle] steel_purchases_originating: expected at most steel_purchases "
+            "(2,100.00, Vehicle sheet, cell B12), found 5,000.00") in result.output
+    assert (f"{under}: scenario 'under', [vehicle] steel_purchases: expected at least steel_purchases_originating "
+            "(1,300.00, Vehicle sheet, cell B13), found 1,000.00") in result.output
+    bom = load_bom(SAMPLES / "suv-ca.xlsx")
+    with pytest.raises(ScenarioError, match="steel_purchases_originating: expected at most"):
+        apply_scenario(bom, load_scenario(over))
+
+
+def test_a_figure_set_by_a_scenario_cites_the_scenario_not_the_sheet(tmp_path):
+    """The Vehicle sheet's B19 holds 5 assembly points; a reason about the scenario's 3 names the
+    scenario, and the steel requirement measured on scenario purchases says so."""
+    path = write(tmp_path, 'name = "three"\n[vehicle]\nlvc_assembly_points = 3\nsteel_purchases = 3000\n', "three.toml")
+    result = runner.invoke(app, ["compare", str(SAMPLES / "suv-ca.xlsx"), "-s", str(path), "-r", "usmca-2020", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    cells = {c["scenario"]: c for c in json.loads(result.output)["matrix"]}
+    reasons = {r["id"]: r.get("reason") or "" for r in cells["three"]["requirements"]}
+    assert reasons["lvc"] == (f"lvc_assembly_points (scenario 'three' in {path}): expected 0 or 5 (the assembly credit "
+                              "is claimed whole or not at all), found 3")
+    assert f"purchase figures of scenario 'three' in {path} and the Vehicle sheet" in reasons["steel"]
+    baseline = {r["id"]: r.get("reason") or "" for r in cells["baseline"]["requirements"]}
+    assert "scenario" not in baseline["steel"] and "Vehicle sheet purchase figures" in baseline["steel"]
+
+
+def test_compare_workbook_writes_each_change_as_in_the_file_beside_its_own_rows(tmp_path):
+    """Each change as a person writes it (no Python tuples, True or Decimal('80')), and beside it
+    the rows that change altered: change 1's transmission rows, change 2's steering rows."""
+    import openpyxl
+
+    out = tmp_path / "compare.xlsx"
+    scenario = write(tmp_path, '''
+name = "two changes"
+[[change]]
+select = { hs_prefix = "8708.40", origin_country = "JP" }
+set = { origin_country = "MX", usmca_originating = "Y", regional_content_pct = 80, price_change_pct = 4 }
+[[change]]
+select = { hs_prefix = ["8708.94"], origin_country = "JP" }
+set = { origin_country = "MX", usmca_originating = true }
+[vehicle]
+net_cost = 31000.50
+''')
+    result = runner.invoke(app, ["compare", str(SAMPLES / "compact-sedan-mx.xlsx"), "-s", str(scenario), "-r", "usmca-2020",
+                                 "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = [r for r in openpyxl.load_workbook(out)["Scenarios and inputs"].iter_rows(values_only=True) if r[0] == "two changes"]
+    assert [r[3] for r in rows] == [
+        'select = { hs_prefix = "8708.40", origin_country = "JP" }\n'
+        'set = { origin_country = "MX", usmca_originating = "Y", regional_content_pct = 80, price_change_pct = 4 }',
+        'select = { hs_prefix = "8708.94", origin_country = "JP" }\nset = { origin_country = "MX", usmca_originating = "Y" }',
+        "[vehicle]\nnet_cost = 31000.50"]
+    assert rows[0][4] == "9 lines: 2, 3, 4, 5, 9, 10, 14, 15, 16"
+    assert rows[1][4] == "3 lines: 248, 249, 250"
+    assert rows[2][4] == "none (the vehicle's figures)"

@@ -86,6 +86,22 @@ class Vehicle(BaseModel):
     lvc_technology_points_e4: int | None = None
     lvc_assembly_points_e4: int | None = None
     cells: dict[str, str] = {}  # field -> cell reference on the Vehicle sheet
+    given_by: dict[str, str] = {}  # field -> what set it instead of the Vehicle sheet (a scenario)
+
+    def source_of(self, *fields: str) -> str:
+        """Where the fields' values come from, as a report cites it: the Vehicle sheet (with the
+        cell when one field is asked for), or the scenario that set them, or both."""
+        places: list[str] = []
+        for field in fields:
+            place = self.given_by.get(field)
+            if place is None:
+                cell = self.cells.get(field) if len(fields) == 1 else None
+                place = f"Vehicle sheet, cell {cell}" if cell else "Vehicle sheet"
+            if place not in places:
+                places.append(place)
+        if len(places) == 1:
+            return places[0]
+        return " and ".join(place if place in self.given_by.values() else f"the {place}" for place in places)
 
 
 class FxRate(BaseModel):

@@ -541,7 +541,7 @@ def _regional_share(ctx: Context, rid: str, requirement: Requirement) -> tuple[n
                cite(derivation.reference))
     ctx.assume("derived-regional-undeclared", rid, in_region & ~certified & ~rc_stated,
                f"regional content not stated for uncertified regional materials: {derivation.undeclared_regional_share}% assumed",
-               cite(derivation.reference))
+               cite(derivation.undeclared_reference) or None)
     return share, how
 
 

@@ -402,8 +402,10 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
     scaled: np.ndarray | None = None
     basis = None
     from_bom = total is None or originating_total is None
+    given = vehicle.source_of(f"{material}_purchases", f"{material}_purchases_originating")
+    figures_of = "Vehicle sheet purchase figures" if given == "Vehicle sheet" else f"purchase figures of {given}"
     if not from_bom:
-        source = "Vehicle sheet purchase figures"
+        source = figures_of
     else:
         lines = ctx.lines
         counted, mask, missing = _material_lines(ctx, rid, requirement)
@@ -440,8 +442,9 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
     offset = (total if from_bom else originating_total) * SHARE_ONE
     form = LinearForm(scaled, whole(offset, total * SHARE_ONE), "at_least", Fraction(threshold.value),
                       shortfall="of non-originating purchases to make originating"
-                                + ("" if from_bom else " (Vehicle sheet purchase figures)"),
-                      fixed=None if from_bom else "is measured on the Vehicle sheet's purchase figures, which no BOM line changes")
+                                + ("" if from_bom else f" ({figures_of})"),
+                      fixed=None if from_bom else "is measured on the " + (
+                          "Vehicle sheet's purchase figures" if given == "Vehicle sheet" else figures_of) + ", which no BOM line changes")
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=f"from {source}")
 
 
@@ -459,7 +462,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
     if labor is None:
         missing.append("lvc_high_wage_labor (Vehicle sheet)")
     materials = vehicle.lvc_high_wage_materials_cents
-    source = "Vehicle sheet"
+    source = vehicle.source_of("lvc_high_wage_materials")
     counted = None
     high, low = ctx.lines.flag("high_wage")
     abroad = high & ~ctx.lines.in_countries(ctx.regime.region)  # UR s.12: a high-wage plant is in a CUSMA country
@@ -488,8 +491,7 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
     credit, claimed = requirement.assembly_credit, vehicle.lvc_assembly_points_e4
     if credit is not None and claimed is not None and Fraction(claimed, 10_000) not in (0, credit):
         # The high-wage assembly credit is all or nothing (USMCA UR 18(12)-(14)); its amount is rule data.
-        cell = vehicle.cells.get("lvc_assembly_points")
-        return _review(rid, requirement, f"lvc_assembly_points (Vehicle sheet{f', cell {cell}' if cell else ''}): expected 0 or {credit.normalize():f} "
+        return _review(rid, requirement, f"lvc_assembly_points ({vehicle.source_of('lvc_assembly_points')}): expected 0 or {credit.normalize():f} "
                        f"(the assembly credit is claimed whole or not at all), found {Decimal(claimed).scaleb(-4).normalize():f}")
     points = {}
     capped: list[str] = []
@@ -512,8 +514,11 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
         credit=points["technology"] + points["assembly"], minimum=Fraction(minimum.value) if minimum else None,
         shortfall="of materials to move to high-wage plants" if counted is not None
         else "of high-wage labor or materials to add (Vehicle sheet)",
-        fixed=None if counted is not None else "uses the Vehicle sheet's high-wage materials figure, which no BOM line "
-                                                "changes (leave it blank and mark lines high_wage to let re-sourcing count)")
+        fixed=None if counted is not None else (
+            f"uses the high-wage materials figure of {source}, which no BOM line changes"
+            if "lvc_high_wage_materials" in vehicle.given_by else
+            "uses the Vehicle sheet's high-wage materials figure, which no BOM line "
+            "changes (leave it blank and mark lines high_wage to let re-sourcing count)"))
     decision = form.decide()
     high_wage_points = decision.points
     reason = (f"high-wage materials from {source}; high-wage points {display_pct(high_wage_points)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from roo_calc.advise import Plan
@@ -15,6 +16,13 @@ from roo_calc.display import money as display_money, money_needed, pct
 from roo_calc.report.json import determination_json, envelope, json_money_exact, money
 from roo_calc.report.text import detail, exposure_line, header, summary_table
 from roo_calc.report.verdict import duty, status_code, status_label
+
+
+def _exact(cents: int | Fraction) -> str:
+    """An amount as printed where it is multiplied or added: to the cent when it is whole cents,
+    else with every decimal it has (a plan's costs are value x a percentage with four decimals),
+    so that per-vehicle x vehicles and the sum of the lines are the printed totals exactly."""
+    return f"{Decimal(json_money_exact(cents)):,}"
 
 
 def _gap_lines(plan: Plan, cur: str) -> list[str]:
@@ -35,7 +43,7 @@ def _plan_table(plan: Plan, cur: str) -> list[str]:
     for p in plan.lines:
         out.append(f"{p.row:>6}  {p.action:<10} {p.part_number:<{width}} {(p.description or '')[:30]:<30} "
                    f"{hs_display(p.hs_code):<12} {p.origin_country:<4} {display_money(p.value_cents):>12} "
-                   f"{pct(Fraction(p.premium_e4, 10_000)) + '%':>7} {display_money(p.cost_cents):>12}")
+                   f"{pct(Fraction(p.premium_e4, 10_000)) + '%':>7} {_exact(p.cost_cents):>12}")
     return out
 
 
@@ -45,8 +53,8 @@ def _saving_rows(saved: Fraction, plan: Plan, bom: Bom, cur: str) -> list[str]:
     volume = bom.vehicle.annual_volume
     if volume:
         rows.append((f"per year at {volume:,} vehicles", saved * volume, plan.total_cost_cents * volume))
-    return [f"  {label}: duty saved {display_money(duty)}, plan cost {display_money(cost)}, "
-            f"{'net saving' if duty >= cost else 'net cost'} {display_money(abs(duty - cost))} {cur}"
+    return [f"  {label}: duty saved {_exact(duty)}, plan cost {_exact(cost)}, "
+            f"{'net saving' if duty >= cost else 'net cost'} {_exact(abs(duty - cost))} {cur}"
             for label, duty, cost in rows]
 
 
@@ -90,8 +98,8 @@ def _tariff_lines(plan: Plan, bom: Bom, cur: str) -> tuple[list[str], Fraction |
             out.append(line + f"; what the plan saves under it cannot be said (see `roo-calc evaluate -r {before.regime}`).")
             continue
         total = None if total is None else total + saved
-        out.append(line + (f": the plan saves {display_money(saved)} {cur} per vehicle under it." if saved > 0 else
-                           f": the plan adds {display_money(-saved)} {cur} per vehicle under it." if saved < 0 else "."))
+        out.append(line + (f": the plan saves {_exact(saved)} {cur} per vehicle under it." if saved > 0 else
+                           f": the plan adds {_exact(-saved)} {cur} per vehicle under it." if saved < 0 else "."))
         if duty(after):
             out.append("  The plan is the cheapest way to qualify, not the one that lowers this duty most: re-sourcing "
                        "other lines to the US may lower it further.")
@@ -115,9 +123,9 @@ def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str
                    f"{pct(Fraction(plan.certification_e4, 10_000))}% of its value. Re-source: buy it from a high-wage "
                    f"supplier in {plan.target} that certifies it originating ({' and '.join(f'{c} = Y' for c in plan.resource_certified)}).")
         out += [""] + _plan_table(plan, cur)
-        total = f"total cost of the plan: {display_money(plan.total_cost_cents)} {cur} per vehicle"
+        total = f"total cost of the plan: {_exact(plan.total_cost_cents)} {cur} per vehicle"
         if bom.vehicle.annual_volume:
-            total += (f", {display_money(plan.total_cost_cents * bom.vehicle.annual_volume)} {cur} a year at "
+            total += (f", {_exact(plan.total_cost_cents * bom.vehicle.annual_volume)} {cur} a year at "
                       f"{bom.vehicle.annual_volume:,} vehicles")
         out += [total, ""] + _against_duty(plan, bom, cur)
     if plan.after is not None:
@@ -162,10 +170,16 @@ def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
         "total_cost": money(plan.total_cost_cents),
         "total_cost_exact": json_money_exact(plan.total_cost_cents),
         "total_cost_per_year": money(plan.total_cost_cents * volume) if volume else None,
+        "total_cost_per_year_exact": json_money_exact(plan.total_cost_cents * volume) if volume else None,
         "duty_saved_per_vehicle": None if saved is None else money(saved),
+        "duty_saved_per_vehicle_exact": None if saved is None else json_money_exact(saved),
         "duty_saved_per_year": None if saved is None or not volume else money(saved * volume),
+        "duty_saved_per_year_exact": None if saved is None or not volume else json_money_exact(saved * volume),
         "net_saving_per_vehicle": None if saved is None else money(saved - plan.total_cost_cents),
+        "net_saving_per_vehicle_exact": None if saved is None else json_money_exact(saved - plan.total_cost_cents),
         "net_saving_per_year": None if saved is None or not volume else money((saved - plan.total_cost_cents) * volume),
+        "net_saving_per_year_exact": (None if saved is None or not volume
+                                      else json_money_exact((saved - plan.total_cost_cents) * volume)),
         "tariffs": [_tariff_json(b, a) for b, a in plan.tariffs if not (b.status == a.status == "not_applicable")],
         "after": determination_json(plan.after) if plan.after is not None else None,
     }

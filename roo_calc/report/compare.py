@@ -8,6 +8,7 @@ from exact values and rounded once."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterator
@@ -338,28 +339,27 @@ def _inputs_sheet(book, styles, comparison: Comparison, as_of: str, inputs: dict
     # not the lines whose facts it changed (that takes each scenario's BOM, built one by one).
     many = len(comparison.scenarios) - 1 > DETAIL_LIMIT
     index = LineIndex(base.lines) if many else None
-    sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change",
-                             "Lines its changes select (rows)" if many else "Lines touched (rows)"], styles["head"])
+    sheet.write_row(row, 0, ["Scenario", "File", "File SHA-256", "Change (as in the scenario file)",
+                             "Lines it selects in the BOM as given (rows)" if many else "Lines it changed (rows)"],
+                    styles["head"])
     digests: dict[str, str] = {}
     for scenario, file in inputs.get("scenarios", []):
         if file not in digests:
             digests[file] = hashlib.sha256(Path(file).read_bytes()).hexdigest() if file and Path(file).exists() else ""
-        digest = digests[file]
-        touched = _selected(base, index, scenario) if index is not None else _touched(base, comparison.boms.get(scenario.name))
-        for k, change_ in enumerate(scenario.change or [None]):
+        entries = [(_describe(c), _selected(base, index, c) if index is not None else rows_changed)
+                   for c, rows_changed in zip(scenario.change, _changed_by_each(base, scenario, many))]
+        if scenario.vehicle is not None:
+            entries.append(("[vehicle]\n" + "\n".join(f"{k} = {_toml_value(v)}" for k, v in
+                                                       scenario.vehicle.model_dump(exclude_none=True).items()),
+                            "none (the vehicle's figures)"))
+        for text, rows_text in entries:
             row += 1
             sheet.write_string(row, 0, scenario.name)
             sheet.write_string(row, 1, str(file))
-            sheet.write_string(row, 2, digest)
-            text = _describe(change_) if change_ is not None else ""
-            sheet.set_row(row, 15 * max(1, -(-len(text) // 65), -(-len(touched) // 45) if k == 0 else 1))
+            sheet.write_string(row, 2, digests[file])
+            sheet.set_row(row, 15 * max(text.count("\n") + 1, -(-len(text) // 65), -(-len(rows_text) // 45)))
             sheet.write_string(row, 3, text, styles["wrap"])
-            if k == 0:
-                sheet.write_string(row, 4, touched, styles["wrap"])
-        if scenario.vehicle is not None:
-            row += 1
-            sheet.write_string(row, 0, scenario.name)
-            sheet.write_string(row, 3, "vehicle: " + ", ".join(f"{k} = {v}" for k, v in scenario.vehicle.model_dump(exclude_none=True).items()))
+            sheet.write_string(row, 4, rows_text, styles["wrap"])
     top = book.add_format({"valign": "top"})
     for col, width in enumerate((styles["scenario_width"], 40, 66, 70, 50)):
         sheet.set_column(col, col, width, top)
@@ -367,9 +367,50 @@ def _inputs_sheet(book, styles, comparison: Comparison, as_of: str, inputs: dict
 
 
 def _describe(change_) -> str:
+    """A change as a person writes it in a scenario file: `select = { ... }` and `set = { ... }`."""
     select = change_.select.model_dump(exclude_none=True) if hasattr(change_.select, "model_dump") else change_.select
     values = change_.set.model_dump(exclude_none=True) if hasattr(change_.set, "model_dump") else change_.set
-    return f"select {select}; set {values}"
+    return f"select = {_toml_table(select)}\nset = {_toml_table(values)}"
+
+
+def _toml_table(table: dict) -> str:
+    return "{ " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in table.items()) + " }"
+
+
+def _toml_value(value) -> str:
+    """One value as TOML writes it: Y/N for a flag (as the workbook's cells), a number as given,
+    text quoted, a list of several values in brackets."""
+    import json
+
+    if isinstance(value, (list, tuple)):
+        return _toml_value(value[0]) if len(value) == 1 else "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return '"Y"' if value else '"N"'
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _changed_by_each(base, scenario, many: bool) -> list[str]:
+    """Per change, the rows whose facts it changed, each change applied to the lines as the
+    changes before it left them (as `apply_scenario` applies them); not computed above
+    DETAIL_LIMIT scenarios (the selected rows are shown there)."""
+    from roo_calc.errors import ScenarioError
+    from roo_calc.scenarios.apply import apply_scenario
+
+    if many:
+        return [""] * len(scenario.change)
+    out = []
+    before = base
+    for k in range(1, len(scenario.change) + 1):
+        try:
+            after = apply_scenario(base, scenario.model_copy(update={"change": scenario.change[:k], "vehicle": None}))
+        except ScenarioError as error:
+            out.append(f"not applied: {error}")
+            continue
+        out.append(_touched(before, after))
+        before = after
+    return out
 
 
 def _touched(base, edited) -> str:
@@ -388,14 +429,9 @@ def _touched(base, edited) -> str:
     return _rows_text(a.loc[differs, "row"].tolist())
 
 
-def _selected(base, index, scenario) -> str:
-    """The rows the scenario's changes select."""
-    import numpy as np
-
-    chosen = np.zeros(len(base.lines), dtype=bool)
-    for change_ in scenario.change:
-        chosen |= index.mask(change_.select)
-    return _rows_text(base.lines.loc[chosen, "row"].tolist())
+def _selected(base, index, change_) -> str:
+    """The rows a change's selector matches in the BOM as given."""
+    return _rows_text(base.lines.loc[index.mask(change_.select), "row"].tolist())
 
 
 def _rows_text(rows: list) -> str:

@@ -260,8 +260,10 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str):
     sheet = book.add_worksheet(name)
     sheet.write_string(0, 0, f"{result.regime}: {result.title}", styles["title"])
     sheet.write_string(1, 0, f"Status: {status_label(result)}", styles["bold"])
-    if result.what_if:
-        sheet.write_string(2, 0, f"WHAT-IF: {result.what_if}", styles["whatif"])
+    if result.what_if:  # amber across the table's width, so the highlight covers the whole sentence
+        text = f"WHAT-IF: {result.what_if}"
+        sheet.merge_range(2, 0, 2, 9, text, styles["whatif_wrap"])
+        sheet.set_row(2, 15 * max(1, -(-len(text) // 240)))
     if result.vehicle_class:
         sheet.write_string(3, 0, f"Vehicle class: {result.vehicle_class} - {result.vehicle_class_title or ''}")
     headers = ["Requirement", "Title", "Status", "Value %", "Threshold %", "Margin (points)", "Threshold in force from",
@@ -272,16 +274,17 @@ def _regime_sheet(book, styles, bom: Bom, result: Determination, name: str):
     for i, req in enumerate(result.requirements, start=top + 1):
         cited = (req.threshold_citation or "") + (" [UNCONFIRMED]" if req.threshold_unconfirmed else "")
         sheet.set_row(i, 15 * max(1, -(-len(cited) // 55), -(-len(req.citation) // 55), -(-len(req.reason or "") // 55)))
-        sheet.write_string(i, 0, req.id)
+        # Every cell of a requirement's row is aligned to the top, as its wrapped texts are.
+        sheet.write_string(i, 0, req.id, styles["top"])
         sheet.write_string(i, 1, req.title, styles["wrap"])
-        sheet.write_string(i, 2, requirement_label(req))
+        sheet.write_string(i, 2, requirement_label(req), styles["top"])
         if req.value is not None:
             sheet.write_number(i, 3, shown(req.value, req.comparison), styles["pct"])
         if req.threshold is not None:
             sheet.write_number(i, 4, float(req.threshold), styles["pct"])
         if req.margin is not None:
             sheet.write_number(i, 5, shown(req.margin), styles["pct"])
-        sheet.write_string(i, 6, req.threshold_from.isoformat() if req.threshold_from else "")
+        sheet.write_string(i, 6, req.threshold_from.isoformat() if req.threshold_from else "", styles["top"])
         sheet.write_string(i, 7, cited, styles["wrap"])
         sheet.write_string(i, 8, req.citation, styles["wrap"])
         sheet.write_string(i, 9, req.reason or "", styles["wrap"])

@@ -31,16 +31,56 @@ def _region(preferences: list[Regime]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for r in preferences for c in r.region))
 
 
-def _certifications(preferences: list[Regime]) -> list[tuple[str, str, str]]:
-    """(field, agreement, policy) per certification field, the newest regime's field first."""
+def _certifications(preferences: list[Regime], bom: Bom, regional: np.ndarray) -> list[tuple[str, str, np.ndarray, str]]:
+    """(field, agreement, regional lines without the field, how they are counted) per
+    certification field, the newest regime's field first: each regime that reads the field
+    says how it counts those lines, in one sentence when they all do the same."""
     newest = sorted(preferences, key=lambda r: r.in_force.from_ or r.proposed_on or date.min, reverse=True)
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, str, np.ndarray, str]] = []
     for field in dict.fromkeys(r.certification_field for r in newest):
-        policies = {r.id: POLICY[r.uncertified_regional] for r in newest if r.certification_field == field}
-        policy = (next(iter(policies.values())) if len(set(policies.values())) == 1
-                  else "; ".join(f"{text} under {rid}" for rid, text in policies.items()))
-        out.append((field, field.removesuffix("_originating").upper(), policy))
+        missing = regional & ~bom.lines[field].notna().to_numpy(dtype=bool)
+        treatments = {r.id: _treatment(r, bom, missing) for r in newest if r.certification_field == field}
+        policy = (next(iter(treatments.values())) if len(set(treatments.values())) == 1
+                  else "; ".join(f"under {rid}, {text}" for rid, text in treatments.items()))
+        out.append((field, field.removesuffix("_originating").upper(), missing, policy))
     return out
+
+
+def _treatment(regime: Regime, bom: Bom, missing: np.ndarray) -> str:
+    """How the regime counts regional lines without a certification, in this vehicle's class:
+    by its `uncertified_regional` policy, unless a requirement values them its own way (NAFTA
+    tracing, UR 9(1), 9(2)(i); an all-traced derivation's assumed share)."""
+    from roo_calc.engine.determine import classify
+    from roo_calc.codes import HsList
+
+    policy = POLICY[regime.uncertified_regional]
+    classes, _described = classify(regime, bom.vehicle)
+    if len(classes) != 1:
+        return policy
+    vehicle_class = classes[0]
+    texts: list[str] = []
+    for requirement in regime.requirements.values():
+        if requirement.classes and vehicle_class not in requirement.classes:
+            continue
+        method = requirement.vnm_for(vehicle_class) if requirement.kind == "regional_value_content" else None
+        if method == "tracing" and requirement.tracing is not None:
+            if requirement.tracing.undeclared_regional == "all":
+                text = "counted at full value in VNM (NAFTA UR 9(2)(i))"
+            else:
+                traced = bom.lines["nafta_traced_value_cents"].notna().to_numpy(dtype=bool) & missing
+                listed = HsList(requirement.tracing.list).match(bom.lines["hs_code"].astype(str).to_numpy()) & missing & ~traced
+                counts = [(int(traced.sum()), "with a stated traced value counted at it (NAFTA UR 9(2)(c)-(e), (h))"),
+                          (int(listed.sum()), "of a Schedule IV provision counted at full value in VNM (NAFTA UR 9(2)(i))"),
+                          (int((missing & ~listed & ~traced).sum()), "not of a Schedule IV provision taken to hold no "
+                                                                      "traced material, adding nothing (NAFTA UR 9(1))")]
+                text = ", ".join(f"{n} {what}" for n, what in counts if n)
+        elif requirement.derivation is not None and (method == "all_traced" or requirement.kind == "us_content"):
+            text = f"{requirement.derivation.undeclared_regional_share}% regional content assumed"
+        else:
+            text = policy
+        if text not in texts:
+            texts.append(text)
+    return "; ".join(texts) or policy
 
 
 def summary(bom: Bom, regimes: Mapping[str, Regime] | None = None) -> str:
@@ -62,13 +102,12 @@ def summary(bom: Bom, regimes: Mapping[str, Regime] | None = None) -> str:
     out.append(f"Materials made in {'/'.join(region)}: {display_money(int(value[regional].sum()))} {cur} ({int(regional.sum())} lines); "
                f"elsewhere: {display_money(int(value[~regional].sum()))} {cur} ({int((~regional).sum())} lines)")
     out.append(f"Net cost less materials (assembly, overhead, other costs): {display_money(v.net_cost_cents - bom.materials_cents)} {cur}")
-    for field, agreement, policy in _certifications(preferences):
-        declared = lines[field].notna().to_numpy(dtype=bool)
-        missing = regional & ~declared
+    for field, agreement, uncertified, policy in _certifications(preferences, bom, regional):
         out.append(f"{agreement} certifications: {int((lines[field] == True).fillna(False).sum())} Y, "  # noqa: E712
                    f"{int((lines[field] == False).fillna(False).sum())} N; "  # noqa: E712
-                   f"{int(missing.sum())} regional lines have none on file (value at stake "
-                   f"{display_money(int(value[missing].sum()))} {cur}: {policy})")
+                   + (f"{int(uncertified.sum())} regional lines have none on file (value at stake "
+                      f"{display_money(int(value[uncertified].sum()))} {cur}: {policy})" if uncertified.any()
+                      else "every regional line has one on file"))
     stated = lines["regional_content_e4"].notna().to_numpy(dtype=bool)
     out.append(f"Regional content stated on {int(stated.sum())} lines; US content on {int(lines['us_content_e4'].notna().sum())}; "
                f"NAFTA traced value on {int(lines['nafta_traced_value_cents'].notna().sum())}")

@@ -260,12 +260,15 @@ def detail(d: Determination, bom: Bom) -> list[str]:
     if d.assumptions:
         out.append("  assumptions:")
         values = dict(zip(bom.lines["row"].tolist(), bom.lines["value_cents"].tolist()))
+        texts = [a.text for a in d.assumptions]
         for a in d.assumptions:
             cite = f" [{a.citation}]" if a.citation else ""
+            # The same assumption made for several requirements says which requirement each is for.
+            text = f"for {a.requirement}: {a.text}" if a.requirement and texts.count(a.text) > 1 else a.text
             if not a.rows:  # about the vehicle as a whole, not about lines
-                out.append(f"    - {a.text}{cite}")
+                out.append(f"    - {text}{cite}")
                 continue
-            out.append(f"    - {a.text}{cite}: {plural(len(a.rows), 'line')}, value at stake "
+            out.append(f"    - {text}{cite}: {plural(len(a.rows), 'line')}, value at stake "
                        f"{display_money(a.value_at_stake_cents)} {currency} ({largest_rows(a.rows, values)})")
     out.extend(certified_text(d.certified_lines))
     for note in d.vehicle_notes:

@@ -241,7 +241,10 @@ class Derivation(_Strict):
 
     certified_share: Decimal = Decimal(0)
     undeclared_regional_share: Decimal = Decimal(0)
-    reference: tuple[Reference, ...] = Field(min_length=1)
+    reference: tuple[Reference, ...] = Field(min_length=1)  # for certified_share
+    # For undeclared_regional_share; none given, its assumption carries no citation (never the
+    # certified share's, which is about other lines).
+    undeclared_reference: tuple[Reference, ...] = ()
     note: str | None = None
 
     @field_validator("certified_share", "undeclared_regional_share")

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from roo_calc.bom.model import Bom
+from roo_calc.bom.model import Bom, Vehicle
+from roo_calc.display import money as display_money
 from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.errors import ScenarioError
 from roo_calc.numbers import pct_to_e4, to_cents
@@ -259,26 +260,79 @@ def apply_scenario(bom: Bom, scenario: Scenario) -> Bom:
                 new = np.array([to_cents(Decimal(int(v)) / 100 * factor) for v in old], dtype=np.int64)
             lines.loc[mask, "value_cents"] = new
             delta += int(new.sum() - old.sum())
-    vehicle = bom.vehicle
+    new_vehicle = _edited_vehicle(bom.vehicle, scenario, delta)
+    problems = _vehicle_problems(new_vehicle, scenario)
+    if int(lines["value_cents"].sum()) > new_vehicle.net_cost_cents:
+        problems.append(f"{where}: scenario {scenario.name!r} makes the materials exceed the net cost")
+    if problems:
+        raise ScenarioError("\n".join(problems))
+    return bom.model_copy(update={"lines": lines, "vehicle": new_vehicle, "path": f"{bom.path} [{scenario.name}]"})
+
+
+_VEHICLE_MONEY = ("net_cost", "transaction_value", "steel_purchases", "steel_purchases_originating",
+                  "aluminum_purchases", "aluminum_purchases_originating", "lvc_high_wage_labor",
+                  "lvc_high_wage_materials")
+_VEHICLE_POINTS = ("lvc_technology_points", "lvc_assembly_points")
+
+
+def _edited_vehicle(vehicle: Vehicle, scenario: Scenario, delta: int) -> Vehicle:
+    """The vehicle with the scenario's [vehicle] figures, each recorded as given by the scenario
+    (reports cite the scenario, not the Vehicle sheet's cell, for it); a net cost moved by the
+    lines' change in value when the scenario does not set it.  A total cost on the sheet moves
+    with the net cost: the excluded costs stay as they are (USMCA UR s.1, net cost)."""
     updates: dict = {}
+    given: list[str] = []
     if scenario.vehicle is not None:
         v = scenario.vehicle
         if v.assembly_country:
             updates["assembly_country"] = v.assembly_country
-        for field in ("net_cost", "transaction_value", "steel_purchases", "steel_purchases_originating",
-                      "aluminum_purchases", "aluminum_purchases_originating", "lvc_high_wage_labor",
-                      "lvc_high_wage_materials"):
+            given.append("assembly_country")
+        for field in _VEHICLE_MONEY:
             if getattr(v, field) is not None:
                 updates[f"{field}_cents"] = to_cents(getattr(v, field))
-        for field in ("lvc_technology_points", "lvc_assembly_points"):
+                given.append(field)
+        for field in _VEHICLE_POINTS:
             if getattr(v, field) is not None:
                 updates[f"{field}_e4"] = pct_to_e4(getattr(v, field))
+                given.append(field)
     if "net_cost_cents" not in updates and delta:
         updates["net_cost_cents"] = vehicle.net_cost_cents + delta
-    new_vehicle = vehicle.model_copy(update=updates)
-    if int(lines["value_cents"].sum()) > new_vehicle.net_cost_cents:
-        raise ScenarioError(f"{where}: scenario {scenario.name!r} makes the materials exceed the net cost")
-    return bom.model_copy(update={"lines": lines, "vehicle": new_vehicle, "path": f"{bom.path} [{scenario.name}]"})
+    if vehicle.total_cost_cents is not None and "net_cost_cents" in updates:
+        updates["total_cost_cents"] = updates["net_cost_cents"] + sum(vehicle.excluded_costs_cents.values())
+    if given:
+        label = f"scenario {scenario.name!r}" + (f" in {scenario.path}" if scenario.path else "")
+        updates["given_by"] = {**vehicle.given_by, **{field: label for field in given}}
+    return vehicle.model_copy(update=updates)
+
+
+def vehicle_problems(bom: Bom, scenario: Scenario) -> list[str]:
+    """What `apply_scenario` refuses in the scenario's [vehicle] figures, found without applying
+    its line changes: to list the problems of every scenario at once."""
+    return _vehicle_problems(_edited_vehicle(bom.vehicle, scenario, 0), scenario)
+
+
+def _vehicle_problems(new: Vehicle, scenario: Scenario) -> list[str]:
+    """The scenario's [vehicle] figures that the Vehicle sheet would refuse beside the sheet's
+    other figures, each naming the scenario file, the scenario and the key: originating steel
+    or aluminum purchases above the purchases (USMCA UR 17(1): the originating purchases are a
+    part of them), as the reader checks them."""
+    if scenario.vehicle is None:
+        return []
+    where = f"{scenario.path or 'scenario'}: scenario {scenario.name!r}, [vehicle]"
+    problems = []
+    for metal in ("steel", "aluminum"):
+        bought, originating = f"{metal}_purchases", f"{metal}_purchases_originating"
+        total, part = getattr(new, f"{bought}_cents"), getattr(new, f"{originating}_cents")
+        if total is None or part is None or part <= total:
+            continue
+        if getattr(scenario.vehicle, originating) is not None:
+            key, found, other, expected = originating, part, bought, "at most"
+        else:
+            key, found, other, expected = bought, total, originating, "at least"
+        figure = total if other == bought else part
+        problems.append(f"{where} {key}: expected {expected} {other} ({display_money(figure)}, {new.source_of(other)}), "
+                        f"found {display_money(found)}")
+    return problems
 
 
 def without_effect(bom: Bom, scenario: Scenario) -> list[str]:
