@@ -11,7 +11,8 @@ exact in whole cents.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from roo_calc.bom import merges
 from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Determination
-from roo_calc.errors import Problem, RooCalcError
+from roo_calc.errors import BomError, Problem, RooCalcError
 from roo_calc.rules.model import Averaging, Regime
 
 @dataclass(frozen=True)
@@ -33,7 +34,26 @@ class FleetEntry:
     path: Path
     volume: int | None = None
     listed_at: str | None = None  # e.g. "fleet.xlsx:Fleet!A3"
-    volume_cell: str | None = None  # e.g. "B3", the Fleet cell of the volume
+    volume_cell: str | None = None  # e.g. "B3", the Fleet cell of the volume (when the sheet has that column)
+
+    def place(self) -> tuple[str, str | None, str | None]:
+        """(file, sheet, cell) of the entry: its Fleet row when a fleet workbook listed it, else the BOM itself."""
+        if self.listed_at:
+            file, _, cell = self.listed_at.rpartition(":Fleet!")
+            return file, "Fleet", cell
+        return str(self.path), None, None
+
+
+def load_listed(entry: FleetEntry, columns: str | Path | None, regimes: Mapping[str, Regime]) -> tuple[Bom | None, list[Problem]]:
+    """One listed BOM, with the fleet workbook's volume (`fleet_volume`), or None and its problems,
+    each naming the Fleet row that listed it."""
+    from roo_calc import load_bom
+
+    try:
+        return fleet_volume(load_bom(entry.path, columns, regimes), entry), []
+    except BomError as error:
+        suffix = f" (BOM listed at {entry.listed_at})" if entry.listed_at else ""
+        return None, [replace(p, message=p.message + suffix) for p in error.problems]
 
 
 def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
@@ -76,7 +96,7 @@ def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
                                     f"(looked for {target})", str(path), "Fleet", f"{file_letter}{number}"))
             continue
         entries.append(FleetEntry(target, int(volume) if volume is not None else None, f"{path}:Fleet!{file_letter}{number}",
-                                  f"{volume_letter}{number}" if volume is not None else None))
+                                  f"{volume_letter}{number}" if volume_letter else None))
     if not entries and not problems:
         problems.append(Problem("missing-value", "expected at least one row below the header naming a BOM workbook "
                                 "in bom_file, found none", str(path), "Fleet", f"{file_letter}2"))
@@ -105,6 +125,8 @@ def fleet_volume(bom: Bom, entry: FleetEntry) -> Bom:
 def is_fleet_workbook(path: Path) -> bool:
     import zipfile
 
+    if not Path(path).is_file():  # a pipe or a device would block on open; load_bom reports it
+        return False
     try:
         with zipfile.ZipFile(path) as archive:
             workbook = archive.read("xl/workbook.xml").lower()

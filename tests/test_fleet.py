@@ -239,3 +239,34 @@ def test_fleet_volume_that_contradicts_the_vehicle_sheet_is_reported(make_bom, t
                                "--output", str(report)]).exit_code == 0
     volumes = [sheet["B6"].value for sheet in openpyxl.load_workbook(report).worksheets if sheet["A6"].value == "Annual volume"]
     assert any(v.startswith("120,000 (warning: ") and "Vehicle sheet gives 180,000" in v for v in volumes), volumes
+
+
+def test_every_vehicle_without_a_volume_is_named_at_once_where_its_volume_belongs(make_bom, tmp_path):
+    """Before: averaging stopped at the first vehicle without annual_volume, with an unlocated message."""
+    make_bom(vehicle={**BASE_VEHICLE, "plant": "P1"}, name="a.xlsx")
+    make_bom(vehicle={**BASE_VEHICLE, "plant": "P1"}, name="b.xlsx")
+    path = _fleet(tmp_path / "fleet.xlsx", [("a.xlsx", None), ("b.xlsx", None)])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "--average-by", "model-line"])
+    assert out.exit_code == 2, out.output
+    for cell, name in (("B2", "a.xlsx"), ("B3", "b.xlsx")):
+        assert f"{path}:Fleet!{cell}: annual_volume: averaging (--average-by) weighs each vehicle by its annual volume; " \
+               f"expected it for {tmp_path / name} in this cell or on its Vehicle sheet, found neither" in out.output
+    given = runner.invoke(app, ["evaluate", str(tmp_path / "a.xlsx"), str(tmp_path / "b.xlsx"), "-r", "usmca-2020",
+                                "--average-by", "model-line"])
+    assert given.exit_code == 2 and given.output.count(":Vehicle!") == 2, given.output
+
+
+def test_validate_checks_a_fleet_workbook_and_every_bom_it_lists(make_bom, tmp_path):
+    """Before: validate read a fleet workbook as a BOM ('expected a sheet named Vehicle')."""
+    make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 180000, "plant": "P1"}, name="a.xlsx")
+    make_bom(vehicle={**BASE_VEHICLE, "hs_code": None}, name="broken.xlsx")
+    bad = _fleet(tmp_path / "bad.xlsx", [("a.xlsx", 120000), ("broken.xlsx", None), (None, 5)])
+    out = runner.invoke(app, ["validate", str(bad)])
+    assert out.exit_code == 2, out.output
+    assert f"{bad}:Fleet!A4: bom_file: expected the BOM workbook of this row" in out.output
+    assert f"(BOM listed at {bad}:Fleet!A3)" in out.output and "expected a sheet named 'Vehicle'" not in out.output
+    good = _fleet(tmp_path / "good.xlsx", [("a.xlsx", 120000)])
+    out = runner.invoke(app, ["validate", str(good)])
+    assert out.exit_code == 0, out.output
+    assert f"{good}:Fleet!B2: warning: annual_volume: the fleet workbook gives 120,000" in out.output
+    assert f"{good}:Fleet!A2: {tmp_path / 'a.xlsx'} - Test car, annual volume 120,000" in out.output

@@ -108,3 +108,12 @@ def test_common_erp_abbreviations_look_like_their_contract_columns():
                            ("Comm. Code", "hs_code"), ("Qnty", "quantity"), ("Descr.", "description"), ("HERKL", "origin_country")]:
         assert resembles(header, "BOM", set())[:1] == [column], header
     assert resembles("Val. Class", "BOM", set()) == [] and resembles("Plant", "BOM", set()) == []
+
+
+def test_one_section_title_under_the_header_is_no_second_header(tmp_path):
+    """'Steel parts' alone in row 2 resembles a column ('material') but is a section title, not a header row."""
+    lines = [[None, None, None, None, None, "Steel parts"], *[[*line[:5], None] for line in CERTIFIED]]
+    path = _book(tmp_path / "section.xlsx", ["part_number", "hs_code", "value", "origin_country", "usmca_originating", "Notes"],
+                 lines)
+    out = runner.invoke(app, ["validate", str(path)])
+    assert out.exit_code == 0 and "header-like" not in out.output, out.output

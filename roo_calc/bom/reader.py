@@ -812,6 +812,8 @@ def _check_header_shape(frame: pd.DataFrame, absolute: list[int], contract: tupl
               else next(iter(columns_map.resembles(text, contract_sheet, set())), None)) for pos, text in cells]
     if not looks or any(_is_number(text) for _pos, text in cells) or any(like is None for _p, _t, like in looks):
         return set()
+    if len(looks) == 1 and schema.canonical(looks[0][1]) not in aliases:  # one word ('Steel parts') may be a section title
+        return set()
     listed = ", ".join(f"{text!r} in {xlsx.column_letter(absolute[pos])}{header_row + 1} (like {like})" for pos, text, like in looks)
     out.add("two-row-header", f"expected one header row (row {header_row}) with the lines below it, found a second "
             f"row of header-like text: {listed}; roo-calc reads one header row, so these columns would be ignored: "

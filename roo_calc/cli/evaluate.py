@@ -116,11 +116,10 @@ def _check_output(output: Path, bom_path: Path) -> None:
 def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None,
                     columns=None, fail_on=None, all_lines=False) -> None:
     """Several vehicles: each one's determinations, then volume-weighted averages per category."""
-    import roo_calc
     from roo_calc.certificates.apply import annotate
     from roo_calc.engine.determine import evaluate as run
     from roo_calc.engine.duty import with_duty_exposure
-    from roo_calc.fleet import FleetEntry, average, fleet_volume, is_fleet_workbook, read_fleet
+    from roo_calc.fleet import FleetEntry, average, is_fleet_workbook, load_listed, read_fleet
     from roo_calc.rules.loader import import_mfn_table
 
     try:
@@ -148,26 +147,28 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 problems.append(Problem("duplicate-vehicle", f"the same workbook as {first.path}"
                                         + (f" (listed at {first.listed_at})" if first.listed_at else "")
                                         + ": each vehicle is given once, or its volume would count twice in the averages",
-                                        *_place(entry)))
-        vehicles, volumes = [], {}
+                                        *entry.place()))
+        vehicles, volumes, loaded = [], {}, []
         sources: dict[str, Source] = {}
         with _progress(len(entries), quiet or format is Format.json) as advance:
             for entry in entries:
-                try:
-                    bom = roo_calc.load_bom(entry.path, columns, known)
-                except BomError as error:  # go on, to report every workbook's problems at once
-                    problems.extend(_listed(p, entry) for p in error.problems)
+                bom, found = load_listed(entry, columns, known)
+                problems += found  # go on, to report every workbook's problems at once
+                if bom is None:
                     continue
                 if entry.volume:
-                    bom = fleet_volume(bom, entry)
                     volumes[bom.path] = entry.volume
                 on, source = determination_date(as_date(as_of), bom)
                 bom, applied = with_certificates(bom, certificates, on)
                 results = with_duty_exposure(bom, [annotate(run(bom, r, on, known), applied, r.certification_field)
                                                    for r in regimes], import_into.upper(), table)
                 vehicles.append((bom, on, results))
+                loaded.append(entry)
                 sources[bom.path] = source
                 advance()
+        if average_by:  # every vehicle without a volume at once, each where its volume belongs
+            problems += [_no_volume(entry, bom) for entry, bom in zip(loaded, (v[0] for v in vehicles))
+                         if not (entry.volume or bom.vehicle.annual_volume)]
         if problems:
             raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
@@ -196,21 +197,16 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     check_fail_on(statuses, fail_on)
 
 
-def _place(entry: FleetEntry) -> tuple[str, str | None, str | None]:
-    """(file, sheet, cell) of a fleet entry: its Fleet row when a fleet workbook listed it, else the BOM itself."""
+def _no_volume(entry: FleetEntry, bom) -> Problem:
+    """Averaging weighs each vehicle by its annual volume: where a missing one belongs."""
+    message = "annual_volume: averaging (--average-by) weighs each vehicle by its annual volume; expected it "
     if entry.listed_at:
-        file, _, cell = entry.listed_at.rpartition(":Fleet!")
-        return file, "Fleet", cell
-    return str(entry.path), None, None
-
-
-def _listed(problem: Problem, entry: FleetEntry) -> Problem:
-    """A listed BOM's problem, naming the Fleet row that listed the BOM."""
-    from dataclasses import replace
-
-    if not entry.listed_at:
-        return problem
-    return replace(problem, message=f"{problem.message} (BOM listed at {entry.listed_at})")
+        file, _, _cell = entry.listed_at.rpartition(":Fleet!")
+        return Problem("missing-value", message + f"for {bom.path} in this cell or on its Vehicle sheet, found neither",
+                       file, "Fleet", entry.volume_cell or "1:1")
+    cell = bom.vehicle.cells.get("annual_volume")
+    return Problem("missing-field", message + "on the Vehicle sheet, found " + ("it blank" if cell else "no such row"),
+                   bom.path, "Vehicle", cell or "A1")
 
 
 def _progress(total: int, quiet: bool):

@@ -33,6 +33,11 @@ def validate(
     from roo_calc.report.lint import summary
     from roo_calc.rules.loader import load_regimes
 
+    from roo_calc.fleet import is_fleet_workbook
+
+    if is_fleet_workbook(bom_path):
+        _validate_fleet(bom_path, columns, rules, quiet)
+        return
     try:
         regimes = load_regimes(rules)
         bom = roo_calc.load_bom(bom_path, columns, regimes)
@@ -57,6 +62,36 @@ def validate(
         echo("\n".join(validity_lines(bom, applied, expiring_within)))
     if bom.proposed_columns:
         echo("\n" + proposal_text(list(bom.proposed_columns)))
+
+
+def _validate_fleet(path, columns, rules, quiet: bool) -> None:
+    """A fleet workbook: the Fleet sheet and every BOM it lists, all problems in one pass, then
+    one line per BOM with the annual volume the averages would use."""
+    from roo_calc.fleet import load_listed, read_fleet
+    from roo_calc.rules.loader import load_regimes
+
+    try:
+        regimes = load_regimes(rules)
+    except RooCalcError as error:
+        fail(error)
+    entries, problems = read_fleet(path)
+    boms = []
+    for entry in entries:
+        bom, found = load_listed(entry, columns, regimes)
+        problems += found
+        if bom is not None:
+            boms.append((entry, bom))
+    if any(p.severity == "error" for p in problems):
+        fail(BomError(problems))
+    if quiet:
+        return
+    for problem in [*problems, *(w for _entry, bom in boms for w in bom.warnings)]:
+        echo(str(problem))
+    echo(f"Fleet workbook is valid: {len(boms)} BOM workbook(s) listed (run roo-calc validate on each for its summary)")
+    for entry, bom in boms:
+        volume = bom.vehicle.annual_volume
+        echo(f"  {entry.listed_at}: {bom.path} - {bom.vehicle.model}, "
+             + (f"annual volume {volume:,}" if volume else "no annual volume (needed to average)"))
 
 
 EXAMPLES = examples("roo-calc validate sample_boms/ev-crossover-us.xlsx",
