@@ -187,7 +187,7 @@ def _search(scaled: _Scaled, objective: np.ndarray, extra: tuple[np.ndarray, int
         relaxed = _relax(scaled, gains, need, objective)
         if relaxed is None:
             return None
-        x_lp, y = relaxed
+        x_lp, y, found.capped = relaxed
         bound = _Bound(scaled, gains, need, objective, y)
         found.lower = bound.ceil()
         if cutoff is not None and found.lower > cutoff:
@@ -331,9 +331,11 @@ def _core(scaled: _Scaled, gains: np.ndarray, need: list[int], floor: np.ndarray
     return free
 
 
-def _relax(scaled: _Scaled, gains: np.ndarray, need: list[int], objective: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The linear relaxation's solution and its row multipliers (>= 0); None when it has no
-    solution (nor then has the integer program)."""
+def _relax(scaled: _Scaled, gains: np.ndarray, need: list[int],
+           objective: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool] | None:
+    """The linear relaxation's solution, its row multipliers (>= 0), and whether the safety cap
+    stopped it (the bound then rests on y = 0); None when it has no solution (nor then has the
+    integer program)."""
     from scipy.optimize import linprog
     from scipy.sparse import csr_array, vstack
 
@@ -346,9 +348,9 @@ def _relax(scaled: _Scaled, gains: np.ndarray, need: list[int], objective: np.nd
                      method="highs", options={"time_limit": SAFETY_S})
     if lp.status == INFEASIBLE:
         return None
-    if lp.x is None:  # stopped: the bound then rests on y = 0
-        return np.zeros(len(objective)), np.zeros(len(need))
-    return lp.x, np.maximum(-np.asarray(lp.ineqlin.marginals[:len(need)]), 0.0)
+    if lp.x is None:  # stopped by the safety cap
+        return np.zeros(len(objective)), np.zeros(len(need)), True
+    return lp.x, np.maximum(-np.asarray(lp.ineqlin.marginals[:len(need)]), 0.0), False
 
 
 def _coupling(var_class: np.ndarray, columns: np.ndarray, room: np.ndarray):
