@@ -148,6 +148,12 @@ def test_section_232_in_force_is_set_against_the_plan_by_its_own_arithmetic():
     # Amounts that are added or multiplied are printed exactly (to the cent when whole cents).
     exact = lambda cents: f"{Decimal(json_money_exact(cents)):,}"  # noqa: E731
     assert f"the plan saves {exact(saved)} USD per vehicle under it." in text
+    # as printed, the duty before less the duty after is the saving printed
+    printed = text.split("(us-section-232-2025): DUTY ")[1]
+    before_text, after_text = printed.split(" before the plan, DUTY ")
+    after_text, saved_text = after_text.split(" after it: the plan saves ")
+    figure = [Decimal(t.replace(",", "")) for t in (before_text, after_text, saved_text.split(" USD")[0])]
+    assert figure[0] - figure[1] == figure[2]
     together = text.split("All these duties together:")[1].splitlines()[1]
     assert together.startswith(f"  per vehicle: duty saved {exact(plan.duty_saved_cents + saved)}, plan cost {exact(plan.total_cost_cents)}")
     data = to_json(plan, bom, on)

@@ -48,3 +48,13 @@ def test_compare_gives_a_sourcing_scenario_the_margin_its_form_decides(make_bom,
     cells = {c["scenario"]: {r["id"]: r for r in c["requirements"]} for c in json.loads(out.output)["matrix"]}
     assert (cells["baseline"]["rvc"]["value"], cells["baseline"]["rvc"]["margin"]) == ("59.9900", "-0.0100")
     assert (cells["N2 from MX"]["rvc"]["value"], cells["N2 from MX"]["rvc"]["margin"]) == ("70.0000", "0.0000")
+
+
+def test_compare_text_marks_a_margin_off_the_threshold_and_says_why(make_bom, tmp_path):
+    bom = make_bom(vehicle=TRUCK, lines=LINES)
+    scenario = tmp_path / "move.toml"
+    scenario.write_text('name = "N from MX"\n[[change]]\nselect = { part_number = ["N"] }\n'
+                        'set = { origin_country = "MX", usmca_originating = "Y" }\n')
+    out = runner.invoke(app, ["compare", str(bom), "-s", str(scenario), "-r", "usmca-2020"])
+    assert out.exit_code == 0, out.output
+    assert "+0.00 pts ‡" in out.output and "‡ margin: the points the figure before credit can lose" in out.output

@@ -82,6 +82,15 @@ def _tariff_saved(before: Determination, after: Determination) -> Fraction | Non
     return None if b is None or a is None else b - a
 
 
+def _duty_label(result: Determination) -> str:
+    """A tariff's duty as the saving beside it is printed (every decimal it has), so that before
+    less after is the saving as printed; its status when the duty cannot be said."""
+    amount = duty(result)
+    if amount is None:
+        return status_label(result)
+    return f"DUTY {_exact(amount)}" if amount else "NO DUTY"
+
+
 def _tariff_lines(plan: Plan, bom: Bom, cur: str) -> tuple[list[str], Fraction | None]:
     """Each tariff regime (Section 232) the plan changes, before and after, and the duty per vehicle
     it saves under all of them (None when one cannot be said): qualifying can lower such a duty
@@ -92,7 +101,7 @@ def _tariff_lines(plan: Plan, bom: Bom, cur: str) -> tuple[list[str], Fraction |
         if before.status == "not_applicable" and after.status == "not_applicable":
             continue
         saved = _tariff_saved(before, after)
-        line = f"{before.title} ({before.regime}): {status_label(before)} before the plan, {status_label(after)} after it"
+        line = f"{before.title} ({before.regime}): {_duty_label(before)} before the plan, {_duty_label(after)} after it"
         if saved is None:
             total = None
             out.append(line + f"; what the plan saves under it cannot be said (see `roo-calc evaluate -r {before.regime}`).")

@@ -17,7 +17,7 @@ from roo_calc.asof import Source, as_of_text
 from roo_calc.atomic import atomic_path
 from roo_calc.display import change, money_cell, pct_cell as shown, points, signed_money
 from roo_calc.report.json import envelope, json_money_exact, money, pct, requirement_json
-from roo_calc.report.text import _pct, _threshold, header
+from roo_calc.report.text import OFF_THRESHOLD, _pct, _threshold, header
 from roo_calc.report.verdict import label, requirement_label, status_code, status_label
 from roo_calc.scenarios.apply import LineIndex
 from roo_calc.scenarios.compare import Cell, Change, Comparison
@@ -98,7 +98,7 @@ def render_text(comparison: Comparison, on: date, source: Source = "given") -> s
             is_base = name == BASELINE
             rows.append((_regime_name(cell), name, status_label(d), failing, b.id if b else "-",
                          _pct(b.value, b.comparison) if b and b.value is not None else "-", _threshold(b) if b else "-",
-                         points(b.margin) if b and b.margin is not None else "-",
+                         (points(b.margin) + (" ‡" if b.margin_off_threshold else "")) if b and b.margin is not None else "-",
                          "-" if is_base else signed_money(cell.net_cost_change_cents),
                          "-" if is_base else _maybe(signed_money, cell.per_year(cell.net_cost_change_cents)) or "-",
                          "-" if is_base else _money_change(cell.duty_change_cents),
@@ -113,6 +113,8 @@ def render_text(comparison: Comparison, on: date, source: Source = "given") -> s
              "per year at the scenario's annual volume; ? = cannot be said (needs review or no rate)."]
     if any(comparison.cell(r, BASELINE).result.what_if for r in comparison.regimes):
         notes.append("* not in force on that date, or never enacted: evaluated as a what-if")
+    if any("‡" in row[7] for row in rows[1:]):
+        notes.append(f"‡ margin: {OFF_THRESHOLD}")
     out = lines + [""] + table + notes + [""]
     shown = "" if len(chosen) == len(comparison.scenarios) else ", in the scenarios shown"
     out += [f"What moved against the baseline (each requirement, with its threshold){shown}:"] + (moved or ["  nothing"])
