@@ -197,8 +197,8 @@ def _age(ctx: Context, requirement: Requirement) -> Age:
                + (f" ({requirement.excluded_age_note})" if requirement.excluded_age_note else ""))
     if final <= last:
         return Age("yes", f"production_date not given: {reading}", last)
-    if first > last:
-        return Age("no")
+    if first > last:  # the reading decides it as surely as in the "yes" case: listed as an assumption
+        return Age("no", f"production_date not given: {reading}; {clause}, later it is not", last)
     return Age("review", f"missing fact: production_date (the year of manufacture): {reading}; {clause}, later it is not",
                last)
 
@@ -221,7 +221,7 @@ class VehicleTerms:
     asks_origin: bool  # whether USMCA qualification is asked (for the value, or for the column 1 duty)
     clause: str
     on: date
-    age_unknown: str | None = None  # cl.(10) could exclude the vehicle, but no year of manufacture is given
+    age_assumed: tuple[str, str] | None = None  # cl.(10) could exclude the vehicle: taken as not, on no year or a model year
 
 
 def vehicle_terms(ctx: Context, rid: str, requirement: Requirement) -> VehicleTerms | RequirementResult:
@@ -306,7 +306,17 @@ def vehicle_terms(ctx: Context, rid: str, requirement: Requirement) -> VehicleTe
     return VehicleTerms(base, cited, figures, tuple(notes), tuple(options), tv, mfn, non_us_class,
                         asks_origin=non_us_class or mfn is not None,
                         clause=clauses.get(ctx.vehicle_class, clauses.get("default", "the rule file's non-US-content treatment")),
-                        on=ctx.on, age_unknown=age.why if age.answer == "unknown" else None)
+                        on=ctx.on, age_assumed=_age_assumed(age, v.production_date is None))
+
+
+def _age_assumed(age: Age, no_production_date: bool) -> tuple[str, str] | None:
+    """The assumption code and facts when cl.(10) is taken not to exclude the vehicle without a
+    production_date: no year at all, or a model year read as made too late."""
+    if age.answer == "unknown":
+        return "manufacture-year-not-given", age.why
+    if age.answer == "no" and age.why and no_production_date:
+        return "manufacture-year-from-model-year", age.why
+    return None
 
 
 def _joined(*keys: str) -> str:
@@ -385,10 +395,11 @@ def section_232(ctx: Context, rid: str, requirement: Requirement) -> Requirement
     if terms.non_us_content_class:
         _assume_origin_date(ctx, rid, cast(Usmca, origin), us)
     result = vehicle_duty(terms, origin, int(us_content_lines(ctx, requirement).sum()), ctx.vehicle_class)
-    if terms.age_unknown:
+    if terms.age_assumed:
+        code, why = terms.age_assumed
         duty = result.figures.get("duty")
         shown = f"the duty shown ({money(Fraction(duty))})" if duty is not None else "each duty shown"
-        ctx.assume("manufacture-year-not-given", rid, None, f"{terms.age_unknown}; taken as made later: {shown} rides on it; "
+        ctx.assume(code, rid, None, f"{why}; taken as made later: {shown} rides on it; "
                    "give production_date", "Proclamation 10984 cl.(10)")
     if "dutiable_value" not in result.figures or result.figures.get("usmca_qualifying") != "yes" or not terms.non_us_content_class:
         return result
