@@ -178,7 +178,9 @@ class Age:
 def _age(ctx: Context, requirement: Requirement) -> Age:
     """The age exclusion from the year of manufacture: production_date's year; without it, the
     years a vehicle of its model year may have been made in (the rule file's
-    `excluded_age_model_years`), excluded only when every one of them is."""
+    `excluded_age_model_years`), excluded only when every one of them is.  A duty charged on that
+    reading is listed as an assumption only when a year more outside it would exclude the vehicle:
+    for a recent model year nothing rides on the reading."""
     years = requirement.excluded_age_years
     if years is None or ctx.vehicle_class not in requirement.excluded_age_classes:
         return Age("no")
@@ -197,7 +199,9 @@ def _age(ctx: Context, requirement: Requirement) -> Age:
                + (f" ({requirement.excluded_age_note})" if requirement.excluded_age_note else ""))
     if final <= last:
         return Age("yes", f"production_date not given: {reading}", last)
-    if first > last:  # the reading decides it as surely as in the "yes" case: listed as an assumption
+    if first - 1 > last:  # made even a year before the reading's first year, it would still pay: nothing rides on it
+        return Age("no")
+    if first > last:  # made a year earlier than read, it would be excluded: the reading is listed as an assumption
         return Age("no", f"production_date not given: {reading}; {clause}, later it is not", last)
     return Age("review", f"missing fact: production_date (the year of manufacture): {reading}; {clause}, later it is not",
                last)
