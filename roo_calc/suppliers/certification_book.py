@@ -40,15 +40,22 @@ def _formats(book) -> dict:
     return {"title": title, "head": head, "text": text, "bold": bold, "todo": todo, "mark": mark, "note": note}
 
 
+_STYLES = ("title", "head", "text", "bold", "todo", "mark", "note")
+
+
+def _worksheet(book, name: str, widths: tuple[int, ...]):
+    """A new sheet with its columns' widths, left to right."""
+    sheet = book.add_worksheet(name)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    return sheet
+
+
 def _certification_sheet(book, fmt: dict, bom: Bom, result: Determination, items: list[Element], digest: str) -> None:
     """The minimum data elements, each with where its value came from; yellow cells to complete."""
     v = bom.vehicle
-    title, head, text, bold, todo, mark, note = (fmt[k] for k in ("title", "head", "text", "bold", "todo", "mark", "note"))
-    sheet = book.add_worksheet("Certification of Origin")
-    sheet.set_column(0, 0, 5)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 2, 70)
-    sheet.set_column(3, 3, 16)
+    title, head, text, bold, todo, mark, note = (fmt[k] for k in _STYLES)
+    sheet = _worksheet(book, "Certification of Origin", (5, 34, 70, 16))
     sheet.write_string(0, 0, f"USMCA certification of origin: {v.model} (HS {v.hs_code[:6]})", title)
     sheet.merge_range(1, 0, 1, 3, f"Minimum data elements of {SOURCES}. Pre-filled by roo-calc from the determination "
                                   f"under {result.regime} as of {result.as_of}; yellow cells are for you to complete.", note)
@@ -88,11 +95,8 @@ def _certification_sheet(book, fmt: dict, bom: Bom, result: Determination, items
 def _determination_sheet(book, fmt: dict, bom: Bom, result: Determination, digest: str, parts: dict) -> None:
     """The figures, assumptions, certifications relied on and hashed inputs behind the certification."""
     v = bom.vehicle
-    title, head, text, bold, todo, mark, note = (fmt[k] for k in ("title", "head", "text", "bold", "todo", "mark", "note"))
-    det = book.add_worksheet("Determination")
-    det.set_column(0, 0, 40)
-    det.set_column(1, 1, 80)
-    det.set_column(2, 2, 60)
+    title, head, text, bold, todo, mark, note = (fmt[k] for k in _STYLES)
+    det = _worksheet(book, "Determination", (40, 80, 60))
     det.write_string(0, 0, f"The determination behind the certification: {result.regime}, {result.status.replace('_', ' ')}", title)
     row = 2
     for col, name in enumerate(["Requirement", "Found (figures)", "Law"]):
