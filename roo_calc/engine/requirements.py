@@ -41,6 +41,9 @@ class Context:
     others: object = None
     origin_on: date | None = None  # tariffs: the date origin is judged on (production), when `on` is the entry date
     qualify: Callable[[str], object] | None = None  # tariffs: a preference regime's Determination by id (None: not loaded)
+    # Core parts (USMCA UR 14(2), 14(5)): the lines certified Y whose stated content is under the
+    # core-part threshold, which that test counts as non-originating (None: no such test ran).
+    core_under_threshold: np.ndarray | None = None
     _originating: np.ndarray | None = None
     _part_reasons: np.ndarray | None = None  # why a `part_origin` rule decided a line; "" where none did
     _origin_reasons: np.ndarray | None = None

@@ -95,6 +95,7 @@ def core_part_originating(ctx: Context, rid: str, limit_ppm: int, core: np.ndarr
     low = certified_under_threshold(ctx, rid, in_region & certified & core, limit_ppm,
                                     f"{Decimal(limit_ppm).scaleb(-4).normalize():f}% core-part threshold", citation,
                                     "core-part lines ")
+    ctx.core_under_threshold = low  # the vehicle's RVC says what its count of them rests on (engine.core_origin)
     by_content = in_region & ~certified & ~declined & rc_stated
     ctx.assume("core-part-by-content", rid, by_content,
                "core-part lines with no certification on file: origin taken from the supplier's stated regional content "
