@@ -12,12 +12,14 @@ from __future__ import annotations
 import datetime
 
 import numpy as np
+import openpyxl
 import pytest
 
 from roo_calc import load_bom
 from roo_calc.engine.core_origin import RESTS_ON_CORE_PARTS
 from roo_calc.engine.determine import evaluate
 from roo_calc.numbers import SHARE_ONE
+from roo_calc.report.excel import write_report
 from roo_calc.report.json import determination_json
 from roo_calc.rules.loader import load_regimes
 
@@ -86,9 +88,10 @@ def test_core_parts_failing_list_the_assumption_with_the_rvc_the_engine_would_gi
     assert assumption.requirement == "rvc"
     assert assumption.rows == (2,) and assumption.value_at_stake_cents == 300_000
     assert "row 2 ENG states 70.00% (3,000.00)" in assumption.text
-    assert assumption.text.endswith("Core parts fail here, so the vehicle is not originating whatever its RVC "
-                                    "(UR 14(4)); counted as non-originating, the RVC would be 50.00%, which fails the 75%")
-    assert "14(12)" in assumption.citation
+    assert assumption.text.endswith("Core parts (core_parts) fail here, so the vehicle is not originating whatever its "
+                                    "RVC; counted as non-originating, the RVC would be 50.00%, which fails the 75%")
+    assert "by averaging, by category or as a super-core" in assumption.text
+    assert assumption.citation.startswith("USMCA UR 14(2), 14(5), 14(12); core_parts: UR 14(4)")
     assert basis("rvc", "ENG") == ("counted as originating (certified usmca_originating = Y), which holds only if core "
                                    "parts pass: it states 70.00%, under the 75% core-part threshold (UR 14(2), 14(12)); "
                                    f"core parts fail (see {RESTS_ON_CORE_PARTS})")
@@ -124,6 +127,13 @@ def test_the_reports_carry_the_assumption_beside_the_rvc(make_bom, regimes, tmp_
     data = determination_json(result)
     assert [a["requirement"] for a in data["assumptions"] if a["code"] == RESTS_ON_CORE_PARTS] == ["rvc"]
     assert next(r for r in data["requirements"] if r["id"] == "rvc")["reason"].startswith("rests on core parts")
+    report = tmp_path / "report.xlsx"
+    write_report(report, bom, [result], ON, [regimes["usmca-2020"]])
+    book = openpyxl.load_workbook(report, read_only=True)
+    rvc_row = next(r for r in book["usmca-2020"].iter_rows(values_only=True) if r[0] == "rvc")
+    assert rvc_row[9].startswith("rests on core parts")  # the Note column beside the RVC
+    listed = [r for r in book["Assumptions and Review"].iter_rows(values_only=True) if r[2] == RESTS_ON_CORE_PARTS]
+    assert [(r[0], r[1], r[4], r[5]) for r in listed] == [("usmca-2020", "rvc", 1, 3000)]
 
 
 def test_a_heavy_truck_engine_is_decided_by_15_4_alone_in_the_rvc(make_bom, regimes):
@@ -146,13 +156,16 @@ def test_core_parts_not_decided_leave_the_rvc_waiting_on_them(make_bom, regimes)
     from roo_calc.engine.core_origin import rvc_rests_on_core_parts
     from roo_calc.engine.determine import context
     from roo_calc.engine.kinds import KINDS
+    from roo_calc.engine.result import RequirementResult
 
     bom = load_bom(make_bom(vehicle=VEHICLE, lines=[ENGINE, GEARBOX_JP]))
     regime = regimes["usmca-2020"]
     ctx = context(bom, regime, ON, regimes, "passenger_vehicle", ON)
     results = [KINDS[regime.requirements[rid].kind].evaluate(ctx, rid, regime.requirements[rid]) for rid in ("rvc", "core_parts")]
-    results[1] = results[1].model_copy(update={"status": "needs_review"})
+    results[1] = RequirementResult(id="core_parts", title="Core parts", kind="core_parts", status="needs_review",
+                                   citation="UR 14(4)", reason="a self-produced core part has no cost of production")
     rvc = rvc_rests_on_core_parts(ctx, results)[0]
     assert "they are not decided (needs review); counted as non-originating the RVC would be 50.00%" in rvc.reason
     [assumption] = [a for a in ctx.assumptions if a.code == RESTS_ON_CORE_PARTS]
-    assert "Core parts are not decided (needs review) here, and the vehicle's verdict waits on them (UR 14(4))" in assumption.text
+    assert "Core parts (core_parts) are not decided (needs review) here, and the vehicle's verdict waits on them" in assumption.text
+    assert "by averaging, by category or as a super-core" in assumption.text

@@ -20,13 +20,12 @@ the figure.
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 
 from roo_calc.display import money as display_money, pct as display_pct, plural
-from roo_calc.engine.requirements import Context
+from roo_calc.engine.requirements import Context, CoreUnderThreshold
 from roo_calc.engine.result import RequirementResult
 from roo_calc.numbers import PCT_E4, SHARE_ONE
 
@@ -37,26 +36,22 @@ LISTED = 12  # lines named in an assumption; the rest are counted
 def rvc_rests_on_core_parts(ctx: Context, results: list[RequirementResult]) -> list[RequirementResult]:
     """The regime's results, each vehicle RVC restated for the core-part lines certified under
     the threshold that it counts as originating (see the module doc); unchanged when none."""
-    low = ctx.core_under_threshold
-    core = next((r for r in results if r.kind == "core_parts"), None)
-    if low is None or not low.any() or core is None or core.threshold is None:
+    under = ctx.core_under_threshold
+    core = None if under is None else next((r for r in results if r.id == under.requirement), None)
+    if under is None or core is None or not under.lines.any():
         return results
-    return [_restated(ctx, r, core, low) if r.kind == "regional_value_content" and r.form is not None
+    return [_restated(ctx, r, core, under) if r.kind == "regional_value_content" and r.form is not None
             and r.line_counted is not None else r for r in results]
 
 
-def _pct_text(value: Decimal) -> str:
-    return f"{value.normalize():f}%"
-
-
-def _restated(ctx: Context, rvc: RequirementResult, core: RequirementResult, low: np.ndarray) -> RequirementResult:
+def _restated(ctx: Context, rvc: RequirementResult, core: RequirementResult, under: CoreUnderThreshold) -> RequirementResult:
     counted = np.asarray(rvc.line_counted, dtype=np.int64)
-    lines = low & (counted == 0)  # those the RVC counts as originating
+    lines = under.lines & (counted == 0)  # those the RVC counts as originating
     if not lines.any():
         return rvc
-    assert rvc.form is not None and core.threshold is not None
+    assert rvc.form is not None
     field = ctx.regime.certification_field
-    limit = _pct_text(core.threshold)
+    limit = under.threshold
     rc, _stated = ctx.lines.pct("regional_content_e4")
     frame = ctx.lines.frame
     rows, parts = frame["row"].to_numpy(), frame["part_number"].to_numpy()
@@ -68,9 +63,10 @@ def _restated(ctx: Context, rvc: RequirementResult, core: RequirementResult, low
     basis = np.asarray(rvc.line_basis, dtype=object).copy()
     if core.status == "pass":
         averaged = _averaged_rows(ctx, core.id)
+        super_core = core.form is not None and core.form.decide().option == 1  # CORE_OPTIONS: 0 each part, 1 super-core
         for i in order.tolist():
             unconfirmed = "; UNCONFIRMED, see core-part-lines-averaged" if int(rows[i]) in averaged else ""
-            way, cited = _way(core, i)
+            way, cited = _way(core, i, super_core)
             basis[i] = (f"originating: core parts pass by {way} ({cited}{unconfirmed}); it states "
                         f"{states(i)}, under the {limit} threshold, on its own")
         named = ", ".join(f"row {rows[i]} {parts[i]} ({states(i)})" for i in order[:LISTED].tolist())
@@ -83,12 +79,14 @@ def _restated(ctx: Context, rvc: RequirementResult, core: RequirementResult, low
     credit = Fraction(rvc.figures.get("excess_lvc_points", 0))
     moved = replace(rvc.form, counted=counted + np.where(lines, value * SHARE_ONE, 0).astype(np.int64))
     decision = moved.decide(credit=credit)
-    rvc_limit = _pct_text(rvc.threshold) if rvc.threshold is not None else "threshold"
+    rvc_limit = f"{rvc.threshold.normalize():f}%" if rvc.threshold is not None else "threshold"
     would = (f"{display_pct(decision.value)}%, which " + ("still meets" if decision.met else "fails")
              + f" the {rvc_limit}")
     state = "fail" if core.status == "fail" else f"are not decided ({core.status.replace('_', ' ')})"
-    consequence = ("so the vehicle is not originating whatever its RVC (UR 14(4))" if core.status == "fail" else
-                   "and the vehicle's verdict waits on them (UR 14(4))")
+    consequence = ("so the vehicle is not originating whatever its RVC" if core.status == "fail" else
+                   "and the vehicle's verdict waits on them")
+    ways = ("by category or as a super-core" if ctx.vehicle_class in ctx.regime.requirements[core.id].super_core_classes
+            else "by category")
     for i in order.tolist():
         basis[i] = (f"counted as originating (certified {field} = Y), which holds only if core parts pass: it states "
                     f"{states(i)}, under the {limit} core-part threshold (UR 14(2), 14(12)); core parts {state} "
@@ -99,22 +97,21 @@ def _restated(ctx: Context, rvc: RequirementResult, core: RequirementResult, low
     ctx.assume(RESTS_ON_CORE_PARTS, rvc.id, lines,
                f"the RVC counts as originating core-part lines certified {field} = Y whose stated regional content is "
                f"under the {limit} core-part threshold: {listed}{more}. Such a part is originating only if core parts "
-               f"pass by averaging, by category or as a super-core (a part under the threshold is not originating on "
-               f"its own, UR 14(2), 14(5); once the average meets it, every part averaged is, 14(12)). Core parts "
-               f"{state} here, {consequence}; counted as non-originating, the RVC would be {would}",
-               "USMCA UR 14(2), 14(5), 14(12), 14(4)")
+               f"pass by averaging, {ways} (a part under the threshold is not originating on its own, UR 14(2), 14(5); "
+               f"once the average meets it, every part averaged is, 14(12)). Core parts ({core.id}) {state} here, "
+               f"{consequence}; counted as non-originating, the RVC would be {would}",
+               f"USMCA UR 14(2), 14(5), 14(12); {core.id}: {core.citation}")
     note = (f"rests on core parts: counts {plural(len(order), 'line')} certified {field} = Y under the {limit} core-part "
             f"threshold as originating, which holds only if core parts pass (UR 14(2), 14(12)); they {state}; counted "
             f"as non-originating the RVC would be {would} (see {RESTS_ON_CORE_PARTS})")
     return rvc.model_copy(update={"line_basis": basis, "reason": _joined(rvc.reason, note)})
 
 
-def _way(core: RequirementResult, i: int) -> tuple[str, str]:
+def _way(core: RequirementResult, i: int, super_core: bool) -> tuple[str, str]:
     """How core parts pass, for line i: the super-core, or the average of the line's category;
     and the provisions."""
-    assert core.form is not None
     figures = core.figures
-    if core.form.decide().option == 1 and "super_core_rvc" in figures:  # CORE_OPTIONS: 0 each part, 1 super-core
+    if super_core:
         return f"the super-core, {display_pct(Fraction(figures['super_core_rvc']))}%", "UR 14(10), 14(12)"
     group = str(np.asarray(core.line_groups, dtype=object)[i])
     return f"the {group} category's average, {display_pct(Fraction(figures[f'{group}_rvc']))}%", "UR 14(12)"
