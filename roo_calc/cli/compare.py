@@ -34,7 +34,7 @@ def compare(
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
     import roo_calc
     from roo_calc.errors import ScenarioError
-    from roo_calc.scenarios.apply import vehicle_problems, without_effect
+    from roo_calc.scenarios.apply import line_problems, vehicle_problems, without_effect
     from roo_calc.scenarios.compare import compare as run
 
     try:
@@ -49,7 +49,7 @@ def compare(
             bom = roo_calc.load_bom(bom_path, columns, known)
         on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
-        refused = [problem for s in scenarios for problem in vehicle_problems(bom, s)]
+        refused = [problem for s in scenarios for problem in vehicle_problems(bom, s)] + line_problems(bom, scenarios)
         if refused:
             raise ScenarioError("\n".join(refused))
         result = run(bom, scenarios, regimes, on, known, mfn_table=table, import_into=import_into.upper())

@@ -7,6 +7,7 @@ cost, the net cost moves by the same amount: materials are part of net cost.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -333,6 +334,88 @@ def _vehicle_problems(new: Vehicle, scenario: Scenario) -> list[str]:
         problems.append(f"{where} {key}: expected {expected} {other} ({display_money(figure)}, {new.source_of(other)}), "
                         f"found {display_money(found)}")
     return problems
+
+
+def line_problems(bom: Bom, scenarios: list[Scenario]) -> list[str]:
+    """Every scenario's changes that `apply_scenario` would refuse, found in one pass: a selector
+    that matches no line, and a line field two changes set to different values (which one should
+    hold is not the file's to leave implicit).  Lines are picked from the BOM as given; a field
+    set twice to the same value is accepted.  A line's price counts as one field: set by `value`
+    or `price_change_pct`, twice is a conflict unless both give the same `value`."""
+    index = LineIndex(bom.lines)
+    picked: dict[int, list[int]] = {}  # by id() of a selector: loaded scenarios share equal ones
+    problems: list[str] = []
+    for scenario in scenarios:
+        seen: dict[tuple[int, str], tuple[int, object]] = {}  # (line, field) -> (change number, value)
+        clashes: dict[tuple[str, int, object, int, object], list[int]] = {}
+        overlap = _fields_set_twice(scenario)
+        for number, change in enumerate(scenario.change, start=1):
+            lines = picked.get(id(change.select))
+            if lines is None:
+                lines = picked[id(change.select)] = index.picked(change.select)
+            if not lines:
+                problems.append(str(no_match(bom, scenario, number, change)))
+                continue
+            for field, value in _set_fields(change.set).items():
+                if field not in overlap:
+                    continue
+                for line in lines:
+                    first = seen.setdefault((line, field), (number, value))
+                    if first[0] != number and (first[1] != value or _compounds(value)):
+                        clashes.setdefault((field, first[0], first[1], number, value), []).append(line)
+        where = f"{scenario.path or 'scenario'}: scenario {scenario.name!r}"
+        rows = bom.lines["row"].to_numpy()
+        parts = bom.lines["part_number"].to_numpy()
+        for (field, a, first_value, b, second_value), lines in clashes.items():
+            listed = ", ".join(f"row {int(rows[i])} ({parts[i]})" for i in lines[:5])
+            more = f" and {len(lines) - 5} more" if len(lines) > 5 else ""
+            problems.append(f"{where}: {field} of {listed}{more} set to {first_value} by change {a} "
+                            f"({scenario.change[a - 1].select.describe()}) and to {second_value} by change {b} "
+                            f"({scenario.change[b - 1].select.describe()}): a line's field may be set once in a "
+                            "scenario; give one value (or split the changes into two scenarios)")
+    return problems
+
+
+def _set_fields(edit: LineEdit) -> dict[str, object]:
+    """The line fields an edit sets, as the scenario file states them (Y/N for flags; the line's
+    price as `value` or a percentage change)."""
+    out: dict[str, object] = {}
+    for field in LineEdit.model_fields:
+        value = getattr(edit, field)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            value = "Y" if value else "N"
+        if field in ("value", "price_change_pct"):
+            out["price"] = _Price(field, value)
+        else:
+            out[field] = value
+    return out
+
+
+@dataclass(frozen=True)
+class _Price:
+    """A line's price as a change sets it: a `value`, or a `price_change_pct` (which compounds)."""
+
+    key: str
+    amount: Decimal
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.amount}"
+
+
+def _compounds(value: object) -> bool:
+    """Whether setting it twice is not setting it once: a price change applied twice compounds."""
+    return isinstance(value, _Price) and value.key == "price_change_pct"
+
+
+def _fields_set_twice(scenario: Scenario) -> set[str]:
+    """The fields more than one of the scenario's changes set (only those can conflict)."""
+    counted: dict[str, int] = {}
+    for change in scenario.change:
+        for field in _set_fields(change.set):
+            counted[field] = counted.get(field, 0) + 1
+    return {field for field, count in counted.items() if count > 1}
 
 
 def without_effect(bom: Bom, scenario: Scenario) -> list[str]:
