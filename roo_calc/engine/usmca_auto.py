@@ -336,32 +336,60 @@ def _passing_by_averaging(ctx: Context, rid: str, requirement: Requirement, deci
 def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled: np.ndarray, group_of: np.ndarray,
                 owner: np.ndarray, own_share: np.ndarray) -> np.ndarray:
     """Each line's reason under the core-parts test, true of that line: blank for a line that is
-    no core part; built only for the core-part lines (a small share of a BOM)."""
+    no core part.  Built once per distinct wording, not once per line (on a large BOM half the
+    lines can be core parts): each line's wording is a row of codes (what it says, its group, the
+    core part it goes into, its stated content, the cents it counts, its country), and lines with
+    the same row share one string."""
     lines = ctx.lines
     field = ctx.regime.certification_field
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(field)
-    basis = np.full(len(core), "", dtype=object)
     rc, _stated_ = lines.pct("regional_content_e4")
-    for i in np.flatnonzero(core).tolist():
-        group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
-            else f"{group_of[i]} (core part)"
-        if own_share[i] and scaled[i] > 0:
-            status = ("originating (certified) and " if originating[i] and certified[i] else
-                      "originating by its stated content and " if originating[i] else
-                      f"non-originating ({field} = Y, but its stated content is under the threshold) and "
-                      if certified[i] else "non-originating (no certification, stated content under the threshold) and ")
-            basis[i] = (f"{group}: {status}states {_stated(rc, i)}% regional content: counts the rest, "
-                        f"{display_money(Fraction(int(scaled[i]), SHARE_ONE))}, as non-originating materials "
-                        "(UR 14(10)(a); stated content read as net cost)")
-        elif scaled[i] > 0:
-            why = (f", made in {lines.origin[i]}" if not in_region[i] else
-                   f", certified non-originating ({field} = N)" if declined[i] else
-                   ", no certification and no stated regional content")
-            basis[i] = f"{group}: non-originating, full value{why}"
-        elif originating[i]:
-            basis[i] = group + (": originating (certified)" if certified[i] else ": originating by its stated content")
+    counts = scaled > 0
+    by_share = core & own_share & counts  # counts 100% less its stated content
+    full = core & ~by_share & counts  # counts its full value
+    held = core & ~counts & originating  # originating, counts nothing
+    kind = np.select([by_share & originating & certified, by_share & originating, by_share & certified, by_share,
+                      full & ~in_region, full & declined, full, held & certified, held], list(range(1, 10)), 0)
+    basis = np.full(len(core), "", dtype=object)
+    at = np.flatnonzero(kind)
+    if not at.size:
+        return basis
+    groups, group_code = np.unique(group_of[at].astype(str), return_inverse=True)
+    countries, country_code = np.unique(lines.origin[at].astype(str), return_inverse=True)
+    shared = by_share[at]
+    codes = np.column_stack([kind[at], group_code.reshape(-1), owner[at], np.where(shared, rc[at], 0),
+                             np.where(shared, _half_even(scaled[at], SHARE_ONE), 0),
+                             np.where(kind[at] == 5, country_code.reshape(-1), 0)]).astype(np.int64)
+    wordings, which = np.unique(codes, axis=0, return_inverse=True)
+    stated = {int(v): display_pct(Fraction(int(v), PCT_E4)) for v in np.unique(rc[at][shared])}
+
+    def text(k: int, g: int, row: int, content: int, cents: int, country: int) -> str:
+        group = (f"{groups[g]} (material of the self-produced core part at row {row})" if row > 0
+                 else f"{groups[g]} (core part)")
+        if k <= 4:
+            status = ("originating (certified) and ", "originating by its stated content and ",
+                      f"non-originating ({field} = Y, but its stated content is under the threshold) and ",
+                      "non-originating (no certification, stated content under the threshold) and ")[k - 1]
+            return (f"{group}: {status}states {stated[content]}% regional content: counts the "
+                    f"rest, {display_money(cents)}, as non-originating materials (UR 14(10)(a); stated content read as "
+                    "net cost)")
+        if k <= 7:
+            why = (f", made in {countries[country]}", f", certified non-originating ({field} = N)",
+                   ", no certification and no stated regional content")[k - 5]
+            return f"{group}: non-originating, full value{why}"
+        return group + (": originating (certified)" if k == 8 else ": originating by its stated content")
+
+    texts = np.array([text(*map(int, wording)) for wording in wordings], dtype=object)
+    basis[at] = texts[which.reshape(-1)]
     return basis
+
+
+def _half_even(scaled: np.ndarray, scale: int) -> np.ndarray:
+    """scaled / scale rounded half to even, exactly in integers (as `display.money` rounds a
+    Fraction of cents): the cents a line's reason prints."""
+    whole, rest = np.divmod(scaled.astype(np.int64), scale)
+    return whole + ((2 * rest > scale) | ((2 * rest == scale) & (whole % 2 == 1)))
 
 
 def _material_lines(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
