@@ -549,6 +549,22 @@ class Averaging(_Cited, _Strict):
     reference: tuple[Reference, ...] = Field(min_length=1)
 
 
+class AveragingPeriod(_Cited, _Strict):
+    """The period an average may cover: the producer's fiscal year (USMCA UR 16(1), 16(8); NAFTA UR
+    11(1)(a), 11(9)) and, when that year begins within a year after `first_from` (the agreement's
+    entry into force), one first period from `first_from` to the end of that fiscal year (USMCA UR
+    16(4), 16(12); NAFTA UR 11(3))."""
+
+    first_from: date
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    # A reading the texts leave open, printed with every averaged verdict it decides.
+    note: str | None = None
+
+    def citation_of(self, index: int) -> str:
+        """One reference's citation (the fiscal year alone, without the first period)."""
+        return cite(self.reference[index:index + 1])
+
+
 class InForce(_Strict):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
@@ -584,6 +600,7 @@ class Regime(_Strict):
     approved_through_field: Literal["asr_approved_through"] | None = None
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
+    averaging_period: AveragingPeriod | None = None  # needed when `averaging` is given
     classes: dict[str, VehicleClass]
     vehicle_types_by_hs: tuple[VehicleTypeRow, ...] = ()
     part_origin: tuple[PartOrigin, ...] = ()
@@ -635,6 +652,9 @@ class Regime(_Strict):
                     raise ValueError(f"vehicle_types_by_hs[{i}].hs: {both[1]} reads as {row.type}, but "
                                      f"vehicle_types_by_hs[{j}] reads {both[0]} as {other.type}, and the two share "
                                      "codes; a code has one vehicle type")
+        if self.averaging and self.averaging_period is None:
+            raise ValueError("averaging_period: needed with [[averaging]]: the period an average may cover, such as "
+                             "[averaging_period] first_from = 2020-07-01 with its reference (USMCA UR 16(1), 16(4))")
         for index, averaging in enumerate(self.averaging):  # one entry per category and class (`classes` blank: every class)
             unknown = [c for c in averaging.classes if c not in self.classes]
             if unknown:
