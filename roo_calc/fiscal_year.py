@@ -86,12 +86,11 @@ class Period:
         return f"{self.start.isoformat()} to {self.end.isoformat()}"
 
 
-def period_of(on: date, fiscal_year: FiscalYearStart, first_from: date) -> Period:
+def period_of(on: date, fiscal_year: FiscalYearStart, first_from: date | None) -> Period:
     """The averaging period holding a vehicle made on `on`: the long first period when the fiscal year
     begins within a year after `first_from` and `on` falls before the end of that year, else the
-    fiscal year."""
-    before, _ = fiscal_year.year_of(first_from)
-    if first_from <= on and before != first_from:
+    fiscal year (always, when there is no first period: `first_from` None)."""
+    if first_from is not None and first_from <= on and fiscal_year.year_of(first_from)[0] != first_from:
         split = fiscal_year.year_of(first_from)[1] + _DAY
         end = fiscal_year.year_of(split)[1]
         if on <= end:
@@ -118,13 +117,15 @@ class Span:
         return months - (self.high.day < self.low.day)
 
 
-def span_of(dates: list[date], first_from: date) -> Span:
+def span_of(dates: list[date], first_from: date | None) -> Span:
     """Whether one fiscal year (or the long first period) can hold every date (see `Span`)."""
     low, high = min(dates), max(dates)
     if low == high:
         return Span(low, high, "same-day")
     if high < year_after(low):  # a year beginning after `high` a year earlier, on or before `low`
         return Span(low, high, "one-year", (year_before(high) + _DAY, low))
+    if first_from is None:
+        return Span(low, high, "none")
     latest_start = year_after(first_from) - _DAY  # the fiscal year must begin before a year after first_from
     earliest_start = max(first_from + _DAY, year_before(high) + _DAY)
     if first_from <= low and earliest_start <= latest_start:

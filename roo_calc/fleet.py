@@ -290,8 +290,7 @@ def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, kn
             out.append(Average(regime.id, ("-",), [], 0, None,
                                f"{regime.id} does not allow averaging by {by}" + (f" (it allows: {', '.join(sorted(allowed))})" if allowed else "")))
             continue
-        assert regime.averaging_period is not None  # the rule model requires it with [[averaging]]
-        first_from = regime.averaging_period.first_from
+        first_from = regime.averaging_period.first_from if regime.averaging_period else None
         groups: dict[tuple[tuple[str, ...], Period | None], list[tuple[Bom, int]]] = {}
         for bom in sorted(boms, key=lambda b: b.path):  # the result never depends on the order given
             volume = (volumes or {}).get(bom.path) or bom.vehicle.annual_volume
@@ -324,6 +323,9 @@ def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, kn
     return out
 
 
+NO_PERIOD = "the producer's fiscal year; the rule file states no [averaging_period]"
+
+
 def _made(bom: Bom) -> str:
     return f"{Path(bom.path).name} ({bom.vehicle.production_date or 'no production_date'})"
 
@@ -336,8 +338,8 @@ def _period_check(regime: Regime, members: list[tuple[Bom, int]], fiscal_year: F
     the producer's fiscal year (USMCA UR 16(1), 16(8); NAFTA UR 11(1)(a), 11(9)), or over the first
     period from the entry into force (USMCA UR 16(4), 16(12); NAFTA UR 11(3))."""
     rule = regime.averaging_period
-    assert rule is not None
-    cite, cite_first = rule.citation_of(0), rule.citation
+    cite, cite_first = (rule.citation_of(0), rule.citation) if rule else (NO_PERIOD, NO_PERIOD)
+    first_from = rule.first_from if rule else None
     state = "state the producer's fiscal year (--fiscal-year-start, or fiscal_year_start on the Fleet sheet)"
     undated = [b for b, _ in members if b.vehicle.production_date is None]
     if undated:
@@ -358,7 +360,7 @@ def _period_check(regime: Regime, members: list[tuple[Bom, int]], fiscal_year: F
                 f"they are two averages, the partial fiscal year to {split - timedelta(days=1)} and the fiscal year "
                 f"from {split}"), cite_first)]
         return text, [], []
-    span = span_of(dates, rule.first_from)
+    span = span_of(dates, first_from)
     text = f"not stated; the vehicles were made from {span.low} to {span.high}"
     if span.fit == "same-day":
         return f"not stated; the vehicles were all made on {span.low}", [], []
@@ -373,10 +375,10 @@ def _period_check(regime: Regime, members: list[tuple[Bom, int]], fiscal_year: F
         return text, [], [_assumption("averaging-first-period", (
             f"the producer's fiscal year is not stated: the vehicles, made from {span.low} to {span.high} "
             f"({span.months} months apart), fit in no fiscal year; they are taken to be of the first period from "
-            f"{rule.first_from} to the end of a fiscal year beginning on {starts_text(span.starts)} in the year after, "
+            f"{first_from} to the end of a fiscal year beginning on {starts_text(span.starts)} in the year after, "
             f"which the producer may elect ({cite_first}); otherwise they are not one average; {state}"), cite_first)]
     return text, [(f"the vehicles were made from {span.low} to {span.high} ({span.months} months apart): no fiscal year "
-                   f"holds them all, nor the first period from {rule.first_from}, and an average is calculated over the "
+                   f"holds them all{f', nor the first period from {first_from}' if first_from else ''}, and an average is calculated over the "
                    f"producer's fiscal year ({cite}); {state}, and each year is averaged apart")], []
 
 

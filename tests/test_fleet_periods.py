@@ -209,6 +209,13 @@ def test_first_period(start, first_from, made, period):
     assert period_of(made, FiscalYearStart.parse(start), first_from) == period
 
 
+def test_a_rule_file_without_a_first_period_averages_over_fiscal_years_only():
+    """A rule file with [[averaging]] and no [averaging_period] still loads; no first period is taken."""
+    assert period_of(date(2020, 9, 1), FiscalYearStart(1, 1), None) == Period(date(2020, 1, 1), date(2020, 12, 31))
+    assert span_of([date(2020, 9, 1), date(2021, 11, 1)], None).fit == "none"
+    assert span_of([date(2020, 9, 1), date(2021, 11, 1)], date(2020, 7, 1)).fit == "first-period"
+
+
 days = st.dates(date(2019, 1, 1), date(2026, 12, 31))
 starts = st.tuples(st.integers(1, 12), st.integers(1, 28)).map(lambda md: FiscalYearStart(*md))
 

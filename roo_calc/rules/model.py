@@ -600,7 +600,7 @@ class Regime(_Strict):
     approved_through_field: Literal["asr_approved_through"] | None = None
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
-    averaging_period: AveragingPeriod | None = None  # needed when `averaging` is given
+    averaging_period: AveragingPeriod | None = None  # blank: averages over the fiscal year only, no first period
     classes: dict[str, VehicleClass]
     vehicle_types_by_hs: tuple[VehicleTypeRow, ...] = ()
     part_origin: tuple[PartOrigin, ...] = ()
@@ -652,9 +652,6 @@ class Regime(_Strict):
                     raise ValueError(f"vehicle_types_by_hs[{i}].hs: {both[1]} reads as {row.type}, but "
                                      f"vehicle_types_by_hs[{j}] reads {both[0]} as {other.type}, and the two share "
                                      "codes; a code has one vehicle type")
-        if self.averaging and self.averaging_period is None:
-            raise ValueError("averaging_period: needed with [[averaging]]: the period an average may cover, such as "
-                             "[averaging_period] first_from = 2020-07-01 with its reference (USMCA UR 16(1), 16(4))")
         for index, averaging in enumerate(self.averaging):  # one entry per category and class (`classes` blank: every class)
             unknown = [c for c in averaging.classes if c not in self.classes]
             if unknown:
