@@ -45,7 +45,7 @@ import pandas as pd
 from roo_calc.bom.model import Bom, LineRef
 from roo_calc.engine.determine import evaluate
 from roo_calc.engine.linear import Decision, LinearForm, Part, decide_all
-from roo_calc.display import money
+from roo_calc.display import as_given, money
 from roo_calc.engine.result import Determination, RequirementResult
 from roo_calc.numbers import SHARE_ONE, option_pct_e4
 from roo_calc.plan_reduce import ACTIONS, Program
@@ -68,14 +68,31 @@ class PlanLine(LineRef):
     action: str = RESOURCE
 
 
+@dataclass(frozen=True)
+class Reach:
+    """Why a part of a requirement cannot be met by certifying or re-sourcing lines: the figure it
+    asks (the threshold with the margin, percent), the best figure the lines can give (every
+    line certified or re-sourced, whichever counts less), what they count now and the most that
+    certifying or re-sourcing can take off it (cents; None for a figure no line moves, taken
+    from the Vehicle sheet, whose best is 100% of an "at least" share, 0% of an "at most" one)."""
+
+    comparison: str
+    asked: Fraction
+    best: Fraction
+    counted: Fraction | None = None
+    movable: Fraction | None = None
+
+
 @dataclass
 class Gap:
-    """What a requirement lacks, in money (None when it cannot be measured), and in what."""
+    """What a requirement lacks, in money (None when it cannot be measured, or cannot be met by
+    sourcing: then `reach` says why), and in what."""
 
     requirement: str
     label: str
     cents: Fraction | None
     what: str
+    reach: Reach | None = None
 
 
 @dataclass
@@ -222,11 +239,15 @@ def _short(req: RequirementResult, margin: Fraction) -> bool:
 
 
 def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0),
-                     forms: dict[str, LinearForm] | None = None) -> list[Gap]:
-    """The money a failing requirement lacks (to reach its threshold plus `margin`), per part of
-    its form: what its lines count beyond the most they may (or, for figures no line moves, what
-    the figure lacks).  A credit earned from another requirement (`forms`) counts at its value
-    when no line moves that one; when lines do, the gap is the requirement's by itself, and says so."""
+                     forms: dict[str, LinearForm] | None = None, floors: list[int] | None = None) -> list[Gap]:
+    """The money a failing requirement lacks (to reach its threshold plus `margin`: an "at least"
+    figure that much higher, an "at most" one that much lower), per part of its form: what its
+    lines count beyond the most they may (or, for figures no line moves, what the figure lacks).
+    A credit earned from another requirement (`forms`) counts at its value when no line moves
+    that one; when lines do, the gap is the requirement's by itself, and says so.  A gap larger
+    than what can move -- below `floors`, each part's least sum with every line certified or
+    re-sourced (default 0), or an "at least" share above 100%, an "at most" one below 0% -- is
+    no amount to move: the gap says the part cannot be met by sourcing alone (`Reach`)."""
     form = req.form
     if req.status == "needs_review" or req.threshold is None:
         return [Gap(req.id, req.id, None, f"cannot be measured: {req.reason or 'needs review'}")]
@@ -238,11 +259,28 @@ def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0),
     source = forms.get(earned) if earned is not None else None
     what = form.shortfall if source is None or source.counted is None else \
         f"{form.shortfall}, by itself (less with the credit it earns from {earned})"
-    for part, most in zip(form.parts, _most(form, margin, forms)):
-        over = (part.total(form.counted) - most) / SHARE_ONE
-        if over > 0:
-            gaps.append(Gap(req.id, req.id + (part.label or ""), over, what))
+    for k, (part, most) in enumerate(zip(form.parts, _most(form, margin, forms))):
+        total = part.total(form.counted)
+        over = (total - most) / SHARE_ONE
+        if over <= 0:
+            continue
+        label = req.id + (part.label or "")
+        reach = _unreachable(form, part, most, total, floors[k] if floors is not None else 0)
+        gaps.append(Gap(req.id, label, None if reach else over, what, reach))
     return gaps
+
+
+def _unreachable(form: LinearForm, part: Part, most: Fraction, total: int, floor: int) -> Reach | None:
+    """Why the part's sum cannot get down to `most` (None when it can): below `floor`, the least
+    the lines can count; for a figure no line moves, beyond 0-100%."""
+    asked = part.figure(most)
+    if form.counted is None:
+        best = Fraction(100 if form.comparison == "at_least" else 0)
+        impossible = asked > best if form.comparison == "at_least" else asked < best
+        return Reach(form.comparison, asked, best) if impossible else None
+    if most >= floor:
+        return None
+    return Reach(form.comparison, asked, part.figure(floor), Fraction(total, SHARE_ONE), Fraction(total - floor, SHARE_ONE))
 
 
 def _tariffs(bom: Bom, changed: Bom, on: date, known: dict[str, Regime],
@@ -267,8 +305,20 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
                 resource_certified=certification_fields([regime, *(known or {}).values()]))
     plan.duty_before = duty_exposure(bom, before, mfn_table, import_into)
     short = [r for r in before.requirements if _short(r, margin_pts) or r.status == "needs_review"]
+    forms = {r.id: r.form for r in before.requirements if r.form is not None}
+    movable = [r for r in before.requirements if _blocked(r) is None and r.status != "not_applicable"]
+    frame = bom.lines
+    rows = frame["row"].to_numpy()
+    can_certify = certifiable(bom, regime) if regime.kind != "tariff" else np.zeros(len(frame), dtype=bool)
+    fields = plan.resource_certified
+    states: dict[str, Determination] = {}
+    if regime.kind != "tariff" and any(_short(r, margin_pts) for r in movable):
+        # every line certified (where it can be), every line re-sourced: what each action leaves counted
+        states = {CERTIFY: evaluate(certify(bom, rows[can_certify].tolist(), regime.certification_field), regime, on, known),
+                  RESOURCE: evaluate(resource(bom, rows.tolist(), target, fields), regime, on, known)}
+    floors = {r.id: _floors(r, states) for r in movable} if states else {}
     for req in short:
-        plan.gaps.extend(requirement_gaps(req, margin_pts, {r.id: r.form for r in before.requirements if r.form is not None}))
+        plan.gaps.extend(requirement_gaps(req, margin_pts, forms, floors.get(req.id)))
         why = _blocked(req)
         if why:
             plan.blocked.append(why)
@@ -279,23 +329,19 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
                         "qualification may lower the duty")
         return plan
     if not short and not before.review:
-        plan.message = ("already eligible" + (f" with every requirement at least {margin_pts} points clear" if margin_pts else "")
-                        + ": nothing to change")
+        plan.message = ("already eligible" + (f" with every requirement at least {as_given(margin_pts)} points clear"
+                                              if margin_pts else "") + ": nothing to change")
         return plan
-    movable = [r for r in before.requirements if _blocked(r) is None and r.status != "not_applicable"]
     if not any(_short(r, margin_pts) for r in movable):
         plan.message = "no plan: " + ("; ".join(plan.blocked) or "no requirement that sourcing can move")
         return plan
+    beyond = [r for r in movable if _short(r, margin_pts) and not _reachable(r, floors[r.id], margin_pts)]
+    if beyond:
+        plan.message = _beyond_message(beyond, floors, margin_pts)
+        return plan
 
-    frame = bom.lines
-    rows = frame["row"].to_numpy()
-    can_certify = certifiable(bom, regime)
-    fields = plan.resource_certified
-    states = {CERTIFY: evaluate(certify(bom, rows[can_certify].tolist(), regime.certification_field), regime, on, known),
-              RESOURCE: evaluate(resource(bom, rows.tolist(), target, fields), regime, on, known)}
     constraints: list = []
     ways: list[tuple[list[int], list[int]]] = []  # requirements with two ways to pass: the rows of each
-    forms = {r.id: r.form for r in before.requirements if r.form is not None}
     for req in movable:
         form = req.form
         assert form is not None and form.counted is not None
@@ -318,7 +364,7 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
         return plan
     if solved is None:
         plan.message = ("no plan: even certifying and re-sourcing every contributing line cannot make every requirement "
-                        "that lines move pass" + (f" by {margin_pts} points" if margin_pts else ""))
+                        "that lines move pass" + (f" by {as_given(margin_pts)} points" if margin_pts else ""))
         return plan
     if solved.unverified:
         plan.message = ("no plan: the solver's answer does not pass every requirement by exact arithmetic; "
@@ -359,11 +405,45 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     plan.verified = not still_short
     if still_short:  # the engine, not the optimizer, has the last word
         plan.message = ("PLAN FAILED VERIFICATION: roo-calc's determination of the changed BOM still finds "
-                        + ", ".join(still_short) + " short" + (f" of {margin_pts} points' margin" if margin_pts else "")
+                        + ", ".join(still_short) + " short" + (f" of {as_given(margin_pts)} points' margin" if margin_pts else "")
                         + "; do not act on it (a defect in roo-calc: please report it with the BOM). " + plan.message)
     if plan.blocked:
         plan.message += "; not planned: " + "; ".join(plan.blocked)
     return plan
+
+
+def _floors(req: RequirementResult, states: dict[str, Determination]) -> list[int]:
+    """Per part of the requirement's form, the least its lines can count: each line certified or
+    re-sourced, whichever counts less, or left as it is (a line's count depends on it alone)."""
+    form = req.form
+    assert form is not None and form.counted is not None
+    least = np.minimum.reduce([form.counted, *(_moved(result, req.id, form) for result in states.values())])
+    return [part.total(least) for part in form.parts]
+
+
+def _reachable(req: RequirementResult, floors: list[int], margin: Fraction) -> bool:
+    """Whether the requirement can pass by `margin` points with its lines counting their least
+    (`_floors`).  A credit earned from a requirement lines move (UR 18(22)) is left to the solver:
+    taken as reachable here."""
+    form = req.form
+    assert form is not None
+    if form.earned is not None:
+        return True
+    return form.shifted(margin).decide(totals=floors).met
+
+
+def _beyond_message(beyond: list[RequirementResult], floors: dict[str, list[int]], margin: Fraction) -> str:
+    """Why there is no plan when requirements cannot pass (by the margin) whatever lines are
+    certified or re-sourced, naming them; a smaller margin is suggested when they could pass without it."""
+    names = ", ".join(r.id for r in beyond)
+    one = len(beyond) == 1
+    if not margin:
+        return (f"no plan: {names} cannot pass by certifying or re-sourcing lines, even every line "
+                "(what each lacks, above, says why)")
+    plain = all(_reachable(r, floors[r.id], Fraction(0)) for r in beyond)
+    return (f"no plan with a {as_given(margin)}-point margin: {names} cannot clear {'its' if one else 'their'} "
+            f"threshold{'' if one else 's'} by that much by certifying or re-sourcing lines, even every line (what "
+            f"{'it lacks' if one else 'each lacks'}, above, says why)" + ("; ask a smaller margin" if plain else ""))
 
 
 def _moved(result: Determination, rid: str, form: LinearForm) -> np.ndarray:

@@ -104,6 +104,15 @@ def pct(value: Fraction, comparison: str = "at_least", places: int = 2) -> str:
     return f"{_toward(value, comparison, places):.{places}f}"
 
 
+def as_given(value: Fraction) -> str:
+    """A figure the user typed (a margin in points), shown as typed: 2 decimals, more only when
+    it has them (up to 6, rounded down): never rounded into another figure than the one asked."""
+    for places in range(2, 7):
+        if (value * 10 ** places).denominator == 1:
+            break
+    return f"{floor_places(value, places):.{places}f}"
+
+
 def points(margin: Fraction) -> str:
     """A margin in percentage points, signed, rounded down: "+1.44 pts", "-0.01 pts"."""
     text = pct(margin)

@@ -48,7 +48,7 @@ class Part:
             return 0
         return int(counted.sum() if self.members is None else counted[self.members].sum())
 
-    def figure(self, total: int) -> Fraction:
+    def figure(self, total: int | Fraction) -> Fraction:
         return Fraction(100 * (self.offset + self.sign * total), self.basis)
 
     def most(self, limit: Fraction, comparison: Comparison) -> Fraction:

@@ -6,13 +6,13 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from roo_calc.advise import Plan
+from roo_calc.advise import Plan, Reach
 from roo_calc.asof import Source
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
 from roo_calc.engine.duty import DutyExposure
 from roo_calc.engine.result import Determination
-from roo_calc.display import money as display_money, money_needed, pct
+from roo_calc.display import as_given, json_pct, money as display_money, money_needed, pct
 from roo_calc.report.json import determination_json, envelope, json_money_exact, money
 from roo_calc.report.text import detail, exposure_line, header, summary_table
 from roo_calc.report.verdict import duty, status_code, status_label
@@ -28,11 +28,30 @@ def _exact(cents: int | Fraction) -> str:
 def _gap_lines(plan: Plan, cur: str) -> list[str]:
     out = []
     for gap in plan.gaps:
-        if gap.cents is None:
+        if gap.reach is not None:
+            out.append(f"  {gap.label}: {_beyond(gap.reach, plan.margin, cur)}")
+        elif gap.cents is None:
             out.append(f"  {gap.label}: {gap.what}")
         else:
             out.append(f"  {gap.label}: {money_needed(gap.cents)} {cur} {gap.what}")
     return out
+
+
+def _beyond(reach: Reach, margin: Fraction, cur: str) -> str:
+    """A gap no sourcing can close, in figures: what the requirement asks with the margin, and the
+    best the lines can give.  The asked figure is rounded away from the best one, so the two never
+    print alike."""
+    at_least = reach.comparison == "at_least"
+    away = "at_most" if at_least else "at_least"
+    asked = f"{'at least' if at_least else 'at most'} {pct(reach.asked, away)}%"
+    with_margin = f"with the {as_given(margin)}-point margin it asks {asked}" if margin else f"it asks {asked}"
+    if reach.movable is None:
+        return (f"cannot be met: {with_margin}, and the figure is never {'above' if at_least else 'below'} "
+                f"{pct(reach.best, reach.comparison)}%")
+    assert reach.counted is not None
+    return (f"cannot be met by sourcing alone: {with_margin}, and the {'most' if at_least else 'least'} that certifying "
+            f"or re-sourcing every line can give is {pct(reach.best, reach.comparison)}% (they can move "
+            f"{display_money(reach.movable, down=True)} {cur} of the {display_money(reach.counted, down=True)} {cur} it counts)")
 
 
 def _plan_table(plan: Plan, cur: str) -> list[str]:
@@ -121,7 +140,8 @@ def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str
     if plan.before.what_if:  # as in evaluate: a regime not in force is never shown as if it were
         out.append(f"what-if: {plan.before.what_if}")
     if plan.margin:
-        out.append(f"Asked: every requirement at least {pct(plan.margin)} points clear of its threshold.")
+        out.append(f"Asked: every requirement at least {as_given(plan.margin)} points clear of its threshold "
+                   "(an \"at least\" figure that much above it, an \"at most\" one that much below).")
     if plan.gaps:
         out.append("What each requirement lacks" + (" (with the margin)" if plan.margin else "") + ":")
         out += _gap_lines(plan, cur)
@@ -153,6 +173,15 @@ def _tariff_json(before: Determination, after: Determination) -> dict:
             "duty_saved_per_vehicle": _optional_money(_tariff_saved(before, after))}
 
 
+def _reach_json(reach: Reach) -> dict:
+    """A gap no sourcing can close: the figure asked, the best the lines give, what they can move."""
+    away = "at_most" if reach.comparison == "at_least" else "at_least"
+    return {"comparison": reach.comparison, "asked_pct": json_pct(reach.asked, away),
+            "best_pct": json_pct(reach.best, reach.comparison),
+            "counted": None if reach.counted is None else money(reach.counted, down=True),
+            "movable": None if reach.movable is None else money(reach.movable, down=True)}
+
+
 def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
     volume = bom.vehicle.annual_volume
     saved = plan.duty_saved_cents
@@ -160,9 +189,10 @@ def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
         **envelope("advise", bom, on, source),
         "regime": plan.regime,
         "status_before": status_code(plan.before),
-        "margin_points": str(plan.margin),
+        "margin_points": as_given(plan.margin),
         "gaps": [{"requirement": g.requirement, "label": g.label, "gap": None if g.cents is None else money(g.cents, up=True),
-                  "gap_exact": None if g.cents is None else json_money_exact(g.cents), "what": g.what} for g in plan.gaps],
+                  "gap_exact": None if g.cents is None else json_money_exact(g.cents), "what": g.what,
+                  "cannot_be_met": None if g.reach is None else _reach_json(g.reach)} for g in plan.gaps],
         "message": plan.message,
         "blocked": plan.blocked,
         "method": plan.method,
