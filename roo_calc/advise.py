@@ -9,8 +9,9 @@ Two actions per line:
 - **re-source**: buy the line from a certified originating supplier in the target country
   (default US) whose plant meets the USMCA high wage rate: origin set to the target, the
   certification column of every loaded regime Y (each rule file's `certification_field`),
-  regional content 100%, US content 100% when the target is the US, high_wage Y, its steel melted
-  and poured in the region (USMCA UR 17(5)(b)).  It costs the line's premium: its
+  regional content 100%, US content 100% when the target is the US (0% otherwise), high_wage Y, its
+  steel melted and poured in the region (USMCA UR 17(5)(b)), no NAFTA tracing statement: the plan's
+  assumptions of the new supplier, all named beside the plan (`resource_sets`).  It costs the line's premium: its
   `resourcing_premium_pct` column, else the default premium, times its value.  Line values are left unchanged in the re-evaluated BOM (a
   dearer originating part would only raise the figures).
 
@@ -133,11 +134,27 @@ class Plan:
         return None
 
 
+ASSUMED_BY = "the plan's assumption for a re-sourced line"
+
+
+def resource_sets(target: str, certified: tuple[str, ...]) -> dict[str, str]:
+    """Every BOM column a re-source action sets, as the workbook would hold it ("" for blank: the
+    old supplier's NAFTA tracing statement no longer applies): what the plan assumes of the new
+    supplier, and says so beside the plan."""
+    return {"origin_country": target, **{column: "Y" for column in certified}, "regional_content_pct": "100",
+            "us_content_pct": "100" if target == "US" else "0", "high_wage": "Y", "steel_melted_poured": "Y",
+            "nafta_traced_value": ""}
+
+
 def resource(bom: Bom, rows: list[int], target: str, certified: tuple[str, ...]) -> Bom:
     """The BOM with the given lines re-sourced to suppliers in `target` certifying them
-    originating in each of the `certified` columns."""
+    originating in each of the `certified` columns (`resource_sets`); their content figures are
+    marked as the plan's assumption (`assumed_by`), so that no reason calls them stated."""
     lines = bom.lines.copy()
     mask = lines["row"].isin(rows).to_numpy()
+    if "assumed_by" not in lines.columns:
+        lines["assumed_by"] = pd.Series([None] * len(lines), index=lines.index, dtype=object)
+    lines.loc[mask, "assumed_by"] = ASSUMED_BY
     lines.loc[mask, "origin_country"] = target
     for column in certified:
         lines.loc[mask, column] = True

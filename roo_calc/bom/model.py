@@ -28,6 +28,8 @@ steel_melted_poured        boolean      nullable: the steel was melted and poure
 resourcing_premium_e4      Int64        nullable
 level                      int64        1 = directly in the vehicle (multi-level BOMs)
 parent_row                 Int64        row of the nearest ``make`` line above it; <NA> at level 1
+assumed_by                 object/str   optional, never read from a workbook: whose assumption the
+                                        line's content figures are (advise's re-sourced lines)
 =========================  ===========  =====================================================
 
 In a multi-level BOM, `lines` holds only the materials that count: bought lines whose ancestors

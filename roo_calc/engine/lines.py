@@ -62,6 +62,16 @@ class LineArrays:
                 array.flags.writeable = False
         return found
 
+    def stated(self, i: int, figure: str) -> str:
+        """Line i's content figure (regional, US) in words: "states 68.00%", or, where it is an
+        assumption rather than a supplier's statement (`assumed_by`: advise's re-sourced lines),
+        "is taken as 100.00% (whose assumption, not a stated figure)"."""
+        if "assumed_by" in self.frame.columns:
+            who = self.frame["assumed_by"].iat[i]
+            if isinstance(who, str) and who:
+                return f"is taken as {figure} ({who}, not a stated figure)"
+        return f"states {figure}"
+
     def in_countries(self, countries) -> np.ndarray:
         return np.isin(self.origin, list(countries))
 

@@ -264,7 +264,7 @@ def _own_share_text(ctx: Context, mask: np.ndarray, scaled: np.ndarray) -> str:
     rows, parts = frame["row"].to_numpy(), frame["part_number"].to_numpy()
     order = ctx.largest_first(mask)
     rc, _stated_ = ctx.lines.pct("regional_content_e4")
-    listed = "; ".join(f"row {rows[i]} {parts[i]} states {_stated(rc, i)}%, counts "
+    listed = "; ".join(f"row {rows[i]} {parts[i]} {ctx.lines.stated(i, _stated(rc, i) + '%')}, counts "
                        f"{display_money(Fraction(int(scaled[i]), SHARE_ONE))} of {display_money(int(ctx.lines.value[i]))}"
                        for i in order[:6])
     return listed + (f" and {len(order) - 6} more" if len(order) > 6 else "")

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from roo_calc.advise import Plan, Reach
+from roo_calc.advise import Plan, Reach, resource_sets
 from roo_calc.asof import Source
 from roo_calc.bom.model import Bom
 from roo_calc.codes import hs_display
@@ -52,6 +52,12 @@ def _beyond(reach: Reach, margin: Fraction, cur: str) -> str:
     return (f"cannot be met by sourcing alone: {with_margin}, and the {'most' if at_least else 'least'} that certifying "
             f"or re-sourcing every line can give is {pct(reach.best, reach.comparison)}% (they can move "
             f"{display_money(reach.movable, down=True)} {cur} of the {display_money(reach.counted, down=True)} {cur} it counts)")
+
+
+def _sets_text(sets: dict[str, str]) -> str:
+    """"origin_country = US, ..., high_wage = Y and nafta_traced_value blank"."""
+    said = [f"{column} = {value}" if value else f"{column} blank" for column, value in sets.items()]
+    return ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def _plan_table(plan: Plan, cur: str) -> list[str]:
@@ -150,7 +156,9 @@ def render_text(plan: Plan, bom: Bom, on: date, source: Source = "given") -> str
         out.append(f"Method: {plan.method}. Certify: obtain the supplier's {plan.agreement} certification that the line is "
                    f"originating ({plan.certification_field} = Y; only if the part qualifies), at "
                    f"{pct(Fraction(plan.certification_e4, 10_000))}% of its value. Re-source: buy it from a high-wage "
-                   f"supplier in {plan.target} that certifies it originating ({' and '.join(f'{c} = Y' for c in plan.resource_certified)}).")
+                   f"supplier in {plan.target} that certifies it originating; the changed BOM takes each re-sourced line as "
+                   f"{_sets_text(resource_sets(plan.target, plan.resource_certified))}: the plan's assumptions, which the "
+                   "new supplier must state.")
         out += [""] + _plan_table(plan, cur)
         total = f"total cost of the plan: {_exact(plan.total_cost_cents)} {cur} per vehicle"
         if bom.vehicle.annual_volume:
@@ -200,7 +208,7 @@ def to_json(plan: Plan, bom: Bom, on: date, source: Source = "given") -> dict:
         "target_country": plan.target,
         "certification_cost_pct": str(Fraction(plan.certification_e4, 10_000)),
         "certify": {"agreement": plan.agreement, "sets": {plan.certification_field: "Y"}},
-        "re_source_sets": {"origin_country": plan.target, **{c: "Y" for c in plan.resource_certified}},
+        "re_source_sets": resource_sets(plan.target, plan.resource_certified),
         "lines": [{"row": p.row, "action": p.action, "part_number": p.part_number, "hs_code": p.hs_code,
                    "origin_country": p.origin_country, "value": money(p.value_cents),
                    "cost_pct": str(Fraction(p.premium_e4, 10_000)), "cost": money(p.cost_cents),
