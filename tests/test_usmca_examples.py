@@ -10,12 +10,19 @@ thresholds.  The Examples round the RVC to one decimal; the exact fraction is ch
 
 Examples tested elsewhere: s.5 Example 1 (5(1): a non-originating material that fails the change
 of tariff classification is allowed up to 10% of the transaction value or total cost) and
-Example 3 (5(1)(b): that material still counts in the RVC), on the vehicle's own heading, in
-tests/cases/usmca-2020-de-minimis.toml.
+Example 3 (5(1)(b): that material still counts in the RVC), on the vehicle's own heading, and
+Example 4 (5(4): a good whose non-originating materials are at most 10% of its transaction value or
+total cost need not satisfy its RVC; 5(3)'s exceptions reach 5(1) and 5(2) only and exclude no
+good of Chapter 87), in tests/cases/usmca-2020-de-minimis.toml.  roo-calc does not apply 5(4) to
+the verdict: where it would waive a failing RVC the determination lists it.
 
 Examples that compute nothing roo-calc computes, or that the BOM contract cannot hold:
 - s.5 Example 2 (5(2)): a good with two alternative rules in Schedule 1 (a fan) need satisfy only
   one; s.13 gives each vehicle class one rule, and Schedule 1 is not among the texts.
+- s.5 Example 5 (5(4) over 3(4)(a)): barbers' chairs whose subheading holds both the good and its
+  parts, so that 3(4)(a) puts an RVC in place of the change of classification; s.3 is not among
+  the texts and every rule of s.13 for the vehicles roo-calc evaluates states a change of heading
+  (or none, 87.06) with its RVC.  5(4) itself is Example 4's case above.
 - s.5 Examples 6-12 (5(6)-(10)): textile and apparel goods of Chapters 50-63 and 96.19, whose de
   minimis is by weight; the workbook holds values, and roo-calc evaluates vehicles.
 - s.9(8) Example 1, Situations B-D (9(2)): accumulation on a statement of the material producer's
