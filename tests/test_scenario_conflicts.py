@@ -77,3 +77,29 @@ set = { value = 2000.00 }
 ''')
     assert result.exit_code == 0, result.output
     assert "engine certified twice" in result.output
+
+
+def test_selectors_pick_lines_from_the_bom_as_given_on_both_paths(make_bom, tmp_path):
+    """A change selecting by a field an earlier change set picks the lines as the BOM gives them,
+    one scenario at a time as in the batch (they disagreed: E-1 moved to US was then picked)."""
+    from roo_calc import load_bom
+    from roo_calc.scenarios.apply import apply_scenario, load_scenario
+    from roo_calc.scenarios.batch import edits_from_scenarios
+
+    path = tmp_path / "s.toml"
+    path.write_text('''name = "engine to US, US lines high-wage"
+[[change]]
+select = { part_number = "E-1" }
+set = { origin_country = "US" }
+[[change]]
+select = { origin_country = "US" }
+set = { high_wage = "Y" }
+''')
+    bom = load_bom(make_bom(lines=LINES))
+    scenario = load_scenario(path)
+    applied = apply_scenario(bom, scenario).lines.set_index("part_number")
+    assert applied.at["E-1", "origin_country"] == "US"
+    high_wage = applied["high_wage"].fillna(False).astype(bool)
+    assert set(high_wage[high_wage].index) == {"T-1"}
+    batch = edits_from_scenarios(bom, [scenario])
+    assert {bom.lines["part_number"].iat[i] for i, flag in zip(batch["line"], batch["high_wage"]) if flag} == {"T-1"}

@@ -233,12 +233,13 @@ def no_match(bom: Bom, scenario: Scenario, number: int, change) -> ScenarioError
 
 
 def apply_scenario(bom: Bom, scenario: Scenario) -> Bom:
-    """The BOM as it would be under the scenario; raises ScenarioError when a selector matches nothing."""
+    """The BOM as it would be under the scenario; raises ScenarioError when a selector matches nothing.
+    Each change picks its lines from the BOM as given, not as earlier changes left it."""
     lines = bom.lines.copy()
     delta = 0
     where = scenario.path or "scenario"
     for number, change in enumerate(scenario.change, start=1):
-        mask = select(lines, change.select)
+        mask = select(bom.lines, change.select)  # the BOM as given, as the batch path picks them
         if not mask.any():
             raise no_match(bom, scenario, number, change)
         edit = change.set
