@@ -47,8 +47,8 @@ def reference_core_basis(ctx, core, originating, scaled, group_of, owner, own_sh
         if own_share[i] and scaled[i] > 0:
             status = ("originating (certified) and " if originating[i] and certified[i] else
                       "originating by its stated content and " if originating[i] else
-                      f"non-originating ({field} = Y, but its stated content is under the threshold) and "
-                      if certified[i] else "non-originating (no certification, stated content under the threshold) and ")
+                      f"non-originating on its own ({field} = Y, but its stated content is under the threshold) and "
+                      if certified[i] else "non-originating on its own (no certification, stated content under the threshold) and ")
             basis[i] = (f"{group}: {status}states {display_pct(Fraction(int(rc[i]), PCT_E4))}% regional content: "
                         f"counts the rest, {display_money(Fraction(int(scaled[i]), SHARE_ONE))}, as non-originating "
                         "materials (UR 14(10)(a); stated content read as net cost)")
@@ -145,7 +145,7 @@ def test_every_core_part_wording_equals_the_line_by_line_reference(make_bom):
                 kinds.update(g for g in ("engine", "transmission", "body_chassis", "axle", "suspension", "steering",
                                          "advanced_battery") if any(str(b).startswith(g) for b in basis))
     assert {"originating (certified) and", "originating by its stated content and",
-            "non-originating (usmca_originating = Y", "non-originating (no certification",
+            "non-originating on its own (usmca_originating = Y", "non-originating on its own (no certification",
             "non-originating", "originating (certified)", "originating by its stated content", "material",
             "engine", "transmission", "body_chassis", "axle", "suspension", "steering", "advanced_battery"} <= kinds, kinds
     assert {"each core part (UR 14(4))", "super-core: all core parts as one (UR 14(10))"} <= options, options

@@ -16,8 +16,8 @@ from roo_calc.bom.schema import NOT_A_CORE_PART
 from roo_calc.codes import HsList
 from roo_calc.engine.linear import Decision, EarnedCredit, LinearForm, Part
 from roo_calc.engine.made_parts import owner_of
-from roo_calc.engine.requirements import (Context, _not_applicable, by_wording, certified_under_threshold, decided, line_basis,
-                                          whole, worded)
+from roo_calc.engine.requirements import (Context, CoreUnderThreshold, _not_applicable, by_wording, certified_under_threshold,
+                                          decided, line_basis, whole, worded)
 from roo_calc.engine.result import RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.numbers import PCT_E4, SHARE_ONE, rule_pct_e4
@@ -94,9 +94,10 @@ def core_part_originating(ctx: Context, rid: str, limit_ppm: int, core: np.ndarr
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(ctx.regime.certification_field)
     rc, rc_stated = lines.pct("regional_content_e4")
-    low = certified_under_threshold(ctx, rid, in_region & certified & core, limit_ppm,
-                                    f"{Decimal(limit_ppm).scaleb(-4).normalize():f}% core-part threshold", citation,
-                                    "core-part lines ")
+    limit = f"{Decimal(limit_ppm).scaleb(-4).normalize():f}%"
+    low = certified_under_threshold(ctx, rid, in_region & certified & core, limit_ppm, f"{limit} core-part threshold",
+                                    citation, "core-part lines ")
+    ctx.core_under_threshold = CoreUnderThreshold(rid, low, limit)  # what the vehicle RVC's count rests on (engine.core_origin)
     by_content = in_region & ~certified & ~declined & rc_stated
     ctx.assume("core-part-by-content", rid, by_content,
                "core-part lines with no certification on file: origin taken from the supplier's stated regional content "
@@ -367,8 +368,8 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
         k = kind[i]
         if k <= 4:
             status = ("originating (certified) and ", "originating by its stated content and ",
-                      f"non-originating ({field} = Y, but its stated content is under the threshold) and ",
-                      "non-originating (no certification, stated content under the threshold) and ")[k - 1]
+                      f"non-originating on its own ({field} = Y, but its stated content is under the threshold) and ",
+                      "non-originating on its own (no certification, stated content under the threshold) and ")[k - 1]
             return (f"{named}: {status}states {stated[int(content[i])]}% regional content: counts the rest, "
                     f"{display_money(int(cents[i]))}, as non-originating materials (UR 14(10)(a); stated content "
                     "read as net cost)")
