@@ -572,6 +572,22 @@ class Averaging(_Cited, _Strict):
     reference: tuple[Reference, ...] = Field(min_length=1)
 
 
+class AveragingPeriod(_Cited, _Strict):
+    """The period an average may cover: the producer's fiscal year (USMCA UR 16(1), 16(8); NAFTA UR
+    11(1)(a), 11(9)) and, when that year begins within a year after `first_from` (the agreement's
+    entry into force), one first period from `first_from` to the end of that fiscal year (USMCA UR
+    16(4), 16(12); NAFTA UR 11(3))."""
+
+    first_from: date
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    # A reading the texts leave open, printed with every averaged verdict it decides.
+    note: str | None = None
+
+    def citation_of(self, index: int) -> str:
+        """One reference's citation (the fiscal year alone, without the first period)."""
+        return cite(self.reference[index:index + 1])
+
+
 class InForce(_Strict):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
@@ -607,6 +623,7 @@ class Regime(_Strict):
     approved_through_field: Literal["asr_approved_through"] | None = None
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
+    averaging_period: AveragingPeriod | None = None  # blank: averages over the fiscal year only, no first period
     classes: dict[str, VehicleClass]
     vehicle_types_by_hs: tuple[VehicleTypeRow, ...] = ()
     part_origin: tuple[PartOrigin, ...] = ()
