@@ -162,7 +162,7 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
     fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
-    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs, _percent_refs(book, vehicle_sheet))
+    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules, _percent_refs(book, vehicle_sheet))
                if vehicle_sheet else None)
     if vehicle is not None and vehicle.currency in fx:
         _own_currency_rate(fx[vehicle.currency], sheets.get(schema.SHEET_FX) or schema.SHEET_FX, out)
@@ -396,7 +396,7 @@ def _percent_refs(book: xlsx.Workbook, sheet: str) -> set[str]:
 
 
 def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
-                   vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...], percent: set[str]) -> Vehicle | None:
+                   rules: ReaderRules, percent: set[str]) -> Vehicle | None:
     """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
     vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`; `percent` are the
     cells formatted as percentages (a points field there showing 8% holds 0.08 and is read as 8)."""
@@ -409,11 +409,14 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     unreadable = any(fields.get(k, (None, ""))[0] is not None and k not in values for k in ("net_cost", "total_cost", *_EXCLUDED_COSTS))
     net = None if unreadable else _net_cost(money, excluded, cells, sheet, out)  # an unreadable cost is reported already
     ok = _check_vehicle_ranges(values, money, cells, sheet, out) and ok
+    ok = _check_assembly_points(values.get("lvc_assembly_points"), rules.assembly_credits, sheet, cells, out) and ok
+    if net is not None:
+        ok = _check_against_net_cost(money, net[0], cells, sheet, out) and ok
     if net is None or not ok:
         return None
     net_cents, derived = net
     hs_code = str(values["hs_code"])
-    vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code, vehicle_types_by_hs)
+    vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code, rules.vehicle_types_by_hs)
     volume, persons = values.get("annual_volume"), values.get("persons")
     fields_out: dict[str, Any] = {name: values.get(name) for name in _PLAIN_VEHICLE_FIELDS if name in values}
     fields_out.update({f"{name}_cents": to_cents(money[name]) for name in _CENTS_VEHICLE_FIELDS if name in money})
@@ -499,12 +502,49 @@ def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[s
     return (net_cents, derived) if ok else None
 
 
+# Vehicle amounts the law needs above 0 (0 is not "not given": a blank cell is), and why.
+_POSITIVE_MONEY = {
+    "transaction_value": "a vehicle's customs value is never 0: Section 232 and the general duty are assessed on it",
+    "msrp": "a vehicle's retail price is never 0: the Section 232 parts offset is a share of it",
+}
+
+
 def _no_negative_money(money: dict[str, Decimal], cells: dict[str, str], sheet: str, out: _Collector) -> bool:
-    """Report each negative money amount; True if there is none."""
-    negative = [k for k, v in money.items() if v < 0]
-    for k in negative:
-        out.add("negative-value", f"{k}: expected an amount of 0 or more, found {money[k]}", sheet, cells[k])
-    return not negative
+    """Report each negative money amount, and each 0 where the law needs more (`_POSITIVE_MONEY`);
+    True if there is none."""
+    ok = True
+    for k, v in money.items():
+        if v < 0:
+            out.add("negative-value", f"{k}: expected an amount of 0 or more, found {v}", sheet, cells[k])
+            ok = False
+        elif k in _POSITIVE_MONEY and to_cents(v) <= 0:
+            out.add("bad-value", f"{k}: expected an amount above 0 ({_POSITIVE_MONEY[k]}), found {v}; leave the cell "
+                    "blank if it is not known", sheet, cells[k])
+            ok = False
+    return ok
+
+
+def _check_against_net_cost(money: dict[str, Decimal], net_cents: int, cells: dict[str, str], sheet: str,
+                            out: _Collector) -> bool:
+    """Report high-wage labor plus high-wage materials above the net cost, the base USMCA UR 18(6)(a)
+    divides them by (both are costs within it, so they cannot exceed it: a yearly or plant figure
+    typed for a per-vehicle one); True if they fit.  An MSRP below the transaction value (or, without
+    it, the net cost) is warned: implausible for a retail price, and the parts offset is a share of it."""
+    net = Decimal(net_cents).scaleb(-2)
+    msrp, floor = money.get("msrp"), money.get("transaction_value")
+    below = "transaction_value" if floor is not None else "net cost"
+    floor = floor if floor is not None else net
+    if msrp is not None and 0 < msrp < floor:
+        where = f", {cells['transaction_value']}" if below == "transaction_value" else ""
+        out.warn("implausible-msrp", f"msrp: {_cents_text(msrp)} is below the {below} ({_cents_text(floor)}{where}): implausible for a "
+                 "retail price; the Section 232 parts offset is a share of it, so check the cell", sheet, cells["msrp"])
+    labor, materials = money.get("lvc_high_wage_labor"), money.get("lvc_high_wage_materials")
+    given = [name for name, amount in (("lvc_high_wage_labor", labor), ("lvc_high_wage_materials", materials)) if amount is not None]
+    high_wage = (labor or Decimal(0)) + (materials or Decimal(0))
+    if not given or to_cents(high_wage) <= net_cents:
+        return True
+    _high_wage_above_net_cost(" + ".join(given), Decimal(to_cents(high_wage)).scaleb(-2), net, sheet, cells[given[0]], out)
+    return False
 
 
 def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], cells: dict[str, str], sheet: str,
@@ -541,6 +581,18 @@ def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], 
                 sheet, cells["first_prototype_date"])
         ok = False
     return ok
+
+
+def _check_assembly_points(points: object, credits: tuple[Decimal, ...], sheet: str, cells: dict[str, str],
+                           out: _Collector) -> bool:
+    """The high-wage assembly credit is claimed whole or not at all (USMCA UR 18(12)-(14)): 0 or a
+    loaded rule file's `assembly_credit`, else an error; True if it is one of them (or not given)."""
+    if not isinstance(points, Decimal) or not credits or points == 0 or points in credits:
+        return True
+    allowed = " or ".join(f"{c.normalize():f}" for c in (Decimal(0), *credits))
+    out.add("bad-value", f"lvc_assembly_points: expected {allowed} (the high-wage assembly credit is claimed whole or "
+            f"not at all, USMCA UR 18(12)-(14)), found {points.normalize():f}", sheet, cells["lvc_assembly_points"])
+    return False
 
 
 _MONEY_FIELDS = {c.name for c in schema.VEHICLE_FIELDS if c.kind == "money"}
@@ -1223,6 +1275,16 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
     return lines
 
 
+def _cents_text(amount: Decimal) -> str:
+    return f"{Decimal(to_cents(amount)).scaleb(-2):,}"
+
+
+def _high_wage_above_net_cost(named: str, high_wage: Decimal, net: Decimal, sheet: str, cell: str, out: _Collector) -> None:
+    out.add("bad-value", f"{named}: expected at most the net cost ({net:,}), the base USMCA UR 18(6)(a) divides "
+            f"high-wage labor and materials by, found {high_wage:,} ({high_wage / net:.2%} of it); give per-vehicle figures",
+            sheet, cell)
+
+
 def _check_totals(vehicle: Vehicle, lines: pd.DataFrame, sheets: dict[str, str], out: _Collector) -> None:
     materials = sum(lines["value_cents"].tolist())  # exact: an int64 sum could wrap
     if materials > vehicle.net_cost_cents:
@@ -1231,3 +1293,12 @@ def _check_totals(vehicle: Vehicle, lines: pd.DataFrame, sheets: dict[str, str],
                 f"{field}: expected the BOM's materials ({Decimal(materials).scaleb(-2):,}) to be at most the net cost "
                 f"({Decimal(vehicle.net_cost_cents).scaleb(-2):,}), found them {Decimal(materials - vehicle.net_cost_cents).scaleb(-2):,} more",
                 sheets[schema.SHEET_VEHICLE], vehicle.cells.get(field))
+    labor = vehicle.lvc_high_wage_labor_cents
+    if labor is not None and vehicle.lvc_high_wage_materials_cents is None and "high_wage" in lines:
+        # Without the Vehicle sheet's figure, the high-wage materials are the lines marked high_wage = Y.
+        marked = lines["high_wage"].fillna(False).to_numpy(dtype=bool)
+        high_wage = labor + sum(lines["value_cents"][marked].tolist())
+        if high_wage > vehicle.net_cost_cents:
+            _high_wage_above_net_cost(f"lvc_high_wage_labor + the BOM lines marked high_wage = Y ({int(marked.sum())})",
+                                      Decimal(high_wage).scaleb(-2), Decimal(vehicle.net_cost_cents).scaleb(-2),
+                                      sheets[schema.SHEET_VEHICLE], vehicle.cells["lvc_high_wage_labor"], out)
