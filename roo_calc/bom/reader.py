@@ -924,7 +924,7 @@ def _holder(name: str, names, sheet: str, mapped: dict[str, tuple[int, str]], he
 # -- BOM sheet ---------------------------------------------------------------------------------
 
 _OUTPUT_DTYPES = {
-    **{column: "boolean" for column in schema.CERTIFICATION_COLUMNS}, "high_wage": "boolean",
+    **{column: "boolean" for column in schema.CERTIFICATION_COLUMNS}, "high_wage": "boolean", "steel_melted_poured": "boolean",
     "regional_content_e4": "Int64", "us_content_e4": "Int64", "resourcing_premium_e4": "Int64",
 }
 
@@ -967,7 +967,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     table.detail.update(i for i, kind in enumerate(tree.kind) if kind == structure.DETAIL)
 
     for name in ("part_number", "description", "hs_code", "currency", "origin_country", "supplier",
-                 *schema.CERTIFICATION_COLUMNS, "material", "high_wage", "core_part_group"):
+                 *schema.CERTIFICATION_COLUMNS, "material", "high_wage", "core_part_group", "steel_melted_poured"):
         result[name] = _convert_column(table, name)
     quantity = _convert_column(table, "quantity", _positive)
     unit_value = _convert_column(table, "unit_value", _non_negative)

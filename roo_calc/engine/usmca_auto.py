@@ -16,10 +16,10 @@ from roo_calc.bom.schema import NOT_A_CORE_PART
 from roo_calc.codes import HsList
 from roo_calc.engine.linear import Decision, EarnedCredit, LinearForm, Part
 from roo_calc.engine.requirements import Context, CoreUnderThreshold, _not_applicable, certified_under_threshold, decided, line_basis, whole
-from roo_calc.engine.result import RequirementResult
+from roo_calc.engine.result import Assumption, RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.numbers import PCT_E4, SHARE_ONE, rule_pct_e4
-from roo_calc.rules.model import Requirement
+from roo_calc.rules.model import MeltAndPour, Requirement
 
 
 def _review(rid: str, requirement: Requirement, reason: str) -> RequirementResult:
@@ -433,8 +433,18 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
     from_bom = total is None or originating_total is None
     given = vehicle.source_of(f"{material}_purchases", f"{material}_purchases_originating")
     figures_of = "Vehicle sheet purchase figures" if given == "Vehicle sheet" else f"purchase figures of {given}"
+    melt = requirement.melt_and_pour if requirement.melt_and_pour and requirement.melt_and_pour.from_ <= ctx.on else None
+    region = "/".join(ctx.regime.region)
     if not from_bom:
         source = figures_of
+        if melt is not None:
+            assert originating_total is not None
+            ctx.assumptions.append(Assumption(
+                code="steel-melt-pour-figures", requirement=rid, rows=(), value_at_stake_cents=originating_total,
+                text=f"steel_purchases_originating ({display_money(originating_total)}, {figures_of}) is taken as counting "
+                     f"only steel whose manufacturing processes all took place in {region}, which the law asks from "
+                     f"{melt.from_}; roo-calc cannot check the producer's figure",
+                citation="USMCA UR 17(5)(b)"))
     else:
         lines = ctx.lines
         counted, mask, missing = _material_lines(ctx, rid, requirement)
@@ -450,12 +460,14 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
                            f"{material}_purchases_originating on the Vehicle sheet, or BOM lines of Table S {material} "
                            f"(parts of {', '.join(requirement.table_s_parts)} with {material}_content_value)")
         originating = ctx.originating()
+        why = ctx.origin_reasons().astype(str)
+        if melt is not None:
+            originating, why = _melted_and_poured(ctx, rid, melt, mask, counted, originating, why)
         total = int(counted[mask].sum())
         originating_total = int(counted[mask & originating].sum())
         source = f"BOM lines of Table S {material} ({int(mask.sum())} lines; parts count only their {material} content)"
         scaled = np.where(mask & ~originating, counted * SHARE_ONE, 0).astype(np.int64)
         part = mask & ~HsList(requirement.table_s).match(lines.hs)
-        why = ctx.origin_reasons().astype(str)
         what = np.where(part, f"{material} content of a part counts (UR 17(2)): ", f"Table S {material}, full value: ").astype(str)
         kind = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}: ").astype(str)
         basis = line_basis(scaled, np.char.add(what, why), np.where(mask & originating, np.char.add(kind, why), ""))
@@ -474,7 +486,52 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
                                 + ("" if from_bom else f" ({figures_of})"),
                       fixed=None if from_bom else "is measured on the " + (
                           "Vehicle sheet's purchase figures" if given == "Vehicle sheet" else figures_of) + ", which no BOM line changes")
-    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=f"from {source}")
+    reason = f"from {source}"
+    if melt is not None:
+        reason += (f"; from {melt.from_} steel counts as originating only if melted and poured in {region} (UR 17(5)(b)): "
+                   + ("the producer's originating figure is taken as measured so" if not from_bom
+                      else f"a line counts as originating only if also stated {melt.column} = Y"))
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason)
+
+
+def _lines_word(mask: np.ndarray) -> str:
+    return "line" if int(mask.sum()) == 1 else "lines"
+
+
+def _melted_and_poured(ctx: Context, rid: str, melt: MeltAndPour, mask: np.ndarray, counted: np.ndarray,
+                       originating: np.ndarray, why: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """UR 17(5)(b): from `melt.from_` a Table S steel line counts as originating only if it is
+    originating as before and stated melted and poured in the region (`steel_melted_poured` = Y).
+    Stated N it is non-originating; blank, it is counted as non-originating too (a certification
+    does not attest the test), and listed with the steel value at stake.  A line stated Y that is
+    not originating by its certification stays non-originating (the reading marked unconfirmed
+    in the rule file), and is listed.  Returns the lines' originating status and reasons."""
+    region = "/".join(ctx.regime.region)
+    column = melt.column
+    poured, not_poured = ctx.lines.flag(column)
+    denied = mask & originating & not_poured
+    unstated = mask & originating & ~poured & ~not_poured
+    uncertified = mask & ~originating & poured & ctx.lines.in_countries(ctx.regime.region)
+    rows = ctx.lines.frame["row"].to_numpy()
+    unconfirmed = "USMCA UR 17(5)(b)" + (" (reading unconfirmed in the rule file)" if melt.unconfirmed else "")
+    for code, lines, citation, text in (
+            ("steel-melt-pour-unstated", unstated, "USMCA UR 17(5)(b)",
+             f"{_lines_word(unstated)} {ctx.rows_text(unstated)}: originating by certification, but {column} is blank; from "
+             f"{melt.from_} the steel is originating only if all steel manufacturing processes took place in "
+             f"{region}, which a certification does not attest: counted as non-originating; state {column} = Y "
+             "where the steel was melted and poured there"),
+            ("steel-melted-not-originating", uncertified, unconfirmed,
+             f"{_lines_word(uncertified)} {ctx.rows_text(uncertified)}: stated {column} = Y but not originating by certification: "
+             f"counted as non-originating (17(5)(b) asks that the good also meet the Regulations' other requirements, "
+             f"read as its certification)")):
+        if lines.any():
+            ctx.assumptions.append(Assumption(code=code, requirement=rid, rows=tuple(int(r) for r in rows[lines]),
+                                              value_at_stake_cents=int(counted[lines].sum()), text=text, citation=citation))
+    why = np.where(denied, f"not melted and poured in {region} ({column} = N): non-originating from {melt.from_} (UR 17(5)(b))", why)
+    why = np.where(unstated, f"{column} not stated: non-originating from {melt.from_} unless melted and poured in "
+                             f"{region} (UR 17(5)(b))", why)
+    why = np.where(mask & originating & poured, np.char.add(why.astype(str), f", melted and poured in {region} ({column} = Y)"), why)
+    return originating & ~denied & ~unstated, why
 
 
 def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
