@@ -159,10 +159,12 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
     _note_hidden(book, sheets, out)
     check_formulas(facts, sheets.values(), out)
     headers = _header_mapping(reader, facts, sheets.get(schema.SHEET_COLUMNS), columns, out)
-    fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
+    refused_fx: set[str] = set()  # currencies whose FX row is refused (and reported) already
+    fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers, refused_fx)
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
-    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules, _percent_refs(book, vehicle_sheet))
+    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules, _percent_refs(book, vehicle_sheet),
+                              xlsx.dated_cells(book.read_sheet(vehicle_sheet)))
                if vehicle_sheet else None)
     if vehicle is not None and vehicle.currency in fx:
         _own_currency_rate(fx[vehicle.currency], sheets.get(schema.SHEET_FX) or schema.SHEET_FX, out)
@@ -180,7 +182,7 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
         detail_rows = tuple(int(r) for r in lines["row"][detail])
         # Without a valid Vehicle sheet, still report lines whose currency has no rate.
         currency = vehicle.currency if vehicle is not None else _currency_field(vehicle_fields)
-        lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, bom_sheet, letters, out)
+        lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, bom_sheet, letters, out, refused_fx)
         if lines is not None and basis is None and levels > 1:
             _warn_quantity_basis(lines, currency, bom_sheet, out)
         lines, made = _split_made(lines)
@@ -396,12 +398,12 @@ def _percent_refs(book: xlsx.Workbook, sheet: str) -> set[str]:
 
 
 def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
-                   rules: ReaderRules, percent: set[str]) -> Vehicle | None:
+                   rules: ReaderRules, percent: set[str], dated: dict[str, str]) -> Vehicle | None:
     """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
     vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`; `percent` are the
     cells formatted as percentages (a points field there showing 8% holds 0.08 and is read as 8)."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
-    values, ok = _vehicle_values(fields, sheet, out, percent)
+    values, ok = _vehicle_values(fields, sheet, out, percent, dated)
     # Every check runs on the fields that could be read, so all problems are reported in one pass.
     money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
     excluded = {k: to_cents(money[k]) for k in _EXCLUDED_COSTS if k in money}
@@ -443,7 +445,7 @@ _CENTS_VEHICLE_FIELDS = ("msrp", "total_cost", "transaction_value", "steel_purch
 
 
 def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
-                    percent: set[str]) -> tuple[dict[str, object], bool]:
+                    percent: set[str], dated: dict[str, str]) -> tuple[dict[str, object], bool]:
     """Each field that could be read, converted to its kind's value; and False when a required one
     is missing or any is unreadable (each reported). A percentage or points field in a cell
     formatted as % is read as the % shown."""
@@ -460,7 +462,7 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
         try:
             values[column.name] = read_cell(column, text, str(cell), sheet, out, percent)
         except ValueError as exc:
-            out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+            out.add("bad-value", f"{column.name}: {_number_shown_as_date(column, text, dated.get(str(cell))) or exc}", sheet, cell)
             ok = False
     country, cell = fields.get("assembly_country", (None, ""))
     if country is not None and values.get("assembly_country") not in (None, country.strip().upper()):
@@ -734,7 +736,9 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
 
 # -- FX sheet ----------------------------------------------------------------------------------
 
-def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderMapping) -> dict[str, FxRate]:
+def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderMapping,
+             refused: set[str]) -> dict[str, FxRate]:
+    """The FX sheet's rates by currency; `refused` gets each currency whose rate row is an error."""
     if sheet is None:
         return {}
     frame, absolute, offset = _read_table(reader, sheet, schema.FX_COLUMNS, headers.for_sheet(schema.SHEET_FX))
@@ -763,9 +767,12 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
                 parsed[column.name] = read_cell(column, text, cell, sheet, out, set()) if column.kind != "date" else text.split(" ")[0]
             except ValueError as exc:
                 out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+        if "currency" in parsed and "rate" not in parsed:
+            refused.add(parsed["currency"])
         if "currency" in parsed and "rate" in parsed:
             if parsed["rate"] <= 0:
                 out.add("bad-value", f"rate: expected a rate above 0, found {parsed['rate']}", sheet, f"{columns['rate'][1]}{row}")
+                refused.add(parsed["currency"])
                 continue
             if parsed["currency"] in rates:
                 out.add("duplicate-rate", f"a second rate for {parsed['currency']} (first on row {rates[parsed['currency']].row})",
@@ -941,6 +948,7 @@ class _LineTable:
     out: _Collector
     by_name: dict[str, schema.Column]
     percent_cells: set[str]
+    dated_cells: dict[str, str] = field(default_factory=dict)  # number cells formatted as dates -> the number held
     bad_rows: set[int] = field(default_factory=set)
     detail: set[int] = field(default_factory=set)  # indexes of a supplier's sub-BOM lines: blanks there are no error
     absolute: list[int] = field(default_factory=list)  # each frame column's index in the sheet
@@ -1041,7 +1049,8 @@ def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     by_name["core_part_group"] = replace(by_name["core_part_group"], choices=(*core_part_groups, schema.NOT_A_CORE_PART))
     pct_columns = {columns[c.name][1] for c in schema.BOM_COLUMNS if c.kind == "pct" and c.name in columns}
     percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
-    return _LineTable(frame, columns, rows, header_row, sheet, out, by_name, percent_cells, absolute=absolute), extra, letters
+    return _LineTable(frame, columns, rows, header_row, sheet, out, by_name, percent_cells, xlsx.dated_cells(xml),
+                      absolute=absolute), extra, letters
 
 
 def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:
@@ -1087,7 +1096,7 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
                 commas.append(cell)
             values[i] = value
         except ValueError as exc:
-            failures.append((i, str(exc)))
+            failures.append((i, _number_shown_as_date(column, texts[i], table.dated_cells.get(cell)) or str(exc)))
             bad_rows.add(row)
             values[i] = None
             continue
@@ -1119,6 +1128,15 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
 
 
 _NUMBER_KINDS = ("number", "money", "pct")
+
+
+def _number_shown_as_date(column: schema.Column, shown: str, held: str | None) -> str | None:
+    """Why a number column refuses a number cell formatted as a date (it reads as the date it
+    shows), or None when the cell is not one: the message says what the cell holds."""
+    if held is None or column.kind not in _NUMBER_KINDS:
+        return None
+    return (f"expected a number, found a number cell formatted as a date: it holds {held}, shown as {shown}; "
+            "format the cell as a number")
 
 
 def warn_commas(name: str, cells: list[str], sheet: str, out: _Collector) -> None:
@@ -1227,8 +1245,9 @@ def _warn_duplicates(parts: list, rows: list[int], letter: str, sheet: str, out:
 
 
 def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate], sheet: str,
-                      letters: dict[str, str], out: _Collector) -> pd.DataFrame | None:
-    """Turn each line's amount into integer cents of the vehicle's currency (the one rounding)."""
+                      letters: dict[str, str], out: _Collector, refused: set[str]) -> pd.DataFrame | None:
+    """Turn each line's amount into integer cents of the vehicle's currency (the one rounding);
+    a currency in `refused` (its FX row is an error already) is not reported again."""
     line_currency = [c or currency for c in lines["currency"]]
     value_cents: list[int] = []
     part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": [], "stake": []}
@@ -1259,6 +1278,8 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
             part = values[i]
             part_cents[key].append(to_cents(part * rate) if part is not None and rate is not None else None)
     for cur, row in missing.items():
+        if cur in refused:
+            continue  # its FX row is reported already: the line's currency is not the error
         out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "
                 f"for {cur} on the FX sheet, found none", sheet, f"{letters.get('currency', 'A')}{row}")
     lines = lines.drop(columns=["amount", "traced_amount", "steel_amount", "aluminum_amount", "stake_amount", "regional_content_pct",
