@@ -344,6 +344,26 @@ class LvcCredit(_Cited, _Strict):
     note: str | None = None
 
 
+class MeltAndPour(_Cited, _Strict):
+    """USMCA UR 17(5)(b): from `from_`, a Table S steel good counts as originating for the steel
+    purchase test only if all steel manufacturing processes (melting and mixing through coating)
+    occurred in the region, which the BOM states per line in `column` (Y/N).  A blank is counted
+    as non-originating and listed with the steel value at stake; a Vehicle sheet originating
+    figure is taken as measured under the test, and listed too."""
+
+    from_: date = Field(alias="from")
+    column: Literal["steel_melted_poured"] = "steel_melted_poured"
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    unconfirmed: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _says_why(self) -> MeltAndPour:
+        if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
+            raise ValueError("an unconfirmed reading says why in its note (starting UNCONFIRMED)")
+        return self
+
+
 class Deal(_Cited, _Strict):
     """A bilateral term that replaces a tariff's rate for goods of some countries from a date.
 
@@ -451,6 +471,7 @@ class Requirement(_Strict):
     material: Literal["steel", "aluminum"] | None = None
     table_s: tuple[str, ...] = ()
     table_s_parts: tuple[str, ...] = ()
+    melt_and_pour: MeltAndPour | None = None  # steel only (UR 17(5)(b))
     # labor_value_content (USMCA UR s.18)
     minimum: dict[str, tuple[DatedValue, ...]] = {}
     technology_cap: Decimal | None = None
@@ -494,6 +515,8 @@ class Requirement(_Strict):
     def _not_for_hs_has_reason(self) -> Requirement:
         if self.not_for_hs and not self.not_for_hs_reason:
             raise ValueError("not_for_hs needs not_for_hs_reason: the provision that spares those vehicles")
+        if self.melt_and_pour is not None and self.material != "steel":
+            raise ValueError("melt_and_pour is a test of steel goods (USMCA UR 17(5)): it needs material = \"steel\"")
         return self
 
     @field_validator("threshold", "minimum", "offset")
@@ -552,6 +575,22 @@ class Averaging(_Cited, _Strict):
     reference: tuple[Reference, ...] = Field(min_length=1)
 
 
+class AveragingPeriod(_Cited, _Strict):
+    """The period an average may cover: the producer's fiscal year (USMCA UR 16(1), 16(8); NAFTA UR
+    11(1)(a), 11(9)) and, when that year begins within a year after `first_from` (the agreement's
+    entry into force), one first period from `first_from` to the end of that fiscal year (USMCA UR
+    16(4), 16(12); NAFTA UR 11(3))."""
+
+    first_from: date
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    # A reading the texts leave open, printed with every averaged verdict it decides.
+    note: str | None = None
+
+    def citation_of(self, index: int) -> str:
+        """One reference's citation (the fiscal year alone, without the first period)."""
+        return cite(self.reference[index:index + 1])
+
+
 class InForce(_Strict):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
@@ -587,6 +626,7 @@ class Regime(_Strict):
     approved_through_field: Literal["asr_approved_through"] | None = None
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
+    averaging_period: AveragingPeriod | None = None  # blank: averages over the fiscal year only, no first period
     classes: dict[str, VehicleClass]
     vehicle_types_by_hs: tuple[VehicleTypeRow, ...] = ()
     part_origin: tuple[PartOrigin, ...] = ()
