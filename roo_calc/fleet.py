@@ -316,7 +316,8 @@ def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, kn
                 verdicts: list[tuple[tuple[str, ...] | None, Determination]] = [
                     (None, evaluate(combined, regime, on or latest, known))]
             else:
-                verdicts = _by_threshold(combined, regime, members, known, undated_on)
+                verdicts, said = _by_threshold(combined, regime, members, known, undated_on, fiscal_year, period)
+                period_text += "".join(f"; {x}" for x in said)
             for verdict_for, result in verdicts:
                 out.append(Average(regime.id, key, names, volume, _with(result, review, assumptions), rule.citation,
                                    sources, weights(members), period_text, verdict_for))
@@ -399,22 +400,36 @@ def _with(result: Determination, review: list[str], assumptions: list[Assumption
 
 
 def _by_threshold(combined: Bom, regime: Regime, members: list[tuple[Bom, int]], known: dict[str, Regime] | None,
-                  undated_on: date | None) -> list[tuple[tuple[str, ...] | None, Determination]]:
+                  undated_on: date | None, fiscal_year: FiscalYearStart | None = None, period: Period | None = None
+                  ) -> tuple[list[tuple[tuple[str, ...] | None, Determination]], list[str]]:
     """The averaged BOM's determination for each run of vehicles under the same rules: the rules in
     force change on dated points (thresholds rising on July 1), and each vehicle is held to those in
     force on its production date, the average replacing only its own RVC calculation (USMCA UR 16(1):
     "the calculation may be averaged"; UNCONFIRMED, see the regime's averaging_period note).  One
-    verdict (None: for every vehicle) when the rules that decide it are the same over the group."""
+    verdict (None: for every vehicle) when the rules that decide it are the same over the group.
+    With a stated fiscal year, a change the law ties to the fiscal year (NAFTA UR 13(1)) falls on the
+    fiscal year's first day (`_fiscal_side`), said in words (the second item returned)."""
     fallback = undated_on or date.today()
     made = sorted((((b.vehicle.production_date or fallback), b) for b, _ in members), key=lambda m: (m[0], m[1].path))
-    changes = sorted(_change_dates(regime))
+    dated = _change_dates(regime)
+    stated = fiscal_year is not None and period is not None
+    changes = sorted(d for d, tied in dated.items() if not (stated and tied))
+    tied_points = sorted(d for d, tied in dated.items() if stated and tied)
     runs: list[list[tuple[date, Bom]]] = []
     for day, bom in made:
         if runs and not any(runs[-1][-1][0] < c <= day for c in changes):
             runs[-1].append((day, bom))
         else:
             runs.append([(day, bom)])
-    results = [(run, evaluate(combined, regime, run[-1][0], known)) for run in runs]
+    said: list[str] = []
+    results = []
+    for run in runs:
+        on, said = _fiscal_side(run[-1][0], tied_points, fiscal_year, period)
+        result = evaluate(combined, regime, on, known)
+        if tied_points:  # the engine's "no fiscal year given" reading is replaced by the stated one
+            kept = tuple(a for a in result.assumptions if a.code not in {f"fiscal-year-{c}" for c in tied_points})
+            result = result.model_copy(update={"assumptions": kept})
+        results.append((run, result))
     merged: list[tuple[list[tuple[date, Bom]], Determination]] = []
     for run, result in results:  # neighbours whose rules give the same verdict the same way are one run
         if merged and _decided_alike(merged[-1][1], result):
@@ -422,7 +437,7 @@ def _by_threshold(combined: Bom, regime: Regime, members: list[tuple[Bom, int]],
         else:
             merged.append((run, result))
     if len(merged) == 1:
-        return [(None, merged[0][1])]
+        return [(None, merged[0][1])], said
     note = regime.averaging_period.note if regime.averaging_period else None
     out: list[tuple[tuple[str, ...] | None, Determination]] = []
     for run, result in merged:
@@ -434,7 +449,31 @@ def _by_threshold(combined: Bom, regime: Regime, members: list[tuple[Bom, int]],
                 + (f" ({note})" if note else ""))
         out.append((listed, _with(result, [], [_assumption("averaging-rules-by-date", text,
                                                             regime.averaging_period.citation if regime.averaging_period else "")])))
-    return out
+    return out, said
+
+
+def _fiscal_side(day: date, tied: list[date], fiscal_year: FiscalYearStart | None, period: Period | None
+                 ) -> tuple[date, list[str]]:
+    """The date whose rules hold a vehicle made on `day` in `period`: `day` itself, moved across each
+    change point the law ties to "the fiscal year beginning on the day closest to" it (NAFTA UR
+    13(1)) to the side the stated fiscal year puts the period on (a tie goes to the earlier year,
+    the stricter); and, for the change points near the period, what was decided."""
+    said: list[str] = []
+    if fiscal_year is None or period is None:
+        return day, said
+    for change in tied:
+        before, _ = fiscal_year.year_of(change)
+        after = fiscal_year.year_of(before)[1] + timedelta(days=1)
+        begins = before if (change - before) <= (after - change) else after
+        later = period.start >= begins
+        if later and day < change:
+            day = change
+        elif not later and day >= change:
+            day = change - timedelta(days=1)
+        if period.start - timedelta(days=366) <= change <= period.end + timedelta(days=366):
+            said.append(f"the change of {change} applies from the fiscal year beginning on the day closest to it, "
+                        f"{begins}: this period is {'on or after' if later else 'before'} it")
+    return day, said
 
 
 def _decided_alike(a: Determination, b: Determination) -> bool:
@@ -444,14 +483,14 @@ def _decided_alike(a: Determination, b: Determination) -> bool:
     return shape(a) == shape(b)
 
 
-def _change_dates(regime: Regime) -> set[date]:
+def _change_dates(regime: Regime) -> dict[date, bool]:
     """Every date on which a dated value of the regime's requirements changes (thresholds, minimums, ...),
-    and the first day in force and after it."""
-    found: set[date] = set()
+    and the first day in force and after it; True for a change the law ties to the fiscal year."""
+    found: dict[date, bool] = {}
 
     def walk(value: object) -> None:
         if isinstance(value, DatedValue):
-            found.add(value.from_)
+            found[value.from_] = found.get(value.from_, True) and value.fiscal_year
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 walk(getattr(value, name))
@@ -464,9 +503,9 @@ def _change_dates(regime: Regime) -> set[date]:
 
     walk(list(regime.requirements.values()))
     if regime.in_force.from_:
-        found.add(regime.in_force.from_)
+        found[regime.in_force.from_] = False
     if regime.in_force.to:  # after it, a what-if
-        found.add(regime.in_force.to + timedelta(days=1))
+        found[regime.in_force.to + timedelta(days=1)] = False
     return found
 
 

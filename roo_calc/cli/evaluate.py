@@ -58,6 +58,9 @@ def evaluate(
     """
     from roo_calc.fleet import is_fleet_workbook
 
+    if fiscal_year_start is not None and average_by is None:
+        fail(RooCalcError("--fiscal-year-start: states the fiscal year fleet averages are calculated over; "
+                          "give it with --average-by"))
     if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
         _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns, fiscal_year_start,
                         fail_on, all_lines)

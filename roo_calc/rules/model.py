@@ -313,6 +313,17 @@ class PartOrigin(_Strict):
         return _check_history(value)
 
 
+class RvcDeMinimis(_Cited, _Strict):
+    """USMCA UR 5(4): a good subject to an RVC requirement need not satisfy it when the value of
+    all its non-originating materials is at most `value`% of its transaction value or total cost.
+    Not applied to the verdict (the RVC's linear form has one test): where it would waive a failing
+    RVC, the determination lists it (`rvc-de-minimis-not-applied`) with the VNM at stake."""
+
+    value: Decimal
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+
 class NewPlant(_Strict):
     """USMCA UR 20(8): a lower RVC requirement (`value`) for `years_new` years after the first
     prototype in a new plant, or `years_refit` years after it following a refit, on the
@@ -467,6 +478,7 @@ class Requirement(_Strict):
     # regional_value_content: the heavy-truck excess-LVC credit (USMCA UR 18(22))
     lvc_credit: LvcCredit | None = None
     new_plant: NewPlant | None = None  # USMCA UR 20(8)
+    de_minimis: RvcDeMinimis | None = None  # USMCA UR 5(4), listed where it would waive a failing RVC
     # purchases (USMCA UR s.17)
     material: Literal["steel", "aluminum"] | None = None
     table_s: tuple[str, ...] = ()
