@@ -25,7 +25,10 @@ choices, and the cheapest plan a 0/1 integer program, solved exactly by HiGHS
 with two ways to pass is solved once per way and the cheapest kept: core parts by each part or
 by the super-core, and the heavy-truck RVC by itself or with the excess-LVC credit it earns from
 the LVC (USMCA UR 18(22); `LinearForm.credit_way` states that way's bounds, one of them on the
-VNM and the value not from high-wage plants together).
+VNM and the value not from high-wage plants together).  A self-produced part not originating now
+(a `Gate` of the RVC's form, USMCA UR 14(1), 15(1), 20(1)) is another way: made originating, its
+materials leave the VNM, and its own sum must meet its bound; one originating now stays so under
+any plan, so its materials count nothing.
 Requirements no line can move (purchase figures from the Vehicle sheet, missing facts) are
 named and left out; the others are still planned.  roo-calc then evaluates the changed BOM:
 the determination printed is roo-calc's, never the optimizer's arithmetic.
