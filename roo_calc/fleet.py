@@ -276,13 +276,19 @@ class Average:
 
 
 def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, known: dict[str, Regime] | None = None,
-            volumes: dict[str, int] | None = None, fiscal_year: FiscalYearStart | None = None,
+            volumes: Mapping[str, int] | None = None, fiscal_year: FiscalYearStart | None = None,
             undated_on: date | None = None) -> list[Average]:
     """Volume-weighted determinations per category and averaging period, for each regime that allows
     the category.  `on` (--as-of) evaluates every group as of that date; None: each vehicle is held to
     the rules in force on its production date (`undated_on` for a vehicle that gives none).
     `fiscal_year`: the first day of the producer's fiscal year, when stated; without it the groups are
-    by category only, and each says what its vehicles' dates allow (see `_period_check`)."""
+    by category only, and each says what its vehicles' dates allow (see `_period_check`).
+
+    Each vehicle weighs by its annual volume: `volumes` by the Bom's path, else its Vehicle
+    sheet's.  Before any work: BomError naming every vehicle without one, at its Vehicle sheet
+    cell; TypeError or ValueError naming an argument that is not what it must be (a path where a
+    Bom is expected, a volume that is not a whole number above 0, one vehicle given twice)."""
+    weight_of = _volumes(boms, regimes, on, known, volumes)
     out: list[Average] = []
     for regime in regimes:
         allowed = {a.category for a in regime.averaging}
@@ -293,12 +299,9 @@ def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, kn
         first_from = regime.averaging_period.first_from if regime.averaging_period else None
         groups: dict[tuple[tuple[str, ...], Period | None], list[tuple[Bom, int]]] = {}
         for bom in sorted(boms, key=lambda b: b.path):  # the result never depends on the order given
-            volume = (volumes or {}).get(bom.path) or bom.vehicle.annual_volume
-            if not volume:
-                raise RooCalcError(f"{bom.path}: averaging needs annual_volume (Vehicle sheet or fleet workbook)")
             made = bom.vehicle.production_date
             period = period_of(made, fiscal_year, first_from) if fiscal_year and made else None
-            groups.setdefault((category_key(bom, regime, by), period), []).append((bom, volume))
+            groups.setdefault((category_key(bom, regime, by), period), []).append((bom, weight_of[bom.path]))
         for (key, period), members in groups.items():
             rule = averaging_rule(regime, by, key[0])
             if rule is None:
@@ -322,6 +325,59 @@ def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, kn
                 out.append(Average(regime.id, key, names, volume, _with(result, review, assumptions), rule.citation,
                                    sources, weights(members), period_text, verdict_for))
     return out
+
+
+def missing_volume(bom: Bom, entry: FleetEntry | None = None, asked_by: str = "averaging") -> Problem:
+    """Averaging weighs each vehicle by its annual volume: where a missing one belongs (the
+    fleet workbook's row that listed the BOM, else the BOM's Vehicle sheet)."""
+    message = f"annual_volume: {asked_by} weighs each vehicle by its annual volume; expected it "
+    if entry is not None and entry.listed_at:
+        file, _, _cell = entry.listed_at.rpartition(":Fleet!")
+        return Problem("missing-value", message + f"for {bom.path} in this cell or on its Vehicle sheet, found neither",
+                       file, "Fleet", entry.volume_cell or "1:1")
+    cell = bom.vehicle.cells.get("annual_volume")
+    found = "it blank" if cell else "no such row"
+    if entry is None:  # the Python API: the volume may be given beside the BOM instead
+        found += " (or give it in volumes, by the Bom's path)"
+    return Problem("missing-field", message + "on the Vehicle sheet, found " + found, bom.path, "Vehicle", cell or "A1")
+
+
+def _volumes(boms: list[Bom], regimes: list[Regime], on: date | None, known: Mapping[str, Regime] | None,
+             volumes: Mapping[str, int] | None) -> dict[str, int]:
+    """Each Bom's weight by its path, after checking `average`'s arguments (see there)."""
+    from roo_calc import _require, _require_date
+
+    _require("boms", boms, (list, tuple), "a list of Bom, as roo_calc.load_bom returns")
+    for bom in boms:
+        _require("boms", bom, Bom, "a list of Bom",
+                 "; read it first: roo_calc.load_bom(path)" if isinstance(bom, (str, Path)) else "")
+    _require("regimes", regimes, (list, tuple), "a list of Regime, as roo_calc.load_regime returns")
+    for regime in regimes:
+        _require("regimes", regime, Regime, "a list of Regime",
+                 f"; load it first: roo_calc.load_regime({regime!r})" if isinstance(regime, str) else "")
+    _require_date("on", on)
+    _require("known", known, (Mapping, type(None)), "the regimes by id, as roo_calc.load_regimes returns, or None")
+    _require("volumes", volumes, (Mapping, type(None)), "annual volumes by each Bom's path, or None")
+    given = {str(path): volume for path, volume in (volumes or {}).items()}
+    for path, volume in given.items():
+        if isinstance(volume, bool) or not isinstance(volume, int) or volume <= 0:
+            raise ValueError(f"volumes[{path!r}]: expected a whole number above 0, found {volume!r}")
+    paths = [bom.path for bom in boms]
+    unknown = [path for path in given if path not in paths]
+    if unknown:
+        raise ValueError(f"volumes: {', '.join(map(repr, unknown))} is the path of no Bom given; expected the paths "
+                         f"of the boms ({', '.join(map(repr, paths))})")
+    seen: dict[Path, str] = {}
+    for path in paths:
+        first = seen.get(Path(path).resolve())
+        if first is not None:
+            raise ValueError(f"boms: {path} is given twice{f' (also as {first})' if first != path else ''}; each vehicle "
+                             "is given once, or its volume would count twice in the averages")
+        seen[Path(path).resolve()] = path
+    problems = [missing_volume(bom) for bom in boms if not (given.get(bom.path) or bom.vehicle.annual_volume)]
+    if problems:
+        raise BomError(problems)
+    return {bom.path: given.get(bom.path) or bom.vehicle.annual_volume or 0 for bom in boms}
 
 
 NO_PERIOD = "the producer's fiscal year; the rule file states no [averaging_period]"
