@@ -43,6 +43,18 @@ if TYPE_CHECKING:
 UNKNOWN = "made-part-origin-unknown"
 
 
+def owner_of(parent_rows: pd.Series, outer: dict[int, int]) -> np.ndarray:
+    """Per line, `outer[its parent row]`: the make part it goes into (0 for a line with no parent,
+    or whose parent is not in `outer`), looked up for all lines at once."""
+    parent = parent_rows.fillna(0).to_numpy(dtype=np.int64)  # sheet rows start at 1: 0 is no parent
+    if not outer:
+        return np.zeros(len(parent), dtype=np.int64)
+    known = np.array(sorted(outer), dtype=np.int64)
+    tops = np.array([outer[row] for row in known.tolist()], dtype=np.int64)
+    at = np.searchsorted(known, parent).clip(0, len(known) - 1)
+    return np.where(known[at] == parent, tops[at], 0).astype(np.int64)
+
+
 def _covered(rules: list[PartOrigin], hs: np.ndarray, group: np.ndarray) -> np.ndarray:
     """The first self-produced rule (index) that covers each make line; -1 where none does.  An
     `ex_hs` code counts where the make line declares a core_part_group."""
@@ -84,11 +96,10 @@ def gates(ctx: Context, counted: np.ndarray, basis: np.ndarray) -> tuple[tuple[G
         outer[row] = above or (row if rule_of[i] >= 0 else 0)
         top[row] = row if pd.isna(parent) else top.get(int(parent), row)
         index_of[row] = i
-    line_parent = ctx.lines.frame["parent_row"].to_numpy(dtype=object)
-    owner = np.array([0 if pd.isna(p) else outer.get(int(p), 0) for p in line_parent], dtype=np.int64)
+    owner = owner_of(ctx.lines.frame["parent_row"], outer)
     found: list[Gate] = []
     basis = basis.copy()
-    for row in sorted({int(o) for o in owner if o}):
+    for row in np.unique(owner[owner > 0]).tolist():
         i = index_of[row]
         rule = rules[int(rule_of[i])]
         mine = owner == row
@@ -127,8 +138,7 @@ def gates(ctx: Context, counted: np.ndarray, basis: np.ndarray) -> tuple[tuple[G
 def _unknown(ctx: Context, made: pd.DataFrame, top: dict[int, int], index_of: dict[int, int], counted: np.ndarray, owner: np.ndarray) -> np.ndarray:
     """List, as one assumption, the outermost make parts no rule covers whose materials count in
     the VNM, with the VNM that would leave were each originating; returns those materials."""
-    line_parent = ctx.lines.frame["parent_row"].to_numpy(dtype=object)
-    under = np.array([0 if pd.isna(p) else top.get(int(p), 0) for p in line_parent], dtype=np.int64)
+    under = owner_of(ctx.lines.frame["parent_row"], top)
     free = (owner == 0) & (under > 0) & (counted > 0)  # counted, under a make part no rule measures
     if not free.any():
         return free
