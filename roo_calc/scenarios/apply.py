@@ -87,14 +87,22 @@ class _Validated:
         self._selectors: dict[str, Selector] = {}
         self._edits: dict[str, LineEdit] = {}
         self._changes: dict[tuple[str, str], Change] = {}
+        self._read: dict[tuple[int, int], Change | None] = {}  # by the id()s of the tables, alive while the file is read
 
     def change(self, change) -> Change | None:
         """The validated change, or None when it is not valid (left to the full validation, which
         locates every problem).  Each table is looked up by its repr, exact for TOML's values:
-        True and 1, 1 and Decimal('1') print differently."""
+        True and 1, 1 and Decimal('1') print differently; a table read once for many identical
+        lines (`roo_calc.tomlfile`) is first looked up by its identity."""
         if not isinstance(change, dict) or change.keys() != {"select", "set"}:
             return None
         select, edit = change["select"], change["set"]
+        key = (id(select), id(edit))
+        if key not in self._read:
+            self._read[key] = self._change(select, edit)
+        return self._read[key]
+
+    def _change(self, select, edit) -> Change | None:
         keys = (repr(select), repr(edit))
         found = self._changes.get(keys)
         if found is not None:
