@@ -9,8 +9,9 @@ Two actions per line:
 - **re-source**: buy the line from a certified originating supplier in the target country
   (default US) whose plant meets the USMCA high wage rate: origin set to the target, the
   certification column of every loaded regime Y (each rule file's `certification_field`),
-  regional content 100%, US content 100% when the target is the US, high_wage Y.  It costs the line's premium: its `resourcing_premium_pct` column, else the
-  default premium, times its value.  Line values are left unchanged in the re-evaluated BOM (a
+  regional content 100%, US content 100% when the target is the US, high_wage Y, its steel melted
+  and poured in the region (USMCA UR 17(5)(b)).  It costs the line's premium: its
+  `resourcing_premium_pct` column, else the default premium, times its value.  Line values are left unchanged in the re-evaluated BOM (a
   dearer originating part would only raise the figures).
 
 Every requirement that sourcing can move is additive over lines: the engine returns its exact
@@ -127,6 +128,7 @@ def resource(bom: Bom, rows: list[int], target: str, certified: tuple[str, ...])
     lines.loc[mask, "us_content_e4"] = SHARE_ONE if target == "US" else 0
     lines.loc[mask, "nafta_traced_value_cents"] = pd.NA
     lines.loc[mask, "high_wage"] = True
+    lines.loc[mask, "steel_melted_poured"] = True
     return bom.model_copy(update={"lines": lines})
 
 

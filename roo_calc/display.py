@@ -47,6 +47,9 @@ def _to_cent(cents: int | Fraction, up: bool = False, down: bool = False) -> Dec
 
 def money(cents: int | Fraction, up: bool = False, down: bool = False) -> str:
     """Money for people: to the cent (half to even, or up, or down), with thousands separators."""
+    if type(cents) is int:  # whole cents, nothing to round: the common case, without a Decimal
+        whole, part = divmod(abs(cents), 100)
+        return f"{'-' if cents < 0 else ''}{whole:,}.{part:02d}"
     return f"{_to_cent(cents, up, down):,.2f}"
 
 

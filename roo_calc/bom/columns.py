@@ -145,6 +145,7 @@ _HINTS: dict[str, tuple[str, ...]] = {
     "buy": ("procurement",), "sourcing": ("procurement",),
     "steel": ("material", "steel_content_value"), "aluminum": ("material", "aluminum_content_value"),
     "aluminium": ("material", "aluminum_content_value"), "wage": ("high_wage",), "core": ("core_part_group",),
+    "melted": ("steel_melted_poured",), "melt": ("steel_melted_poured",), "poured": ("steel_melted_poured",),
     "traced": ("nafta_traced_value",), "rate": ("rate",), "fx": ("rate",),
     # ERP abbreviations and SAP field names (MATNR/IDNRK material, MENGE quantity, BESKZ procurement
     # type, HERKL country of origin, STPRS standard price)

@@ -24,6 +24,7 @@ high_wage                  boolean      nullable
 core_part_group            object/str   a Table A.2 group, "none" (declared not a core part), or None
 steel_content_value_cents  Int64        nullable, vehicle currency: the steel in this line (UR 17(2))
 aluminum_content_value_cents Int64      nullable, vehicle currency
+steel_melted_poured        boolean      nullable: the steel was melted and poured in the region (UR 17(5)(b))
 resourcing_premium_e4      Int64        nullable
 level                      int64        1 = directly in the vehicle (multi-level BOMs)
 parent_row                 Int64        row of the nearest ``make`` line above it; <NA> at level 1

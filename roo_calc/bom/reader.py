@@ -157,7 +157,7 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
         raise BomError([Problem(exc.code, str(exc), name, exc.sheet, exc.cell)]) from None
     reader = facts = book
     _note_hidden(book, sheets, out)
-    _check_formulas(facts, sheets, out)
+    check_formulas(facts, sheets.values(), out)
     headers = _header_mapping(reader, facts, sheets.get(schema.SHEET_COLUMNS), columns, out)
     fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
@@ -320,8 +320,9 @@ def _currency_field(fields: dict[str, tuple[str | None, str]]) -> str:
     return code if code in codes.currencies() else "USD"
 
 
-def _check_formulas(facts: xlsx.Workbook, sheets: dict[str, str], out: _Collector) -> None:
-    for actual in sheets.values():
+def check_formulas(facts: xlsx.Workbook, sheets: Iterable[str], out: _Collector) -> None:
+    """Cells of the named sheets holding a formula saved without its value would read as blank: an error each."""
+    for actual in sheets:
         for cell in xlsx.formula_cells_without_value(facts.read_sheet(actual)):
             out.add("formula-without-value",
                     "expected a value, found a formula whose result was never calculated (the file "
@@ -454,14 +455,10 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
                 ok = False
             continue
         try:
-            value = _convert(column, text)
+            values[column.name] = read_cell(column, text, str(cell), sheet, out, percent)
         except ValueError as exc:
             out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
             ok = False
-            continue
-        if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
-            warn_commas(column.name, [str(cell)], sheet, out)
-        values[column.name] = value * 100 if column.kind == "pct" and cell in percent else value
     country, cell = fields.get("assembly_country", (None, ""))
     if country is not None and values.get("assembly_country") not in (None, country.strip().upper()):
         out.warn("country-name", f"assembly_country: read {country.strip()!r} as {values['assembly_country']}", sheet, cell)
@@ -547,6 +544,17 @@ def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], 
 
 
 _MONEY_FIELDS = {c.name for c in schema.VEHICLE_FIELDS if c.kind == "money"}
+
+
+def read_cell(column: schema.Column, text: str, cell: str, sheet: str, out: _Collector, percent: set[str]):
+    """One cell read on its own (a Vehicle field, a certification, a supplier's answer) by its
+    column's kind, as the BOM's lines are read: "0,250" refused, "1,500" read as 1500 and warned,
+    and a percentage in a cell formatted as % (`percent`, by reference) read as the % shown (75%
+    is stored as 0.75 and read as 75).  ValueError says what was expected and what was found."""
+    value = _convert(column, text)
+    if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
+        warn_commas(column.name, [cell], sheet, out)
+    return value * 100 if column.kind == "pct" and cell in percent else value
 
 
 def _convert(column: schema.Column, text: str):
@@ -700,12 +708,9 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
                     out.add("missing-value", f"{column.name}: expected a value, found a blank cell", sheet, cell)
                 continue
             try:
-                parsed[column.name] = _convert(column, text) if column.kind != "date" else text.split(" ")[0]
+                parsed[column.name] = read_cell(column, text, cell, sheet, out, set()) if column.kind != "date" else text.split(" ")[0]
             except ValueError as exc:
                 out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
-                continue
-            if column.kind in _NUMBER_KINDS and comma_is_ambiguous(text):
-                warn_commas(column.name, [str(cell)], sheet, out)
         if "currency" in parsed and "rate" in parsed:
             if parsed["rate"] <= 0:
                 out.add("bad-value", f"rate: expected a rate above 0, found {parsed['rate']}", sheet, f"{columns['rate'][1]}{row}")
@@ -718,7 +723,7 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
     return rates
 
 
-def _possible_fractions(name: str, values: list, rows: list[int], letter: str, sheet: str, out: _Collector) -> None:
+def possible_fractions(name: str, values: list, rows: list[int], letter: str, sheet: str, out: _Collector) -> None:
     """Percentages are written 0-100: a column whose every value is 1 or less (not all 0) may hold
     fractions (0.55 meaning 55%) typed into cells not formatted as %; they are read as written, and said."""
     given = [(rows[i], v) for i, v in enumerate(values) if v is not None]
@@ -867,7 +872,7 @@ def _holder(name: str, names, sheet: str, mapped: dict[str, tuple[int, str]], he
 # -- BOM sheet ---------------------------------------------------------------------------------
 
 _OUTPUT_DTYPES = {
-    **{column: "boolean" for column in schema.CERTIFICATION_COLUMNS}, "high_wage": "boolean",
+    **{column: "boolean" for column in schema.CERTIFICATION_COLUMNS}, "high_wage": "boolean", "steel_melted_poured": "boolean",
     "regional_content_e4": "Int64", "us_content_e4": "Int64", "resourcing_premium_e4": "Int64",
 }
 
@@ -910,7 +915,7 @@ def _read_lines(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     table.detail.update(i for i, kind in enumerate(tree.kind) if kind == structure.DETAIL)
 
     for name in ("part_number", "description", "hs_code", "currency", "origin_country", "supplier",
-                 *schema.CERTIFICATION_COLUMNS, "material", "high_wage", "core_part_group"):
+                 *schema.CERTIFICATION_COLUMNS, "material", "high_wage", "core_part_group", "steel_melted_poured"):
         result[name] = _convert_column(table, name)
     quantity = _convert_column(table, "quantity", _positive)
     unit_value = _convert_column(table, "unit_value", _non_negative)
@@ -1046,7 +1051,7 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
             if values[i] is not None and f"{letter}{row}" in table.percent_cells:
                 values[i] = values[i] * 100
     if name in ("regional_content_pct", "us_content_pct"):
-        _possible_fractions(name, values, rows, letter, sheet, out)
+        possible_fractions(name, values, rows, letter, sheet, out)
     # The checks are ranges: when the least and the greatest value pass, every value does.
     filled = [v for v in values if v is not None] if check else []
     if check and filled and (check(min(filled), 0, "") or check(max(filled), 0, "")):

@@ -124,6 +124,9 @@ BOM_COLUMNS: tuple[Column, ...] = (
            "or none: not a core part", (NOT_A_CORE_PART,)),
     Column("steel_content_value", "money", False, ("steel_value", "steel_content"), "Value of the steel in this line, for the USMCA steel purchase test from BOM lines (UR 17(2))"),
     Column("aluminum_content_value", "money", False, ("aluminium_content_value", "aluminum_value", "aluminum_content"), "Value of the aluminum in this line (UR 17(2))"),
+    Column("steel_melted_poured", "yn", False, ("melted_and_poured", "melted_poured", "melt_and_pour", "steel_melted_and_poured"),
+           "Y/N: all steel manufacturing processes of the steel in this line (melting and mixing through coating) "
+           "took place in US/CA/MX; the USMCA steel purchase test asks it from July 1, 2027 (UR 17(5)(b))"),
     Column("resourcing_premium_pct", "pct", False, ("premium_pct", "resourcing_premium"), "Cost of re-sourcing the line to an originating supplier, % of value"),
     Column("level", "level", False, ("bom_level", "lvl", "explosion_level", "indent_level"),
            "Multi-level BOMs: 1 = directly in the vehicle; a line at level n+1 is a component of the nearest line above it at level n; "

@@ -12,7 +12,7 @@ from roo_calc.bom import schema, xlsx
 from roo_calc.bom.package import PackageError
 from roo_calc.certificates.model import PER_PART, Certificate, supplier_key
 from roo_calc.errors import BomError, Problem
-from roo_calc.numbers import comma_is_ambiguous, pct_to_e4
+from roo_calc.numbers import pct_to_e4
 
 
 def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, out, sha256: str = "",
@@ -50,16 +50,12 @@ def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, ou
                     ok = False
                 continue
             try:
-                value = bom_reader._convert(column, text)
+                value = bom_reader.read_cell(column, text, cells[column.name], sheet, out, percent)
             except ValueError as exc:
                 out.add("bad-value", f"{column.name}: {exc}", sheet, cells[column.name])
                 ok = False
                 continue
-            if column.kind in bom_reader._NUMBER_KINDS and comma_is_ambiguous(text):
-                bom_reader.warn_commas(column.name, [cells[column.name]], sheet, out)
             if column.kind == "pct":
-                if cells[column.name] in percent:
-                    value = value * 100
                 if not 0 <= value <= 100:
                     out.add("bad-value", f"{column.name}: expected a percentage from 0 to 100, found {value}", sheet, cells[column.name])
                     ok = False
@@ -147,9 +143,7 @@ def load_certificates(path: str | Path) -> tuple[Certificate, ...]:
     except PackageError as exc:  # a zip that is not a workbook, a damaged or hostile one
         raise BomError([Problem(exc.code, str(exc), name, exc.sheet, exc.cell)]) from None
     out = bom_reader._Collector(name)
-    for cell in xlsx.formula_cells_without_value(facts.read_sheet(sheet)):
-        out.add("formula-without-value", "expected a value, found a formula whose result was never calculated: open "
-                "the workbook in a spreadsheet app and save it", sheet, cell)
+    bom_reader.check_formulas(facts, [sheet], out)
     certificates = read_certificates_sheet(reader, facts, sheet, out, hashlib.sha256(data).hexdigest())
     if out.has_errors:
         raise BomError(out.finish())

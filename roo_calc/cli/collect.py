@@ -49,9 +49,11 @@ def collect(
         elif r.status == "declined":
             say(f"{r.path}: {r.supplier}: declined ({r.note})")
         else:
-            echo(f"{r.path}: not collected, {len(r.problems)} problem(s):", err=True)
-            for p in r.problems:
+            echo(f"{r.path}: not collected, {len(r.errors)} problem(s):", err=True)
+            for p in r.errors:
                 echo(f"  {p}", err=True)
+        for p in r.warnings:
+            echo(f"  {p}", err=True)
     if not good:
         echo("Nothing to collect: no file could be collected (see above), and nothing was written.", err=True)
         raise typer.Exit(EXIT_INVALID)

@@ -10,7 +10,7 @@ import numpy as np
 from roo_calc.bom.model import Bom, Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine.lines import LineArrays
-from roo_calc.engine.kinds import KINDS
+from roo_calc.engine.kinds import KINDS, SETTLE
 from roo_calc.engine.requirements import Context
 from roo_calc.engine.result import Determination, DeterminationStatus, RequirementResult
 from roo_calc.errors import NoValueError
@@ -139,6 +139,8 @@ def evaluate(bom: Bom, regime: Regime, as_of: date, others: Mapping[str, Regime]
             results.append(RequirementResult(id=rid, title=requirement.title, kind=requirement.kind, status="needs_review",
                                              citation=requirement.citation, reason=str(exc)))
             review.append(f"{rid}: {exc}")
+    for settle in SETTLE:
+        results = settle(ctx, results)
     for rid, why in regime.waived.items():
         if rid not in regime.requirements:
             results.append(RequirementResult(id=rid, title=rid.replace("_", " "), kind="waived", status="not_applicable",

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
+from typing import Callable, Sequence
 
-from roo_calc.engine import requirements, tariffs, usmca_auto
+from roo_calc.engine import core_origin, requirements, tariffs, usmca_auto
 from roo_calc.engine.requirements import Context
 from roo_calc.engine.result import RequirementResult
 from roo_calc.rules.model import Requirement
@@ -34,3 +34,9 @@ KINDS: dict[str, Kind] = {
 }
 
 LINEAR_KINDS = frozenset(name for name, kind in KINDS.items() if kind.linear)
+
+# Run once a regime's requirements are all evaluated, in this order: each may restate a result in
+# the light of another's (a vehicle RVC counting a core part whose origin the core-parts test
+# decides, USMCA UR 14(2), 14(12)).  Each returns the results, restated where it has to.
+Settle = Callable[[Context, list[RequirementResult]], list[RequirementResult]]
+SETTLE: Sequence[Settle] = (core_origin.rvc_rests_on_core_parts,)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 import numpy as np
 
@@ -27,6 +27,15 @@ from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, ci
 TOP_LINES = 10
 FISCAL_YEAR_SLACK_DAYS = 183  # a fiscal year "beginning on the day closest to" a date starts within half a year of it
 
+class CoreUnderThreshold(NamedTuple):
+    """Core parts (USMCA UR 14(2), 14(5)): the lines certified Y whose stated content is under the
+    threshold, which the requirement counts as non-originating."""
+
+    requirement: str
+    lines: np.ndarray  # bool per line
+    threshold: str  # as printed: "75%"
+
+
 @dataclass
 class Context:
     """Everything a requirement function may read: the regime, the vehicle, the lines, the date."""
@@ -41,6 +50,7 @@ class Context:
     others: object = None
     origin_on: date | None = None  # tariffs: the date origin is judged on (production), when `on` is the entry date
     qualify: Callable[[str], object] | None = None  # tariffs: a preference regime's Determination by id (None: not loaded)
+    core_under_threshold: CoreUnderThreshold | None = None  # None: no core-parts test ran
     _originating: np.ndarray | None = None
     _part_reasons: np.ndarray | None = None  # why a `part_origin` rule decided a line; "" where none did
     _origin_reasons: np.ndarray | None = None

@@ -15,11 +15,11 @@ import pandas as pd
 from roo_calc.bom.schema import NOT_A_CORE_PART
 from roo_calc.codes import HsList
 from roo_calc.engine.linear import Decision, EarnedCredit, LinearForm, Part
-from roo_calc.engine.requirements import Context, _not_applicable, certified_under_threshold, decided, line_basis, whole
-from roo_calc.engine.result import RequirementResult
+from roo_calc.engine.requirements import Context, CoreUnderThreshold, _not_applicable, certified_under_threshold, decided, line_basis, whole
+from roo_calc.engine.result import Assumption, RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.numbers import PCT_E4, SHARE_ONE, rule_pct_e4
-from roo_calc.rules.model import Requirement
+from roo_calc.rules.model import MeltAndPour, Requirement
 
 
 def _review(rid: str, requirement: Requirement, reason: str) -> RequirementResult:
@@ -92,9 +92,10 @@ def core_part_originating(ctx: Context, rid: str, limit_ppm: int, core: np.ndarr
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(ctx.regime.certification_field)
     rc, rc_stated = lines.pct("regional_content_e4")
-    low = certified_under_threshold(ctx, rid, in_region & certified & core, limit_ppm,
-                                    f"{Decimal(limit_ppm).scaleb(-4).normalize():f}% core-part threshold", citation,
-                                    "core-part lines ")
+    limit = f"{Decimal(limit_ppm).scaleb(-4).normalize():f}%"
+    low = certified_under_threshold(ctx, rid, in_region & certified & core, limit_ppm, f"{limit} core-part threshold",
+                                    citation, "core-part lines ")
+    ctx.core_under_threshold = CoreUnderThreshold(rid, low, limit)  # what the vehicle RVC's count rests on (engine.core_origin)
     by_content = in_region & ~certified & ~declined & rc_stated
     ctx.assume("core-part-by-content", rid, by_content,
                "core-part lines with no certification on file: origin taken from the supplier's stated regional content "
@@ -336,32 +337,60 @@ def _passing_by_averaging(ctx: Context, rid: str, requirement: Requirement, deci
 def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled: np.ndarray, group_of: np.ndarray,
                 owner: np.ndarray, own_share: np.ndarray) -> np.ndarray:
     """Each line's reason under the core-parts test, true of that line: blank for a line that is
-    no core part; built only for the core-part lines (a small share of a BOM)."""
+    no core part.  Built once per distinct wording, not once per line (on a large BOM half the
+    lines can be core parts): each line's wording is a row of codes (what it says, its group, the
+    core part it goes into, its stated content, the cents it counts, its country), and lines with
+    the same row share one string."""
     lines = ctx.lines
     field = ctx.regime.certification_field
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(field)
-    basis = np.full(len(core), "", dtype=object)
     rc, _stated_ = lines.pct("regional_content_e4")
-    for i in np.flatnonzero(core).tolist():
-        group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
-            else f"{group_of[i]} (core part)"
-        if own_share[i] and scaled[i] > 0:
-            status = ("originating (certified) and " if originating[i] and certified[i] else
-                      "originating by its stated content and " if originating[i] else
-                      f"non-originating ({field} = Y, but its stated content is under the threshold) and "
-                      if certified[i] else "non-originating (no certification, stated content under the threshold) and ")
-            basis[i] = (f"{group}: {status}states {_stated(rc, i)}% regional content: counts the rest, "
-                        f"{display_money(Fraction(int(scaled[i]), SHARE_ONE))}, as non-originating materials "
-                        "(UR 14(10)(a); stated content read as net cost)")
-        elif scaled[i] > 0:
-            why = (f", made in {lines.origin[i]}" if not in_region[i] else
-                   f", certified non-originating ({field} = N)" if declined[i] else
-                   ", no certification and no stated regional content")
-            basis[i] = f"{group}: non-originating, full value{why}"
-        elif originating[i]:
-            basis[i] = group + (": originating (certified)" if certified[i] else ": originating by its stated content")
+    counts = scaled > 0
+    by_share = core & own_share & counts  # counts 100% less its stated content
+    full = core & ~by_share & counts  # counts its full value
+    held = core & ~counts & originating  # originating, counts nothing
+    kind = np.select([by_share & originating & certified, by_share & originating, by_share & certified, by_share,
+                      full & ~in_region, full & declined, full, held & certified, held], list(range(1, 10)), 0)
+    basis = np.full(len(core), "", dtype=object)
+    at = np.flatnonzero(kind)
+    if not at.size:
+        return basis
+    groups, group_code = np.unique(group_of[at].astype(str), return_inverse=True)
+    countries, country_code = np.unique(lines.origin[at].astype(str), return_inverse=True)
+    shared = by_share[at]
+    codes = np.column_stack([kind[at], group_code.reshape(-1), owner[at], np.where(shared, rc[at], 0),
+                             np.where(shared, _half_even(scaled[at], SHARE_ONE), 0),
+                             np.where(kind[at] == 5, country_code.reshape(-1), 0)]).astype(np.int64)
+    wordings, which = np.unique(codes, axis=0, return_inverse=True)
+    stated = {int(v): display_pct(Fraction(int(v), PCT_E4)) for v in np.unique(rc[at][shared])}
+
+    def text(k: int, g: int, row: int, content: int, cents: int, country: int) -> str:
+        group = (f"{groups[g]} (material of the self-produced core part at row {row})" if row > 0
+                 else f"{groups[g]} (core part)")
+        if k <= 4:
+            status = ("originating (certified) and ", "originating by its stated content and ",
+                      f"non-originating on its own ({field} = Y, but its stated content is under the threshold) and ",
+                      "non-originating on its own (no certification, stated content under the threshold) and ")[k - 1]
+            return (f"{group}: {status}states {stated[content]}% regional content: counts the "
+                    f"rest, {display_money(cents)}, as non-originating materials (UR 14(10)(a); stated content read as "
+                    "net cost)")
+        if k <= 7:
+            why = (f", made in {countries[country]}", f", certified non-originating ({field} = N)",
+                   ", no certification and no stated regional content")[k - 5]
+            return f"{group}: non-originating, full value{why}"
+        return group + (": originating (certified)" if k == 8 else ": originating by its stated content")
+
+    texts = np.array([text(*map(int, wording)) for wording in wordings], dtype=object)
+    basis[at] = texts[which.reshape(-1)]
     return basis
+
+
+def _half_even(scaled: np.ndarray, scale: int) -> np.ndarray:
+    """scaled / scale rounded half to even, exactly in integers (as `display.money` rounds a
+    Fraction of cents): the cents a line's reason prints."""
+    whole, rest = np.divmod(scaled.astype(np.int64), scale)
+    return whole + ((2 * rest > scale) | ((2 * rest == scale) & (whole % 2 == 1)))
 
 
 def _material_lines(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -404,8 +433,18 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
     from_bom = total is None or originating_total is None
     given = vehicle.source_of(f"{material}_purchases", f"{material}_purchases_originating")
     figures_of = "Vehicle sheet purchase figures" if given == "Vehicle sheet" else f"purchase figures of {given}"
+    melt = requirement.melt_and_pour if requirement.melt_and_pour and requirement.melt_and_pour.from_ <= ctx.on else None
+    region = "/".join(ctx.regime.region)
     if not from_bom:
         source = figures_of
+        if melt is not None:
+            assert originating_total is not None
+            ctx.assumptions.append(Assumption(
+                code="steel-melt-pour-figures", requirement=rid, rows=(), value_at_stake_cents=originating_total,
+                text=f"steel_purchases_originating ({display_money(originating_total)}, {figures_of}) is taken as counting "
+                     f"only steel whose manufacturing processes all took place in {region}, which the law asks from "
+                     f"{melt.from_}; roo-calc cannot check the producer's figure",
+                citation="USMCA UR 17(5)(b)"))
     else:
         lines = ctx.lines
         counted, mask, missing = _material_lines(ctx, rid, requirement)
@@ -421,12 +460,14 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
                            f"{material}_purchases_originating on the Vehicle sheet, or BOM lines of Table S {material} "
                            f"(parts of {', '.join(requirement.table_s_parts)} with {material}_content_value)")
         originating = ctx.originating()
+        why = ctx.origin_reasons().astype(str)
+        if melt is not None:
+            originating, why = _melted_and_poured(ctx, rid, melt, mask, counted, originating, why)
         total = int(counted[mask].sum())
         originating_total = int(counted[mask & originating].sum())
         source = f"BOM lines of Table S {material} ({int(mask.sum())} lines; parts count only their {material} content)"
         scaled = np.where(mask & ~originating, counted * SHARE_ONE, 0).astype(np.int64)
         part = mask & ~HsList(requirement.table_s).match(lines.hs)
-        why = ctx.origin_reasons().astype(str)
         what = np.where(part, f"{material} content of a part counts (UR 17(2)): ", f"Table S {material}, full value: ").astype(str)
         kind = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}: ").astype(str)
         basis = line_basis(scaled, np.char.add(what, why), np.where(mask & originating, np.char.add(kind, why), ""))
@@ -445,7 +486,52 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
                                 + ("" if from_bom else f" ({figures_of})"),
                       fixed=None if from_bom else "is measured on the " + (
                           "Vehicle sheet's purchase figures" if given == "Vehicle sheet" else figures_of) + ", which no BOM line changes")
-    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=f"from {source}")
+    reason = f"from {source}"
+    if melt is not None:
+        reason += (f"; from {melt.from_} steel counts as originating only if melted and poured in {region} (UR 17(5)(b)): "
+                   + ("the producer's originating figure is taken as measured so" if not from_bom
+                      else f"a line counts as originating only if also stated {melt.column} = Y"))
+    return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason)
+
+
+def _lines_word(mask: np.ndarray) -> str:
+    return "line" if int(mask.sum()) == 1 else "lines"
+
+
+def _melted_and_poured(ctx: Context, rid: str, melt: MeltAndPour, mask: np.ndarray, counted: np.ndarray,
+                       originating: np.ndarray, why: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """UR 17(5)(b): from `melt.from_` a Table S steel line counts as originating only if it is
+    originating as before and stated melted and poured in the region (`steel_melted_poured` = Y).
+    Stated N it is non-originating; blank, it is counted as non-originating too (a certification
+    does not attest the test), and listed with the steel value at stake.  A line stated Y that is
+    not originating by its certification stays non-originating (the reading marked unconfirmed
+    in the rule file), and is listed.  Returns the lines' originating status and reasons."""
+    region = "/".join(ctx.regime.region)
+    column = melt.column
+    poured, not_poured = ctx.lines.flag(column)
+    denied = mask & originating & not_poured
+    unstated = mask & originating & ~poured & ~not_poured
+    uncertified = mask & ~originating & poured & ctx.lines.in_countries(ctx.regime.region)
+    rows = ctx.lines.frame["row"].to_numpy()
+    unconfirmed = "USMCA UR 17(5)(b)" + (" (reading unconfirmed in the rule file)" if melt.unconfirmed else "")
+    for code, lines, citation, text in (
+            ("steel-melt-pour-unstated", unstated, "USMCA UR 17(5)(b)",
+             f"{_lines_word(unstated)} {ctx.rows_text(unstated)}: originating by certification, but {column} is blank; from "
+             f"{melt.from_} the steel is originating only if all steel manufacturing processes took place in "
+             f"{region}, which a certification does not attest: counted as non-originating; state {column} = Y "
+             "where the steel was melted and poured there"),
+            ("steel-melted-not-originating", uncertified, unconfirmed,
+             f"{_lines_word(uncertified)} {ctx.rows_text(uncertified)}: stated {column} = Y but not originating by certification: "
+             f"counted as non-originating (17(5)(b) asks that the good also meet the Regulations' other requirements, "
+             f"read as its certification)")):
+        if lines.any():
+            ctx.assumptions.append(Assumption(code=code, requirement=rid, rows=tuple(int(r) for r in rows[lines]),
+                                              value_at_stake_cents=int(counted[lines].sum()), text=text, citation=citation))
+    why = np.where(denied, f"not melted and poured in {region} ({column} = N): non-originating from {melt.from_} (UR 17(5)(b))", why)
+    why = np.where(unstated, f"{column} not stated: non-originating from {melt.from_} unless melted and poured in "
+                             f"{region} (UR 17(5)(b))", why)
+    why = np.where(mask & originating & poured, np.char.add(why.astype(str), f", melted and poured in {region} ({column} = Y)"), why)
+    return originating & ~denied & ~unstated, why
 
 
 def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:

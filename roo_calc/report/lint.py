@@ -83,6 +83,31 @@ def _treatment(regime: Regime, bom: Bom, missing: np.ndarray) -> str:
     return "; ".join(texts) or policy
 
 
+def _melt_and_pour(preferences: list[Regime], bom: Bom) -> str | None:
+    """How many Table S steel lines state whether their steel was melted and poured in the region
+    (the column a regime's `melt_and_pour` names, USMCA UR 17(5)(b)), when a regime asks it."""
+    from roo_calc.codes import HsList
+
+    asking = [(r.id, q) for r in preferences for q in r.requirements.values() if q.melt_and_pour is not None]
+    if not asking:
+        return None
+    requirement = asking[0][1]
+    melt = requirement.melt_and_pour
+    assert melt is not None
+    hs = bom.lines["hs_code"].astype(str).to_numpy()
+    steel = HsList(requirement.table_s).match(hs)
+    if requirement.table_s_parts:
+        steel |= HsList(requirement.table_s_parts).match(hs) & bom.lines["steel_content_value_cents"].notna().to_numpy(dtype=bool)
+    if not steel.any():
+        return None
+    column = bom.lines[melt.column]
+    said = {flag: int(((column == flag).fillna(False).to_numpy(dtype=bool) & steel).sum()) for flag in (True, False)}
+    blank = int(steel.sum()) - said[True] - said[False]
+    return (f"Table S steel lines: {int(steel.sum())}; {melt.column} (USMCA UR 17(5)(b), asked from {melt.from_} by "
+            f"{', '.join(sorted({rid for rid, _q in asking}))}): {said[True]} Y, {said[False]} N, {blank} not stated"
+            + (" (counted as non-originating from that day)" if blank else ""))
+
+
 def summary(bom: Bom, regimes: Mapping[str, Regime] | None = None) -> str:
     """The summary; `regimes` (default: the shipped rules) give the region and the policies."""
     if regimes is None:
@@ -114,6 +139,9 @@ def summary(bom: Bom, regimes: Mapping[str, Regime] | None = None) -> str:
     materials = lines["material"].value_counts().to_dict()
     if materials:
         out.append("Steel/aluminum lines: " + ", ".join(f"{k} {n}" for k, n in materials.items()))
+    melt = _melt_and_pour(preferences, bom)
+    if melt:
+        out.append(melt)
     currencies = sorted(set(lines["currency"]) - {cur})
     if currencies:
         out.append(f"Converted to {cur} through the FX sheet: " + ", ".join(

@@ -341,6 +341,26 @@ class LvcCredit(_Cited, _Strict):
     note: str | None = None
 
 
+class MeltAndPour(_Cited, _Strict):
+    """USMCA UR 17(5)(b): from `from_`, a Table S steel good counts as originating for the steel
+    purchase test only if all steel manufacturing processes (melting and mixing through coating)
+    occurred in the region, which the BOM states per line in `column` (Y/N).  A blank is counted
+    as non-originating and listed with the steel value at stake; a Vehicle sheet originating
+    figure is taken as measured under the test, and listed too."""
+
+    from_: date = Field(alias="from")
+    column: Literal["steel_melted_poured"] = "steel_melted_poured"
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    unconfirmed: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _says_why(self) -> MeltAndPour:
+        if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
+            raise ValueError("an unconfirmed reading says why in its note (starting UNCONFIRMED)")
+        return self
+
+
 class Deal(_Cited, _Strict):
     """A bilateral term that replaces a tariff's rate for goods of some countries from a date.
 
@@ -448,6 +468,7 @@ class Requirement(_Strict):
     material: Literal["steel", "aluminum"] | None = None
     table_s: tuple[str, ...] = ()
     table_s_parts: tuple[str, ...] = ()
+    melt_and_pour: MeltAndPour | None = None  # steel only (UR 17(5)(b))
     # labor_value_content (USMCA UR s.18)
     minimum: dict[str, tuple[DatedValue, ...]] = {}
     technology_cap: Decimal | None = None
@@ -491,6 +512,8 @@ class Requirement(_Strict):
     def _not_for_hs_has_reason(self) -> Requirement:
         if self.not_for_hs and not self.not_for_hs_reason:
             raise ValueError("not_for_hs needs not_for_hs_reason: the provision that spares those vehicles")
+        if self.melt_and_pour is not None and self.material != "steel":
+            raise ValueError("melt_and_pour is a test of steel goods (USMCA UR 17(5)): it needs material = \"steel\"")
         return self
 
     @field_validator("threshold", "minimum", "offset")

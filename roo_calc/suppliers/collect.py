@@ -12,18 +12,17 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
-from roo_calc.bom.merges import CODE as MERGED
-from roo_calc.bom.merges import describe
-from roo_calc.bom.reader import parse_date, parse_yn
-from roo_calc.bom.xlsx import Merge
-from roo_calc.bom.schema import CERTIFICATION_COLUMNS
-from roo_calc.certificates.reader import conflicts
+from roo_calc.bom import merges, xlsx
+from roo_calc.bom import reader as bom_reader
+from roo_calc.bom.package import PackageError
+from roo_calc.bom.reader import parse_date
+from roo_calc.bom.schema import CERTIFICATE_COLUMNS, CERTIFICATION_COLUMNS
 from roo_calc.certificates.model import Certificate
+from roo_calc.certificates.reader import conflicts
 from roo_calc.errors import Problem
-from roo_calc.numbers import parse_decimal, pct_to_e4
+from roo_calc.numbers import pct_to_e4
 from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, ID_LABELS, KEY_ROW, RESPONSES,
                                        RVC_METHODS, SHEET_CERTIFICATION, SHEET_INSTRUCTIONS, SHEET_PARTS)
 
@@ -43,64 +42,84 @@ class Returned:
     status: str = "invalid"  # answered, declined, invalid
     note: str = ""
     rows: list[dict] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors and warnings
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
 
 
 def read_returned(path: str | Path, received: date | None = None) -> Returned:
-    """One returned request workbook; problems are in `.problems`, never raised."""
+    """One returned request workbook; problems (and warnings) are in `.problems`, never raised."""
     path = Path(path)
     found = Returned(str(path))
+    out = bom_reader._Collector(str(path))
+    _read(path, found, out, received)
+    found.problems = out.finish()
+    if found.errors:
+        found.status, found.rows = "invalid", []
+    return found
+
+
+def _read(path: Path, found: Returned, out, received: date | None) -> None:
+    """Fill `found` from the workbook at `path`; every problem goes to `out`.  The cells are read
+    as the BOM's are (`roo_calc.bom.xlsx`): a number as the decimal text stored, a cell
+    formatted as % by what it shows."""
 
     def problem(message: str, sheet: str | None = None, cell: str | None = None, code: str = "bad-value") -> None:
-        found.problems.append(Problem(code, message, str(path), sheet, cell))
+        out.add(code, message, sheet, cell)
 
     if not path.is_file():
         problem("expected a returned request workbook (.xlsx), found no such file", code="file-not-found")
-        return found
-    data = path.read_bytes()
+        return
+    try:
+        data, book = xlsx.open_workbook(path)
+        missing = [s for s in (SHEET_INSTRUCTIONS, SHEET_PARTS, SHEET_CERTIFICATION) if s not in book.sheet_names]
+        if missing:
+            problem(f"expected the request sheets {SHEET_INSTRUCTIONS}, {SHEET_PARTS}, {SHEET_CERTIFICATION}; found "
+                    f"{', '.join(book.sheet_names)} (is this a request workbook written by roo-calc solicit?)",
+                    code="missing-sheet")
+            return
+        sheets = {name: _Cells(book.read_sheet(name)) for name in (SHEET_INSTRUCTIONS, SHEET_PARTS, SHEET_CERTIFICATION)}
+    except PackageError as exc:  # not a workbook, or a damaged or hostile one
+        problem(f"expected an .xlsx workbook, could not read it: {exc}", exc.sheet, exc.cell, code="not-xlsx")
+        return
     found.sha256 = hashlib.sha256(data).hexdigest()
     found.received = received or datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date()
-    try:
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, data_only=True, read_only=False)
-    except Exception as exc:  # not a workbook, or a damaged one
-        problem(f"expected an .xlsx workbook, could not read it ({type(exc).__name__})", code="not-xlsx")
-        return found
-    missing = [s for s in (SHEET_INSTRUCTIONS, SHEET_PARTS, SHEET_CERTIFICATION) if s not in book.sheetnames]
-    if missing:
-        problem(f"expected the request sheets {SHEET_INSTRUCTIONS}, {SHEET_PARTS}, {SHEET_CERTIFICATION}; found "
-                f"{', '.join(book.sheetnames)} (is this a request workbook written by roo-calc solicit?)", code="missing-sheet")
-        return found
-    ident = _labelled(book[SHEET_INSTRUCTIONS], ID_LABELS)
-    found.supplier = _text(ident.get("Supplier", (None, ""))[0])
-    found.request = _text(ident.get("Request", (None, ""))[0])
+    bom_reader.check_formulas(book, (SHEET_CERTIFICATION, SHEET_PARTS), out)
+    ident = _labelled(sheets[SHEET_INSTRUCTIONS], ID_LABELS)
+    found.supplier = ident.get("Supplier", (None, ""))[0]
+    found.request = ident.get("Request", (None, ""))[0]
     if not found.supplier:
         problem("expected the supplier's name beside 'Supplier', found none", SHEET_INSTRUCTIONS, ident.get("Supplier", (None, "B4"))[1])
-        return found
-    cert = _labelled(book[SHEET_CERTIFICATION], tuple(label for _k, label, _n in CERT_FIELDS))
-    answers = {key: cert.get(label, (None, None)) for key, label, _note in CERT_FIELDS}
+        return
+    cert = _labelled(sheets[SHEET_CERTIFICATION], tuple(label for _k, label, _n in CERT_FIELDS))
+    answers: dict[str, tuple[str | None, str | None]] = {key: cert.get(label, (None, None)) for key, label, _n in CERT_FIELDS}
+    labels = {key: label for key, label, _n in CERT_FIELDS}
     response_text, response_cell = answers["response"]
-    response = (_text(response_text) or "").lower()
+    response = (response_text or "").lower()
     if response not in RESPONSES:
         problem(f"Response: expected {' or '.join(RESPONSES)}, found {_shown(response_text)}", SHEET_CERTIFICATION, response_cell)
-        return found
+        return
     if response == "declined":
         found.status = "declined"
-        found.note = _text(answers["decline_reason"][0]) or "no reason given"
-        return found
+        found.note = answers["decline_reason"][0] or "no reason given"
+        return
     period = {}
     for key in ("valid_from", "valid_to", "signed_on"):
         value, cell = answers[key]
         if value is None:
             if key != "signed_on":
-                problem(f"{dict((k, l) for k, l, _n in CERT_FIELDS)[key]}: expected a date (YYYY-MM-DD), found a blank cell",
-                        SHEET_CERTIFICATION, cell)
+                problem(f"{labels[key]}: expected a date (YYYY-MM-DD), found a blank cell", SHEET_CERTIFICATION, cell)
             continue
         try:
-            period[key] = _date(value)
+            period[key] = parse_date(value)
         except ValueError as exc:
-            problem(f"{dict((k, l) for k, l, _n in CERT_FIELDS)[key]}: {exc}", SHEET_CERTIFICATION, cell)
+            problem(f"{labels[key]}: {exc}", SHEET_CERTIFICATION, cell)
     start, end = period.get("valid_from"), period.get("valid_to")
     if start and end:
         if end < start:
@@ -108,56 +127,79 @@ def read_returned(path: str | Path, received: date | None = None) -> Returned:
         elif end >= _add_months(start, BLANKET_MONTHS):
             problem(f"Blanket period to: a blanket period covers at most {BLANKET_MONTHS} months (USMCA Art. 5.2; Annex 5-A); "
                     f"expected a date before {_add_months(start, BLANKET_MONTHS)}, found {end}", SHEET_CERTIFICATION, answers["valid_to"][1])
-    document = _text(answers["document"][0]) or f"request {found.request or path.name} ({found.supplier})"
+    document = answers["document"][0] or f"request {found.request or path.name} ({found.supplier})"
     base = {"supplier": found.supplier, "valid_from": start, "valid_to": end, "document": document,
             "source_file": path.name, "source_sha256": found.sha256, "received": found.received}
-    found.rows = _parts(book[SHEET_PARTS], base, problem)
-    if not found.rows and not found.problems:
+    found.rows = _parts(sheets[SHEET_PARTS], base, out)
+    if not found.rows and not out.has_errors:
         problem("Response is 'answered' but no answer was found on the Parts sheet: fill the yellow cells, or choose "
                 "'declined'", SHEET_CERTIFICATION, response_cell)
-    if found.problems:
-        found.rows = []
-        return found
-    found.status = "answered"
-    found.note = f"{len(found.rows)} certification rows"
-    return found
+    if not out.has_errors:
+        found.status = "answered"
+        found.note = f"{len(found.rows)} certification rows"
 
 
-def _parts(sheet, base: dict, problem) -> list[dict]:
+class _Cells:
+    """One sheet's cell texts by (row, column), both 1-based as a spreadsheet numbers them; a
+    blank cell is None."""
+
+    def __init__(self, sheet: xlsx.Sheet):
+        self.sheet = sheet
+        self.texts = {(row, col + 1): text.strip() or None
+                      for row, col, text in zip(sheet.rows.tolist(), sheet.cols.tolist(), sheet.texts)}
+        self.max_row = max((row for row, _c in self.texts), default=0)
+        self.percent = {f"{xlsx.column_letter(col)}{row}" for row, col in sheet.percent}  # cells formatted as %
+
+    def get(self, row: int, col: int) -> str | None:
+        return self.texts.get((row, col))
+
+
+    def row(self, row: int) -> dict[int, str]:
+        return {col: text for (r, col), text in self.texts.items() if r == row and text is not None}
+
+
+def _parts(sheet: _Cells, base: dict, out) -> list[dict]:
     """The certification rows of the Parts sheet: one per part and agreement answered."""
     titles = {title: key for key, title, _kind in ANSWER_COLUMNS}
     kinds = {key: kind for key, _title, kind in ANSWER_COLUMNS}
     columns: dict[str, int] = {}
     part_col = None
-    for cell in sheet[HEADER_ROW]:
-        text = _text(cell.value)
-        key = _text(sheet.cell(KEY_ROW, cell.column).value)  # the answer's key, above its header
+    keys = sheet.row(KEY_ROW)  # each answer's key, above its header
+    for col, text in sorted(sheet.row(HEADER_ROW).items()):
+        key = keys.get(col)
         if key is not None and key in kinds:
-            columns[key] = cell.column
+            columns[key] = col
         elif text in titles:  # a request written before the key row
-            columns[titles[text]] = cell.column
+            columns[titles[text]] = col
         elif text == "Part number":
-            part_col = cell.column
+            part_col = col
     if part_col is None:
-        problem(f"expected the header 'Part number' on row {HEADER_ROW}, found none", SHEET_PARTS, f"{HEADER_ROW}:{HEADER_ROW}")
+        out.add("bad-value", f"expected the header 'Part number' on row {HEADER_ROW}, found none", SHEET_PARTS,
+                f"{HEADER_ROW}:{HEADER_ROW}")
         return []
-    _merged_answers(sheet, {part_col: "part_number", **{col: key for key, col in columns.items()}}, problem)
+    read = {part_col - 1: "part_number", **{col - 1: key for key, col in columns.items()}}
+    merges.check_table(sheet.sheet, SHEET_PARTS, HEADER_ROW, read, out)
     rows: list[dict] = []
+    figures: dict[str, list] = {key: [] for key in _PERCENTAGES if key in columns}
+    figure_rows: list[int] = []
     for r in range(HEADER_ROW + 1, sheet.max_row + 1):
-        part = _text(sheet.cell(r, part_col).value)
+        part = sheet.get(r, part_col)
         if not part:
             continue
         given: dict[str, object] = {}
         cells: dict[str, str] = {}
         for key, col in columns.items():
-            cell = sheet.cell(r, col)
-            if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+            answer = sheet.get(r, col)
+            if answer is None:
                 continue
-            cells[key] = cell.coordinate
+            cells[key] = ref = f"{xlsx.column_letter(col - 1)}{r}"
             try:
-                given[key] = _convert(kinds[key], cell.value)
+                given[key] = _answer(key, kinds[key], answer, ref, sheet, out)
             except ValueError as exc:
-                problem(f"{key}: {exc}", SHEET_PARTS, cell.coordinate)
+                out.add("bad-value", f"{key}: {exc}", SHEET_PARTS, ref)
+        figure_rows.append(r)
+        for key, values in figures.items():
+            values.append(given.get(key))
         if not given:
             continue
         by_agreement: dict[str, dict] = {}
@@ -169,86 +211,61 @@ def _parts(sheet, base: dict, problem) -> list[dict]:
                 continue
             holder = next((by_agreement[f] for f in _HOLDERS if f in by_agreement), None)
             if holder is None:
-                problem(f"{key}: figures are certified with a Y/N answer; expected one in an 'originating? (Y/N)' "
-                        f"column of row {r}, found none", SHEET_PARTS, cells[key])
+                out.add("bad-value", f"{key}: figures are certified with a Y/N answer; expected one in an 'originating? "
+                        f"(Y/N)' column of row {r}, found none", SHEET_PARTS, cells[key])
                 continue
             holder[key] = given[key]
         if "regional_content_pct" in given and "rvc_method" not in given and "regional_content_pct" in cells:
-            problem(f"rvc_method: expected the method of the regional value content on row {r} "
+            out.add("bad-value", f"rvc_method: expected the method of the regional value content on row {r} "
                     f"({' or '.join(RVC_METHODS)}), found a blank cell", SHEET_PARTS,
-                    f"{_letter(sheet, columns['rvc_method'])}{r}" if "rvc_method" in columns else cells["regional_content_pct"])
+                    f"{xlsx.column_letter(columns['rvc_method'] - 1)}{r}" if "rvc_method" in columns else cells["regional_content_pct"])
         if "nafta_traced_value" in given:
             if "nafta_originating" not in by_agreement:
-                problem(f"nafta_traced_value: a traced value is stated with the NAFTA Y/N answer; expected one on row {r}, "
-                        "found none", SHEET_PARTS, cells["nafta_traced_value"])
+                out.add("bad-value", f"nafta_traced_value: a traced value is stated with the NAFTA Y/N answer; expected "
+                        f"one on row {r}, found none", SHEET_PARTS, cells["nafta_traced_value"])
             else:
                 by_agreement["nafta_originating"]["nafta_traced_value"] = given["nafta_traced_value"]
         rows.extend(by_agreement.values())
+    for key, values in figures.items():
+        bom_reader.possible_fractions(key, values, figure_rows, xlsx.column_letter(columns[key] - 1), SHEET_PARTS, out)
     return rows
 
 
-def _merged_answers(sheet, read: dict[int, str], problem) -> None:
-    """A merged range over the part numbers or answers below the header (a Y merged over a block
-    of parts) leaves all but its top-left cell blank in the file: an error naming the range."""
-    for cells in sorted(sheet.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
-        merge = Merge(cells.min_row, cells.min_col - 1, cells.max_row, cells.max_col - 1)
-        below = cells.max_row - max(cells.min_row, HEADER_ROW + 1) + 1  # rows of the merge below the header
-        hit = [key for col, key in sorted(read.items()) if cells.min_col <= col <= cells.max_col
-               and below - (col == cells.min_col and cells.min_row > HEADER_ROW) > 0]
-        if hit:
-            problem(describe(merge, sheet.cell(cells.min_row, cells.min_col).value, ", ".join(hit)), SHEET_PARTS, merge.ref,
-                    code=MERGED)
+# The answers read as the certificates sheet reads the same figures (its columns' kinds and checks).
+_AS_CERTIFICATE = {column.name: column for column in CERTIFICATE_COLUMNS}
+_PERCENTAGES = ("regional_content_pct", "us_content_pct")
 
 
-def _convert(kind: str, value: object) -> object:
-    if kind == "yn":
-        if isinstance(value, bool):
-            return value
-        return parse_yn(str(value))
+def _answer(key: str, kind: str, text: str, ref: str, sheet: _Cells, out) -> object:
+    """One answer cell read by the BOM's cell reader: a Y/N as every Y/N cell is, a number as the
+    BOM's numbers are ("0,250" refused, "1,500" read as 1500 and warned, a percentage in a cell
+    formatted as % read as the % shown); ValueError says what was expected and found."""
     if kind == "method":
-        text = str(value).strip().lower().replace("_", " ")
-        if text not in RVC_METHODS:
-            raise ValueError(f"expected {' or '.join(RVC_METHODS)}, found {_shown(value)}")
-        return text.replace(" ", "_")
-    try:
-        number = parse_decimal(str(value)) if not isinstance(value, (int, float)) else Decimal(repr(value))
-    except (ValueError, ArithmeticError):
-        raise ValueError(f"expected a number, found {_shown(value)}") from None
-    if kind == "pct" and not 0 <= number <= 100:
-        raise ValueError(f"expected a percentage from 0 to 100, found {number}")
-    if number < 0:
-        raise ValueError(f"expected an amount of 0 or more, found {number}")
-    return number
+        method = text.strip().lower().replace("_", " ")
+        if method not in RVC_METHODS:
+            raise ValueError(f"expected {' or '.join(RVC_METHODS)}, found {_shown(text)}")
+        return method.replace(" ", "_")
+    column = _AS_CERTIFICATE["originating" if kind == "yn" else key]
+    value = bom_reader.read_cell(column, text, ref, SHEET_PARTS, out, sheet.percent)
+    if kind == "pct" and not 0 <= value <= 100:
+        raise ValueError(f"expected a percentage from 0 to 100, found {value}")
+    if kind == "money" and value < 0:
+        raise ValueError(f"expected an amount of 0 or more, found {value}")
+    return value
 
 
-def _labelled(sheet, labels: tuple[str, ...]) -> dict[str, tuple[object, str]]:
-    """label -> (the value beside it in column B, that cell), for labels in column A."""
+def _labelled(sheet: _Cells, labels: tuple[str, ...]) -> dict[str, tuple[str | None, str]]:
+    """label -> (the text beside it in column B, that cell), for labels in column A."""
     wanted = set(labels)
-    found = {}
-    for row in sheet.iter_rows(min_col=1, max_col=2):
-        label = _text(row[0].value)
-        if label in wanted and label not in found:
-            found[label] = (row[1].value, row[1].coordinate)
+    found: dict[str, tuple[str | None, str]] = {}
+    for (row, col), label in sorted(sheet.texts.items()):
+        if col == 1 and label in wanted and label not in found:
+            found[label] = (sheet.get(row, 2), f"B{row}")
     return found
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _shown(value: object) -> str:
-    return "a blank cell" if value is None or str(value).strip() == "" else repr(str(value))
-
-
-def _date(value: object) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return parse_date(str(value))
+def _shown(value: str | None) -> str:
+    return "a blank cell" if value is None or value.strip() == "" else repr(value)
 
 
 def _add_months(day: date, months: int) -> date:
@@ -260,10 +277,6 @@ def _add_months(day: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError(day)
-
-
-def _letter(sheet, col: int) -> str:
-    return sheet.cell(1, col).column_letter
 
 
 def collect(paths, received: date | None = None) -> list[Returned]:

@@ -32,9 +32,10 @@ def write_collected(path: Path, results: list[Returned]) -> int:
             sheet.write_string(r, 3, result.supplier or "")
             sheet.write_string(r, 4, result.request or "")
             sheet.write_string(r, 5, result.status)
-            text = result.note if result.status != "invalid" else "; ".join(
-                f"{p.sheet or ''}{'!' + p.cell if p.cell else ''}: {p.message}" for p in result.problems)
-            sheet.write_string(r, 6, text)
+            said = [result.note] if result.status != "invalid" else []
+            said += [f"{'warning: ' * (p.severity == 'warning')}{p.sheet or ''}{'!' + p.cell if p.cell else ''}: {p.message}"
+                     for p in (result.problems if result.status == "invalid" else result.warnings)]
+            sheet.write_string(r, 6, "; ".join(said))
 
     write_certificates(path, rows, extra_sheets=collected)
     return len(rows)
