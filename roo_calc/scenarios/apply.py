@@ -20,7 +20,7 @@ from roo_calc.display import money as display_money
 from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.errors import ScenarioError
 from roo_calc.numbers import pct_to_e4, to_cents
-from roo_calc.scenarios.model import Change, LineEdit, Scenario, Selector
+from roo_calc.scenarios.model import Change, LineEdit, Scenario, Selector, built
 from roo_calc.tomlfile import read_toml
 
 
@@ -117,7 +117,7 @@ class _Validated:
                 line_edit = self._edits[keys[1]] = LineEdit.model_validate(edit)
             except ValidationError:
                 return None
-        found = self._changes[keys] = Change.model_construct(select=selector, set=line_edit)
+        found = self._changes[keys] = built(Change, select=selector, set=line_edit)
         return found
 
     def scenario(self, entry: dict, path: Path) -> Scenario | None:
@@ -128,10 +128,10 @@ class _Validated:
         if not (isinstance(name, str) and name and (description is None or isinstance(description, str))
                 and isinstance(changes, list) and changes):
             return None
-        built = [self.change(c) for c in changes]
-        if None in built:
+        made = tuple(self.change(c) for c in changes)
+        if None in made:
             return None
-        return Scenario.model_construct(name=name, description=description, change=tuple(built), vehicle=None, path=str(path))
+        return built(Scenario, name=name, description=description, change=made, vehicle=None, path=str(path))
 
 
 def _plain_selector(table) -> Selector | None:
@@ -145,7 +145,7 @@ def _plain_selector(table) -> Selector | None:
         if not values or not all(isinstance(v, str) and v.strip() for v in values):
             return None
         fields[key] = values
-    return Selector.model_construct(**fields)
+    return built(Selector, **fields)
 
 
 def _validated(data: dict, path: Path, where: str, edits: _Validated | None = None) -> Scenario:

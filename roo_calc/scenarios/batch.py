@@ -80,15 +80,14 @@ def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
             edits.append(edit)
             picked.append(lines)
     counts = np.fromiter(map(len, picked), dtype=np.int64, count=len(picked))
-    scenario = np.repeat(np.array(numbers, dtype=np.int64), counts)
-    line = np.fromiter(itertools.chain.from_iterable(picked), dtype=np.int64, count=int(counts.sum()))
-    edit_ = np.repeat(np.array(edits, dtype=np.int64), counts)
-    scenario, line, edit_ = _merged(scenario, line, edit_, values, len(bom.lines))
-    columns = {"scenario": pd.Series(scenario, dtype=np.int64), "line": pd.Series(line, dtype=np.int64)}
+    rows = _merged(np.repeat(np.array(numbers, dtype=np.int64), counts),
+                   np.fromiter(itertools.chain.from_iterable(picked), dtype=np.int64, count=int(counts.sum())),
+                   np.repeat(np.array(edits, dtype=np.int64), counts), values, len(bom.lines))
+    columns = {"scenario": pd.Series(rows[0], dtype=np.int64), "line": pd.Series(rows[1], dtype=np.int64)}
     for name in EDITABLE:
         column = np.empty(len(values), dtype=object)
         column[:] = [v.get(name) for v in values]
-        columns[name] = pd.Series(column[edit_], dtype=object)
+        columns[name] = pd.Series(column[rows[2]], dtype=object)
     return pd.DataFrame(columns)
 
 
