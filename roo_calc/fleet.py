@@ -13,18 +13,21 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from pydantic import BaseModel
+
 from roo_calc.bom import merges
 from roo_calc.bom.model import Bom, empty_made
 from roo_calc.engine.determine import classify, evaluate
-from roo_calc.engine.result import Determination
+from roo_calc.engine.result import Assumption, Determination
 from roo_calc.errors import BomError, Problem, RooCalcError
-from roo_calc.rules.model import Averaging, Regime
+from roo_calc.fiscal_year import FiscalYearStart, Period, period_of, span_of, starts_text
+from roo_calc.rules.model import Averaging, DatedValue, Regime
 
 @dataclass(frozen=True)
 class FleetEntry:
@@ -35,6 +38,8 @@ class FleetEntry:
     volume: int | None = None
     listed_at: str | None = None  # e.g. "fleet.xlsx:Fleet!A3"
     volume_cell: str | None = None  # e.g. "B3", the Fleet cell of the volume (when the sheet has that column)
+    fiscal_year: FiscalYearStart | None = None  # the Fleet row's fiscal_year_start, when given
+    fiscal_year_cell: str | None = None  # e.g. "C3"
 
     def place(self) -> tuple[str, str | None, str | None]:
         """(file, sheet, cell) of the entry: its Fleet row when a fleet workbook listed it, else the BOM itself."""
@@ -57,9 +62,12 @@ def load_listed(entry: FleetEntry, columns: str | Path | None, regimes: Mapping[
 
 
 def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
-    """A fleet workbook: a sheet `Fleet` with columns bom_file and annual_volume (optional).
+    """A fleet workbook: a sheet `Fleet` with columns bom_file, annual_volume (optional) and
+    fiscal_year_start (optional: the first day of the producer's fiscal year, over which averages are
+    calculated, USMCA UR 16(1), NAFTA UR 11(1)(a); one day for the whole fleet).
     Returns the entries and every problem of the sheet (all in one pass): no row below the header,
-    a volume with no bom_file, a volume that is not a whole number above 0, a bom_file that does not exist."""
+    a volume with no bom_file, a volume that is not a whole number above 0, a bom_file that does not
+    exist, a fiscal_year_start that is not a day of the year or differs from an earlier row's."""
     import openpyxl
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -72,8 +80,11 @@ def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
         return [], [Problem("missing-column", f"expected a column 'bom_file', found {header}", str(path), "Fleet", "1:1")]
     file_col, volume_col = header.index("bom_file"), header.index("annual_volume") if "annual_volume" in header else None
     file_letter, volume_letter = chr(65 + file_col), chr(65 + volume_col) if volume_col is not None else ""
+    year_col = header.index("fiscal_year_start") if "fiscal_year_start" in header else None
     entries: list[FleetEntry] = []
-    problems = merges.sheet_problems(path, sheet.title, 1, {file_col: "bom_file", **({volume_col: "annual_volume"} if volume_col is not None else {})})
+    problems = merges.sheet_problems(path, sheet.title, 1, {file_col: "bom_file", **({volume_col: "annual_volume"} if volume_col is not None else {}),
+                                                            **({year_col: "fiscal_year_start"} if year_col is not None else {})})
+    years: dict[FiscalYearStart, str] = {}  # the first day given, and its cell
     for number, row in enumerate(rows[1:], start=2):
         name = row[file_col] if file_col < len(row) else None
         name = None if name is None or not str(name).strip() else str(name).strip()
@@ -90,17 +101,58 @@ def read_fleet(path: Path) -> tuple[list[FleetEntry], list[Problem]]:
             problems.append(Problem("bad-value", f"annual_volume: expected a whole number above 0, found {volume!r}",
                                     str(path), "Fleet", f"{volume_letter}{number}"))
             volume = None
+        year, year_cell = _fiscal_year_cell(path, row, year_col, number, years, problems)
         target = (path.parent / name).resolve()
         if not target.is_file():
             problems.append(Problem("file-not-found", f"bom_file: expected a BOM workbook, found no such file {name!r} "
                                     f"(looked for {target})", str(path), "Fleet", f"{file_letter}{number}"))
             continue
         entries.append(FleetEntry(target, int(volume) if volume is not None else None, f"{path}:Fleet!{file_letter}{number}",
-                                  f"{volume_letter}{number}" if volume_letter else None))
+                                  f"{volume_letter}{number}" if volume_letter else None, year, year_cell))
     if not entries and not problems:
         problems.append(Problem("missing-value", "expected at least one row below the header naming a BOM workbook "
                                 "in bom_file, found none", str(path), "Fleet", f"{file_letter}2"))
     return entries, problems
+
+
+def _fiscal_year_cell(path: Path, row: tuple, column: int | None, number: int, years: dict[FiscalYearStart, str],
+                      problems: list[Problem]) -> tuple[FiscalYearStart | None, str | None]:
+    """A row's fiscal_year_start: the day, or None (blank, or a problem recorded: not a day of the
+    year, or a day other than an earlier row's; the fleet has one producer's fiscal year)."""
+    value = row[column] if column is not None and column < len(row) else None
+    if value is None or not str(value).strip():
+        return None, None
+    cell = f"{chr(65 + column)}{number}" if column is not None else None
+    try:
+        year = FiscalYearStart.parse(value)
+    except ValueError as error:
+        problems.append(Problem("bad-value", f"fiscal_year_start: {error}", str(path), "Fleet", cell))
+        return None, None
+    if years and year not in years:
+        (earlier, at), = years.items()
+        problems.append(Problem("conflicting-value", f"fiscal_year_start: expected the one first day of the producer's "
+                                f"fiscal year, found {year} here and {earlier} at {at}", str(path), "Fleet", cell))
+        return None, None
+    years.setdefault(year, cell or "")
+    return year, cell
+
+
+def fleet_fiscal_year(entries: list[FleetEntry], given: FiscalYearStart | None) -> tuple[FiscalYearStart | None, list[Problem]]:
+    """The producer's fiscal year for the averages: --fiscal-year-start (`given`) and the fleet
+    workbooks' fiscal_year_start cells must name one day; each cell that differs is a located problem."""
+    chosen, problems = given, []
+    for entry in entries:
+        if entry.fiscal_year is None:
+            continue
+        if chosen is None:
+            chosen = entry.fiscal_year
+        elif entry.fiscal_year != chosen:
+            file = (entry.listed_at or "").rpartition(":Fleet!")[0]
+            problems.append(Problem("conflicting-value", f"fiscal_year_start: expected the one first day of the producer's "
+                                    f"fiscal year, found {entry.fiscal_year} here and {chosen} "
+                                    + ("from --fiscal-year-start" if given else "in an earlier fleet workbook"),
+                                    file, "Fleet", entry.fiscal_year_cell))
+    return chosen, problems
 
 
 def fleet_volume(bom: Bom, entry: FleetEntry) -> Bom:
@@ -217,11 +269,20 @@ class Average:
     note: str | None = None
     row_sources: tuple[tuple[str, int], ...] = ()  # (workbook, row) of the averaged BOM's row n at index n - 1
     weights: tuple[tuple[str, int], ...] = ()  # (workbook, weight): the averaged amounts are sums of amount x weight
+    period: str | None = None  # the averaging period, or what is known of it (the vehicles' production dates)
+    # When a threshold changes within the group's dates: the vehicles (file and production date) this
+    # verdict is for; the averaged figures are still the whole group's.
+    verdict_for: tuple[str, ...] | None = None
 
 
-def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: dict[str, Regime] | None = None,
-            volumes: dict[str, int] | None = None) -> list[Average]:
-    """Volume-weighted determinations per category, for each regime that allows the category."""
+def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, known: dict[str, Regime] | None = None,
+            volumes: dict[str, int] | None = None, fiscal_year: FiscalYearStart | None = None,
+            undated_on: date | None = None) -> list[Average]:
+    """Volume-weighted determinations per category and averaging period, for each regime that allows
+    the category.  `on` (--as-of) evaluates every group as of that date; None: each vehicle is held to
+    the rules in force on its production date (`undated_on` for a vehicle that gives none).
+    `fiscal_year`: the first day of the producer's fiscal year, when stated; without it the groups are
+    by category only, and each says what its vehicles' dates allow (see `_period_check`)."""
     out: list[Average] = []
     for regime in regimes:
         allowed = {a.category for a in regime.averaging}
@@ -229,13 +290,16 @@ def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: di
             out.append(Average(regime.id, ("-",), [], 0, None,
                                f"{regime.id} does not allow averaging by {by}" + (f" (it allows: {', '.join(sorted(allowed))})" if allowed else "")))
             continue
-        groups: dict[tuple[str, ...], list[tuple[Bom, int]]] = {}
+        first_from = regime.averaging_period.first_from if regime.averaging_period else None
+        groups: dict[tuple[tuple[str, ...], Period | None], list[tuple[Bom, int]]] = {}
         for bom in sorted(boms, key=lambda b: b.path):  # the result never depends on the order given
             volume = (volumes or {}).get(bom.path) or bom.vehicle.annual_volume
             if not volume:
                 raise RooCalcError(f"{bom.path}: averaging needs annual_volume (Vehicle sheet or fleet workbook)")
-            groups.setdefault(category_key(bom, regime, by), []).append((bom, volume))
-        for key, members in groups.items():
+            made = bom.vehicle.production_date
+            period = period_of(made, fiscal_year, first_from) if fiscal_year and made else None
+            groups.setdefault((category_key(bom, regime, by), period), []).append((bom, volume))
+        for (key, period), members in groups.items():
             rule = averaging_rule(regime, by, key[0])
             if rule is None:
                 out.append(Average(regime.id, key, [b.vehicle.model for b, _ in members], sum(v for _b, v in members), None,
@@ -244,10 +308,166 @@ def average(boms: list[Bom], regimes: list[Regime], on: date, by: str, known: di
                 continue
             _one_currency(members)
             combined, sources = combine(members)
-            result = evaluate(combined, regime, on, known)
-            out.append(Average(regime.id, key, [b.vehicle.model for b, _ in members], sum(v for _b, v in members), result,
-                               rule.citation, sources, weights(members)))
+            names, volume = [b.vehicle.model for b, _ in members], sum(v for _b, v in members)
+            period_text, review, assumptions = _period_check(regime, members, fiscal_year, period)
+            if on is not None or review:  # --as-of; or no lawful period holds the group: one verdict, to review
+                latest = max((b.vehicle.production_date for b, _ in members if b.vehicle.production_date),
+                             default=undated_on or date.today())
+                verdicts: list[tuple[tuple[str, ...] | None, Determination]] = [
+                    (None, evaluate(combined, regime, on or latest, known))]
+            else:
+                verdicts = _by_threshold(combined, regime, members, known, undated_on)
+            for verdict_for, result in verdicts:
+                out.append(Average(regime.id, key, names, volume, _with(result, review, assumptions), rule.citation,
+                                   sources, weights(members), period_text, verdict_for))
     return out
+
+
+NO_PERIOD = "the producer's fiscal year; the rule file states no [averaging_period]"
+
+
+def _made(bom: Bom) -> str:
+    return f"{Path(bom.path).name} ({bom.vehicle.production_date or 'no production_date'})"
+
+
+def _period_check(regime: Regime, members: list[tuple[Bom, int]], fiscal_year: FiscalYearStart | None,
+                  period: Period | None) -> tuple[str, list[str], list[Assumption]]:
+    """The group's averaging period in words, and what cannot be known of it: a review reason when no
+    lawful period can hold the vehicles or a production date is missing; an assumption when one can,
+    but only if the producer's fiscal year (or election) is as taken.  An average is calculated over
+    the producer's fiscal year (USMCA UR 16(1), 16(8); NAFTA UR 11(1)(a), 11(9)), or over the first
+    period from the entry into force (USMCA UR 16(4), 16(12); NAFTA UR 11(3))."""
+    rule = regime.averaging_period
+    cite, cite_first = (rule.citation_of(0), rule.citation) if rule else (NO_PERIOD, NO_PERIOD)
+    first_from = rule.first_from if rule else None
+    state = "state the producer's fiscal year (--fiscal-year-start, or fiscal_year_start on the Fleet sheet)"
+    undated = [b for b, _ in members if b.vehicle.production_date is None]
+    if undated:
+        why = (f"production_date not given for {', '.join(Path(b.path).name for b in undated)}: the period the vehicles "
+               f"were made in cannot be known, and an average covers the vehicles produced during one fiscal year "
+               f"({cite}); give production_date")
+        return "unknown (a production date is missing)", [why], []
+    dates = sorted(b.vehicle.production_date for b, _ in members if b.vehicle.production_date)
+    if period is not None:
+        text = f"{'first period' if period.first else 'fiscal year'} {period} (fiscal year stated: begins {fiscal_year})"
+        split = period.split
+        if split and dates[0] < split <= dates[-1]:
+            before = [_made(b) for b, _ in members if b.vehicle.production_date and b.vehicle.production_date < split]
+            after = [_made(b) for b, _ in members if b.vehicle.production_date and b.vehicle.production_date >= split]
+            return text, [], [_assumption("averaging-first-period", (
+                f"the vehicles made before {split} ({', '.join(before)}) and from it ({', '.join(after)}) are averaged "
+                f"together over the first period {period}, as the producer may elect ({cite_first}); without that election "
+                f"they are two averages, the partial fiscal year to {split - timedelta(days=1)} and the fiscal year "
+                f"from {split}"), cite_first)]
+        return text, [], []
+    span = span_of(dates, first_from)
+    text = f"not stated; the vehicles were made from {span.low} to {span.high}"
+    if span.fit == "same-day":
+        return f"not stated; the vehicles were all made on {span.low}", [], []
+    if span.fit == "one-year":
+        assert span.starts is not None
+        return text, [], [_assumption("averaging-fiscal-year", (
+            f"the producer's fiscal year is not stated: the vehicles, made from {span.low} to {span.high}, are taken to "
+            f"be of one fiscal year, as an average requires ({cite}); that holds only if the fiscal year begins on "
+            f"{starts_text(span.starts)}; one beginning on another day divides them into two averages; {state}"), cite)]
+    if span.fit == "first-period":
+        assert span.starts is not None
+        return text, [], [_assumption("averaging-first-period", (
+            f"the producer's fiscal year is not stated: the vehicles, made from {span.low} to {span.high} "
+            f"({span.months} months apart), fit in no fiscal year; they are taken to be of the first period from "
+            f"{first_from} to the end of a fiscal year beginning on {starts_text(span.starts)} in the year after, "
+            f"which the producer may elect ({cite_first}); otherwise they are not one average; {state}"), cite_first)]
+    return text, [(f"the vehicles were made from {span.low} to {span.high} ({span.months} months apart): no fiscal year "
+                   f"holds them all{f', nor the first period from {first_from}' if first_from else ''}, and an average is calculated over the "
+                   f"producer's fiscal year ({cite}); {state}, and each year is averaged apart")], []
+
+
+def _assumption(code: str, text: str, citation: str) -> Assumption:
+    return Assumption(code=code, requirement=None, text=text, rows=(), value_at_stake_cents=0, citation=citation)
+
+
+def _with(result: Determination, review: list[str], assumptions: list[Assumption]) -> Determination:
+    """The averaged result with the period's review reasons (the verdict then needs review: no
+    lawful average may hold these vehicles together) and assumptions."""
+    if not review and not assumptions:
+        return result
+    update: dict[str, object] = {"assumptions": tuple(assumptions) + result.assumptions,
+                                 "review": result.review + tuple(review)}
+    if review and result.status != "not_applicable":
+        update["status"] = "needs_review"
+    return result.model_copy(update=update)
+
+
+def _by_threshold(combined: Bom, regime: Regime, members: list[tuple[Bom, int]], known: dict[str, Regime] | None,
+                  undated_on: date | None) -> list[tuple[tuple[str, ...] | None, Determination]]:
+    """The averaged BOM's determination for each run of vehicles under the same rules: the rules in
+    force change on dated points (thresholds rising on July 1), and each vehicle is held to those in
+    force on its production date, the average replacing only its own RVC calculation (USMCA UR 16(1):
+    "the calculation may be averaged"; UNCONFIRMED, see the regime's averaging_period note).  One
+    verdict (None: for every vehicle) when the rules that decide it are the same over the group."""
+    fallback = undated_on or date.today()
+    made = sorted((((b.vehicle.production_date or fallback), b) for b, _ in members), key=lambda m: (m[0], m[1].path))
+    changes = sorted(_change_dates(regime))
+    runs: list[list[tuple[date, Bom]]] = []
+    for day, bom in made:
+        if runs and not any(runs[-1][-1][0] < c <= day for c in changes):
+            runs[-1].append((day, bom))
+        else:
+            runs.append([(day, bom)])
+    results = [(run, evaluate(combined, regime, run[-1][0], known)) for run in runs]
+    merged: list[tuple[list[tuple[date, Bom]], Determination]] = []
+    for run, result in results:  # neighbours whose rules give the same verdict the same way are one run
+        if merged and _decided_alike(merged[-1][1], result):
+            merged[-1] = (merged[-1][0] + run, result)
+        else:
+            merged.append((run, result))
+    if len(merged) == 1:
+        return [(None, merged[0][1])]
+    note = regime.averaging_period.note if regime.averaging_period else None
+    out: list[tuple[tuple[str, ...] | None, Determination]] = []
+    for run, result in merged:
+        listed = tuple(_made(b) for _d, b in run)
+        dates = f"made on {run[0][0]}" if run[0][0] == run[-1][0] else f"made from {run[0][0]} to {run[-1][0]}"
+        text = (f"the rules in force change within this group's dates, and each vehicle is held to those in force on its "
+                f"production date: this verdict, on the rules of {run[-1][0]}, is for {', '.join(listed)}, {dates}; "
+                f"the averaged figures are the whole group's"
+                + (f" ({note})" if note else ""))
+        out.append((listed, _with(result, [], [_assumption("averaging-rules-by-date", text,
+                                                            regime.averaging_period.citation if regime.averaging_period else "")])))
+    return out
+
+
+def _decided_alike(a: Determination, b: Determination) -> bool:
+    """The same verdict from the same requirements, statuses and thresholds."""
+    def shape(d: Determination) -> tuple:
+        return d.status, tuple((r.id, r.status, r.threshold) for r in d.requirements)
+    return shape(a) == shape(b)
+
+
+def _change_dates(regime: Regime) -> set[date]:
+    """Every date on which a dated value of the regime's requirements changes (thresholds, minimums, ...),
+    and the first day in force and after it."""
+    found: set[date] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, DatedValue):
+            found.add(value.from_)
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(list(regime.requirements.values()))
+    if regime.in_force.from_:
+        found.add(regime.in_force.from_)
+    if regime.in_force.to:  # after it, a what-if
+        found.add(regime.in_force.to + timedelta(days=1))
+    return found
 
 
 def _one_currency(members: list[tuple[Bom, int]]) -> None:

@@ -8,7 +8,31 @@ Example's good (a chair, a bicycle) stands as a passenger vehicle of 8703.23: th
 of UR 7(3) is the same for every good, and only the figures are checked, not the vehicle
 thresholds.  The Examples round the RVC to one decimal; the exact fraction is checked.
 
+Examples tested elsewhere: s.5 Example 1 (5(1): a non-originating material that fails the change
+of tariff classification is allowed up to 10% of the transaction value or total cost) and
+Example 3 (5(1)(b): that material still counts in the RVC), on the vehicle's own heading, and
+Example 4 (5(4): a good whose non-originating materials are at most 10% of its transaction value or
+total cost need not satisfy its RVC; 5(3)'s exceptions reach 5(1) and 5(2) only and exclude no
+good of Chapter 87), in tests/cases/usmca-2020-de-minimis.toml.  roo-calc does not apply 5(4) to
+the verdict: where it would waive a failing RVC the determination lists it.
+
 Examples that compute nothing roo-calc computes, or that the BOM contract cannot hold:
+- s.5 Example 2 (5(2)): a good with two alternative rules in Schedule 1 (a fan) need satisfy only
+  one; s.13 gives each vehicle class one rule, and Schedule 1 is not among the texts.
+- s.5 Example 5 (5(4) over 3(4)(a)): barbers' chairs whose subheading holds both the good and its
+  parts, so that 3(4)(a) puts an RVC in place of the change of classification; s.3 is not among
+  the texts and every rule of s.13 for the vehicles roo-calc evaluates states a change of heading
+  (or none, 87.06) with its RVC.  5(4) itself is Example 4's case above.
+- s.5 Examples 6-12 (5(6)-(10)): textile and apparel goods of Chapters 50-63 and 96.19, whose de
+  minimis is by weight; the workbook holds values, and roo-calc evaluates vehicles.
+- s.9(8) Example 1, Situations B-D (9(2)): accumulation on a statement of the material producer's
+  net cost and VNM (a), or of an amount of its net cost (b); a BOM line holds one value and an
+  originating status, not a supplier's net cost or VNM (a user may split the line by the
+  statement's figures, which is Situation A's arithmetic); Situation E uses the transaction value
+  method, which roo-calc does not use for vehicles (s.13 sets net cost for each class it evaluates).
+- s.9(8) Example 2 (9(1), 9(7)(a)(ii)): accumulation for a change in tariff classification (cotton
+  to yarn to fabric); roo-calc tests the change of heading on the vehicle's own materials only and
+  the BOM holds no statement of the classification of a supplier's non-originating materials.
 - s.7 Examples 1-3 (point of direct shipment) and 8-10 (moulds given as assists; gains and
   losses on currency conversion): cost-accounting facts before any figure the workbook holds.
 - s.7 Example 5 and 6 allocate one producer's costs between two goods (Schedule 5); the
@@ -113,6 +137,15 @@ EXAMPLES = [
         {"total_cost": 23.20, "sales_promotion_costs": 0.20},
         [_orig(10.60, "FRAME"), _non(5.50)], 2300, Fraction(1750, 2300) * 100, "76.08%",
         id="s8-example-3-situation-c-frame-designated-intermediate"),
+    pytest.param(
+        # s.9(8) Example 1, Situation A: Producer B does not accumulate; the finished bearing rings
+        # bought from Producer A (made in the region, non-originating) count at their value, 1.50;
+        # originating materials 0.45; total cost 2.90, excluded 0.05, net cost 2.85; RVC 47.4%.
+        {"total_cost": 2.90, "sales_promotion_costs": 0.05},
+        [_orig(0.45), {"part_number": "RINGS", "hs_code": "8482.99", "value": 1.50, "origin_country": "MX",
+                       "usmca_originating": "N"}],
+        285, Fraction(135, 285) * 100, "47.36%",
+        id="s9-example-1-situation-a-no-accumulation"),
 ]
 
 

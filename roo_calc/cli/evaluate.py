@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
@@ -39,6 +40,7 @@ def evaluate(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="REPORT.xlsx", help="Also write an Excel report here (.xlsx).")] = None,
     import_into: ImportIntoOption = "US",
     average_by: Annotated[Optional[str], typer.Option("--average-by", metavar="CATEGORY", help="Also average over the fleet by this category of the rule files' averaging (USMCA: model-line, class-plant, model-line-class-plant; needs annual volumes).")] = None,
+    fiscal_year_start: Annotated[Optional[str], typer.Option("--fiscal-year-start", metavar="MM-DD", help="With --average-by: the first day of the producer's fiscal year (such as 01-01); averages are per fiscal year (USMCA UR 16(1), NAFTA UR 11(1)). Also a Fleet-sheet column.")] = None,
     quiet: QuietOption = False,
     certificates: CertificatesOption = None,
     fail_on: FailOnOption = None,
@@ -57,7 +59,7 @@ def evaluate(
     from roo_calc.fleet import is_fleet_workbook
 
     if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
-        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns,
+        _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns, fiscal_year_start,
                         fail_on, all_lines)
         return
     bom_path = bom_paths[0]
@@ -114,12 +116,13 @@ def _check_output(output: Path, bom_path: Path) -> None:
 
 
 def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates=None,
-                    columns=None, fail_on=None, all_lines=False) -> None:
+                    columns=None, fiscal_year_start=None, fail_on=None, all_lines=False) -> None:
     """Several vehicles: each one's determinations, then volume-weighted averages per category."""
     from roo_calc.certificates.apply import annotate
     from roo_calc.engine.determine import evaluate as run
     from roo_calc.engine.duty import with_duty_exposure
-    from roo_calc.fleet import FleetEntry, average, is_fleet_workbook, load_listed, read_fleet
+    from roo_calc.fiscal_year import FiscalYearStart
+    from roo_calc.fleet import FleetEntry, average, fleet_fiscal_year, is_fleet_workbook, load_listed, read_fleet
     from roo_calc.rules.loader import import_mfn_table
 
     try:
@@ -130,6 +133,10 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
         if average_by is not None and average_by not in categories:
             raise RooCalcError(f"--average-by: unknown averaging category {average_by!r}; the rules define: "
                                f"{', '.join(categories) or 'none'}")
+        try:
+            given_year = FiscalYearStart.parse(fiscal_year_start) if fiscal_year_start is not None else None
+        except ValueError as error:
+            raise RooCalcError(f"--fiscal-year-start: {error}") from None
         table = import_mfn_table(import_into)
         entries: list[FleetEntry] = []
         problems: list[Problem] = []
@@ -140,6 +147,8 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 problems += found
             else:
                 entries.append(FleetEntry(path))
+        fiscal_year, found = fleet_fiscal_year(entries, given_year)
+        problems += found
         seen: dict[Path, FleetEntry] = {}
         for entry in entries:  # one vehicle twice would weigh twice in every average
             first = seen.setdefault(entry.path.resolve(), entry) if average_by and entry.path.exists() else entry
@@ -173,7 +182,8 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
             raise BomError(problems)
         on = as_date(as_of) or max(v[1] for v in vehicles)
         fleet_source: Source = "as-of" if as_of else "vehicles"
-        averages = average([v[0] for v in vehicles], regimes, on, average_by, known, volumes) if average_by else []
+        averages = average([v[0] for v in vehicles], regimes, as_date(as_of), average_by, known, volumes, fiscal_year,
+                           date.today()) if average_by else []
         if output is not None:
             from roo_calc.report.fleet import write_fleet_report
 

@@ -88,10 +88,14 @@ def _validate_fleet(path, columns, rules, quiet: bool) -> None:
     for problem in [*problems, *(w for _entry, bom in boms for w in bom.warnings)]:
         echo(str(problem))
     echo(f"Fleet workbook is valid: {len(boms)} BOM workbook(s) listed (run roo-calc validate on each for its summary)")
+    year = next((e.fiscal_year for e in entries if e.fiscal_year), None)
+    echo(f"Fiscal year: begins {year}; averages are per fiscal year" if year else
+         "Fiscal year: not stated (fiscal_year_start); averages then say what the vehicles' dates allow")
     for entry, bom in boms:
         volume = bom.vehicle.annual_volume
         echo(f"  {entry.listed_at}: {bom.path} - {bom.vehicle.model}, "
-             + (f"annual volume {volume:,}" if volume else "no annual volume (needed to average)"))
+             + (f"annual volume {volume:,}" if volume else "no annual volume (needed to average)")
+             + f", made {bom.vehicle.production_date or 'on no stated date (production_date)'}")
 
 
 EXAMPLES = examples("roo-calc validate sample_boms/ev-crossover-us.xlsx",

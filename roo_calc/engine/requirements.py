@@ -22,7 +22,7 @@ from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.numbers import PCT_E4, SHARE_ONE, rule_pct_e4
-from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, cite, value_at
+from roo_calc.rules.model import DatedValue, PartOrigin, Regime, Requirement, RvcDeMinimis, cite, value_at
 
 TOP_LINES = 10
 FISCAL_YEAR_SLACK_DAYS = 183  # a fiscal year "beginning on the day closest to" a date starts within half a year of it
@@ -621,7 +621,29 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
         "gap_to_qualify": max(Fraction(0), vnm - allowed),
         **figures,
     }
+    if requirement.de_minimis is not None and not decision.met:
+        _rvc_de_minimis_not_applied(ctx, rid, requirement.de_minimis, vnm_scaled)
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision)
+
+
+def _rvc_de_minimis_not_applied(ctx: Context, rid: str, rule: RvcDeMinimis, vnm_scaled: int) -> None:
+    """USMCA UR 5(4): a failing RVC that the law would waive, the VNM being at most the de minimis
+    share of the transaction value or the total cost (the larger given; net cost stands in for
+    total cost, never more), is listed with the VNM at stake; the verdict is left to the RVC."""
+    bases = {"transaction value (UR 5(4)(a)(i))": ctx.vehicle.transaction_value_cents,
+             "total cost (UR 5(4)(a)(ii))": ctx.vehicle.total_cost_cents,
+             "net cost, standing in for total cost (never more)": ctx.net_cost}
+    name, cents = max(((k, v) for k, v in bases.items() if v), key=lambda kv: kv[1], default=(None, 0))
+    limit = Fraction(rule.value)
+    if name is None or 100 * vnm_scaled > limit * cents * SHARE_ONE:
+        return
+    vnm = Fraction(vnm_scaled, SHARE_ONE)
+    ctx.assumptions.append(Assumption(
+        code="rvc-de-minimis-not-applied", requirement=rid, rows=(), value_at_stake_cents=int(vnm),
+        citation=rule.citation,
+        text=f"the value of all non-originating materials ({display_money(vnm)}) is {display_pct(100 * vnm / cents)}% "
+             f"of the {name}, at most {display_pct(limit)}%: under UR 5(4) the vehicle need not satisfy this RVC "
+             "(its other requirements stand); roo-calc does not apply 5(4) and shows the RVC's verdict"))
 
 
 def _new_plant_threshold(ctx: Context, rid: str, requirement: Requirement, threshold: DatedValue) -> DatedValue | None:

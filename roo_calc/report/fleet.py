@@ -29,7 +29,7 @@ def write_fleet_report(path: Path, vehicles: list, averages: list, average_by: s
         styles["page"] = Page(paper, f"fleet of {len(vehicles)} vehicles", generated)
         used = {"averages", "glossary"}
         if average_by:
-            _averages(book, styles, averages, average_by, as_of_text(on, source))
+            _averages(book, styles, averages, average_by, averages_date_text(on, source))
         for bom, when, results in vehicles:
             sheet = book.add_worksheet(_sheet_name(bom.vehicle.model[:28], used))
             v = bom.vehicle
@@ -77,14 +77,32 @@ def fleet_text(vehicles: list, sources: dict[str, Source], averages: list, avera
     for bom, when, results in vehicles:
         out += header(bom, when, sources[bom.path]) + [""] + summary_table(results) + [""]
     if average_by:
-        out.append(f"== Averaged by {average_by}, weighted by annual volume, as of {as_of_text(on, source)}")
+        out.append(f"== Averaged by {average_by}, weighted by annual volume, {averages_date_text(on, source)}")
         for a in averages:
             if a.result is None:
                 out.append(f"  {a.note}")
                 continue
-            out.append(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicles a year) [{a.note}]")
+            out.append(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicle{'s' if a.volume != 1 else ''} a year) [{a.note}]")
+            out += ["    " + line for line in period_lines(a)]
             out += ["    " + line for line in summary_table([a.result])]
+            out += ["    review: " + why for why in a.result.review]
+            out += ["    assumption: " + x.text for x in a.result.assumptions if x.code.startswith("averaging-")]
     return "\n".join(out) + "\n"
+
+
+def averages_date_text(on: date, source: Source) -> str:
+    """Which rules the averages were held to: --as-of's, else each group's own vehicles' dates."""
+    if source == "vehicles":
+        return "each on the rules in force on its vehicles' production dates (set one date with --as-of)"
+    return f"as of {as_of_text(on, source)}"
+
+
+def period_lines(a) -> list[str]:
+    """The averaging period of an averaged verdict and, when the rules change within it, whom the verdict is for."""
+    out = [f"period: {a.period}"] if a.period else []
+    if a.verdict_for:
+        out.append(f"verdict for: {', '.join(a.verdict_for)} (the rules change within the group's dates)")
+    return out
 
 
 def average_json(a) -> dict:
@@ -93,7 +111,8 @@ def average_json(a) -> dict:
     each assumption says `where` its lines are, workbook by workbook."""
     out = {"regime": a.regime, "category": list(a.category), "vehicles": a.members, "annual_volume": a.volume,
            "citation": a.note if a.result else None, "note": None if a.result else a.note,
-           "result": determination_json(a.result) if a.result else None}
+           "result": determination_json(a.result) if a.result else None, "period": a.period,
+           "verdict_for": list(a.verdict_for) if a.verdict_for else None}
     if a.result is None:
         return out
     out["amounts"] = amounts_basis(a)
@@ -122,9 +141,9 @@ def amounts_basis(a) -> dict:
 
 def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None:
     sheet = book.add_worksheet("Averages")
-    sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, as of {as_of}", styles["title"])
+    sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, {as_of}", styles["title"])
     headers = ["Regime", "Category", "Vehicles", "Annual volume", "Status", "Binding requirement", "Failing requirements",
-               "Citation or note"]
+               "Citation or note", "Period", "Verdict for", "Review and period assumptions"]
     sheet.write_row(2, 0, headers, styles["head"])
     sheet.set_row(2, 30)
     row = 3
@@ -139,9 +158,14 @@ def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None
             sheet.write_string(row, 5, a.result.binding.id if a.result.binding else "")
             sheet.write_string(row, 6, ", ".join(r.id for r in a.result.requirements if r.status == "fail"))
         sheet.write_string(row, 7, a.note or "", styles["wrap"])
-        sheet.set_row(row, 15 * max(1, -(-len(a.note or "") // 60), -(-len(", ".join(a.members)) // 30)))
+        sheet.write_string(row, 8, a.period or "", styles["wrap"])
+        sheet.write_string(row, 9, ", ".join(a.verdict_for or ()), styles["wrap"])
+        said = "\n".join([*(a.result.review if a.result else ()),
+                          *(x.text for x in (a.result.assumptions if a.result else ()) if x.code.startswith("averaging-"))])
+        sheet.write_string(row, 10, said, styles["wrap"])
+        sheet.set_row(row, 15 * max(1, -(-len(a.note or "") // 60), -(-len(", ".join(a.members)) // 30), -(-len(said) // 60)))
         row += 1
     _status_formats(sheet, styles, f"E4:E{row}")
-    for col, width in enumerate((22, 30, 32, 12, 16, 14, 22, 62)):
+    for col, width in enumerate((22, 30, 32, 12, 16, 14, 22, 62, 30, 30, 62)):
         sheet.set_column(col, col, width)
     _print_setup(sheet, 2, styles["page"], "Averages")

@@ -310,6 +310,17 @@ class PartOrigin(_Strict):
         return _check_history(value)
 
 
+class RvcDeMinimis(_Cited, _Strict):
+    """USMCA UR 5(4): a good subject to an RVC requirement need not satisfy it when the value of
+    all its non-originating materials is at most `value`% of its transaction value or total cost.
+    Not applied to the verdict (the RVC's linear form has one test): where it would waive a failing
+    RVC, the determination lists it (`rvc-de-minimis-not-applied`) with the VNM at stake."""
+
+    value: Decimal
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    note: str | None = None
+
+
 class NewPlant(_Strict):
     """USMCA UR 20(8): a lower RVC requirement (`value`) for `years_new` years after the first
     prototype in a new plant, or `years_refit` years after it following a refit, on the
@@ -464,6 +475,7 @@ class Requirement(_Strict):
     # regional_value_content: the heavy-truck excess-LVC credit (USMCA UR 18(22))
     lvc_credit: LvcCredit | None = None
     new_plant: NewPlant | None = None  # USMCA UR 20(8)
+    de_minimis: RvcDeMinimis | None = None  # USMCA UR 5(4), listed where it would waive a failing RVC
     # purchases (USMCA UR s.17)
     material: Literal["steel", "aluminum"] | None = None
     table_s: tuple[str, ...] = ()
@@ -572,6 +584,22 @@ class Averaging(_Cited, _Strict):
     reference: tuple[Reference, ...] = Field(min_length=1)
 
 
+class AveragingPeriod(_Cited, _Strict):
+    """The period an average may cover: the producer's fiscal year (USMCA UR 16(1), 16(8); NAFTA UR
+    11(1)(a), 11(9)) and, when that year begins within a year after `first_from` (the agreement's
+    entry into force), one first period from `first_from` to the end of that fiscal year (USMCA UR
+    16(4), 16(12); NAFTA UR 11(3))."""
+
+    first_from: date
+    reference: tuple[Reference, ...] = Field(min_length=1)
+    # A reading the texts leave open, printed with every averaged verdict it decides.
+    note: str | None = None
+
+    def citation_of(self, index: int) -> str:
+        """One reference's citation (the fiscal year alone, without the first period)."""
+        return cite(self.reference[index:index + 1])
+
+
 class InForce(_Strict):
     from_: date | None = Field(default=None, alias="from")
     to: date | None = None
@@ -607,6 +635,7 @@ class Regime(_Strict):
     approved_through_field: Literal["asr_approved_through"] | None = None
     waived: dict[str, str] = {}
     averaging: tuple[Averaging, ...] = ()
+    averaging_period: AveragingPeriod | None = None  # blank: averages over the fiscal year only, no first period
     classes: dict[str, VehicleClass]
     vehicle_types_by_hs: tuple[VehicleTypeRow, ...] = ()
     part_origin: tuple[PartOrigin, ...] = ()
