@@ -77,7 +77,7 @@ def compare(
              + "".join(f"warning: {w}\n" for w in idle), nl=False)
         if output is not None:
             echo(f"\nExcel comparison written to {output}")
-    check_fail_on([status for regime in result.regimes for status in result.statuses(regime)], fail_on)
+    check_fail_on((status for regime in result.regimes for status in result.statuses(regime)), fail_on)
 
 
 def _scenarios(paths: list[Path]) -> list:

@@ -316,6 +316,8 @@ def _edited_vehicle(vehicle: Vehicle, scenario: Scenario, delta: int) -> Vehicle
 def vehicle_problems(bom: Bom, scenario: Scenario) -> list[str]:
     """What `apply_scenario` refuses in the scenario's [vehicle] figures, found without applying
     its line changes: to list the problems of every scenario at once."""
+    if scenario.vehicle is None:  # nothing to check (ten thousand sourcing scenarios copy no vehicle)
+        return []
     return _vehicle_problems(_edited_vehicle(bom.vehicle, scenario, 0), scenario)
 
 
