@@ -157,6 +157,8 @@ def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
             _require(f"others[{key!r}]", value, Regime, "a Regime")
     if import_into is not None:
         _require("import_into", import_into, str, "an ISO alpha-2 country code such as 'US', or None")
+        if not (len(import_into) == 2 and import_into.isascii() and import_into.isalpha()):
+            raise ValueError(f"import_into: expected an ISO alpha-2 country code such as 'US', or None; found {import_into!r}")
     _require_certificates(certificates)
     on = as_of or default_as_of(bom)
     bom, application = apply_certificates(bom, on, tuple(certificates))

@@ -276,13 +276,19 @@ class Average:
 
 
 def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, known: dict[str, Regime] | None = None,
-            volumes: dict[str, int] | None = None, fiscal_year: FiscalYearStart | None = None,
+            volumes: Mapping[str, int] | None = None, fiscal_year: FiscalYearStart | None = None,
             undated_on: date | None = None) -> list[Average]:
     """Volume-weighted determinations per category and averaging period, for each regime that allows
     the category.  `on` (--as-of) evaluates every group as of that date; None: each vehicle is held to
     the rules in force on its production date (`undated_on` for a vehicle that gives none).
     `fiscal_year`: the first day of the producer's fiscal year, when stated; without it the groups are
-    by category only, and each says what its vehicles' dates allow (see `_period_check`)."""
+    by category only, and each says what its vehicles' dates allow (see `_period_check`).
+
+    Each vehicle weighs by its annual volume: `volumes` by the Bom's path, else its Vehicle
+    sheet's.  Before any work: BomError naming every vehicle without one, at its Vehicle sheet
+    cell; TypeError or ValueError naming an argument that is not what it must be (a path where a
+    Bom is expected, a volume that is not a whole number above 0, one vehicle given twice)."""
+    weight_of = _volumes(boms, regimes, on, known, volumes)
     out: list[Average] = []
     for regime in regimes:
         allowed = {a.category for a in regime.averaging}
@@ -293,12 +299,9 @@ def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, kn
         first_from = regime.averaging_period.first_from if regime.averaging_period else None
         groups: dict[tuple[tuple[str, ...], Period | None], list[tuple[Bom, int]]] = {}
         for bom in sorted(boms, key=lambda b: b.path):  # the result never depends on the order given
-            volume = (volumes or {}).get(bom.path) or bom.vehicle.annual_volume
-            if not volume:
-                raise RooCalcError(f"{bom.path}: averaging needs annual_volume (Vehicle sheet or fleet workbook)")
             made = bom.vehicle.production_date
             period = period_of(made, fiscal_year, first_from) if fiscal_year and made else None
-            groups.setdefault((category_key(bom, regime, by), period), []).append((bom, volume))
+            groups.setdefault((category_key(bom, regime, by), period), []).append((bom, weight_of[bom.path]))
         for (key, period), members in groups.items():
             rule = averaging_rule(regime, by, key[0])
             if rule is None:
@@ -316,11 +319,65 @@ def average(boms: list[Bom], regimes: list[Regime], on: date | None, by: str, kn
                 verdicts: list[tuple[tuple[str, ...] | None, Determination]] = [
                     (None, evaluate(combined, regime, on or latest, known))]
             else:
-                verdicts = _by_threshold(combined, regime, members, known, undated_on)
+                verdicts, said = _by_threshold(combined, regime, members, known, undated_on, fiscal_year, period)
+                period_text += "".join(f"; {x}" for x in said)
             for verdict_for, result in verdicts:
                 out.append(Average(regime.id, key, names, volume, _with(result, review, assumptions), rule.citation,
                                    sources, weights(members), period_text, verdict_for))
     return out
+
+
+def missing_volume(bom: Bom, entry: FleetEntry | None = None, asked_by: str = "averaging") -> Problem:
+    """Averaging weighs each vehicle by its annual volume: where a missing one belongs (the
+    fleet workbook's row that listed the BOM, else the BOM's Vehicle sheet)."""
+    message = f"annual_volume: {asked_by} weighs each vehicle by its annual volume; expected it "
+    if entry is not None and entry.listed_at:
+        file, _, _cell = entry.listed_at.rpartition(":Fleet!")
+        return Problem("missing-value", message + f"for {bom.path} in this cell or on its Vehicle sheet, found neither",
+                       file, "Fleet", entry.volume_cell or "1:1")
+    cell = bom.vehicle.cells.get("annual_volume")
+    found = "it blank" if cell else "no such row"
+    if entry is None:  # the Python API: the volume may be given beside the BOM instead
+        found += " (or give it in volumes, by the Bom's path)"
+    return Problem("missing-field", message + "on the Vehicle sheet, found " + found, bom.path, "Vehicle", cell or "A1")
+
+
+def _volumes(boms: list[Bom], regimes: list[Regime], on: date | None, known: Mapping[str, Regime] | None,
+             volumes: Mapping[str, int] | None) -> dict[str, int]:
+    """Each Bom's weight by its path, after checking `average`'s arguments (see there)."""
+    from roo_calc import _require, _require_date
+
+    _require("boms", boms, (list, tuple), "a list of Bom, as roo_calc.load_bom returns")
+    for bom in boms:
+        _require("boms", bom, Bom, "a list of Bom",
+                 "; read it first: roo_calc.load_bom(path)" if isinstance(bom, (str, Path)) else "")
+    _require("regimes", regimes, (list, tuple), "a list of Regime, as roo_calc.load_regime returns")
+    for regime in regimes:
+        _require("regimes", regime, Regime, "a list of Regime",
+                 f"; load it first: roo_calc.load_regime({regime!r})" if isinstance(regime, str) else "")
+    _require_date("on", on)
+    _require("known", known, (Mapping, type(None)), "the regimes by id, as roo_calc.load_regimes returns, or None")
+    _require("volumes", volumes, (Mapping, type(None)), "annual volumes by each Bom's path, or None")
+    given = {str(path): volume for path, volume in (volumes or {}).items()}
+    for path, volume in given.items():
+        if isinstance(volume, bool) or not isinstance(volume, int) or volume <= 0:
+            raise ValueError(f"volumes[{path!r}]: expected a whole number above 0, found {volume!r}")
+    paths = [bom.path for bom in boms]
+    unknown = [path for path in given if path not in paths]
+    if unknown:
+        raise ValueError(f"volumes: {', '.join(map(repr, unknown))} is the path of no Bom given; expected the paths "
+                         f"of the boms ({', '.join(map(repr, paths))})")
+    seen: dict[Path, str] = {}
+    for path in paths:
+        first = seen.get(Path(path).resolve())
+        if first is not None:
+            raise ValueError(f"boms: {path} is given twice{f' (also as {first})' if first != path else ''}; each vehicle "
+                             "is given once, or its volume would count twice in the averages")
+        seen[Path(path).resolve()] = path
+    problems = [missing_volume(bom) for bom in boms if not (given.get(bom.path) or bom.vehicle.annual_volume)]
+    if problems:
+        raise BomError(problems)
+    return {bom.path: given.get(bom.path) or bom.vehicle.annual_volume or 0 for bom in boms}
 
 
 NO_PERIOD = "the producer's fiscal year; the rule file states no [averaging_period]"
@@ -399,22 +456,36 @@ def _with(result: Determination, review: list[str], assumptions: list[Assumption
 
 
 def _by_threshold(combined: Bom, regime: Regime, members: list[tuple[Bom, int]], known: dict[str, Regime] | None,
-                  undated_on: date | None) -> list[tuple[tuple[str, ...] | None, Determination]]:
+                  undated_on: date | None, fiscal_year: FiscalYearStart | None = None, period: Period | None = None
+                  ) -> tuple[list[tuple[tuple[str, ...] | None, Determination]], list[str]]:
     """The averaged BOM's determination for each run of vehicles under the same rules: the rules in
     force change on dated points (thresholds rising on July 1), and each vehicle is held to those in
     force on its production date, the average replacing only its own RVC calculation (USMCA UR 16(1):
     "the calculation may be averaged"; UNCONFIRMED, see the regime's averaging_period note).  One
-    verdict (None: for every vehicle) when the rules that decide it are the same over the group."""
+    verdict (None: for every vehicle) when the rules that decide it are the same over the group.
+    With a stated fiscal year, a change the law ties to the fiscal year (NAFTA UR 13(1)) falls on the
+    fiscal year's first day (`_fiscal_side`), said in words (the second item returned)."""
     fallback = undated_on or date.today()
     made = sorted((((b.vehicle.production_date or fallback), b) for b, _ in members), key=lambda m: (m[0], m[1].path))
-    changes = sorted(_change_dates(regime))
+    dated = _change_dates(regime)
+    stated = fiscal_year is not None and period is not None
+    changes = sorted(d for d, tied in dated.items() if not (stated and tied))
+    tied_points = sorted(d for d, tied in dated.items() if stated and tied)
     runs: list[list[tuple[date, Bom]]] = []
     for day, bom in made:
         if runs and not any(runs[-1][-1][0] < c <= day for c in changes):
             runs[-1].append((day, bom))
         else:
             runs.append([(day, bom)])
-    results = [(run, evaluate(combined, regime, run[-1][0], known)) for run in runs]
+    said: list[str] = []
+    results = []
+    for run in runs:
+        on, said = _fiscal_side(run[-1][0], tied_points, fiscal_year, period)
+        result = evaluate(combined, regime, on, known)
+        if tied_points:  # the engine's "no fiscal year given" reading is replaced by the stated one
+            kept = tuple(a for a in result.assumptions if a.code not in {f"fiscal-year-{c}" for c in tied_points})
+            result = result.model_copy(update={"assumptions": kept})
+        results.append((run, result))
     merged: list[tuple[list[tuple[date, Bom]], Determination]] = []
     for run, result in results:  # neighbours whose rules give the same verdict the same way are one run
         if merged and _decided_alike(merged[-1][1], result):
@@ -422,7 +493,7 @@ def _by_threshold(combined: Bom, regime: Regime, members: list[tuple[Bom, int]],
         else:
             merged.append((run, result))
     if len(merged) == 1:
-        return [(None, merged[0][1])]
+        return [(None, merged[0][1])], said
     note = regime.averaging_period.note if regime.averaging_period else None
     out: list[tuple[tuple[str, ...] | None, Determination]] = []
     for run, result in merged:
@@ -434,7 +505,31 @@ def _by_threshold(combined: Bom, regime: Regime, members: list[tuple[Bom, int]],
                 + (f" ({note})" if note else ""))
         out.append((listed, _with(result, [], [_assumption("averaging-rules-by-date", text,
                                                             regime.averaging_period.citation if regime.averaging_period else "")])))
-    return out
+    return out, said
+
+
+def _fiscal_side(day: date, tied: list[date], fiscal_year: FiscalYearStart | None, period: Period | None
+                 ) -> tuple[date, list[str]]:
+    """The date whose rules hold a vehicle made on `day` in `period`: `day` itself, moved across each
+    change point the law ties to "the fiscal year beginning on the day closest to" it (NAFTA UR
+    13(1)) to the side the stated fiscal year puts the period on (a tie goes to the earlier year,
+    the stricter); and, for the change points near the period, what was decided."""
+    said: list[str] = []
+    if fiscal_year is None or period is None:
+        return day, said
+    for change in tied:
+        before, _ = fiscal_year.year_of(change)
+        after = fiscal_year.year_of(before)[1] + timedelta(days=1)
+        begins = before if (change - before) <= (after - change) else after
+        later = period.start >= begins
+        if later and day < change:
+            day = change
+        elif not later and day >= change:
+            day = change - timedelta(days=1)
+        if period.start - timedelta(days=366) <= change <= period.end + timedelta(days=366):
+            said.append(f"the change of {change} applies from the fiscal year beginning on the day closest to it, "
+                        f"{begins}: this period is {'on or after' if later else 'before'} it")
+    return day, said
 
 
 def _decided_alike(a: Determination, b: Determination) -> bool:
@@ -444,14 +539,14 @@ def _decided_alike(a: Determination, b: Determination) -> bool:
     return shape(a) == shape(b)
 
 
-def _change_dates(regime: Regime) -> set[date]:
+def _change_dates(regime: Regime) -> dict[date, bool]:
     """Every date on which a dated value of the regime's requirements changes (thresholds, minimums, ...),
-    and the first day in force and after it."""
-    found: set[date] = set()
+    and the first day in force and after it; True for a change the law ties to the fiscal year."""
+    found: dict[date, bool] = {}
 
     def walk(value: object) -> None:
         if isinstance(value, DatedValue):
-            found.add(value.from_)
+            found[value.from_] = found.get(value.from_, True) and value.fiscal_year
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 walk(getattr(value, name))
@@ -464,9 +559,9 @@ def _change_dates(regime: Regime) -> set[date]:
 
     walk(list(regime.requirements.values()))
     if regime.in_force.from_:
-        found.add(regime.in_force.from_)
+        found[regime.in_force.from_] = False
     if regime.in_force.to:  # after it, a what-if
-        found.add(regime.in_force.to + timedelta(days=1))
+        found[regime.in_force.to + timedelta(days=1)] = False
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 
 import openpyxl
 import pytest
@@ -293,3 +294,56 @@ def test_a_fleet_workbook_given_to_a_one_bom_command_is_named_as_such(tmp_path, 
                       "(sheet 'Fleet' listing BOM files): roo-calc evaluate and roo-calc validate take a fleet workbook; "
                       "here give one BOM workbook, e.g. one its bom_file column lists"], out.output
     assert "Traceback" not in out.output and list(tmp_path.iterdir()) == []
+
+
+def test_the_python_api_names_every_vehicle_without_a_volume_where_it_belongs(make_bom):
+    """`roo_calc.fleet.average` raised an unlocated RooCalcError at the first vehicle without a
+    volume; it now raises the CLI's located error (BomError), for every such vehicle at once."""
+    import roo_calc
+    from roo_calc.errors import BomError
+    from roo_calc.fleet import average
+
+    a = roo_calc.load_bom(make_bom(vehicle={**BASE_VEHICLE, "plant": "P1"}, name="a.xlsx"))
+    b = roo_calc.load_bom(make_bom(vehicle={**BASE_VEHICLE, "plant": "P1"}, name="b.xlsx"))
+    regime = roo_calc.load_regime("usmca-2020")
+    with pytest.raises(BomError) as error:
+        average([a, b], [regime], date(2024, 6, 1), "model-line")
+    assert [(p.file, p.sheet, p.cell) for p in error.value.problems] == [(a.path, "Vehicle", a.vehicle.cells["annual_volume"]),
+                                                                         (b.path, "Vehicle", b.vehicle.cells["annual_volume"])]
+    assert error.value.problems[0].message.startswith("annual_volume: averaging weighs each vehicle by its annual volume; "
+                                                      "expected it on the Vehicle sheet, found it blank")
+    [avg] = average([a, b], [regime], date(2024, 6, 1), "model-line", volumes={a.path: 300, b.path: 100})
+    assert avg.volume == 400
+
+
+def test_the_python_api_refuses_volumes_and_vehicles_that_would_weigh_wrongly(make_bom):
+    """A negative volume was averaged with a negative weight, a fractional one crashed inside
+    math.gcd, and one vehicle given twice weighed twice: each is now refused, naming the argument."""
+    import roo_calc
+    from roo_calc.fleet import average
+
+    b = roo_calc.load_bom(make_bom(vehicle={**BASE_VEHICLE, "plant": "P1", "annual_volume": 100}, name="b.xlsx"))
+    c = roo_calc.load_bom(make_bom(vehicle={**BASE_VEHICLE, "plant": "P1", "annual_volume": 300}, name="c.xlsx"))
+    regime = roo_calc.load_regime("usmca-2020")
+    on = date(2024, 6, 1)
+    for volume in (-5, 0, 2.5, True):
+        with pytest.raises(ValueError, match=rf"^volumes\['{b.path}'\]: expected a whole number above 0, found {volume!r}$"):
+            average([b, c], [regime], on, "model-line", volumes={b.path: volume})
+    with pytest.raises(ValueError, match="^volumes: 'b.xlsx' is the path of no Bom given"):
+        average([b, c], [regime], on, "model-line", volumes={"b.xlsx": 100})
+    with pytest.raises(ValueError, match=f"^boms: {b.path} is given twice; each vehicle is given once"):
+        average([b, c, b], [regime], on, "model-line")
+    with pytest.raises(TypeError, match=r"^regimes: expected a list of Regime, found the string 'usmca-2020'; load it first"):
+        average([b, c], ["usmca-2020"], on, "model-line")
+    with pytest.raises(TypeError, match=r"^boms: expected a list of Bom, found the string"):
+        average([b.path], [regime], on, "model-line")
+    with pytest.raises(TypeError, match=r"^on: expected a datetime.date, found a datetime; pass its .date\(\)"):
+        average([b, c], [regime], datetime(2024, 6, 1), "model-line")
+
+
+def test_the_python_api_names_import_into_not_the_cli_option():
+    import roo_calc
+
+    bom = roo_calc.load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    with pytest.raises(ValueError, match=r"^import_into: expected an ISO alpha-2 country code such as 'US', or None; found 'USA'"):
+        roo_calc.evaluate(bom, roo_calc.load_regime("usmca-2020"), import_into="USA")

@@ -193,6 +193,8 @@ def test_fleet_sheet_fiscal_year_problems_are_located_in_one_pass(make_bom, tmp_
     assert out.exit_code == 2 and f"{good}:Fleet!C2: fiscal_year_start" in out.output and "--fiscal-year-start" in out.output
     out = runner.invoke(app, ["evaluate", str(good), "--average-by", "model-line", "--fiscal-year-start", "02-29"])
     assert out.exit_code == 2 and "--fiscal-year-start: expected a day that begins every fiscal year" in out.output
+    out = runner.invoke(app, ["evaluate", str(a), "--fiscal-year-start", "01-01"])
+    assert out.exit_code == 2 and "give it with --average-by" in out.output
 
 
 # The first period, table-driven: USMCA UR 16(4) and its Example (16(12)); NAFTA UR 11(3), 11(4).
@@ -238,3 +240,21 @@ def test_what_the_dates_allow_agrees_with_every_fiscal_year(dates, fiscal_year):
     if one:
         period = period_of(dates[0], fiscal_year, first_from)
         assert period.end - period.start < timedelta(days=731) and (period.first or period.end - period.start < timedelta(days=366))
+
+
+@pytest.mark.parametrize(("start", "begins", "status", "threshold"), [
+    ("10-01", "2001-10-01", "not_eligible", "62.5"),  # the fiscal year closest to 2002-01-01 begins 2001-10-01
+    ("04-01", "2002-04-01", "eligible", "56"),  # ... begins 2002-04-01: fiscal year 2001-04-01 keeps 56%
+])
+def test_nafta_change_tied_to_the_fiscal_year_follows_the_stated_one(make_bom, start, begins, status, threshold):
+    """NAFTA UR 13(1)(a)(i): 62.5% "from the fiscal year beginning on the day closest to January 1, 2002".
+    With the fiscal year stated, the two vehicles (2001-11-15, 2002-03-01) share one fiscal year and one
+    threshold; without it they were split at 2002-01-01 with an assumption that no fiscal year was given."""
+    a = _vehicle(make_bom, "a.xlsx", "2001-11-15", 64)  # NAFTA RVC about 60% (the traced CN brakes)
+    b = _vehicle(make_bom, "b.xlsx", "2002-03-01", 64)
+    (avg,) = _averages(str(a), str(b), "-r", "nafta-1994", "--fiscal-year-start", start)
+    assert avg["verdict_for"] is None
+    assert f"the change of 2002-01-01 applies from the fiscal year beginning on the day closest to it, {begins}" in avg["period"]
+    rvc = avg["result"]["requirements"][0]
+    assert (avg["result"]["status"], rvc["threshold"]) == (status, threshold) and 56 <= float(rvc["value"]) < 62.5
+    assert not [x for x in avg["result"]["assumptions"] if x["code"].startswith("fiscal-year-")]

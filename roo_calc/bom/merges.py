@@ -28,27 +28,38 @@ class _Out(Protocol):
     def add(self, code: str, message: str, sheet: str | None = None, cell: str | None = None) -> None: ...
 
 
-def _anchor_text(sheet: Sheet, merge: Merge) -> str | None:
-    """The text the merge shows: its top-left cell's."""
-    at = np.flatnonzero((sheet.rows == merge.first) & (sheet.cols == merge.left))
-    return sheet.texts[int(at[0])] if len(at) else None
+def _anchor_text(sheet: Sheet, merge: Merge) -> tuple[str | None, bool]:
+    """The text the merge shows (its top-left cell's), and whether another of its cells holds a
+    value of its own in the file (a program can write one; a spreadsheet hides it)."""
+    inside = ((sheet.rows >= merge.first) & (sheet.rows <= merge.last)
+              & (sheet.cols >= merge.left) & (sheet.cols <= merge.right))
+    anchor = inside & (sheet.rows == merge.first) & (sheet.cols == merge.left)
+    at = np.flatnonzero(anchor)
+    return (sheet.texts[int(at[0])] if len(at) else None), bool((inside & ~anchor).any())
 
 
-def describe(merge: Merge, text: object, what: str, header_row: int | None = None) -> str:
-    """The error for a merge over read cells, showing the value only its top-left cell holds.
-    A merge in the header row (`header_row` given) is a group title over several columns: the
-    fix is each column's own name, not the title copied into each cell."""
+def describe(merge: Merge, text: object, what: str, header_row: int | None = None, others_filled: bool = False) -> str:
+    """The error for a merge over read cells: what the merge shows and what the file holds.  A
+    merge in the header row (`header_row` given) is a group title over several columns: the fix
+    is each column's own name, not the title copied into each cell."""
     anchor = f"{column_letter(merge.left)}{merge.first}"
-    shown = f" ({text!r})" if text is not None else " (blank)"
+    if text is None:
+        shown = f"the merge is blank (its top-left cell {anchor}, which holds a merge's value, is empty)"
+    else:
+        shown = f"a spreadsheet shows {text!r} across the merge, but the file holds it in {anchor} only"
+    if others_filled:
+        shown += "; the other cells hold values of their own that a spreadsheet hides under the merge"
+    elif text is not None:
+        shown += " and the other cells are blank"
     fix = (f"expected one name per column: unmerge {merge.ref} and write each column's own name in header row "
            f"{header_row}" if header_row is not None else
-           f"expected one value per cell: unmerge {merge.ref} and fill the value in each cell")
-    return (f"{what}: cells {merge.ref} are merged: only {anchor} holds the value{shown}, the others are blank "
-            f"in the file though a spreadsheet shows the value beside each; {fix}")
+           f"expected one value per cell: unmerge {merge.ref} and write each cell's own value")
+    return f"{what}: cells {merge.ref} are merged: {shown}; {fix}"
 
 
 def _report(sheet: Sheet, name: str, merge: Merge, what: str, out: _Out, header_row: int | None = None) -> None:
-    out.add(CODE, describe(merge, _anchor_text(sheet, merge), what, header_row), name, merge.ref)
+    text, others_filled = _anchor_text(sheet, merge)
+    out.add(CODE, describe(merge, text, what, header_row, others_filled), name, merge.ref)
 
 
 def _count(low: int, high: int) -> int:

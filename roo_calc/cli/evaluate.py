@@ -58,6 +58,9 @@ def evaluate(
     """
     from roo_calc.fleet import is_fleet_workbook
 
+    if fiscal_year_start is not None and average_by is None:
+        fail(RooCalcError("--fiscal-year-start: states the fiscal year fleet averages are calculated over; "
+                          "give it with --average-by"))
     if len(bom_paths) > 1 or is_fleet_workbook(bom_paths[0]) or average_by is not None:
         _evaluate_fleet(bom_paths, regime, as_of, rules, format, output, import_into, average_by, quiet, certificates, columns, fiscal_year_start,
                         fail_on, all_lines)
@@ -122,7 +125,8 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     from roo_calc.engine.determine import evaluate as run
     from roo_calc.engine.duty import with_duty_exposure
     from roo_calc.fiscal_year import FiscalYearStart
-    from roo_calc.fleet import FleetEntry, average, fleet_fiscal_year, is_fleet_workbook, load_listed, read_fleet
+    from roo_calc.fleet import (FleetEntry, average, fleet_fiscal_year, is_fleet_workbook, load_listed, missing_volume,
+                                read_fleet)
     from roo_calc.rules.loader import import_mfn_table
 
     try:
@@ -176,7 +180,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                 sources[bom.path] = source
                 advance()
         if average_by:  # every vehicle without a volume at once, each where its volume belongs
-            problems += [_no_volume(entry, bom) for entry, bom in zip(loaded, (v[0] for v in vehicles))
+            problems += [missing_volume(bom, entry, "averaging (--average-by)") for entry, bom in zip(loaded, (v[0] for v in vehicles))
                          if not (entry.volume or bom.vehicle.annual_volume)]
         if problems:
             raise BomError(problems)
@@ -205,18 +209,6 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
     if output is not None:
         echo(f"\nExcel fleet report written to {output}")
     check_fail_on(statuses, fail_on)
-
-
-def _no_volume(entry: FleetEntry, bom) -> Problem:
-    """Averaging weighs each vehicle by its annual volume: where a missing one belongs."""
-    message = "annual_volume: averaging (--average-by) weighs each vehicle by its annual volume; expected it "
-    if entry.listed_at:
-        file, _, _cell = entry.listed_at.rpartition(":Fleet!")
-        return Problem("missing-value", message + f"for {bom.path} in this cell or on its Vehicle sheet, found neither",
-                       file, "Fleet", entry.volume_cell or "1:1")
-    cell = bom.vehicle.cells.get("annual_volume")
-    return Problem("missing-field", message + "on the Vehicle sheet, found " + ("it blank" if cell else "no such row"),
-                   bom.path, "Vehicle", cell or "A1")
 
 
 def _progress(total: int, quiet: bool):
