@@ -32,10 +32,14 @@ def compare(
 ) -> None:
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
-    import roo_calc
-    from roo_calc.errors import ScenarioError
-    from roo_calc.scenarios.apply import vehicle_problems, without_effect
-    from roo_calc.scenarios.compare import compare as run
+    from roo_calc.collector import paused
+
+    with paused():  # pandas, numpy, pydantic and the engine: modules and classes, never garbage
+        import roo_calc
+        from roo_calc.errors import ScenarioError
+        from roo_calc.report import compare as report
+        from roo_calc.scenarios.apply import vehicle_problems, without_effect
+        from roo_calc.scenarios.compare import compare as run
 
     try:
         if output is not None:
@@ -62,7 +66,6 @@ def compare(
     except (RooCalcError, ValueError) as error:
         fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
     from roo_calc.certificates.report import notes_for, notes_json, notes_text
-    from roo_calc.report import compare as report
 
     notes = notes_for(applied, regimes)
     idle = [warning for s in scenarios for warning in without_effect(bom, s)]

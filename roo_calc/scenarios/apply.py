@@ -16,6 +16,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from roo_calc.bom.model import Bom, Vehicle
+from roo_calc.collector import paused
 from roo_calc.display import money as display_money
 from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.errors import ScenarioError
@@ -32,7 +33,11 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     level), or many as a `[[scenario]]` array of tables, each with its own name.  Every problem in
     every entry is found in one pass and raised together, each naming the file, the entry (its
     number, from 1, and name) and the key."""
-    path = Path(path)
+    with paused():  # a few hundred thousand tables and models, none in a cycle (roo_calc.collector)
+        return _load_scenarios(Path(path))
+
+
+def _load_scenarios(path: Path) -> list[Scenario]:
     data = read_toml(path, ScenarioError, "scenario file")
     if "scenario" not in data:
         return [_validated(data, path, f"{path}")]
@@ -49,14 +54,13 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     edits = _Validated()
     for number, entry in enumerate(entries, start=1):
         name = entry.get("name")
-        where = f"{path}: scenario {number}" + (f" ({name!r})" if isinstance(name, str) and name else "")
         try:
-            scenarios.append(_validated(entry, path, where, edits))
+            scenarios.append(edits.scenario(entry, path) or _validated(entry, path, _entry(path, number, name)))
         except ScenarioError as error:
             problems.extend(str(error).splitlines())
             continue
         if name in first:
-            problems.append(f"{where}: name: scenario {first[name]} has the same name; names must be unique")
+            problems.append(f"{_entry(path, number, name)}: name: scenario {first[name]} has the same name; names must be unique")
         first.setdefault(name, number)
     if problems:
         more = len(problems) - MAX_LISTED
@@ -128,7 +132,7 @@ class _Validated:
         if not (isinstance(name, str) and name and (description is None or isinstance(description, str))
                 and isinstance(changes, list) and changes):
             return None
-        made = tuple(self.change(c) for c in changes)
+        made = tuple([self.change(c) for c in changes])
         if None in made:
             return None
         return built(Scenario, name=name, description=description, change=made, vehicle=None, path=str(path))
@@ -148,10 +152,12 @@ def _plain_selector(table) -> Selector | None:
     return built(Selector, **fields)
 
 
-def _validated(data: dict, path: Path, where: str, edits: _Validated | None = None) -> Scenario:
-    built = edits.scenario(data, path) if edits is not None else None
-    if built is not None:
-        return built
+def _entry(path: Path, number: int, name) -> str:
+    """Where an entry of a file of many is: the file, its number (from 1) and its name."""
+    return f"{path}: scenario {number}" + (f" ({name!r})" if isinstance(name, str) and name else "")
+
+
+def _validated(data: dict, path: Path, where: str) -> Scenario:
     try:
         return Scenario.model_validate({**data, "path": str(path)})
     except ValidationError as exc:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 from datetime import date
@@ -186,7 +187,14 @@ def _distinct_rows(edits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct (line, edit) rows, and for each edit row the position of its distinct row."""
     if not len(edits):
         return edits.reset_index(drop=True), np.zeros(0, dtype=np.int64)
-    codes = np.column_stack([pd.factorize(edits[c], use_na_sentinel=True)[0] for c in ("line", *EDITABLE)])
+    factorized = [pd.factorize(edits[c], use_na_sentinel=True) for c in ("line", *EDITABLE)]
+    if math.prod(len(uniques) + 1 for _, uniques in factorized) < 2**62:
+        # One int64 per row, in the rows' own order (codes from 0, a blank as 0): sorted as the rows are.
+        codes = np.zeros(len(edits), dtype=np.int64)
+        for found, uniques in factorized:
+            codes = codes * (len(uniques) + 1) + (found + 1)
+    else:
+        codes = np.column_stack([found for found, _ in factorized])
     _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
     return edits.iloc[first].reset_index(drop=True), inverse.reshape(-1).astype(np.int64)
 
