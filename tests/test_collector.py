@@ -28,3 +28,13 @@ def test_the_collector_is_off_inside_and_as_it_was_after():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_objects_kept_out_of_the_collector_are_given_back_after_the_block():
+    from roo_calc.collector import kept_out
+
+    before = gc.get_freeze_count()
+    with kept_out() as keep:
+        keep()
+        assert gc.get_freeze_count() > before
+    assert gc.get_freeze_count() == 0
