@@ -34,15 +34,16 @@ def compare(
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
     from roo_calc.collector import kept_out, paused
 
-    with paused():  # pandas, numpy, pydantic and the engine: modules and classes, never garbage
-        import roo_calc
-        from roo_calc.errors import ScenarioError
-        from roo_calc.report import compare as report
-        from roo_calc.scenarios.apply import vehicle_problems, without_effect
-        from roo_calc.scenarios.compare import compare as run
-
-    with kept_out() as keep:  # what lives until the end, left out of the cycle collector's walks
-        keep()  # the modules
+    # What lives until the end (the modules, the scenarios) is left out of the cycle collector's
+    # walks once made, and is made with the collector paused (roo_calc.collector).
+    with kept_out() as keep:
+        with paused():
+            import roo_calc
+            from roo_calc.errors import ScenarioError
+            from roo_calc.report import compare as report
+            from roo_calc.scenarios.apply import vehicle_problems, without_effect
+            from roo_calc.scenarios.compare import compare as run
+            keep()
         try:
             if output is not None:
                 _check_output(output, bom_path)
@@ -50,8 +51,9 @@ def compare(
             from roo_calc.rules.loader import import_mfn_table
 
             table = import_mfn_table(import_into)
-            scenarios = _scenarios(scenario or [])
-            keep()  # the scenarios
+            with paused():
+                scenarios = _scenarios(scenario or [])
+                keep()
             with working(f"reading {bom_path}", quiet):
                 bom = roo_calc.load_bom(bom_path, columns, known)
             on, source = determination_date(as_date(as_of), bom)
