@@ -240,3 +240,42 @@ def test_blanket_certificate_issued_before_a_phase_in_step(make_bom, tmp_path, o
         assert rvc(result).value == 70
         assert len(low) == 1 and low[0].rows == (2,) and low[0].value_at_stake_cents == 300000
         assert "row 2 ENG states 62.00%" in low[0].text and "64%" in low[0].text and "2024-07-01" in low[0].text
+
+
+
+@pytest.mark.parametrize("entered, in_force", [("2024-03-15", False), ("2025-05-01", True)])
+@pytest.mark.parametrize("ends, finding", [(date(2023, 12, 31), "certificate-expired"), (date(2026, 12, 31), None)])
+def test_tariff_not_in_force_rests_on_no_certificate(make_bom, tmp_path, entered, in_force, ends, finding):
+    """Section 232 does not apply to a vehicle entered before 2025-04-03 (Proclamation 10908 cl.(1)):
+    it listed an expired certification "value at stake 4,000.00", and solicit named it among the
+    verdicts depending on the engine (review round 2, expired_cert_232.py). A tariff not in force
+    on the entry date lists no certification finding or certified line, and no request names it;
+    in force, the same certification is listed under it (expired: at stake; valid: relied on)."""
+    vehicle = {**VEHICLE, "production_date": "2024-03-15", "entry_date": entered, "transaction_value": 30000}
+    lines = [{"part_number": "E-1", "hs_code": "8407.34", "value": 4000, "origin_country": "MX", "supplier": "EngCo"},
+             {"part_number": "S-1", "hs_code": "9401.20", "value": 1000, "origin_country": "JP", "supplier": "SeatCo",
+              "usmca_originating": "N"}]
+    path = with_sheet(make_bom(vehicle, lines), [("EngCo", None, "usmca", "Y", date(2023, 1, 1), ends, "DOC-ENG")])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "us-section-232-2025", "-r", "usmca-2020", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    results = {r["regime"]: r for r in json.loads(out.output)["results"]}
+    tariff, preference = results["us-section-232-2025"], results["usmca-2020"]
+    for result in (tariff, preference) if in_force else (preference,):  # the certification bears on both
+        if finding:
+            assert [(a["code"], a["value_at_stake"]) for a in result["assumptions"] if a["code"] == finding] == [
+                (finding, "4000.00")]
+        else:
+            assert [c["row"] for c in result["certified_lines"]] == [2]
+    if not in_force:
+        assert tariff["status"] == "no_duty"
+        assert tariff["assumptions"] == [] and tariff["certified_lines"] == []
+    text = runner.invoke(app, ["evaluate", str(path), "-r", "us-section-232-2025"])
+    assert text.exit_code == 0 and ("DOC-ENG" in text.output) is in_force, text.output
+    folder = tmp_path / "requests"
+    asked = runner.invoke(app, ["solicit", str(path), "-r", "us-section-232-2025", "-r", "usmca-2020", "--output", str(folder)])
+    assert asked.exit_code == 0, asked.output
+    depends = ""
+    if (folder / "request-engco.xlsx").exists():
+        parts = load_workbook(folder / "request-engco.xlsx")["Parts"]
+        depends = " ".join(str(row[6]) for row in parts.iter_rows(values_only=True) if row and row[0] == 2)
+    assert "us-section-232-2025" not in depends or in_force, depends

@@ -24,6 +24,7 @@ from roo_calc.certificates.reader import conflicts
 from roo_calc.engine.result import Assumption, Determination
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import display_money, to_cents
+from roo_calc.rules.model import Regime
 
 _FIGURE_COLUMNS = {"regional_content_pct": "regional_content_e4", "us_content_pct": "us_content_e4",
                    "nafta_traced_value": "nafta_traced_value_cents", "steel_content_value": "steel_content_value_cents",
@@ -179,9 +180,15 @@ def _disagreement_findings(overridden: dict[tuple[str, str | None], list[tuple[i
     return out
 
 
-def annotate(result: Determination, application: Application, certification_field: str | None) -> Determination:
-    """The determination with the certified lines it relied on and the certification findings."""
-    certified, assumptions = application.for_field(certification_field)
+def annotate(result: Determination, application: Application, regime: Regime) -> Determination:
+    """The determination with the certified lines it relied on and the certification findings.
+    None for a tariff not in force on the entry date (`applied_on`; a preference regime out of
+    force is applied as a what-if, on a date `Regime.applies_on` chooses, and keeps them): no
+    verdict rests on a certification there, and a value at stake would be false (such as Section
+    232 on a vehicle entered before it took effect)."""
+    if regime.kind == "tariff" and not regime.in_force_on(result.applied_on):
+        return result
+    certified, assumptions = application.for_field(regime.certification_field)
     if not certified and not assumptions:
         return result
     return result.model_copy(update={"certified_lines": certified, "assumptions": result.assumptions + assumptions})
