@@ -279,3 +279,65 @@ def test_tariff_not_in_force_rests_on_no_certificate(make_bom, tmp_path, entered
         parts = load_workbook(folder / "request-engco.xlsx")["Parts"]
         depends = " ".join(str(row[6]) for row in parts.iter_rows(values_only=True) if row and row[0] == 2)
     assert "us-section-232-2025" not in depends or in_force, depends
+
+
+ENGINE_LINES = [{"part_number": "E-1", "hs_code": "8407.34", "value": 4000, "origin_country": "MX", "supplier": "EngCo"},
+                {"part_number": "S-1", "hs_code": "9401.20", "value": 1000, "origin_country": "JP", "supplier": "SeatCo",
+                 "usmca_originating": "N"}]
+
+
+@pytest.mark.parametrize("written", ["Eng Co", "ENG\u00a0CO", "engco ", "\uff25\uff4e\uff47\uff23\uff4f"])
+def test_supplier_matches_ignoring_case_width_and_every_space(make_bom, written):
+    """The README says suppliers match "ignoring case and spacing"; "Eng Co" did not match the BOM's
+    "EngCo", and the certification was dropped silently (review round 2, cert_matches_nothing.py)."""
+    path = with_sheet(make_bom(VEHICLE, ENGINE_LINES), [(written, None, "usmca", "Y", None, None, "ENG-CERT")])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert [(c["row"], c["document"]) for c in data["results"][0]["certified_lines"]] == [(2, "ENG-CERT")]
+    assert not [w for w in data["warnings"] if "ENG-CERT" in w]
+
+
+@pytest.mark.parametrize("supplier, part, cell, named, closest", [
+    ("EngCo Ltd", None, "A2", "names supplier 'EngCo Ltd'", "closest BOM suppliers: 'EngCo' (BOM row 2)"),
+    ("Eng-Co", None, "A2", "names supplier 'Eng-Co'", "closest BOM suppliers: 'EngCo' (BOM row 2)"),
+    ("EngCo", "E-2", "B2", "names part 'E-2' of supplier 'EngCo'", "closest parts of that supplier in the BOM: 'E-1' (BOM row 2)"),
+])
+def test_certificate_matching_no_line_is_a_located_warning(make_bom, supplier, part, cell, named, closest):
+    """A Certificates row whose supplier (or supplier and part) no BOM line names is never used: validate
+    said "Workbook is valid." and evaluate gave no warning. Punctuation and legal suffixes are not
+    ignored (they may tell legal persons apart): such a near miss is a warning at the row, naming the
+    closest supplier names (or that supplier's parts) of the BOM."""
+    path = with_sheet(make_bom(VEHICLE, ENGINE_LINES), [(supplier, part, "usmca", "Y", None, None, "ENG-CERT")])
+    checked = runner.invoke(app, ["validate", str(path)])
+    assert checked.exit_code == 0, checked.output
+    (line,) = [x for x in checked.output.splitlines() if "ENG-CERT" in x]
+    assert line.startswith(f"{path}:Certificates!{cell}: warning: ") and named in line and closest in line, line
+    assert "it is not used" in line
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "-f", "json"])
+    data = json.loads(out.output)
+    (warning,) = [w for w in data["warnings"] if "ENG-CERT" in w]
+    assert warning.startswith(f"{path}:Certificates!{cell}: warning: ") and closest in warning
+    assert data["results"][0]["certified_lines"] == []
+    text = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020"])
+    assert named in text.output
+
+
+def test_certificates_file_rows_matching_no_line_are_warned_and_counted(make_bom, tmp_path):
+    """A --certificates workbook may hold other vehicles' suppliers: each row that matches no line
+    of this BOM is a warning at its row, the first 20 shown and the rest counted in one more."""
+    from roo_calc.certificates.unmatched import SHOWN
+
+    bom = make_bom(VEHICLE, ENGINE_LINES)
+    certs = tmp_path / "certs.xlsx"
+    others = [{"supplier": f"Other {n}", "agreement": "usmca", "originating": True, "document": f"O-{n}"}
+              for n in range(SHOWN + 5)]
+    write_certificates(certs, [{"supplier": "EngCo", "agreement": "usmca", "originating": True, "document": "ENG"}, *others])
+    out = runner.invoke(app, ["evaluate", str(bom), "-r", "usmca-2020", "-f", "json", "--certificates", str(certs)])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    warned = [w for w in data["warnings"] if "no line of" in w]
+    assert len(warned) == SHOWN + 1 and all(w.startswith(f"{certs}:Certificates") for w in warned)
+    assert warned[0].startswith(f"{certs}:Certificates!A3: warning: ") and "'Other 0'" in warned[0]
+    assert "and 5 more certifications" in warned[-1]
+    assert [c["document"] for c in data["results"][0]["certified_lines"]] == ["ENG"]

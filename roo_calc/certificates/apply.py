@@ -21,6 +21,7 @@ import pandas as pd
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.model import FIELD_OF, PER_PART, Certificate, CertifiedLine, supplier_key
 from roo_calc.certificates.reader import conflicts
+from roo_calc.certificates.unmatched import unmatched
 from roo_calc.engine.result import Assumption, Determination
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import display_money, to_cents
@@ -63,12 +64,16 @@ def apply_certificates(bom: Bom, on: date, extra: tuple[Certificate, ...] = ()) 
 
     `extra` are certifications from certificates workbooks, added to the BOM's own sheet.
     Raises `BomError` when certifications contradict each other or state a traced value above
-    the line's value.
+    the line's value. A certification of `extra` that matches no line is a warning on the BOM
+    returned (`unmatched`).
     """
-    certificates = bom.certificates + tuple(c for c in extra if c not in bom.certificates)
+    added = tuple(c for c in extra if c not in bom.certificates)
+    certificates = bom.certificates + added
     application = Application(on)
     if not certificates:
         return bom, application
+    if added:  # the BOM's own sheet was checked when it was read
+        bom = bom.model_copy(update={"warnings": bom.warnings + tuple(unmatched(added, bom.lines, bom.path))})
     problems = conflicts(certificates) if extra else []
     lines = bom.lines.copy()
     by_key: dict[tuple, list[Certificate]] = {}
