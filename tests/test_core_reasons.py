@@ -17,6 +17,7 @@ from fractions import Fraction
 from unittest import mock
 
 import numpy as np
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -24,6 +25,8 @@ import roo_calc
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.engine import usmca_auto
 from roo_calc.engine.determine import evaluate
+from roo_calc.engine.made_parts import owner_of
+from roo_calc.engine.requirements import worded
 from roo_calc.numbers import PCT_E4, SHARE_ONE
 from tests.test_forms_agree import REGIMES, SETTINGS, line, make_bom as random_bom, vehicle
 
@@ -180,3 +183,19 @@ def test_money_of_whole_cents_equals_the_decimal_path(cents):
 def test_half_even_cents_equal_the_fraction_rounding(scaled):
     cents = usmca_auto._half_even(np.array(scaled, dtype=np.int64), SHARE_ONE)
     assert [display_money(int(c)) for c in cents] == [display_money(Fraction(s, SHARE_ONE)) for s in scaled]
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(1, 40)), max_size=30),
+       st.dictionaries(st.integers(1, 40), st.integers(0, 40), max_size=10))
+def test_owner_of_equals_a_lookup_per_line(parents, outer):
+    expected = [0 if p is None else outer.get(p, 0) for p in parents]
+    assert owner_of(pd.Series(pd.array(parents, dtype="Int64")), outer).tolist() == expected
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "", "made in JP"]), st.sampled_from(["x", "yz"])), max_size=30))
+def test_worded_joins_each_line_and_shares_each_text(pairs):
+    first = np.array([a for a, _b in pairs], dtype=object)
+    second = np.array([b for _a, b in pairs])
+    joined = worded("<", first, ": ", second, ">")
+    assert joined.dtype == object and joined.tolist() == [f"<{a}: {b}>" for a, b in pairs]
+    assert len({id(t) for t in joined}) == len(set(joined.tolist()))

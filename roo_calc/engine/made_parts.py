@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from roo_calc.engine.requirements import Context
 
 
+def owner_of(parent_rows: pd.Series, outer: dict[int, int]) -> np.ndarray:
+    """Per line, `outer[its parent row]`: the make part it goes into (0 for a line with no parent,
+    or whose parent is not in `outer`), looked up for all lines at once."""
+    parent = parent_rows.fillna(0).to_numpy(dtype=np.int64)  # sheet rows start at 1: 0 is no parent
+    if not outer:
+        return np.zeros(len(parent), dtype=np.int64)
+    known = np.array(sorted(outer), dtype=np.int64)
+    tops = np.array([outer[row] for row in known.tolist()], dtype=np.int64)
+    at = np.searchsorted(known, parent).clip(0, len(known) - 1)
+    return np.where(known[at] == parent, tops[at], 0).astype(np.int64)
+
+
 def _covered(rules: list[PartOrigin], hs: np.ndarray) -> np.ndarray:
     """The first self-produced rule (index) that covers each make line; -1 where none does."""
     rule_of = np.full(len(hs), -1, dtype=np.int64)
@@ -62,10 +74,9 @@ def roll_up(ctx: Context, originating: np.ndarray, reasons: np.ndarray) -> np.nd
         above = 0 if pd.isna(parent) else outer.get(int(parent), 0)
         outer[int(rows[i])] = above or (int(rows[i]) if rule_of[i] >= 0 else 0)
         index_of[int(rows[i])] = i
-    owner = np.array([0 if pd.isna(p) else outer.get(int(p), 0)
-                      for p in ctx.lines.frame["parent_row"].to_numpy(dtype=object)], dtype=np.int64)
+    owner = owner_of(ctx.lines.frame["parent_row"], outer)
     value = ctx.lines.value
-    for row in sorted({int(o) for o in owner if o}):
+    for row in np.unique(owner[owner > 0]).tolist():
         i = index_of[row]
         rule = rules[int(rule_of[i])]
         mine = owner == row

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from typing import Callable, Mapping, NamedTuple
+from typing import Callable, Mapping, NamedTuple, Sequence
 
 import numpy as np
+import pandas as pd
 
 from roo_calc.bom.model import Vehicle
 from roo_calc.codes import HsList
@@ -189,7 +190,7 @@ class Context:
             return
         if any(a.code == code and a.requirement == requirement for a in self.assumptions):
             return
-        rows = () if mask is None else tuple(int(r) for r in self.lines.frame["row"].to_numpy()[mask])
+        rows = () if mask is None else tuple(self.rows(mask))
         at_stake = 0 if mask is None else int(self.lines.value[mask].sum())
         self.assumptions.append(Assumption(code=code, requirement=requirement, text=text, rows=rows,
                                            value_at_stake_cents=at_stake, citation=citation))
@@ -220,7 +221,7 @@ class Context:
         return value_at(history, self.on, what)
 
     def rows(self, mask: np.ndarray) -> list[int]:
-        return [int(r) for r in self.lines.frame["row"].to_numpy()[mask]]
+        return self.lines.frame["row"].to_numpy(dtype=np.int64)[mask].tolist()
 
     def largest_first(self, mask: np.ndarray) -> np.ndarray:
         """The indices of the lines in `mask`, largest value first (ties by row): the lines that
@@ -296,6 +297,25 @@ def line_basis(scaled: np.ndarray, counting, not_counting="") -> np.ndarray:
     return out
 
 
+def by_wording(columns: Sequence[np.ndarray], build: Callable[[int], str]) -> np.ndarray:
+    """Each line's text, `build(i)` for one line i of those with the same values in every column:
+    the columns hold whatever the wording depends on, so the text is built once per distinct
+    wording (a handful on most BOMs) and shared, not once per line."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, distinct = pd.factorize(np.asarray(column), use_na_sentinel=False)
+        key, _seen = pd.factorize(key * len(distinct) + codes)  # renumbered 0..k-1: stays below the line count
+    _keys, first = np.unique(key, return_index=True)
+    return np.array([build(int(i)) for i in first], dtype=object)[key]
+
+
+def worded(*parts) -> np.ndarray:
+    """Per line, its parts joined: each part a string or a per-line array of few distinct texts
+    (a line's country, its origin reason).  One string per distinct combination, shared."""
+    arrays = [p for p in parts if isinstance(p, np.ndarray)]
+    return by_wording(arrays, lambda i: "".join(str(p[i]) if isinstance(p, np.ndarray) else p for p in parts))
+
+
 def decided(rid: str, requirement: Requirement, threshold: DatedValue, form: LinearForm, ctx: Context,
             basis: np.ndarray | None, figures: dict, reason: str | None = None, decision: Decision | None = None,
             threshold_citation: str | None = None, line_groups: np.ndarray | None = None,
@@ -327,7 +347,7 @@ def vnm_roll_up(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.nd
     share = np.where(originating, 0, SHARE_ONE).astype(np.int64)
     scaled = ctx.lines.value * share
     why = ctx.origin_reasons()
-    return scaled, line_basis(scaled, np.char.add(why.astype(str), ": full value (roll-up)"), np.where(originating, why, ""))
+    return scaled, line_basis(scaled, worded(why, ": full value (roll-up)"), np.where(originating, why, ""))
 
 
 def _statements(lines: LineArrays) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -559,9 +579,8 @@ def vnm_all_traced(ctx: Context, rid: str, requirement: Requirement) -> tuple[np
     """Every component traced: the non-regional share of every material counts in VNM."""
     share, how = _regional_share(ctx, rid, requirement)
     scaled = ctx.lines.value * (SHARE_ONE - share)
-    how = how.astype(str)
-    return scaled, line_basis(scaled, np.char.add("non-regional share counts: ", how),
-                              np.where(share >= SHARE_ONE, np.char.add("wholly regional: ", how), ""))
+    return scaled, line_basis(scaled, worded("non-regional share counts: ", how),
+                              np.where(share >= SHARE_ONE, worded("wholly regional: ", how), ""))
 
 
 # A credit toward the RVC that another requirement earns (USMCA UR 18(22)), given to the RVC
@@ -720,7 +739,7 @@ def us_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
         non_us,
         np.where(us_stated, f"stated {country} content: the rest is non-{country}",
                  np.where(made_in_us, f"{country}-made: {country} content taken as its regional share, the rest is non-{country}",
-                          np.char.add(np.char.add("made in ", lines.origin.astype(str)), f": non-{country} content"))),
+                          worded("made in ", lines.origin, f": non-{country} content"))),
         np.where(us_stated, f"stated {country} content: 100% {country}", np.where(made_in_us, f"{country}-made: wholly {country} content", "")))
     return decided(rid, requirement, threshold, form, ctx, basis, figures,
                    reason=None if assembled_in_us else f"assembled outside the {country}: assembly value is not {country} content")
@@ -777,9 +796,8 @@ def tariff_shift(ctx: Context, rid: str, requirement: Requirement) -> Requiremen
                    "USMCA UR 5(1)(a)(i)")
     # Only lines of the vehicle's own heading have anything to say here (they are few).
     basis = np.full(len(scaled), "", dtype=object)
-    why = ctx.origin_reasons()
-    for i in np.flatnonzero(same & ((scaled > 0) | ctx.originating())).tolist():  # a line of no value counts nothing
-        basis[i] = f"{why[i]}; of the vehicle's own {requirement.level} {own}"
+    said = same & ((scaled > 0) | ctx.originating())  # a line of no value counts nothing
+    basis[said] = worded(ctx.origin_reasons()[said], f"; of the vehicle's own {requirement.level} {own}")
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=note, decision=decision)
 
 

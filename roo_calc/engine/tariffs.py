@@ -512,7 +512,9 @@ def parts_lines(ctx: Context, rid: str, requirement: Requirement, terms: PartsTe
             ctx.assume(f"deal-mfn-{key}", rid, mask & ~mfn_known,
                        f"no column 1 rate on file for these parts of {country}: the all-in {deal.all_in}% is taken as "
                        "all Section 232 (an upper bound; it overstates by the part's column 1 rate)")
-        basis[mask] = [f"covered part of {country}: {_pct(Fraction(int(r), E4))}% (deal {key})" for r in rate_e4[mask]]
+        rates, which = np.unique(rate_e4[mask], return_inverse=True)  # one text per rate, not per line
+        basis[mask] = np.array([f"covered part of {country}: {_pct(Fraction(r, E4))}% (deal {key})" for r in rates.tolist()],
+                               dtype=object)[which.reshape(-1)]
         notes.append(f"{deal.title} (from {deal.from_}){' [UNCONFIRMED]' if deal.unconfirmed else ''} [{deal.citation}]")
     counted = lines.value * rate_e4  # cents x rate in ten-thousandths of a percent = duty in scaled cents (SHARE_ONE = 100 x E4)
     return PartsLines(counted, line_basis(counted, basis), imported, dutiable, rate_e4, tuple(notes))

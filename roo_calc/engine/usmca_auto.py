@@ -15,7 +15,9 @@ import pandas as pd
 from roo_calc.bom.schema import NOT_A_CORE_PART
 from roo_calc.codes import HsList
 from roo_calc.engine.linear import Decision, EarnedCredit, LinearForm, Part
-from roo_calc.engine.requirements import Context, CoreUnderThreshold, _not_applicable, certified_under_threshold, decided, line_basis, whole
+from roo_calc.engine.made_parts import owner_of
+from roo_calc.engine.requirements import (Context, CoreUnderThreshold, _not_applicable, by_wording, certified_under_threshold,
+                                          decided, line_basis, whole, worded)
 from roo_calc.engine.result import Assumption, RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
 from roo_calc.numbers import PCT_E4, SHARE_ONE, rule_pct_e4
@@ -139,10 +141,8 @@ def _made_core_parts(ctx: Context, requirement: Requirement, groups: tuple[str, 
         outer[int(rows[i])] = above or (int(rows[i]) if group[i] is not None else 0)
         if not above and group[i] is not None:
             parts[int(rows[i])] = (str(group[i]), int(values[i]))
-    parent_rows = ctx.lines.frame["parent_row"] if "parent_row" in ctx.lines.frame else None
-    if parent_rows is not None:
-        owner = np.array([0 if pd.isna(p) else outer.get(int(p), 0) for p in parent_rows.to_numpy(dtype=object)],
-                         dtype=np.int64)
+    if "parent_row" in ctx.lines.frame:
+        owner = owner_of(ctx.lines.frame["parent_row"], outer)
     return parts, owner
 
 
@@ -175,8 +175,8 @@ def core_parts(ctx: Context, rid: str, requirement: Requirement) -> RequirementR
     group_of = _core_group_of(ctx, rid, requirement, groups, owned)
     if owned.any():
         group_of = group_of.copy()
-        for i in np.flatnonzero(owned).tolist():
-            group_of[i] = made_parts[owner[i]][0]
+        for row, (made_group, _cost) in made_parts.items():
+            group_of[owner == row] = made_group
     core = group_of != None  # noqa: E711
     if not core.any() and not made_parts:
         return _review(rid, requirement, f"no core part identified in the BOM ({requirement.core_part_source}: "
@@ -338,9 +338,9 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
                 owner: np.ndarray, own_share: np.ndarray) -> np.ndarray:
     """Each line's reason under the core-parts test, true of that line: blank for a line that is
     no core part.  Built once per distinct wording, not once per line (on a large BOM half the
-    lines can be core parts): each line's wording is a row of codes (what it says, its group, the
-    core part it goes into, its stated content, the cents it counts, its country), and lines with
-    the same row share one string."""
+    lines can be core parts): the wording depends on what the line says (`kind`), its group, the
+    core part it goes into, and for some kinds its stated content, the cents it counts or its
+    country; lines alike in all of these share one string."""
     lines = ctx.lines
     field = ctx.regime.certification_field
     in_region = lines.in_countries(ctx.regime.region)
@@ -352,37 +352,34 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     held = core & ~counts & originating  # originating, counts nothing
     kind = np.select([by_share & originating & certified, by_share & originating, by_share & certified, by_share,
                       full & ~in_region, full & declined, full, held & certified, held], list(range(1, 10)), 0)
-    basis = np.full(len(core), "", dtype=object)
     at = np.flatnonzero(kind)
+    basis = np.full(len(core), "", dtype=object)
     if not at.size:
         return basis
-    groups, group_code = np.unique(group_of[at].astype(str), return_inverse=True)
-    countries, country_code = np.unique(lines.origin[at].astype(str), return_inverse=True)
-    shared = by_share[at]
-    codes = np.column_stack([kind[at], group_code.reshape(-1), owner[at], np.where(shared, rc[at], 0),
-                             np.where(shared, _half_even(scaled[at], SHARE_ONE), 0),
-                             np.where(kind[at] == 5, country_code.reshape(-1), 0)]).astype(np.int64)
-    wordings, which = np.unique(codes, axis=0, return_inverse=True)
-    stated = {int(v): display_pct(Fraction(int(v), PCT_E4)) for v in np.unique(rc[at][shared])}
+    kind, group, row, shared = kind[at], group_of[at], owner[at], by_share[at]
+    content = np.where(shared, rc[at], 0)
+    cents = np.where(shared, _half_even(scaled[at], SHARE_ONE), 0)
+    country = np.where(kind == 5, lines.origin[at], "")
+    stated = {int(v): display_pct(Fraction(int(v), PCT_E4)) for v in np.unique(content[shared])}
 
-    def text(k: int, g: int, row: int, content: int, cents: int, country: int) -> str:
-        group = (f"{groups[g]} (material of the self-produced core part at row {row})" if row > 0
-                 else f"{groups[g]} (core part)")
+    def text(i: int) -> str:
+        named = (f"{group[i]} (material of the self-produced core part at row {row[i]})" if row[i] > 0
+                 else f"{group[i]} (core part)")
+        k = kind[i]
         if k <= 4:
             status = ("originating (certified) and ", "originating by its stated content and ",
                       f"non-originating on its own ({field} = Y, but its stated content is under the threshold) and ",
                       "non-originating on its own (no certification, stated content under the threshold) and ")[k - 1]
-            return (f"{group}: {status}states {stated[content]}% regional content: counts the "
-                    f"rest, {display_money(cents)}, as non-originating materials (UR 14(10)(a); stated content read as "
-                    "net cost)")
+            return (f"{named}: {status}states {stated[int(content[i])]}% regional content: counts the rest, "
+                    f"{display_money(int(cents[i]))}, as non-originating materials (UR 14(10)(a); stated content "
+                    "read as net cost)")
         if k <= 7:
-            why = (f", made in {countries[country]}", f", certified non-originating ({field} = N)",
+            why = (f", made in {country[i]}", f", certified non-originating ({field} = N)",
                    ", no certification and no stated regional content")[k - 5]
-            return f"{group}: non-originating, full value{why}"
-        return group + (": originating (certified)" if k == 8 else ": originating by its stated content")
+            return f"{named}: non-originating, full value{why}"
+        return named + (": originating (certified)" if k == 8 else ": originating by its stated content")
 
-    texts = np.array([text(*map(int, wording)) for wording in wordings], dtype=object)
-    basis[at] = texts[which.reshape(-1)]
+    basis[at] = by_wording([kind, group, row, content, cents, country], text)
     return basis
 
 
@@ -460,7 +457,7 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
                            f"{material}_purchases_originating on the Vehicle sheet, or BOM lines of Table S {material} "
                            f"(parts of {', '.join(requirement.table_s_parts)} with {material}_content_value)")
         originating = ctx.originating()
-        why = ctx.origin_reasons().astype(str)
+        why = ctx.origin_reasons()
         if melt is not None:
             originating, why = _melted_and_poured(ctx, rid, melt, mask, counted, originating, why)
         total = int(counted[mask].sum())
@@ -468,9 +465,9 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
         source = f"BOM lines of Table S {material} ({int(mask.sum())} lines; parts count only their {material} content)"
         scaled = np.where(mask & ~originating, counted * SHARE_ONE, 0).astype(np.int64)
         part = mask & ~HsList(requirement.table_s).match(lines.hs)
-        what = np.where(part, f"{material} content of a part counts (UR 17(2)): ", f"Table S {material}, full value: ").astype(str)
-        kind = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}: ").astype(str)
-        basis = line_basis(scaled, np.char.add(what, why), np.where(mask & originating, np.char.add(kind, why), ""))
+        what = np.where(part, f"{material} content of a part counts (UR 17(2)): ", f"Table S {material}, full value: ")
+        kind = np.where(part, f"{material} content of a part (UR 17(2)): ", f"Table S {material}: ")
+        basis = line_basis(scaled, worded(what, why), np.where(mask & originating, worded(kind, why), ""))
         ctx.assume(f"{material}-from-bom", rid, mask,
                    f"{material} purchases taken from the BOM's Table S {material} lines, standing in for the producer's "
                    f"corporate-level purchases (UR 17(3)); the {material} in a part takes the part's originating status",
@@ -530,7 +527,7 @@ def _melted_and_poured(ctx: Context, rid: str, melt: MeltAndPour, mask: np.ndarr
     why = np.where(denied, f"not melted and poured in {region} ({column} = N): non-originating from {melt.from_} (UR 17(5)(b))", why)
     why = np.where(unstated, f"{column} not stated: non-originating from {melt.from_} unless melted and poured in "
                              f"{region} (UR 17(5)(b))", why)
-    why = np.where(mask & originating & poured, np.char.add(why.astype(str), f", melted and poured in {region} ({column} = Y)"), why)
+    why = np.where(mask & originating & poured, worded(why, f", melted and poured in {region} ({column} = Y)"), why)
     return originating & ~denied & ~unstated, why
 
 
