@@ -365,7 +365,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     country = np.where(kind == 5, lines.origin[at], "")
     stated = {int(v): display_pct(Fraction(int(v), PCT_E4)) for v in np.unique(content[shared])}
 
-    def text(i: int) -> str:
+    def text(i: int) -> str:  # the reason; for a line counted by its stated content, up to its cents
         named = (f"{group[i]} (material of the self-produced core part at row {row[i]})" if row[i] > 0
                  else f"{group[i]} (core part)")
         k = kind[i]
@@ -373,9 +373,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
             status = ("originating (certified) and ", "originating by its stated content and ",
                       f"non-originating on its own ({field} = Y, but its stated content is under the threshold) and ",
                       "non-originating on its own (no certification, stated content under the threshold) and ")[k - 1]
-            return (f"{named}: {status}states {stated[int(content[i])]}% regional content: counts the rest, "
-                    f"{display_money(int(cents[i]))}, as non-originating materials (UR 14(10)(a); stated content "
-                    "read as net cost)")
+            return f"{named}: {status}states {stated[int(content[i])]}% regional content: counts the rest, "
         if k <= 9:
             why = (f", made in {country[i]}", f", certified non-originating ({field} = N)",
                    f", certified {field} = Y but its stated content is under the threshold",
@@ -384,7 +382,12 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
             return f"{named}: non-originating, full value{why}"
         return named + (": originating (certified)" if k == 10 else ": originating by its stated content")
 
-    basis[at] = by_wording([kind, group, row, content, cents, country], text)
+    reasons = by_wording([kind, group, row, content, country], text)
+    by_content = np.flatnonzero(shared)  # their cents differ line by line: joined once per (text, cents)
+    lead, owed = reasons[by_content], cents[by_content]
+    reasons[by_content] = by_wording([lead, owed], lambda i: f"{lead[i]}{display_money(int(owed[i]))}, as non-originating "
+                                                             "materials (UR 14(10)(a); stated content read as net cost)")
+    basis[at] = reasons
     return basis
 
 
