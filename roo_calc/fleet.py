@@ -27,7 +27,7 @@ from roo_calc.engine.determine import classify, evaluate
 from roo_calc.engine.result import Assumption, Determination
 from roo_calc.errors import BomError, Problem, RooCalcError
 from roo_calc.fiscal_year import FiscalYearStart, Period, period_of, span_of, starts_text
-from roo_calc.rules.model import Averaging, DatedValue, Regime
+from roo_calc.rules.model import Averaging, DatedValue, MeltAndPour, Regime
 
 @dataclass(frozen=True)
 class FleetEntry:
@@ -540,13 +540,16 @@ def _decided_alike(a: Determination, b: Determination) -> bool:
 
 
 def _change_dates(regime: Regime) -> dict[date, bool]:
-    """Every date on which a dated value of the regime's requirements changes (thresholds, minimums, ...),
-    and the first day in force and after it; True for a change the law ties to the fiscal year."""
+    """Every date on which a dated value of the regime's requirements changes (thresholds, minimums,
+    ..., the start of the steel melted-and-poured test of USMCA UR 17(5)(b)), and the first day in
+    force and after it; True for a change the law ties to the fiscal year."""
     found: dict[date, bool] = {}
 
     def walk(value: object) -> None:
         if isinstance(value, DatedValue):
             found[value.from_] = found.get(value.from_, True) and value.fiscal_year
+        elif isinstance(value, MeltAndPour):
+            found[value.from_] = False
         elif isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 walk(getattr(value, name))

@@ -1,5 +1,7 @@
 """Section 232 under many sourcing scenarios at once (roo_calc.scenarios.tariff_batch) equals the
-engine on each changed BOM: every status, value and figure, on random BOMs and in cited cases.
+engine on each changed BOM: every status, value and figure, on random BOMs, on fixed BOMs that
+reach every way the duty moves (so each is compared in every run, whatever the examples drawn),
+and in cited cases.
 
 Varied: line values, origins (the region, Japan, the EU, Korea, China), USMCA certification and
 stated content; the vehicle's code, assembly country (the US: the parts tariff; elsewhere: the
@@ -63,9 +65,6 @@ edit = st.fixed_dictionaries({
 })
 
 
-SEEN: set[tuple[str, str, str]] = set()
-
-
 def _bom(lines: list[dict], facts: dict):
     bom = make_bom([{**entry, "origin_country": COUNTRIES[i % len(COUNTRIES)] if entry["origin_country"] == "CN" else
                      entry["origin_country"]} for i, entry in enumerate(lines)], facts)
@@ -80,34 +79,92 @@ def test_section_232_is_batchable_with_its_qualifying_regimes():
         **REGIMES, "usmca-2020": REGIMES["usmca-2020"].model_copy(update={"uncertified_regional": "review"})})
 
 
-@SETTINGS
-@given(st.lists(line, min_size=1, max_size=12), vehicle,
-       st.lists(st.lists(edit, min_size=1, max_size=4, unique_by=lambda e: e["line"]), min_size=1, max_size=4))
-def test_every_section_232_batch_scenario_equals_the_engine_on_the_changed_bom(lines, facts, scenarios):
+def _agree(lines: list[dict], facts: dict, scenarios: list[list[dict]]) -> list:
+    """Every scenario's batch verdict equals the engine's on the changed BOM (status, each
+    requirement's status, value and figures); the engine's determinations."""
     bom = _bom(lines, facts)
     on = facts["on"]
     edits = edit_table(scenarios, len(lines))
     batch = evaluate_batch(bom, TARIFF, on, edits, len(scenarios), REGIMES)
+    alone = []
     for s in range(len(scenarios)):
-        alone = evaluate(changed_bom(bom, edits, s), TARIFF, on, REGIMES)
+        alone.append(result := evaluate(changed_bom(bom, edits, s), TARIFF, on, REGIMES))
         where = f"scenario {s}"
-        assert batch.status[s] == alone.status, where
-        for req in alone.requirements:
+        assert batch.status[s] == result.status, where
+        for req in result.requirements:
             assert batch.requirement_status[req.id][s] == req.status, f"{where}: {req.id}"
             assert batch.value(req.id, s) == req.value, f"{where}: {req.id}"
             assert batch.built[req.id](s).figures == req.figures, f"{where}: {req.id}"
-            SEEN.add((req.kind, req.status, str(req.figures.get("usmca_qualifying"))))
+    return alone
 
 
-def test_the_random_boms_reach_every_way_the_duty_moves():
-    """Runs after the property above (file order): the vehicle duty owed on a non-qualifying
-    vehicle and open on an undecided one, and the parts tariff owed and offset to nothing (a
-    qualifying vehicle, rare in random BOMs, is in the cited cases below)."""
-    if not SEEN:
-        test_every_section_232_batch_scenario_equals_the_engine_on_the_changed_bom()
-    assert ("section_232", "duty", "no") in SEEN, SEEN
-    assert {(kind, status) for kind, status, _ in SEEN} >= {
-        ("section_232", "needs_review"), ("section_232_parts", "duty"), ("section_232_parts", "no_duty")}, SEEN
+@SETTINGS
+@given(st.lists(line, min_size=1, max_size=12), vehicle,
+       st.lists(st.lists(edit, min_size=1, max_size=4, unique_by=lambda e: e["line"]), min_size=1, max_size=4))
+def test_every_section_232_batch_scenario_equals_the_engine_on_the_changed_bom(lines, facts, scenarios):
+    _agree(lines, facts, scenarios)
+
+
+# Fixed BOMs that reach every way the duty moves, so that each is compared in every run whatever
+# the examples drawn above: (what, lines, vehicle facts, scenarios, the ways their scenarios reach).
+# A way is (kind, status, the usmca_qualifying figure).
+_BLANK_LINE = {"usmca_originating": None, "nafta_originating": None, "regional_content_e4": None, "us_content_e4": None,
+               "nafta_traced_value_cents": None, "high_wage": None, "core_part_group": None, "material": None,
+               "steel_content_value_cents": None, "aluminum_content_value_cents": None}
+_BLANK_FACTS = {"hs_code": "870323", "extra_cents": 1_000_000, "on": datetime.date(2025, 6, 1),
+                "lvc_high_wage_labor_cents": None, "lvc_high_wage_materials_cents": None, "lvc_technology_points_e4": None,
+                "lvc_assembly_points_e4": None, "steel_purchases": None, "make": None, "transaction_value_cents": 3_000_000,
+                "msrp_cents": None, "annual_volume": None, "tariff_rate_quota": None}
+_BLANK_EDIT = {"origin_country": None, "usmca_originating": None, "nafta_originating": None, "high_wage": None,
+               "regional_content_e4": None, "us_content_e4": None}
+
+
+def _line(hs: str, origin: str, cents: int, **facts) -> dict:
+    return {**_BLANK_LINE, "hs_code": hs, "origin_country": origin, "value_cents": cents, **facts}
+
+
+def _edit(line: int, **change) -> list[dict]:
+    return [{**_BLANK_EDIT, "line": line, **change}]
+
+
+ENGINE, BODY_PART, SEAT = "840734", "870829", "940120"
+OWED_NOT_QUALIFYING = ("section_232", "duty", "no")
+OPEN_QUALIFYING = ("section_232", "needs_review", "review")
+PARTS_OWED = ("section_232_parts", "duty", None)
+PARTS_NONE = ("section_232_parts", "no_duty", None)
+WAYS = [
+    ("Proclamation 10908 cl.(1): a vehicle assembled in Japan pays on its full value, wherever its parts are from",
+     [_line(ENGINE, "JP", 500_000), _line(BODY_PART, "MX", 300_000, usmca_originating=True)],
+     {**_BLANK_FACTS, "assembly_country": "JP"},
+     [_edit(0, origin_country="MX", usmca_originating=True), _edit(1, origin_country="KR")],
+     {OWED_NOT_QUALIFYING}),
+    ("Proclamation 10908 cl.(1), (2): a vehicle assembled in Mexico whose USMCA qualification is open (no steel, aluminum "
+     "or LVC facts) leaves the duty open; with its engine from Japan it cannot qualify and pays on its full value",
+     [_line(ENGINE, "MX", 500_000, usmca_originating=True, regional_content_e4=800_000), _line(SEAT, "US", 300_000)],
+     {**_BLANK_FACTS, "assembly_country": "MX"},
+     [_edit(1, origin_country="MX"), _edit(0, origin_country="JP", usmca_originating=False)],
+     {OPEN_QUALIFYING, OWED_NOT_QUALIFYING}),
+    ("Proclamation 10908 cl.(1), (4): a vehicle assembled in the US pays the parts tariff on an engine from Korea, "
+     "none on one made in Mexico and certified USMCA",
+     [_line(ENGINE, "JP", 500_000), _line(BODY_PART, "US", 300_000)],
+     {**_BLANK_FACTS, "assembly_country": "US", "msrp_cents": 3_000_000},
+     [_edit(0, origin_country="KR"), _edit(0, origin_country="MX", usmca_originating=True)],
+     {PARTS_OWED, PARTS_NONE}),
+]
+
+
+@pytest.mark.parametrize("what, lines, facts, scenarios, ways", WAYS, ids=[w[0][:50] for w in WAYS])
+def test_fixed_boms_reach_each_way_the_duty_moves_and_the_batch_agrees(what, lines, facts, scenarios, ways):
+    """Each way the duty moves is compared batch against engine in every run: the vehicle duty
+    owed on a non-qualifying vehicle and open on an undecided one, and the parts tariff owed and
+    offset to nothing (a qualifying vehicle is in the cited cases below)."""
+    reached = {(req.kind, req.status, req.figures.get("usmca_qualifying"))
+               for result in _agree(lines, facts, scenarios) for req in result.requirements}
+    assert ways <= reached, (what, reached)
+
+
+def test_the_fixed_boms_cover_every_way():
+    assert set().union(*(w[-1] for w in WAYS)) == {OWED_NOT_QUALIFYING, OPEN_QUALIFYING, PARTS_OWED, PARTS_NONE}
 
 
 def _scenario(name: str, part: str, **edit) -> Scenario:

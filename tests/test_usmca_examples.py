@@ -41,8 +41,9 @@ Examples that compute nothing roo-calc computes, or that the BOM contract cannot
   materials), 7 (what accessories are) and 8 (an assist's value): no figure to compute.
 - s.8 Example 2 gives the bicycle's total cost ($28.20) but no excluded costs, so no net cost
   or RVC; it is the intermediate-material valuation that Example 3 Situation C tests.
-- ss.14, 15, 17 and 18 set out no Examples.  s.16(12) has one (a producer's first averaging
-  period runs 18 months), a date rule, not a figure.
+- ss.14, 15, 17 and 18 set out no Examples.  s.16(12)'s (a producer whose fiscal year begins on
+  January 1, 2021 averages over the 18 months from July 1, 2020, 16(4)) is a period, not a
+  figure: it is tested in tests/test_fleet_periods.py (`test_first_period`).
 """
 
 from __future__ import annotations
