@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import PlainHelp, QuietOption, RulesOption, as_date, echo, examples, fail
+from roo_calc.cli.common import PlainHelp, QuietOption, RulesOption, as_date, echo, examples, fail, parse_day
 from roo_calc.errors import NoValueError, RooCalcError
 
 app = typer.Typer(help="List regimes, or show one with the thresholds in force on a date.", invoke_without_command=True,
                   context_settings={"help_option_names": ["-h", "--help"]}, rich_markup_mode=None,
                   epilog=examples("roo-calc regimes", "roo-calc regimes --rules examples/my-rules/",
                                   "roo-calc regimes show nafta-1994 --as-of 2001-06-30"))
-ShowAsOf = Annotated[Optional[datetime], typer.Option("--as-of", metavar="DATE", formats=["%Y-%m-%d"],
+ShowAsOf = Annotated[Optional[datetime], typer.Option("--as-of", metavar="DATE", parser=parse_day,
                                                       help="Show the law as on this date (YYYY-MM-DD); default: today.")]
 
 

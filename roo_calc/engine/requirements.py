@@ -755,7 +755,7 @@ def _de_minimis_bases(ctx: Context, requirement: Requirement) -> tuple[dict[str,
     and total cost, net cost stands in: it is never more than total cost, so the test is stricter."""
     given = {"transaction_value": ctx.vehicle.transaction_value_cents, "total_cost": ctx.vehicle.total_cost_cents,
              "net_cost": ctx.net_cost}
-    bases: dict[str, int] = {name: cents for name in requirement.basis if (cents := given[name])}
+    bases: dict[str, int] = {name: cents for name in requirement.basis if (cents := given[name]) is not None}
     missing = [name for name in requirement.basis if name not in bases]
     if not bases:
         return {"net_cost": ctx.net_cost}, (f"{' and '.join(missing).replace('_', ' ')} not given (Vehicle sheet): de minimis "
