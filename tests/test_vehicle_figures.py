@@ -82,8 +82,8 @@ def test_an_msrp_below_the_net_cost_is_warned_without_a_transaction_value(make_b
     path = make_bom(vehicle={**CAR, "assembly_country": "US", "msrp": 15000}, lines=LINES)
     _parts, warnings = _parts_232(path)
     assert [w.split(": warning: ")[1] for w in warnings if "msrp" in w] == [
-        "msrp: 15,000.00 is below the net cost (20,000.00): implausible for a retail price; the Section 232 parts "
-        "offset is a share of it, so check the cell"]
+        "msrp: 15,000.00 is below the net cost (20,000.00): implausible for a retail price; offsets measured on "
+        "MSRP, as Section 232's for automobiles, are a share of it, so check the cell"]
 
 
 def test_a_plausible_msrp_gives_no_warning(make_bom):

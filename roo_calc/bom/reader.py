@@ -507,7 +507,7 @@ def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[s
 # Vehicle amounts the law needs above 0 (0 is not "not given": a blank cell is), and why.
 _POSITIVE_MONEY = {
     "transaction_value": "a vehicle's customs value is never 0: Section 232 and the general duty are assessed on it",
-    "msrp": "a vehicle's retail price is never 0: the Section 232 parts offset is a share of it",
+    "msrp": "a vehicle's retail price is never 0: offsets measured on MSRP, as Section 232's for automobiles, are a share of it",
 }
 
 
@@ -531,7 +531,7 @@ def _check_against_net_cost(money: dict[str, Decimal], net_cents: int, cells: di
     """Report high-wage labor plus high-wage materials above the net cost, the base USMCA UR 18(6)(a)
     divides them by (both are costs within it, so they cannot exceed it: a yearly or plant figure
     typed for a per-vehicle one); True if they fit.  An MSRP below the transaction value (or, without
-    it, the net cost) is warned: implausible for a retail price, and the parts offset is a share of it."""
+    it, the net cost) is warned: implausible for a retail price, and offsets measured on MSRP are a share of it."""
     net = Decimal(net_cents).scaleb(-2)
     msrp, floor = money.get("msrp"), money.get("transaction_value")
     below = "transaction_value" if floor is not None else "net cost"
@@ -539,7 +539,8 @@ def _check_against_net_cost(money: dict[str, Decimal], net_cents: int, cells: di
     if msrp is not None and 0 < msrp < floor:
         where = f", {cells['transaction_value']}" if below == "transaction_value" else ""
         out.warn("implausible-msrp", f"msrp: {_cents_text(msrp)} is below the {below} ({_cents_text(floor)}{where}): implausible for a "
-                 "retail price; the Section 232 parts offset is a share of it, so check the cell", sheet, cells["msrp"])
+                 "retail price; offsets measured on MSRP, as Section 232's for automobiles, are a share of it, so check "
+                 "the cell", sheet, cells["msrp"])
     labor, materials = money.get("lvc_high_wage_labor"), money.get("lvc_high_wage_materials")
     given = [name for name, amount in (("lvc_high_wage_labor", labor), ("lvc_high_wage_materials", materials)) if amount is not None]
     high_wage = (labor or Decimal(0)) + (materials or Decimal(0))
@@ -1297,10 +1298,12 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
 
 
 def _cents_text(amount: Decimal) -> str:
+    """An amount as a report prints money: to the cent, with thousands separators."""
     return f"{Decimal(to_cents(amount)).scaleb(-2):,}"
 
 
 def _high_wage_above_net_cost(named: str, high_wage: Decimal, net: Decimal, sheet: str, cell: str, out: _Collector) -> None:
+    """The error for high-wage labor and materials above the net cost they are divided by (UR 18(6)(a))."""
     out.add("bad-value", f"{named}: expected at most the net cost ({net:,}), the base USMCA UR 18(6)(a) divides "
             f"high-wage labor and materials by, found {high_wage:,} ({high_wage / net:.2%} of it); give per-vehicle figures",
             sheet, cell)
