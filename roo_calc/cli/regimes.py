@@ -140,6 +140,8 @@ def _echo_part_origin(r, applied: date) -> None:
             echo(f"    except HS {', '.join(rule.except_hs)}")
         if rule.partial_hs:
             echo(f"    listed only in part (8-digit or \"ex\" entries; stated content not used): HS {', '.join(rule.partial_hs)}")
+        if not rule.bought:
+            echo("    only self-produced (make) parts are measured by it; a bought line's origin is its certification")
         if rule.self_produced:
             echo("    a self-produced (make) part is measured by its own RVC; originating, its materials' VNM is not the "
                  "vehicle's" + (f" - {cite(rule.reference)}" if rule.reference else ""))

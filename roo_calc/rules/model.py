@@ -299,6 +299,9 @@ class PartOrigin(_Strict):
     # A self-produced (make) part of `hs` is measured by its own RVC (its make value against the
     # non-originating materials below it); originating, its VNM leaves the vehicle's (UR 20(1)).
     self_produced: bool = False
+    # Whether it decides bought lines too (false: only self-produced parts are measured by it, a
+    # bought line's origin being its certification's, as for core parts, UR 14(2), 15(2)).
+    bought: bool = True
     table_g: tuple[TableGComponent, ...] = ()
     reference: tuple[Reference, ...] = ()
     threshold: tuple[DatedValue, ...] = Field(min_length=1)
