@@ -25,7 +25,10 @@ choices, and the cheapest plan a 0/1 integer program, solved exactly by HiGHS
 with two ways to pass is solved once per way and the cheapest kept: core parts by each part or
 by the super-core, and the heavy-truck RVC by itself or with the excess-LVC credit it earns from
 the LVC (USMCA UR 18(22); `LinearForm.credit_way` states that way's bounds, one of them on the
-VNM and the value not from high-wage plants together).
+VNM and the value not from high-wage plants together).  A self-produced part not originating now
+(a `Gate` of the RVC's form, USMCA UR 14(1), 15(1), 20(1)) is another way: made originating, its
+materials leave the VNM, and its own sum must meet its bound; one originating now stays so under
+any plan, so its materials count nothing.
 Requirements no line can move (purchase figures from the Vehicle sheet, missing facts) are
 named and left out; the others are still planned.  roo-calc then evaluates the changed BOM:
 the determination printed is roo-calc's, never the optimizer's arithmetic.
@@ -34,6 +37,7 @@ the determination printed is roo-calc's, never the optimizer's arithmetic.
 from __future__ import annotations
 
 import math
+from itertools import combinations
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -227,7 +231,7 @@ def requirement_gaps(req: RequirementResult, margin: Fraction = Fraction(0),
     its form: what its lines count beyond the most they may (or, for figures no line moves, what
     the figure lacks).  A credit earned from another requirement (`forms`) counts at its value
     when no line moves that one; when lines do, the gap is the requirement's by itself, and says so."""
-    form = req.form
+    form = req.form.settled() if req.form is not None else None
     if req.status == "needs_review" or req.threshold is None:
         return [Gap(req.id, req.id, None, f"cannot be measured: {req.reason or 'needs review'}")]
     if form is None:
@@ -294,22 +298,32 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     states = {CERTIFY: evaluate(certify(bom, rows[can_certify].tolist(), regime.certification_field), regime, on, known),
               RESOURCE: evaluate(resource(bom, rows.tolist(), target, fields), regime, on, known)}
     constraints: list = []
-    ways: list[tuple[list[int], list[int]]] = []  # requirements with two ways to pass: the rows of each
+    ways: list[list[list[int]]] = []  # requirements with several ways to pass: the rows of each
     forms = {r.id: r.form for r in before.requirements if r.form is not None}
+    as_it_stands = []  # requirements planned with a self-produced part's origin as it stands
     for req in movable:
-        form = req.form
-        assert form is not None and form.counted is not None
+        assert req.form is not None and req.form.counted is not None
+        gated, form = req.form, req.form.settled()
         built = _constraints(form, req.id, margin_pts, forms)
-        moved = {action: _moved(result, req.id, form) for action, result in states.items()}
+        moved = {action: _settled(gated, _moved(result, req.id, gated)) for action, result in states.items()}
         first = len(constraints)
         if _switch(form):
-            ways.append((list(range(first, first + len(built) - 1)), [first + len(built) - 1]))
+            ways.append([list(range(first, first + len(built) - 1)), [first + len(built) - 1]])
         for part, (line, allowed, label) in zip(form.parts, built):
             constraints.append((line, {a: _within(m, part) for a, m in moved.items()}, allowed, label))
         credit = _credit_way(req.id, form, forms, states, moved, margin_pts)
         if credit:
-            ways.append((list(range(first, len(constraints))), list(range(len(constraints), len(constraints) + len(credit)))))
+            ways.append([list(range(first, len(constraints))), list(range(len(constraints), len(constraints) + len(credit)))])
             constraints += credit
+        made = _made_ways(req.id, gated, built, moved, first, len(constraints)) if not credit else None
+        if made is not None:
+            alternatives, extra, whole = made
+            ways.append(alternatives)
+            constraints += extra
+            if not whole:
+                as_it_stands.append(req.id)
+        elif any(not o for o in gated.originating()):
+            as_it_stands.append(req.id)
     try:
         solved = _solve(bom, constraints, ways, can_certify, premium_pct, certification_pct)
     except Unsettled:
@@ -331,7 +345,10 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
         f"cheapest: no plan costs less than {money(Fraction(solved.lower_bound or 0, SHARE_ONE), down=True)} "
         f"{bom.vehicle.currency}") + (
         f"; a solver run was stopped by the {SAFETY_S:g} s wall-clock safety cap, so another run may label this plan "
-        "differently" if solved.capped else "")
+        "differently" if solved.capped else "") + (
+        f"; NOT proven the cheapest for {', '.join(as_it_stands)}: a self-produced part not originating now was planned "
+        "as it stands, and a plan that makes it originating (its materials then leave the VNM) may cost less"
+        if as_it_stands else "")
     chosen = [(i, ACTIONS[a]) for i, a in solved.chosen]
     value = frame["value_cents"].to_numpy(dtype=np.int64)
     premium = frame["resourcing_premium_e4"].fillna(option_pct_e4(premium_pct)).to_numpy(dtype=np.int64)
@@ -366,6 +383,49 @@ def advise(bom: Bom, regime: Regime, on: date, premium_pct: Fraction, target: st
     return plan
 
 
+MADE_WAYS = 4  # self-produced parts not originating now, each offered as made originating (2^4 ways at most)
+
+
+def _settled(form: LinearForm, counted: np.ndarray) -> np.ndarray:
+    """`counted` with the materials of each self-produced part originating on the form's own sums
+    counting nothing (`LinearForm.settled`: no action can make such a part non-originating)."""
+    out = counted.copy()
+    for gate, originating in zip(form.gates, form.originating()):
+        if originating:
+            out[gate.members] = 0
+    return out
+
+
+def _made_ways(rid: str, form: LinearForm, built: list, moved: dict[str, np.ndarray], first: int,
+               end: int) -> tuple[list[list[int]], list, bool] | None:
+    """The ways to pass a form with self-produced parts not originating now (`Gate`): as they
+    stand (the rows already built, `first`..`end`), or with some of them made originating: their
+    materials then count nothing in the form, and each such part's own sum must meet its bound.
+    Returns the alternatives (row numbers), the new rows, and whether every combination is
+    offered (above `MADE_WAYS` parts, only all of them at once); None when there is nothing to offer."""
+    failing = [g for g, o in zip(form.gates, form.originating()) if not o]
+    if not failing or len(form.parts) != 1 or form.options != ((0,),) or end - first != 1:
+        return None
+    assert form.counted is not None
+    line, allowed, label = built[0]
+    whole = len(failing) <= MADE_WAYS
+    subsets = [s for n in range(1, len(failing) + 1) for s in combinations(failing, n)] if whole else [tuple(failing)]
+    alternatives: list[list[int]] = [[first]]
+    rows: list = []
+    for subset in subsets:
+        start = end + len(rows)
+        leave = np.zeros(len(line), dtype=bool)
+        for gate in subset:
+            leave |= gate.members
+        rows.append((np.where(leave, 0, line), {a: np.where(leave, 0, m) for a, m in moved.items()}, allowed,
+                     label + " (with " + ", ".join(g.label.strip(" ()") for g in subset) + ")"))
+        for gate in subset:
+            rows.append((np.where(gate.members, form.counted, 0), {a: np.where(gate.members, m, 0) for a, m in moved.items()},
+                         Fraction(gate.most), rid + gate.label))
+        alternatives.append(list(range(start, end + len(rows))))
+    return alternatives, rows, whole
+
+
 def _moved(result: Determination, rid: str, form: LinearForm) -> np.ndarray:
     """What each line counts toward requirement `rid` once its action is taken (the engine's count
     in the BOM with that action taken on every line; the baseline's where it has none)."""
@@ -388,19 +448,20 @@ def _predicted(before: Determination, movable: list[RequirementResult], states: 
         for action in states:
             index = np.array([i for i, a in chosen if a == action], dtype=np.int64)
             counted[index] = _moved(states[action], req.id, form)[index]
-        sums[req.id] = [np.array([part.total(counted)], dtype=np.int64) for part in form.parts]
+        sums[req.id] = [np.array([part.total(counted)], dtype=np.int64) for part in form.summed()]
     return {rid: decision(0) for rid, (_met, decision) in decide_all(forms, sums, 1).items() if rid in sums}
 
 
-def _solve(bom: Bom, constraints, ways: list[tuple[list[int], list[int]]], can_certify: np.ndarray, premium_pct: Fraction,
+def _solve(bom: Bom, constraints, ways: list[list[list[int]]], can_certify: np.ndarray, premium_pct: Fraction,
            certification_pct: Fraction) -> Solved | None:
     """The cheapest actions, fewest among equals, or None if none can do.  A requirement with two
     ways to pass (`ways`: the rows of each; core parts by each part or by the super-core, the
     heavy-truck RVC without or with the excess-LVC credit) is solved once per way, every
     combination of ways apart, and the cheapest kept (the first ways on a tie)."""
     options = [list(range(len(constraints)))]
-    for first, second in ways:
-        options = [[r for r in o if r not in second] for o in options] + [[r for r in o if r not in first] for o in options]
+    for alternatives in ways:
+        grouped = {r for alternative in alternatives for r in alternative}
+        options = [[r for r in o if r not in grouped or r in alternative] for alternative in alternatives for o in options]
     programs = [_program(bom, [constraints[r] for r in option], can_certify, premium_pct, certification_pct)
                 for option in options]
     least = [least_cost(p) for p in programs] if len(programs) > 1 else [0]

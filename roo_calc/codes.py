@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 from functools import cache
 
 
@@ -23,6 +24,8 @@ def currencies() -> frozenset[str]:
 
 
 _HS_CLEAN = re.compile(r"[\s.]")
+_ROUNDING = Decimal("1e-8")
+_HS_FLOAT = re.compile(r"\d{4,}\.\d{8,}")  # more decimals than a code has: a float's rounding (8708.2900000000009)
 _FOLDED = ("<wide>", "<narrow>", "<noBreak>")  # compatibility forms NFKC folds to ASCII in a code
 
 
@@ -46,6 +49,19 @@ def ascii_code(text: str) -> str:
     return "".join(out)
 
 
+def _float_rounding(raw: str) -> str | None:
+    """The code a number cell's binary rounding stands for (8708.2900000000009 and
+    8708.2899999999991 -> 8708.29), or None when the text is no such rounding."""
+    if not _HS_FLOAT.fullmatch(raw):
+        return None
+    number = Decimal(raw)
+    for places in range(1, 7):  # a code has at most 6 digits after its heading's 4
+        near = round(number, places)
+        if abs(number - near) < _ROUNDING:
+            return str(near)
+    return None
+
+
 def normalize_hs(text: str) -> tuple[str | None, str | None]:
     """Return (digits, note) for an HS code cell, or (None, reason) when it is not one.
 
@@ -59,6 +75,12 @@ def normalize_hs(text: str) -> tuple[str | None, str | None]:
         return None, f"expected an HS code of 6 to 10 digits (dots optional, e.g. 8708.29), {exc}"
     digits = _HS_CLEAN.sub("", raw)
     note = None
+    short = _float_rounding(raw)
+    if short is not None:
+        code, _n = normalize_hs(short)
+        return None, (f"expected an HS code of 6 to 10 digits (dots optional, e.g. 8708.29), found the number {text!r}, "
+                      f"a number cell's binary rounding of {short} (a formula's result, or a code typed as a number): "
+                      f"write the HS code as text" + (f", e.g. {hs_display(code)}" if code else ""))
     if not digits.isdigit():
         return None, f"expected an HS code of 6 to 10 digits (dots optional, e.g. 8708.29), found {text!r}"
     if len(digits) % 2 == 1 and "." in raw and 5 <= len(digits) <= 9:

@@ -4,8 +4,8 @@ result equal the engine's determination of the changed BOM, evaluated from scrat
 
 Varied independently: values, origins, USMCA and NAFTA certifications, stated regional and US
 content, traced values, high_wage, core-part groups (declared, "none", blank), a self-produced
-part and which lines are its materials, materials and their steel/aluminum content, the vehicle's class (passenger, electrified, light and heavy
-truck: core parts, the super-core, the excess-LVC credit of UR 18(22)), its LVC facts and
+part and which lines are its materials (its origin in the vehicle's VNM by its own RVC), materials and their steel/aluminum content, the vehicle's class (passenger, electrified, light and heavy
+truck, an other vehicle of UR 20(2): core parts, the super-core, the excess-LVC credit of UR 18(22)), its LVC facts and
 purchase figures, and the date.  The `ci` profile (tests/conftest.py) draws the same examples on
 every run; HYPOTHESIS_PROFILE=long draws fresh ones.
 """
@@ -37,7 +37,7 @@ HS = ["840734", "870840", "870710", "870829", "870850", "870880", "870894", "853
       "870899", "854430", "940120", "732010"]
 COUNTRIES = ["US", "MX", "CA", "JP", "CN"]
 VEHICLES = {"870323": "passenger_vehicle", "870380": "passenger_vehicle", "870421": "light_truck",
-            "870423": "heavy_truck"}
+            "870423": "heavy_truck", "870333": "other"}
 DATES = [datetime.date(2021, 8, 1), datetime.date(2024, 3, 1), datetime.date(2026, 6, 1)]
 # 25 examples each in CI; the `long` profile's own count when run by hand.
 SETTINGS = settings(max_examples=settings().max_examples if os.environ.get("HYPOTHESIS_PROFILE") == "long" else 25,
@@ -71,9 +71,10 @@ vehicle = st.fixed_dictionaries({
     "lvc_assembly_points_e4": st.sampled_from([None, 0, 50_000]),
     "steel_purchases": st.one_of(st.none(), st.tuples(st.integers(1, 100_000), st.integers(0, 100))),
     # A self-produced (make) part at row 1 -- its HS code, its own cost, how many of the first
-    # lines are its materials -- measured as a part where it is a core part (UR 14(4), 14(7)(a))
-    # or an engine or gear box of another vehicle (UR 20(4)).
-    "make": st.one_of(st.none(), st.tuples(st.sampled_from(["840734", "870840", "870850", "940120"]),
+    # lines are its materials -- measured as a part where it is a core part (UR 14(4), 14(7)(a)),
+    # and, in the vehicle's VNM, originating or not by its own RVC (a `Gate`: UR 14(1), 14(2),
+    # 15(1)-(4), 20(1)); a seat in a passenger vehicle or a battery has no rule in the files.
+    "make": st.one_of(st.none(), st.tuples(st.sampled_from(["840734", "870840", "870850", "940120", "850760"]),
                                            st.integers(0, 800_000), st.integers(1, 12))),
 })
 
@@ -149,7 +150,11 @@ def changed_bom(bom: Bom, edits: pd.DataFrame, scenario: int) -> Bom:
 
 
 def kinds_decided(determinations) -> set[str]:
-    return {r.kind for d in determinations for r in d.requirements if r.form is not None}
+    """The kinds decided by a form, and "gate:True" / "gate:False" for a self-produced part found
+    originating or not in a vehicle's VNM."""
+    forms = [r.form for d in determinations for r in d.requirements if r.form is not None]
+    return ({r.kind for d in determinations for r in d.requirements if r.form is not None}
+            | {f"gate:{o}" for f in forms for o in f.originating()})
 
 
 def test_every_kind_is_listed_once_and_in_the_rule_schema():
@@ -217,4 +222,4 @@ def test_the_random_boms_reach_every_linear_kind():
     """Runs after the two properties above (file order): together they decided every kind."""
     if not FORMS_SEEN:
         test_every_batch_scenario_equals_the_engine_on_the_changed_bom()
-    assert FORMS_SEEN >= LINEAR_KINDS, LINEAR_KINDS - FORMS_SEEN
+    assert FORMS_SEEN >= LINEAR_KINDS | {"gate:True", "gate:False"}, LINEAR_KINDS - FORMS_SEEN

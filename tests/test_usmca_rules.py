@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from roo_calc import load_bom
+from roo_calc.errors import BomError
 from roo_calc.engine.determine import evaluate
 from roo_calc.rules.loader import load_regimes
 
@@ -34,7 +35,7 @@ def test_lvc_thresholds_cite_18_1_and_18_2(usmca):
 def test_heavy_truck_parts_cite_table_d_at_15_2(usmca):
     """UR 15(4): an engine, gear box or chassis for a heavy truck is originating only if it meets
     15(2) (Table D: 60/64/70%); 15(3) is Table E."""
-    (rule,) = [r for r in usmca.part_origin if r.classes == ("heavy_truck",)]
+    (rule,) = [r for r in usmca.part_origin if r.classes == ("heavy_truck",) and r.bought]
     assert [(p.from_, p.value) for p in rule.threshold] == [
         (datetime.date(2020, 7, 1), 60), (datetime.date(2024, 7, 1), 64), (datetime.date(2027, 7, 1), 70)]
     assert all("15(2)" in c and "15(4)" in c for c in _citations(rule.threshold))
@@ -85,15 +86,22 @@ def test_a_vehicle_outside_the_regime_is_not_applicable_in_every_report(usmca, m
     assert status_label(result) == "NOT APPLICABLE"
 
 
-@pytest.mark.parametrize("claimed, status", [(5, "pass"), (0, "fail"), (3, "needs_review")])
+@pytest.mark.parametrize("claimed, status", [(5, "pass"), (0, "fail"), (3, "refused")])
 def test_the_assembly_credit_is_whole_or_none_as_the_rule_file_sets_it(usmca, make_bom, claimed, status):
     """UR 18(12)-(14): the high-wage assembly credit (assembly_credit = 5 in the rule file) is
-    claimed whole or not at all; any other figure is a located needs_review, not a guess."""
+    claimed whole or not at all; any other figure is a located error of the workbook (as validate
+    says too), and, should a Vehicle reach the engine with one, a located needs_review, not a guess."""
     vehicle = {"model": "LVC", "hs_code": "8703.23", "assembly_country": "MX", "net_cost": 10000,
                "lvc_high_wage_labor": 3500, "lvc_high_wage_materials": 0, "lvc_technology_points": 0,
-               "lvc_assembly_points": claimed}
-    bom = load_bom(make_bom(vehicle=vehicle, lines=[{"part_number": "P", "hs_code": "8708.99", "value": 100,
-                                                     "origin_country": "MX"}]))
+               "lvc_assembly_points": 5 if status == "refused" else claimed}
+    lines = [{"part_number": "P", "hs_code": "8708.99", "value": 100, "origin_country": "MX"}]
+    bom = load_bom(make_bom(vehicle=vehicle, lines=lines))
+    if status == "refused":
+        with pytest.raises(BomError) as refused:
+            load_bom(make_bom(vehicle={**vehicle, "lvc_assembly_points": claimed}, lines=lines))
+        assert "Vehicle!B8: lvc_assembly_points: expected 0 or 5 " in str(refused.value) and "found 3" in str(refused.value)
+        bom = bom.model_copy(update={"vehicle": bom.vehicle.model_copy(update={"lvc_assembly_points_e4": claimed * 10_000})})
+        status = "needs_review"
     (lvc,) = [r for r in evaluate(bom, usmca, datetime.date(2024, 1, 1)).requirements if r.id == "lvc"]
     assert lvc.status == status, lvc.reason
     if status == "needs_review":

@@ -147,11 +147,12 @@ class LineRef:
 @dataclass(frozen=True)
 class ReaderRules:
     """What the reader takes from the loaded rules: the core-part groups a core_part_group cell
-    may name (besides none), and the (vehicle type, HS entries) rows that give a blank
-    vehicle_type (USMCA UR s.12)."""
+    may name (besides none), the (vehicle type, HS entries) rows that give a blank
+    vehicle_type (USMCA UR s.12), and the assembly credits lvc_assembly_points may claim besides 0."""
 
     core_part_groups: tuple[str, ...]
     vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...]
+    assembly_credits: tuple[Decimal, ...] = ()  # the rule files' high-wage assembly credits (USMCA UR 18(12)-(14))
 
 
 @dataclass(frozen=True)

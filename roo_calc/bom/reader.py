@@ -160,10 +160,12 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
     _note_hidden(book, sheets, out)
     check_formulas(facts, sheets.values(), out)
     headers = _header_mapping(reader, facts, sheets.get(schema.SHEET_COLUMNS), columns, out)
-    fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers)
+    refused_fx: set[str] = set()  # currencies whose FX row is refused (and reported) already
+    fx = _read_fx(reader, facts, sheets.get(schema.SHEET_FX), out, headers, refused_fx)
     vehicle_sheet, bom_sheet = sheets.get(schema.SHEET_VEHICLE), sheets.get(schema.SHEET_BOM)
     vehicle_fields = _read_vehicle(reader, facts, vehicle_sheet, out, headers) if vehicle_sheet else {}
-    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules.vehicle_types_by_hs, _percent_refs(book, vehicle_sheet))
+    vehicle = (_build_vehicle(vehicle_fields, vehicle_sheet, out, rules, _percent_refs(book, vehicle_sheet),
+                              xlsx.dated_cells(book.read_sheet(vehicle_sheet)))
                if vehicle_sheet else None)
     if vehicle is not None and vehicle.currency in fx:
         _own_currency_rate(fx[vehicle.currency], sheets.get(schema.SHEET_FX) or schema.SHEET_FX, out)
@@ -181,7 +183,7 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
         detail_rows = tuple(int(r) for r in lines["row"][detail])
         # Without a valid Vehicle sheet, still report lines whose currency has no rate.
         currency = vehicle.currency if vehicle is not None else _currency_field(vehicle_fields)
-        lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, bom_sheet, letters, out)
+        lines = _convert_currency(lines[~detail].reset_index(drop=True), currency, fx, bom_sheet, letters, out, refused_fx)
         if lines is not None and basis is None and levels > 1:
             _warn_quantity_basis(lines, currency, bom_sheet, out)
         lines, made = _split_made(lines)
@@ -423,12 +425,12 @@ def _percent_refs(book: xlsx.Workbook, sheet: str) -> set[str]:
 
 
 def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
-                   vehicle_types_by_hs: tuple[tuple[str, tuple[str, ...]], ...], percent: set[str]) -> Vehicle | None:
+                   rules: ReaderRules, percent: set[str], dated: dict[str, str]) -> Vehicle | None:
     """The Vehicle from the sheet's fields, or None after reporting every problem found; a blank
     vehicle_type is read from the HS code by the rules' `vehicle_types_by_hs`; `percent` are the
     cells formatted as percentages (a points field there showing 8% holds 0.08 and is read as 8)."""
     cells = {name: cell for name, (_v, cell) in fields.items()}
-    values, ok = _vehicle_values(fields, sheet, out, percent)
+    values, ok = _vehicle_values(fields, sheet, out, percent, dated)
     # Every check runs on the fields that could be read, so all problems are reported in one pass.
     money = {k: v for k, v in values.items() if isinstance(v, Decimal) and k in _MONEY_FIELDS}
     excluded = {k: to_cents(money[k]) for k in _EXCLUDED_COSTS if k in money}
@@ -436,11 +438,14 @@ def _build_vehicle(fields: dict[str, tuple[str | None, str]], sheet: str, out: _
     unreadable = any(fields.get(k, (None, ""))[0] is not None and k not in values for k in ("net_cost", "total_cost", *_EXCLUDED_COSTS))
     net = None if unreadable else _net_cost(money, excluded, cells, sheet, out)  # an unreadable cost is reported already
     ok = _check_vehicle_ranges(values, money, cells, sheet, out) and ok
+    ok = _check_assembly_points(values.get("lvc_assembly_points"), rules.assembly_credits, sheet, cells, out) and ok
+    if net is not None:
+        ok = _check_against_net_cost(money, net[0], cells, sheet, out) and ok
     if net is None or not ok:
         return None
     net_cents, derived = net
     hs_code = str(values["hs_code"])
-    vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code, vehicle_types_by_hs)
+    vehicle_type = values.get("vehicle_type") or codes.infer_vehicle_type(hs_code, rules.vehicle_types_by_hs)
     volume, persons = values.get("annual_volume"), values.get("persons")
     fields_out: dict[str, Any] = {name: values.get(name) for name in _PLAIN_VEHICLE_FIELDS if name in values}
     fields_out.update({f"{name}_cents": to_cents(money[name]) for name in _CENTS_VEHICLE_FIELDS if name in money})
@@ -467,7 +472,7 @@ _CENTS_VEHICLE_FIELDS = ("msrp", "total_cost", "transaction_value", "steel_purch
 
 
 def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: _Collector,
-                    percent: set[str]) -> tuple[dict[str, object], bool]:
+                    percent: set[str], dated: dict[str, str]) -> tuple[dict[str, object], bool]:
     """Each field that could be read, converted to its kind's value; and False when a required one
     is missing or any is unreadable (each reported). A percentage or points field in a cell
     formatted as % is read as the % shown."""
@@ -484,7 +489,7 @@ def _vehicle_values(fields: dict[str, tuple[str | None, str]], sheet: str, out: 
         try:
             values[column.name] = read_cell(column, text, str(cell), sheet, out, percent)
         except ValueError as exc:
-            out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+            out.add("bad-value", f"{column.name}: {_number_shown_as_date(column, text, dated.get(str(cell))) or exc}", sheet, cell)
             ok = False
     country, cell = fields.get("assembly_country", (None, ""))
     if country is not None and values.get("assembly_country") not in (None, country.strip().upper()):
@@ -526,12 +531,50 @@ def _net_cost(money: dict[str, Decimal], excluded: dict[str, int], cells: dict[s
     return (net_cents, derived) if ok else None
 
 
+# Vehicle amounts the law needs above 0 (0 is not "not given": a blank cell is), and why.
+_POSITIVE_MONEY = {
+    "transaction_value": "a vehicle's customs value is never 0: Section 232 and the general duty are assessed on it",
+    "msrp": "a vehicle's retail price is never 0: offsets measured on MSRP, as Section 232's for automobiles, are a share of it",
+}
+
+
 def _no_negative_money(money: dict[str, Decimal], cells: dict[str, str], sheet: str, out: _Collector) -> bool:
-    """Report each negative money amount; True if there is none."""
-    negative = [k for k, v in money.items() if v < 0]
-    for k in negative:
-        out.add("negative-value", f"{k}: expected an amount of 0 or more, found {money[k]}", sheet, cells[k])
-    return not negative
+    """Report each negative money amount, and each 0 where the law needs more (`_POSITIVE_MONEY`);
+    True if there is none."""
+    ok = True
+    for k, v in money.items():
+        if v < 0:
+            out.add("negative-value", f"{k}: expected an amount of 0 or more, found {v}", sheet, cells[k])
+            ok = False
+        elif k in _POSITIVE_MONEY and to_cents(v) <= 0:
+            out.add("bad-value", f"{k}: expected an amount above 0 ({_POSITIVE_MONEY[k]}), found {v}; leave the cell "
+                    "blank if it is not known", sheet, cells[k])
+            ok = False
+    return ok
+
+
+def _check_against_net_cost(money: dict[str, Decimal], net_cents: int, cells: dict[str, str], sheet: str,
+                            out: _Collector) -> bool:
+    """Report high-wage labor plus high-wage materials above the net cost, the base USMCA UR 18(6)(a)
+    divides them by (both are costs within it, so they cannot exceed it: a yearly or plant figure
+    typed for a per-vehicle one); True if they fit.  An MSRP below the transaction value (or, without
+    it, the net cost) is warned: implausible for a retail price, and offsets measured on MSRP are a share of it."""
+    net = Decimal(net_cents).scaleb(-2)
+    msrp, floor = money.get("msrp"), money.get("transaction_value")
+    below = "transaction_value" if floor is not None else "net cost"
+    floor = floor if floor is not None else net
+    if msrp is not None and 0 < msrp < floor:
+        where = f", {cells['transaction_value']}" if below == "transaction_value" else ""
+        out.warn("implausible-msrp", f"msrp: {_cents_text(msrp)} is below the {below} ({_cents_text(floor)}{where}): implausible for a "
+                 "retail price; offsets measured on MSRP, as Section 232's for automobiles, are a share of it, so check "
+                 "the cell", sheet, cells["msrp"])
+    labor, materials = money.get("lvc_high_wage_labor"), money.get("lvc_high_wage_materials")
+    given = [name for name, amount in (("lvc_high_wage_labor", labor), ("lvc_high_wage_materials", materials)) if amount is not None]
+    high_wage = (labor or Decimal(0)) + (materials or Decimal(0))
+    if not given or to_cents(high_wage) <= net_cents:
+        return True
+    _high_wage_above_net_cost(" + ".join(given), Decimal(to_cents(high_wage)).scaleb(-2), net, sheet, cells[given[0]], out)
+    return False
 
 
 def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], cells: dict[str, str], sheet: str,
@@ -568,6 +611,18 @@ def _check_vehicle_ranges(values: dict[str, object], money: dict[str, Decimal], 
                 sheet, cells["first_prototype_date"])
         ok = False
     return ok
+
+
+def _check_assembly_points(points: object, credits: tuple[Decimal, ...], sheet: str, cells: dict[str, str],
+                           out: _Collector) -> bool:
+    """The high-wage assembly credit is claimed whole or not at all (USMCA UR 18(12)-(14)): 0 or a
+    loaded rule file's `assembly_credit`, else an error; True if it is one of them (or not given)."""
+    if not isinstance(points, Decimal) or not credits or points == 0 or points in credits:
+        return True
+    allowed = " or ".join(f"{c.normalize():f}" for c in (Decimal(0), *credits))
+    out.add("bad-value", f"lvc_assembly_points: expected {allowed} (the high-wage assembly credit is claimed whole or "
+            f"not at all, USMCA UR 18(12)-(14)), found {points.normalize():f}", sheet, cells["lvc_assembly_points"])
+    return False
 
 
 _MONEY_FIELDS = {c.name for c in schema.VEHICLE_FIELDS if c.kind == "money"}
@@ -709,7 +764,9 @@ def _fast_convert(column: schema.Column, texts: pd.Series) -> tuple[list, np.nda
 
 # -- FX sheet ----------------------------------------------------------------------------------
 
-def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderMapping) -> dict[str, FxRate]:
+def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderMapping,
+             refused: set[str]) -> dict[str, FxRate]:
+    """The FX sheet's rates by currency; `refused` gets each currency whose rate row is an error."""
     if sheet is None:
         return {}
     frame, absolute, offset = _read_table(reader, sheet, schema.FX_COLUMNS, headers.for_sheet(schema.SHEET_FX))
@@ -738,9 +795,12 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
                 parsed[column.name] = read_cell(column, text, cell, sheet, out, set()) if column.kind != "date" else text.split(" ")[0]
             except ValueError as exc:
                 out.add("bad-value", f"{column.name}: {exc}", sheet, cell)
+        if "currency" in parsed and "rate" not in parsed:
+            refused.add(parsed["currency"])
         if "currency" in parsed and "rate" in parsed:
             if parsed["rate"] <= 0:
                 out.add("bad-value", f"rate: expected a rate above 0, found {parsed['rate']}", sheet, f"{columns['rate'][1]}{row}")
+                refused.add(parsed["currency"])
                 continue
             if parsed["currency"] in rates:
                 out.add("duplicate-rate", f"a second rate for {parsed['currency']} (first on row {rates[parsed['currency']].row})",
@@ -916,6 +976,7 @@ class _LineTable:
     out: _Collector
     by_name: dict[str, schema.Column]
     percent_cells: set[str]
+    dated_cells: dict[str, str] = field(default_factory=dict)  # number cells formatted as dates -> the number held
     bad_rows: set[int] = field(default_factory=set)
     detail: set[int] = field(default_factory=set)  # indexes of a supplier's sub-BOM lines: blanks there are no error
     absolute: list[int] = field(default_factory=list)  # each frame column's index in the sheet
@@ -1016,7 +1077,8 @@ def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
     by_name["core_part_group"] = replace(by_name["core_part_group"], choices=(*core_part_groups, schema.NOT_A_CORE_PART))
     pct_columns = {columns[c.name][1] for c in schema.BOM_COLUMNS if c.kind == "pct" and c.name in columns}
     percent_cells = xlsx.percent_cells(xml, facts.percent_styles, pct_columns)
-    return _LineTable(frame, columns, rows, header_row, sheet, out, by_name, percent_cells, absolute=absolute), extra, letters
+    return _LineTable(frame, columns, rows, header_row, sheet, out, by_name, percent_cells, xlsx.dated_cells(xml),
+                      absolute=absolute), extra, letters
 
 
 def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, str], str | None] | None = None) -> list:
@@ -1062,7 +1124,7 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
                 commas.append(cell)
             values[i] = value
         except ValueError as exc:
-            failures.append((i, str(exc)))
+            failures.append((i, _number_shown_as_date(column, texts[i], table.dated_cells.get(cell)) or str(exc)))
             bad_rows.add(row)
             values[i] = None
             continue
@@ -1094,6 +1156,15 @@ def _convert_column(table: _LineTable, name: str, check: Callable[[object, int, 
 
 
 _NUMBER_KINDS = ("number", "money", "pct")
+
+
+def _number_shown_as_date(column: schema.Column, shown: str, held: str | None) -> str | None:
+    """Why a number column refuses a number cell formatted as a date (it reads as the date it
+    shows), or None when the cell is not one: the message says what the cell holds."""
+    if held is None or column.kind not in _NUMBER_KINDS:
+        return None
+    return (f"expected a number, found a number cell formatted as a date: it holds {held}, shown as {shown}; "
+            "format the cell as a number")
 
 
 def warn_commas(name: str, cells: list[str], sheet: str, out: _Collector) -> None:
@@ -1202,8 +1273,9 @@ def _warn_duplicates(parts: list, rows: list[int], letter: str, sheet: str, out:
 
 
 def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate], sheet: str,
-                      letters: dict[str, str], out: _Collector) -> pd.DataFrame | None:
-    """Turn each line's amount into integer cents of the vehicle's currency (the one rounding)."""
+                      letters: dict[str, str], out: _Collector, refused: set[str]) -> pd.DataFrame | None:
+    """Turn each line's amount into integer cents of the vehicle's currency (the one rounding);
+    a currency in `refused` (its FX row is an error already) is not reported again."""
     line_currency = [c or currency for c in lines["currency"]]
     value_cents: list[int] = []
     part_cents: dict[str, list[int | None]] = {"traced": [], "steel": [], "aluminum": [], "stake": []}
@@ -1234,6 +1306,8 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
             part = values[i]
             part_cents[key].append(to_cents(part * rate) if part is not None and rate is not None else None)
     for cur, row in missing.items():
+        if cur in refused:
+            continue  # its FX row is reported already: the line's currency is not the error
         out.add("missing-fx", f"currency: line currency {cur} differs from the vehicle's {currency}; expected a rate "
                 f"for {cur} on the FX sheet, found none", sheet, f"{letters.get('currency', 'A')}{row}")
     lines = lines.drop(columns=["amount", "traced_amount", "steel_amount", "aluminum_amount", "stake_amount", "regional_content_pct",
@@ -1250,6 +1324,18 @@ def _convert_currency(lines: pd.DataFrame, currency: str, fx: dict[str, FxRate],
     return lines
 
 
+def _cents_text(amount: Decimal) -> str:
+    """An amount as a report prints money: to the cent, with thousands separators."""
+    return f"{Decimal(to_cents(amount)).scaleb(-2):,}"
+
+
+def _high_wage_above_net_cost(named: str, high_wage: Decimal, net: Decimal, sheet: str, cell: str, out: _Collector) -> None:
+    """The error for high-wage labor and materials above the net cost they are divided by (UR 18(6)(a))."""
+    out.add("bad-value", f"{named}: expected at most the net cost ({net:,}), the base USMCA UR 18(6)(a) divides "
+            f"high-wage labor and materials by, found {high_wage:,} ({high_wage / net:.2%} of it); give per-vehicle figures",
+            sheet, cell)
+
+
 def _check_totals(vehicle: Vehicle, lines: pd.DataFrame, sheets: dict[str, str], out: _Collector) -> None:
     materials = sum(lines["value_cents"].tolist())  # exact: an int64 sum could wrap
     if materials > vehicle.net_cost_cents:
@@ -1258,3 +1344,12 @@ def _check_totals(vehicle: Vehicle, lines: pd.DataFrame, sheets: dict[str, str],
                 f"{field}: expected the BOM's materials ({Decimal(materials).scaleb(-2):,}) to be at most the net cost "
                 f"({Decimal(vehicle.net_cost_cents).scaleb(-2):,}), found them {Decimal(materials - vehicle.net_cost_cents).scaleb(-2):,} more",
                 sheets[schema.SHEET_VEHICLE], vehicle.cells.get(field))
+    labor = vehicle.lvc_high_wage_labor_cents
+    if labor is not None and vehicle.lvc_high_wage_materials_cents is None and "high_wage" in lines:
+        # Without the Vehicle sheet's figure, the high-wage materials are the lines marked high_wage = Y.
+        marked = lines["high_wage"].fillna(False).to_numpy(dtype=bool)
+        high_wage = labor + sum(lines["value_cents"][marked].tolist())
+        if high_wage > vehicle.net_cost_cents:
+            _high_wage_above_net_cost(f"lvc_high_wage_labor + the BOM lines marked high_wage = Y ({int(marked.sum())})",
+                                      Decimal(high_wage).scaleb(-2), Decimal(vehicle.net_cost_cents).scaleb(-2),
+                                      sheets[schema.SHEET_VEHICLE], vehicle.cells["lvc_high_wage_labor"], out)

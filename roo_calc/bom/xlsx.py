@@ -237,6 +237,7 @@ class Sheet:
     cols: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     texts: list[str] = field(default_factory=list)
     percent: set[tuple[int, int]] = field(default_factory=set)
+    dated: dict[tuple[int, int], str] = field(default_factory=dict)  # number cells in a date format: the number held
     formulas_without_value: list[str] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
@@ -522,6 +523,7 @@ class _SheetReader:
                 if style is not None:
                     index = int(style) if style.isdigit() else -1
                     if index in date_styles:
+                        sheet.dated[(row, col)] = value
                         value = _serial_to_iso(value, date1904)
                     elif index in percent_styles:
                         sheet.percent.add((row, col))
@@ -606,6 +608,11 @@ def formula_cells_without_value(sheet: Sheet) -> list[str]:
     """Cells holding a formula whose result was never calculated and saved (e.g. written by a
     script): the reader would see them as blank."""
     return sheet.formulas_without_value
+
+
+def dated_cells(sheet: Sheet) -> dict[str, str]:
+    """Number cells formatted as dates (read as the date they show), by reference: the number each holds."""
+    return {f"{column_letter(col)}{row}": number for (row, col), number in sheet.dated.items()}
 
 
 def percent_cells(sheet: Sheet, _styles: object, columns: set[str]) -> set[str]:

@@ -8,14 +8,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import EXIT_INVALID, QuietOption, echo, fail, stdout_echo
+from roo_calc.cli.common import EXIT_INVALID, QuietOption, echo, fail, parse_day, stdout_echo
 from roo_calc.errors import RooCalcError
 
 
 def collect(
     returned: Annotated[list[Path], typer.Argument(metavar="REQUEST.xlsx...", help="Returned request workbooks (.xlsx).", show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", metavar="CERTIFICATES.xlsx", help="The certificates workbook to write (.xlsx), for evaluate --certificates.")],
-    received: Annotated[Optional[datetime], typer.Option("--received", metavar="DATE", formats=["%Y-%m-%d"], help="Date the answers were received; default each file's modification date.")] = None,
+    received: Annotated[Optional[datetime], typer.Option("--received", metavar="DATE", parser=parse_day, help="Date the answers were received; default each file's modification date.")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Read the answers in returned request workbooks and write them as a certificates workbook,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
 import contextlib
+import re
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -40,9 +42,28 @@ RegimeOption = Annotated[
     Optional[list[str]],
     typer.Option("--regime", "-r", metavar="ID", help="Regime id to evaluate (repeatable); default: every enacted and proposed regime."),
 ]
+def parse_day(text: str | datetime) -> datetime:
+    """A date option's YYYY-MM-DD; a day the calendar does not have (2024-02-30) is said to be
+    one, not a mismatch of the format."""
+    if isinstance(text, datetime):
+        return text
+    try:
+        return datetime.strptime(text, "%Y-%m-%d")
+    except ValueError:
+        pass
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text.strip())
+    if found is None:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD (e.g. 2024-05-01), found {text!r}")
+    year, month, _day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        raise typer.BadParameter(f"{text!r} is no date: there is no month {month:02d} (expected 01 to 12)")
+    raise typer.BadParameter(f"{text!r} is no date: the day does not exist ({year}-{month:02d} has "
+                             f"{calendar.monthrange(year, month)[1]} days)")
+
+
 AsOfOption = Annotated[
     Optional[datetime],
-    typer.Option("--as-of", metavar="DATE", formats=["%Y-%m-%d"], help="Apply the law as on this date (YYYY-MM-DD); default: the workbook's production_date, else today."),
+    typer.Option("--as-of", metavar="DATE", parser=parse_day, help="Apply the law as on this date (YYYY-MM-DD); default: the workbook's production_date, else today."),
 ]
 ColumnsOption = Annotated[
     Optional[Path],

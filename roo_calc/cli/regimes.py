@@ -7,14 +7,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import PlainHelp, QuietOption, RulesOption, as_date, echo, examples, fail
+from roo_calc.cli.common import PlainHelp, QuietOption, RulesOption, as_date, echo, examples, fail, parse_day
 from roo_calc.errors import NoValueError, RooCalcError
 
 app = typer.Typer(help="List regimes, or show one with the thresholds in force on a date.", invoke_without_command=True,
                   context_settings={"help_option_names": ["-h", "--help"]}, rich_markup_mode=None,
                   epilog=examples("roo-calc regimes", "roo-calc regimes --rules examples/my-rules/",
                                   "roo-calc regimes show nafta-1994 --as-of 2001-06-30"))
-ShowAsOf = Annotated[Optional[datetime], typer.Option("--as-of", metavar="DATE", formats=["%Y-%m-%d"],
+ShowAsOf = Annotated[Optional[datetime], typer.Option("--as-of", metavar="DATE", parser=parse_day,
                                                       help="Show the law as on this date (YYYY-MM-DD); default: today.")]
 
 
@@ -140,6 +140,8 @@ def _echo_part_origin(r, applied: date) -> None:
             echo(f"    except HS {', '.join(rule.except_hs)}")
         if rule.partial_hs:
             echo(f"    listed only in part (8-digit or \"ex\" entries; stated content not used): HS {', '.join(rule.partial_hs)}")
+        if not rule.bought:
+            echo("    only self-produced (make) parts are measured by it; a bought line's origin is its certification")
         if rule.self_produced:
             echo("    a self-produced (make) part is measured by its own RVC; originating, its materials' VNM is not the "
                  "vehicle's" + (f" - {cite(rule.reference)}" if rule.reference else ""))

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, QuietOption, RegimeOption, RulesOption, as_date,
+from roo_calc.cli.common import (AsOfOption, BomArgument, CertificatesOption, QuietOption, RegimeOption, RulesOption, as_date, parse_day,
                                  fail, pick_regimes, stdout_echo)
 from roo_calc.errors import RooCalcError
 
@@ -23,7 +23,7 @@ def solicit(
     as_of: AsOfOption = None,
     rules: RulesOption = None,
     certificates: CertificatesOption = None,
-    next_determination: Annotated[Optional[datetime], typer.Option("--next-determination", metavar="DATE", formats=["%Y-%m-%d"], help="Date of the next determination: certifications ending before it are asked to renew; default one year after the determination date.")] = None,
+    next_determination: Annotated[Optional[datetime], typer.Option("--next-determination", metavar="DATE", parser=parse_day, help="Date of the next determination: certifications ending before it are asked to renew; default one year after the determination date.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace request workbooks already in the folder.")] = False,
     quiet: QuietOption = False,
 ) -> None:

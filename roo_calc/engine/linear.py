@@ -14,6 +14,13 @@ most"): one option of one part for most kinds; for core parts, each group, or th
 technology and assembly credits), with a floor the figure must reach first, or earned from
 another requirement's figure (USMCA UR 18(22), `EarnedCredit`).
 
+A self-produced part whose origin rests on its own RVC is a `Gate`: its materials count in the
+form's sums only while the part is not originating, which is itself a bound on what they count
+(USMCA UR 14(1), 15(1), 20(1): the VNM used to produce an originating material is not the
+vehicle's).  A gate's sum is one more sum of the form (`summed`), so the batch path sums it per
+scenario like any part; `settled` gives the plain linear form with each part's origin as it
+stands, which `advise` plans with.
+
 The engine computes its own verdict from the form (`LinearForm.decide`), `advise` turns it into
 bounds on the sums (`LinearForm.most`), and the batch path decides many sums at once
 (`decide_all`): one formula, so the three cannot drift apart.
@@ -58,6 +65,21 @@ class Part:
         if comparison == "at_most" and self.sign == 1:
             return limit * self.basis / 100
         raise ValueError(f"a sign {self.sign} part cannot be bounded {comparison}")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A self-produced part measured by its own RVC: originating while the sum of what its
+    materials (`members`) count stays at most `most` (scaled cents), and while it is, they leave
+    every part's sum.  Only in forms whose parts count every line."""
+
+    members: np.ndarray  # bool per line: the materials below the make line
+    most: int  # the largest sum at which the part meets its threshold (scaled cents)
+    label: str = ""  # "row 12 ENG (engine, self-produced)"
+
+    def part(self) -> Part:
+        """The gate's sum as a part of the form (for code that sums parts: totals, the batch)."""
+        return Part(0, -1, 1, self.members, self.label)
 
 
 @dataclass(frozen=True)
@@ -125,9 +147,40 @@ class LinearForm:
     minimum: Fraction | None = None  # the figure before credit must reach this too
     shortfall: str = ""  # what a gap in the sums is, in words: "of non-originating value to make originating"
     fixed: str | None = None  # why no BOM line moves it (when `counted` is None)
+    gates: tuple[Gate, ...] = ()  # self-produced parts whose materials leave the sums while originating
+
+    def __post_init__(self) -> None:
+        if self.gates and any(p.members is not None for p in self.parts):
+            raise ValueError("a form with gates counts every line in each part")
+
+    def summed(self) -> tuple[Part, ...]:
+        """Every sum the form is decided on, in order: its parts, then one per gate."""
+        return self.parts + tuple(g.part() for g in self.gates)
 
     def totals(self) -> list[int]:
-        return [p.total(self.counted) for p in self.parts]
+        return [p.total(self.counted) for p in self.summed()]
+
+    def originating(self, totals: Sequence[int] | None = None) -> list[bool]:
+        """Whether each gate's part is originating on these sums (default: the form's own)."""
+        sums = self.totals() if totals is None else totals
+        return [int(sums[len(self.parts) + k]) <= g.most for k, g in enumerate(self.gates)]
+
+    def settled(self) -> LinearForm:
+        """The plain linear form with each gate's part as it stands on the form's own sums: the
+        materials of an originating one count nothing, those of the others count as they are.
+        Certifying or re-sourcing a line only lowers what it counts, so a part originating now
+        stays so under any plan; one that is not may become so (`advise` offers that as a way)."""
+        if not self.gates or self.counted is None:
+            return self
+        counted = self.counted.copy()
+        for gate, originating in zip(self.gates, self.originating()):
+            if originating:
+                counted[gate.members] = 0
+        return replace(self, counted=counted, gates=())
+
+    def effective(self) -> np.ndarray | None:
+        """What each line counts once the gates are settled (the form's own counts if none)."""
+        return self.settled().counted
 
     def decide(self, totals: Sequence[int] | None = None, credit: Fraction | None = None) -> Decision:
         """The decision on these sums (default: the form's own)."""
@@ -139,6 +192,7 @@ class LinearForm:
         comparisons), and each scenario's decision on demand."""
         needed = (np.array([self.needed(c) for c in credit.tolist()], dtype=object) if isinstance(credit, np.ndarray)
                   else self.needed(credit))
+        totals = self._gated(totals)
         met = self._options_meet(totals, needed)
 
         def decision(k: int) -> Decision:
@@ -146,6 +200,16 @@ class LinearForm:
                              bool(met[k]))
 
         return met, decision
+
+    def _gated(self, totals: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """The parts' sums less the sums of the gates whose part is originating in each scenario."""
+        n = len(self.parts)
+        out = [np.asarray(t, dtype=np.int64) for t in totals[:n]]
+        for k, gate in enumerate(self.gates):
+            gate_sum = np.asarray(totals[n + k], dtype=np.int64)
+            leaves = np.where(gate_sum <= gate.most, gate_sum, 0)
+            out = [t - leaves for t in out]
+        return out
 
     def needed(self, credit: Fraction | None = None) -> Fraction:
         """The figure before credit at which the form is just met with `credit` points offered

@@ -7,7 +7,7 @@ file; a new *kind* of test (a new legal method) is a new function listed in `eng
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Callable, Mapping, NamedTuple, Sequence
@@ -18,7 +18,7 @@ import pandas as pd
 from roo_calc.bom.model import Vehicle
 from roo_calc.codes import HsList
 from roo_calc.engine import made_parts
-from roo_calc.engine.linear import Decision, LinearForm, Part
+from roo_calc.engine.linear import Decision, Gate, LinearForm, Part
 from roo_calc.engine.lines import LineArrays
 from roo_calc.engine.result import Assumption, LineContribution, RequirementResult
 from roo_calc.display import money as display_money, pct as display_pct
@@ -86,13 +86,12 @@ class Context:
                         f"{'/'.join(self.regime.region)}; treated as non-originating")
         decided = np.zeros(len(originating), dtype=bool)
         for rule in self.regime.part_origin:
-            if self.vehicle_class in rule.classes:
+            if self.vehicle_class in rule.classes and rule.bought:
                 decided |= self._part_origin(rule, in_region & ~declined & ~decided, originating, reasons)
         undeclared = in_region & ~certified & ~declined & ~decided
         policy = self.regime.uncertified_regional
         if policy == "originating":
             originating = originating | undeclared
-        undeclared &= ~made_parts.roll_up(self, originating, reasons)  # USMCA UR 20(1)
         if undeclared.any():
             if policy == "originating":
                 text = "made in the region with no certification on file; assumed originating (rule file policy)"
@@ -322,7 +321,7 @@ def decided(rid: str, requirement: Requirement, threshold: DatedValue, form: Lin
             drivers: bool = True) -> RequirementResult:
     """The result of a requirement whose verdict and figure are its linear form's decision."""
     decision = decision or form.decide()
-    counted = form.counted
+    counted = form.effective()  # a self-produced part's materials count nothing while it is originating
     return RequirementResult(
         id=rid, title=requirement.title, kind=requirement.kind, status="pass" if decision.met else "fail",
         comparison=form.comparison, value=decision.value, threshold=threshold.value, threshold_from=threshold.from_,
@@ -619,10 +618,14 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
                                             "the lower requirement runs from the first prototype (USMCA UR 20(8))")
     method = requirement.vnm_for(ctx.vehicle_class)
     scaled, basis = VNM_METHODS[method](ctx, rid, requirement)
-    vnm_scaled = int(scaled.sum())
+    gates: tuple[Gate, ...] = ()
+    unknown = np.zeros(len(scaled), dtype=bool)
+    if method == "roll_up":  # an originating self-produced part's VNM is not the vehicle's (USMCA UR 14(1), 15(1), 20(1))
+        gates, basis, unknown = made_parts.gates(ctx, scaled, basis)
     nc_scaled = ctx.net_cost * SHARE_ONE
     form = LinearForm(scaled, whole(nc_scaled, nc_scaled), requirement.comparison, Fraction(threshold.value),
-                      shortfall="of non-originating value to make originating (certify or re-source)")
+                      shortfall="of non-originating value to make originating (certify or re-source)", gates=gates)
+    vnm_scaled = int(scaled.sum()) if not gates else int(np.asarray(form.effective()).sum())
     figures: dict = {}
     reason = None
     credit = Fraction(0)
@@ -630,6 +633,8 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
         form, credit, reason, figures = credits["lvc_credit"](ctx, rid, requirement, form)
     decision = form.decide(credit=credit)
     allowed = Fraction(ctx.net_cost) * (1 - form.needed(credit) / 100)  # the VNM at which the RVC just meets it
+    if unknown.any() and not decision.met:
+        reason = _joined(reason, _turns_on_unknown(form, unknown, credit))
     vnm = Fraction(vnm_scaled, SHARE_ONE)
     figures = {
         "net_cost": ctx.net_cost,
@@ -643,6 +648,22 @@ def regional_value_content(ctx: Context, rid: str, requirement: Requirement,
     if requirement.de_minimis is not None and not decision.met:
         _rvc_de_minimis_not_applied(ctx, rid, requirement.de_minimis, vnm_scaled)
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision)
+
+
+def _joined(reason: str | None, note: str | None) -> str | None:
+    return note if not reason else reason if not note else f"{reason}; {note}"
+
+
+def _turns_on_unknown(form: LinearForm, unknown: np.ndarray, credit: Fraction) -> str | None:
+    """What a failing RVC would be were the self-produced parts of unknown origin originating:
+    a sentence when that would meet it (the verdict turns on that fact), else None."""
+    assert form.counted is not None
+    without = replace(form, counted=np.where(unknown, 0, form.counted).astype(np.int64)).decide(credit=credit)
+    if not without.met:
+        return None
+    return (f"the verdict turns on self-produced parts whose origin roo-calc cannot tell (their rule is not in the rule "
+            f"files): were they originating, their materials would leave the VNM and the RVC would be "
+            f"{display_pct(without.value)}%, which meets it (see {made_parts.UNKNOWN})")
 
 
 def _rvc_de_minimis_not_applied(ctx: Context, rid: str, rule: RvcDeMinimis, vnm_scaled: int) -> None:
@@ -755,7 +776,7 @@ def _de_minimis_bases(ctx: Context, requirement: Requirement) -> tuple[dict[str,
     and total cost, net cost stands in: it is never more than total cost, so the test is stricter."""
     given = {"transaction_value": ctx.vehicle.transaction_value_cents, "total_cost": ctx.vehicle.total_cost_cents,
              "net_cost": ctx.net_cost}
-    bases: dict[str, int] = {name: cents for name in requirement.basis if (cents := given[name])}
+    bases: dict[str, int] = {name: cents for name in requirement.basis if (cents := given[name]) is not None}
     missing = [name for name in requirement.basis if name not in bases]
     if not bases:
         return {"net_cost": ctx.net_cost}, (f"{' and '.join(missing).replace('_', ' ')} not given (Vehicle sheet): de minimis "

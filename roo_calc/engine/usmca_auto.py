@@ -531,6 +531,46 @@ def _melted_and_poured(ctx: Context, rid: str, melt: MeltAndPour, mask: np.ndarr
     return originating & ~denied & ~unstated, why
 
 
+def _made_high_wage(ctx: Context, rid: str) -> tuple[int, np.ndarray, list[str], bool]:
+    """Self-produced (make) parts marked high_wage = Y, made in the region: high-wage materials at
+    their net cost, the make line's value (UR 18(7)(a): "a self-produced high-wage material",
+    valued by 18(4); 18(21): at full value).  Returns their total (cents), the counted lines below
+    them (inside that net cost, so not counted again), the parts as printed, and whether any make
+    line declares high_wage.  A part made inside another high-wage one counts with the outer."""
+    lines = ctx.lines
+    covered = np.zeros(len(lines.value), dtype=bool)
+    made = getattr(ctx.bom, "made", None)
+    if made is None or not len(made) or "high_wage" not in made or "parent_row" not in lines.frame:
+        return 0, covered, [], False
+    flag = made["high_wage"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    declared = bool(made["high_wage"].notna().any())
+    in_region = made["origin_country"].isin(list(ctx.regime.region)).to_numpy(dtype=bool)
+    rows = made["row"].to_numpy(dtype=np.int64)
+    parents = made["parent_row"].to_numpy(dtype=object)
+    values = made["value_cents"].to_numpy(dtype=np.int64)
+    parts = made["part_number"].to_numpy(dtype=object)
+    outer: dict[int, int] = {}  # make row -> the outermost high-wage make at or above it (0: none)
+    total, named, abroad = 0, [], []
+    for i in np.argsort(rows, kind="stable").tolist():
+        parent = parents[i]
+        above = 0 if pd.isna(parent) else outer.get(int(parent), 0)
+        high = bool(flag[i])
+        outer[int(rows[i])] = above or (int(rows[i]) if high and in_region[i] else 0)
+        if high and not above and not in_region[i]:
+            abroad.append(f"row {rows[i]} {parts[i]} ({made['origin_country'].iat[i]})")
+        elif high and not above:
+            total += int(values[i])
+            named.append(f"row {rows[i]} {parts[i]} {display_money(int(values[i]))}")
+    covered = owner_of(lines.frame["parent_row"], outer) > 0
+    if abroad:
+        ctx.assumptions.append(Assumption(
+            code="lvc-made-high-wage-abroad", requirement=rid, rows=(), value_at_stake_cents=0,
+            text=f"self-produced parts marked high_wage = Y but made outside {'/'.join(ctx.regime.region)}: "
+                 + "; ".join(abroad) + ": not counted as high-wage material (a qualifying wage-rate production plant "
+                 "is in the territory of a CUSMA country)", citation="USMCA UR s.12, 18(4), 18(7)(a)"))
+    return total, covered, named, declared
+
+
 def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> RequirementResult:
     """Labor value content, net cost basis (UR 18(6)):
     LVC = (HWLC + HWM) / NC x 100 + technology credit (capped) + assembly credit, and the
@@ -550,22 +590,36 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
     high, low = ctx.lines.flag("high_wage")
     abroad = high & ~ctx.lines.in_countries(ctx.regime.region)  # UR s.12: a high-wage plant is in a CUSMA country
     high = high & ~abroad
+    made_total, covered = 0, np.zeros(len(high), dtype=bool)
+    made_named: list[str] = []
     if materials is None:
-        declared = ctx.lines.frame["high_wage"].notna().to_numpy(dtype=bool)
+        made_total, covered, made_named, made_declared = _made_high_wage(ctx, rid)
+        high &= ~covered
+        declared = ctx.lines.frame["high_wage"].notna().to_numpy(dtype=bool) | made_declared
         if abroad.any():
             ctx.assume("lvc-high-wage-abroad", rid, abroad,
                        f"marked high_wage = Y but made outside {'/'.join(ctx.regime.region)}: not counted as high-wage "
                        "material, which must be produced in a qualifying wage-rate production plant located in the "
                        "territory of a CUSMA country", "USMCA UR s.12 (qualifying wage-rate production plant), 18(4)")
         if declared.any():
-            materials = int(ctx.lines.value[high].sum())
+            materials = int(ctx.lines.value[high].sum()) + made_total
             source = f"BOM lines with high_wage = Y ({int(high.sum())} lines)" + (
                 f"; {int(abroad.sum())} more marked Y but made outside {'/'.join(ctx.regime.region)}, not counted"
-                if abroad.any() else "")
-            counted = np.where(high, 0, ctx.lines.value * SHARE_ONE).astype(np.int64)  # value not yet high-wage
+                if abroad.any() else "") + (
+                "; self-produced high-wage parts at their net cost, the make line's value (UR 18(4), 18(7)(a)): "
+                + ", ".join(made_named) + (", their materials counted within it" if covered.any() else "")
+                if made_named else "")
+            counted = np.where(high | covered, 0, ctx.lines.value * SHARE_ONE).astype(np.int64)  # value not yet high-wage
             ctx.assume("lvc-materials-from-bom", rid, high,
                        "high-wage materials taken as the BOM lines marked high_wage = Y (their full value, UR 18(21))",
                        "USMCA UR 18(7), 18(21)")
+            if made_named:
+                ctx.assumptions.append(Assumption(
+                    code="lvc-made-high-wage", requirement=rid, rows=(), value_at_stake_cents=made_total,
+                    text="self-produced parts marked high_wage = Y taken as produced in a qualifying wage-rate production "
+                         "plant and counted as high-wage materials at their net cost, the make line's value, non-originating "
+                         "materials included (" + ", ".join(made_named) + "); the BOM lines below them are inside that "
+                         "cost and are not counted again", citation="USMCA UR 18(4), 18(7)(a), 18(21)"))
         else:
             missing.append("lvc_high_wage_materials (Vehicle sheet) or the BOM's high_wage column")
     if missing:
@@ -591,7 +645,9 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
                 capped.append(f"lvc_{name}_points {display_pct(given)} given, counted as {cap}")
     nc_scaled = vehicle.net_cost_cents * SHARE_ONE
     # High-wage points = (HWLC + HWM) / NC, HWM = the lines' value less what is not high-wage.
-    offset = (labor + (ctx.lines.total_cents if counted is not None else materials)) * SHARE_ONE
+    # Lines below a self-produced high-wage part count within its net cost (`_made_high_wage`), not on their own.
+    offset = (labor + (ctx.lines.total_cents - int(ctx.lines.value[covered].sum()) + made_total
+                       if counted is not None else materials)) * SHARE_ONE
     form = LinearForm(
         counted, whole(offset, nc_scaled), "at_least", Fraction(threshold.value),
         credit=points["technology"] + points["assembly"], minimum=Fraction(minimum.value) if minimum else None,
@@ -620,7 +676,9 @@ def labor_value_content(ctx: Context, rid: str, requirement: Requirement) -> Req
                             "(UR s.12: a qualifying wage-rate production plant is in a CUSMA country)",
                             "not from a high-wage plant (high_wage = N)"],
                            "high_wage not stated: not counted as high-wage"),
-        np.where(high, "high-wage material (high_wage = Y)", ""))
+        np.where(high, "high-wage material (high_wage = Y)",
+                 np.where(covered, "material of a self-produced high-wage part: counted within that part's net cost "
+                                   "(UR 18(4), 18(7)(a))", "")))
     return decided(rid, requirement, threshold, form, ctx, basis, figures, reason=reason, decision=decision,
                    threshold_citation=threshold.citation + (f"; minimum: {minimum.citation}" if minimum else ""),
                    drivers=False)

@@ -215,7 +215,10 @@ def section_232_lines(req: RequirementResult, currency: str) -> list[str]:
                    f"= {m('liability')} {currency} per vehicle")
         if "offset_accrued" in f:
             excess = f", excess {m('offset_excess')}" if "offset_excess" in f else ""
-            out.append(f"      offset accrued {m('offset_accrued')}, applied {m('offset_applied')} (capped at the liability{excess}); "
+            basis = "MSRP" if f.get("offset_basis") == "msrp" else "transaction value"
+            accrued = (f"{f['offset_rate']}% x {basis} {m('offset_measure')} = {m('offset_accrued')} accrued"
+                       if "offset_measure" in f else f"accrued {m('offset_accrued')}")
+            out.append(f"      offset {accrued}, applied {m('offset_applied')} (capped at the liability{excess}); "
                        f"net {m('duty')} {currency} per vehicle")
         if "duty_per_year" in f:
             out.append(f"      per year at {int(f['annual_volume']):,} vehicles: liability {m('liability_per_year')}, offset "

@@ -299,6 +299,9 @@ class PartOrigin(_Strict):
     # A self-produced (make) part of `hs` is measured by its own RVC (its make value against the
     # non-originating materials below it); originating, its VNM leaves the vehicle's (UR 20(1)).
     self_produced: bool = False
+    # Whether it decides bought lines too (false: only self-produced parts are measured by it, a
+    # bought line's origin being its certification's, as for core parts, UR 14(2), 15(2)).
+    bought: bool = True
     table_g: tuple[TableGComponent, ...] = ()
     reference: tuple[Reference, ...] = ()
     threshold: tuple[DatedValue, ...] = Field(min_length=1)
@@ -789,8 +792,8 @@ def core_part_groups(regimes: Iterable[Regime]) -> tuple[str, ...]:
 
 
 def reader_rules(regimes: Iterable[Regime]) -> ReaderRules:
-    """What the workbook reader takes from the loaded rules: their core-part groups, and their
-    vehicle-type rows (regimes that extend one another share rows; two files that read one code
+    """What the workbook reader takes from the loaded rules: their core-part groups, their LVC
+    assembly credits, and their vehicle-type rows (regimes that extend one another share rows; two files that read one code
     as different types are an error naming both)."""
     regimes = list(regimes)
     by_id = {regime.id: regime for regime in regimes}
@@ -809,7 +812,9 @@ def reader_rules(regimes: Iterable[Regime]) -> ReaderRules:
                                         f"reads {both[0]} as {other_type}, and the two share codes; a code has one "
                                         "vehicle type")
             rows.setdefault(key, regime.path)
-    return ReaderRules(core_part_groups(regimes), tuple(rows))
+    credits = tuple(sorted({requirement.assembly_credit for regime in regimes for requirement in regime.requirements.values()
+                            if requirement.assembly_credit is not None}))
+    return ReaderRules(core_part_groups(regimes), tuple(rows), credits)
 
 
 Regime.model_rebuild()

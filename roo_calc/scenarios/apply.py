@@ -315,7 +315,8 @@ def _vehicle_problems(new: Vehicle, scenario: Scenario) -> list[str]:
     """The scenario's [vehicle] figures that the Vehicle sheet would refuse beside the sheet's
     other figures, each naming the scenario file, the scenario and the key: originating steel
     or aluminum purchases above the purchases (USMCA UR 17(1): the originating purchases are a
-    part of them), as the reader checks them."""
+    part of them), and high-wage labor and materials above the net cost (UR 18(6)(a)), as the
+    reader checks them."""
     if scenario.vehicle is None:
         return []
     where = f"{scenario.path or 'scenario'}: scenario {scenario.name!r}, [vehicle]"
@@ -332,6 +333,11 @@ def _vehicle_problems(new: Vehicle, scenario: Scenario) -> list[str]:
         figure = total if other == bought else part
         problems.append(f"{where} {key}: expected {expected} {other} ({display_money(figure)}, {new.source_of(other)}), "
                         f"found {display_money(found)}")
+    labor, materials = new.lvc_high_wage_labor_cents, new.lvc_high_wage_materials_cents
+    given = [name for name in ("lvc_high_wage_labor", "lvc_high_wage_materials") if getattr(new, f"{name}_cents") is not None]
+    if given and (labor or 0) + (materials or 0) > new.net_cost_cents:  # USMCA UR 18(6)(a): both are within the net cost
+        problems.append(f"{where} {' + '.join(given)}: expected at most the net cost ({display_money(new.net_cost_cents)}, "
+                        f"{new.source_of('net_cost')}), found {display_money((labor or 0) + (materials or 0))}")
     return problems
 
 

@@ -191,7 +191,7 @@ def evaluate_batch(bom: Bom, regime: Regime, on: date, edits: pd.DataFrame, coun
             continue
         new = counted.get(req.id, np.zeros(0, dtype=np.int64))
         old = form.counted[line]
-        sums[req.id] = [_part_sums(part, form.counted, new, old, line, scen, count) for part in form.parts]
+        sums[req.id] = [_part_sums(part, form.counted, new, old, line, scen, count) for part in form.summed()]
     decided = decide_all(forms, sums, count)
     statuses: dict[str, np.ndarray] = {}
     values: dict[str, Callable[[int], Fraction | None] | Fraction | None] = {}
