@@ -47,6 +47,16 @@ def test_zip_that_is_not_a_workbook(tmp_path):
     one(path, r"not an \.xlsx workbook|could not read")
 
 
+def test_a_workbook_cut_short_is_called_damaged_not_a_non_zip(make_bom, tmp_path):
+    """A copy interrupted half-way begins as a zip (PK\\x03\\x04) but lacks the directory a zip ends
+    with; the message said it was no zip file, "found a file starting with b'PK\\x03\\x04'"."""
+    path = tmp_path / "cut.xlsx"
+    path.write_bytes(make_bom().read_bytes()[:3000])
+    message = one(path, r"found a damaged zip file: it begins as one but its directory, at the end of the file, is "
+                        r"missing \(the file was cut short")
+    assert "starting with" not in message
+
+
 def test_legacy_xls(tmp_path):
     # An OLE compound file with a Workbook stream, as Excel 97-2003 writes it.
     path = tmp_path / "old.xls"

@@ -104,3 +104,12 @@ def test_a_formula_saved_without_its_value_is_refused_not_read_as_blank(make_bom
     found = read_returned(path)
     assert found.status == "invalid"
     assert [(p.code, p.sheet, p.cell) for p in found.errors] == [("formula-without-value", "Parts", "K5")]
+
+
+def test_a_request_cut_short_is_named_damaged_once(make_bom, tmp_path):
+    """The message repeated "expected an .xlsx workbook" and said the file was no zip."""
+    path = _request(make_bom, tmp_path, "nafta-1994")
+    path.write_bytes(path.read_bytes()[:3000])
+    [problem] = read_returned(path).problems
+    assert problem.message.startswith("expected an .xlsx workbook, found a damaged zip file: it begins as one")
+    assert problem.message.count("expected") == 1

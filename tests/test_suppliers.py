@@ -136,7 +136,7 @@ def test_round_trip(sample, tmp_path):
     assert f"{errant}:Certification!B6: Blanket period to: expected a date on or after 2024-06-01, found 2024-01-01" in out.output
     assert f"{errant}:Parts!J5: usmca_originating: expected Y or N" in out.output
     assert "Declining SA: declined (we do not certify origin)" in out.output
-    assert "2 certification rows from 1 answered request(s)" in out.output
+    assert "2 certification rows from 1 answered request written" in out.output
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # never modifies a returned file
 
     again = tmp_path / "again.xlsx"
@@ -217,7 +217,7 @@ def test_collect_keeps_good_files_when_others_are_not_requests(sample, tmp_path)
     assert out.exit_code == 2
     assert f"{sample}: expected the request sheets Instructions, Parts, Certification" in out.output
     assert f"{tmp_path / 'gone.xlsx'}: expected a returned request workbook (.xlsx), found no such file" in out.output
-    assert "1 certification rows from 1 answered request(s)" in out.output and certs.exists()
+    assert "1 certification row from 1 answered request written" in out.output and certs.exists()
     nothing = runner.invoke(app, ["collect", str(sample), "--output", str(tmp_path / "none.xlsx")])
     assert nothing.exit_code == 2 and not (tmp_path / "none.xlsx").exists()
 

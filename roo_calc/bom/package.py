@@ -102,6 +102,9 @@ def sniff(data: bytes) -> str | None:
         return ("this is a legacy Excel 97-2003 .xls workbook; expected .xlsx: open it in a "
                 "spreadsheet app and save it as Excel Workbook (.xlsx)")
     if not zipfile.is_zipfile(io.BytesIO(data)):
+        if head.startswith(b"PK\x03\x04"):  # a zip's first entry, without the directory a zip ends with
+            return ("expected an .xlsx workbook, found a damaged zip file: it begins as one but its directory, at the "
+                    "end of the file, is missing (the file was cut short, e.g. by an interrupted copy or download)")
         found = "an empty file" if head == b"" else f"a file starting with {head[:4]!r}"
         return f"expected an .xlsx workbook (a zip file), found {found}"
     return None

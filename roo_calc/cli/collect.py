@@ -27,6 +27,7 @@ def collect(
     """
     say = stdout_echo(quiet)
     from roo_calc.atomic import check_target
+    from roo_calc.display import plural
     from roo_calc.suppliers.collect import collect as run
     from roo_calc.suppliers.collect_report import write_collected
 
@@ -62,7 +63,7 @@ def collect(
     except RooCalcError as error:  # the disk filled up, or the folder went away
         fail(error)
     bad = len(results) - len(good)
-    say(f"{rows} certification rows from {len(answered)} answered request(s) written to {output}"
+    say(f"{plural(rows, 'certification row')} from {plural(len(answered), 'answered request')} written to {output}"
                + (f"; {len(good) - len(answered)} declined" if len(good) > len(answered) else "")
                + (f"; {bad} file(s) left out for the problems above" if bad else ""))
     if bad:

@@ -21,6 +21,7 @@ from roo_calc.bom.reader import parse_date
 from roo_calc.bom.schema import CERTIFICATE_COLUMNS, CERTIFICATION_COLUMNS
 from roo_calc.certificates.model import Certificate
 from roo_calc.certificates.reader import conflicts
+from roo_calc.display import plural
 from roo_calc.errors import Problem
 from roo_calc.numbers import pct_to_e4
 from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, ID_LABELS, KEY_ROW, RESPONSES,
@@ -86,7 +87,7 @@ def _read(path: Path, found: Returned, out, received: date | None) -> None:
             return
         sheets = {name: _Cells(book.read_sheet(name)) for name in (SHEET_INSTRUCTIONS, SHEET_PARTS, SHEET_CERTIFICATION)}
     except PackageError as exc:  # not a workbook, or a damaged or hostile one
-        problem(f"expected an .xlsx workbook, could not read it: {exc}", exc.sheet, exc.cell, code="not-xlsx")
+        problem(str(exc), exc.sheet, exc.cell, code="not-xlsx")
         return
     found.sha256 = hashlib.sha256(data).hexdigest()
     found.received = received or datetime.fromtimestamp(path.stat().st_mtime, timezone.utc).date()
@@ -136,7 +137,7 @@ def _read(path: Path, found: Returned, out, received: date | None) -> None:
                 "'declined'", SHEET_CERTIFICATION, response_cell)
     if not out.has_errors:
         found.status = "answered"
-        found.note = f"{len(found.rows)} certification rows"
+        found.note = plural(len(found.rows), "certification row")
 
 
 class _Cells:
