@@ -72,3 +72,36 @@ def test_json_of_many_scenarios_is_the_whole_document_in_pieces():
         pieces = list(json_text(result, on, extra={"certificate_notes": []}))
         assert json.loads("".join(pieces)) == json.loads(json.dumps({**to_json(result, on), "certificate_notes": []}))
         assert len(pieces) == (1 if count <= DETAIL_LIMIT else len(result.cells) + 2)
+
+
+def test_changes_that_reach_one_line_twice_merge_as_applied_in_order():
+    """Two changes of one scenario reaching the same line: each field comes from the last change
+    that sets it (as `apply_scenario` applies them), in the edit table and in every cell."""
+    from roo_calc.scenarios.batch import edits_from_scenarios
+
+    bom = load_bom(SAMPLES / "compact-sedan-mx.xlsx")
+    known = load_regimes()
+    parts = bom.lines["part_number"].astype(str).tolist()
+    first, second, third = parts[0], parts[1], parts[2]
+    scenarios = [Scenario.model_validate({"name": f"s{k}", "change": changes}) for k, changes in enumerate([
+        [{"select": {"part_number": [first, second]}, "set": {"origin_country": "MX", "usmca_originating": "Y"}},
+         {"select": {"part_number": first}, "set": {"usmca_originating": "N", "regional_content_pct": 80}}],
+        [{"select": {"part_number": third}, "set": {"origin_country": "CA"}}],
+        [{"select": {"part_number": [second, first]}, "set": {"usmca_originating": "N", "high_wage": True}},
+         {"select": {"part_number": first}, "set": {"usmca_originating": "Y", "origin_country": "US"}},
+         {"select": {"part_number": second}, "set": {"nafta_originating": "Y"}}]])]
+    edits = edits_from_scenarios(bom, scenarios)
+    rows = [(r.scenario, r.line, r.origin_country, r.usmca_originating, r.nafta_originating, r.high_wage, r.regional_content_e4)
+            for r in edits.itertuples()]
+    assert rows == [(0, 0, "MX", False, None, None, 800_000), (0, 1, "MX", True, None, None, None),
+                    (1, 2, "CA", None, None, None, None),
+                    (2, 0, "US", True, None, True, None), (2, 1, None, False, True, True, None)]
+    on = bom.vehicle.production_date
+    result = compare(bom, scenarios, list(known.values()), on, known)
+    for scenario in scenarios:
+        edited = apply_scenario(bom, scenario)
+        for regime in known.values():
+            alone = evaluate(edited, regime, on, known)
+            cell = result.cell(regime.id, scenario.name)
+            assert cell.status == alone.status and [(r.id, r.status, r.value) for r in cell.result.requirements] == \
+                [(r.id, r.status, r.value) for r in alone.requirements], (regime.id, scenario.name)

@@ -400,3 +400,31 @@ net_cost = 31000.50
     assert rows[0][4] == "9 lines: 2, 3, 4, 5, 9, 10, 14, 15, 16"
     assert rows[1][4] == "3 lines: 248, 249, 250"
     assert rows[2][4] == "none (the vehicle's figures)"
+
+
+def test_plain_scenarios_of_a_file_of_many_are_the_models_a_full_validation_makes(tmp_path):
+    """Plain entries are built from their validated changes without a model validation each
+    (`roo_calc.scenarios.model.built`): the same models, field for field, as validating each
+    entry whole (the path of entries that are not plain)."""
+    from decimal import Decimal
+
+    import tomli
+
+    from roo_calc.scenarios.apply import load_scenarios
+    from roo_calc.scenarios.model import Scenario
+
+    entry = ('[[scenario]]\nname = "s{k}"\ndescription = "moved"\n'
+             '[[scenario.change]]\nselect = {{ part_number = ["{p}", "0002"], supplier = "ACME" }}\n'
+             'set = {{ origin_country = "mx", usmca_originating = "Y", high_wage = false, regional_content_pct = 62.50 }}\n'
+             '[[scenario.change]]\nselect = {{ hs_prefix = "8708" }}\nset = {{ us_content_pct = 1 }}\n')
+    text = "".join(entry.format(k=k, p=f"{k % 3:04d}") for k in range(6))
+    text += '[[scenario]]\nname = "last"\n[[scenario.change]]\nselect = { material = "steel" }\nset = { supplier = "S" }\n'
+    path = write(tmp_path, text)
+    loaded = load_scenarios(path)
+    whole = [Scenario.model_validate({**e, "path": str(path)}) for e in tomli.loads(text, parse_float=Decimal)["scenario"]]
+    assert len(loaded) == len(whole) == 7
+    for fast, slow in zip(loaded, whole):
+        assert repr(fast) == repr(slow) and fast == slow and fast.model_dump() == slow.model_dump()
+        for a, b in zip(fast.change, slow.change):
+            assert a.select.model_fields_set == b.select.model_fields_set
+            assert a.select.model_copy(update={"material": ("x",)}) == b.select.model_copy(update={"material": ("x",)})

@@ -32,52 +32,60 @@ def compare(
 ) -> None:
     """Compare regimes across sourcing scenarios: status, binding requirement, value, margin and
     the change against the baseline, each scenario re-evaluated from the edited BOM."""
-    import roo_calc
-    from roo_calc.errors import ScenarioError
-    from roo_calc.scenarios.apply import vehicle_problems, without_effect
-    from roo_calc.scenarios.compare import compare as run
+    from roo_calc.collector import kept_out, paused
 
-    try:
-        if output is not None:
-            _check_output(output, bom_path)
-        regimes, known = pick_regimes(rules, regime)
-        from roo_calc.rules.loader import import_mfn_table
+    # What lives until the end (the modules, the scenarios) is left out of the cycle collector's
+    # walks once made, and is made with the collector paused (roo_calc.collector).
+    with kept_out() as keep:
+        with paused():
+            import roo_calc
+            from roo_calc.errors import ScenarioError
+            from roo_calc.report import compare as report
+            from roo_calc.scenarios.apply import vehicle_problems, without_effect
+            from roo_calc.scenarios.compare import compare as run
+            keep()
+        try:
+            if output is not None:
+                _check_output(output, bom_path)
+            regimes, known = pick_regimes(rules, regime)
+            from roo_calc.rules.loader import import_mfn_table
 
-        table = import_mfn_table(import_into)
-        scenarios = _scenarios(scenario or [])
-        with working(f"reading {bom_path}", quiet):
-            bom = roo_calc.load_bom(bom_path, columns, known)
-        on, source = determination_date(as_date(as_of), bom)
-        bom, applied = with_certificates(bom, certificates, on)
-        refused = [problem for s in scenarios for problem in vehicle_problems(bom, s)]
-        if refused:
-            raise ScenarioError("\n".join(refused))
-        result = run(bom, scenarios, regimes, on, known, mfn_table=table, import_into=import_into.upper())
-        if output is not None:
-            from roo_calc.report.compare import write_excel
+            table = import_mfn_table(import_into)
+            with paused():
+                scenarios = _scenarios(scenario or [])
+                keep()
+            with working(f"reading {bom_path}", quiet):
+                bom = roo_calc.load_bom(bom_path, columns, known)
+            on, source = determination_date(as_date(as_of), bom)
+            bom, applied = with_certificates(bom, certificates, on)
+            refused = [problem for s in scenarios for problem in vehicle_problems(bom, s)]
+            if refused:
+                raise ScenarioError("\n".join(refused))
+            result = run(bom, scenarios, regimes, on, known, mfn_table=table, import_into=import_into.upper())
+            if output is not None:
+                from roo_calc.report.compare import write_excel
 
-            write_excel(output, result, on, paper=paper.value,
-                        inputs={"scenarios": [(s, s.path) for s in scenarios],
-                                "Certificates file": [str(p) for p in certificates or []]}, source=source)
-    except (RooCalcError, ValueError) as error:
-        fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
-    from roo_calc.certificates.report import notes_for, notes_json, notes_text
-    from roo_calc.report import compare as report
+                write_excel(output, result, on, paper=paper.value,
+                            inputs={"scenarios": [(s, s.path) for s in scenarios],
+                                    "Certificates file": [str(p) for p in certificates or []]}, source=source)
+        except (RooCalcError, ValueError) as error:
+            fail(error if isinstance(error, RooCalcError) else RooCalcError(str(error)))
+        from roo_calc.certificates.report import notes_for, notes_json, notes_text
 
-    notes = notes_for(applied, regimes)
-    idle = [warning for s in scenarios for warning in without_effect(bom, s)]
-    if quiet:
-        pass
-    elif format is Format.json:
-        for piece in report.json_text(result, on, source, {"certificate_notes": notes_json(notes), "scenario_warnings": idle}):
-            echo(piece, nl=False)
-        echo("")
-    else:
-        echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom))
-             + "".join(f"warning: {w}\n" for w in idle), nl=False)
-        if output is not None:
-            echo(f"\nExcel comparison written to {output}")
-    check_fail_on([c.status for c in result.cells], fail_on)
+        notes = notes_for(applied, regimes)
+        idle = [warning for s in scenarios for warning in without_effect(bom, s)]
+        if quiet:
+            pass
+        elif format is Format.json:
+            for piece in report.json_text(result, on, source, {"certificate_notes": notes_json(notes), "scenario_warnings": idle}):
+                echo(piece, nl=False)
+            echo("")
+        else:
+            echo(report.render_text(result, on, source) + "".join(line + "\n" for line in notes_text(notes, bom))
+                 + "".join(f"warning: {w}\n" for w in idle), nl=False)
+            if output is not None:
+                echo(f"\nExcel comparison written to {output}")
+        check_fail_on((status for regime in result.regimes for status in result.statuses(regime)), fail_on)
 
 
 def _scenarios(paths: list[Path]) -> list:

@@ -62,6 +62,7 @@ def run() -> None:
     exits 128 + its number, and so does a closed output pipe (SIGPIPE, quietly, as Unix filters
     end); anything unexpected is reported in one line (set ROO_CALC_DEBUG=1 for the traceback)
     and exits 1."""
+    import gc
     import os
     import sys
 
@@ -71,26 +72,31 @@ def run() -> None:
 
     stdout = sys.stdout
     try:
-        app(standalone_mode=True)
-    except SystemExit:
-        if sys.stdout is not stdout:  # click's own output (help, usage) met a closed pipe and wrapped stdout
-            _output_closed()
         try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _output_closed()
-        raise
-    except OutputClosed:
-        _output_closed()
-    except Interrupted as stop:
-        print(printable(f"roo-calc: {stop}"), file=sys.stderr)
-        sys.exit(128 + stop.signum)
-    except Exception as exc:  # noqa: BLE001
-        if os.environ.get("ROO_CALC_DEBUG"):
+            app(standalone_mode=True)
+        except SystemExit:
+            if sys.stdout is not stdout:  # click's own output (help, usage) met a closed pipe and wrapped stdout
+                _output_closed()
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _output_closed()
             raise
-        print(printable(f"roo-calc: internal error: {type(exc).__name__}: {exc} (set ROO_CALC_DEBUG=1 for details; please report it)"),
-              file=sys.stderr)
-        sys.exit(1)
+        except OutputClosed:
+            _output_closed()
+        except Interrupted as stop:
+            print(printable(f"roo-calc: {stop}"), file=sys.stderr)
+            sys.exit(128 + stop.signum)
+        except Exception as exc:  # noqa: BLE001
+            if os.environ.get("ROO_CALC_DEBUG"):
+                raise
+            print(printable(f"roo-calc: internal error: {type(exc).__name__}: {exc} (set ROO_CALC_DEBUG=1 for details; please report it)"),
+                  file=sys.stderr)
+            sys.exit(1)
+    finally:
+        # The process ends here: what it made is left out of the cycle collector's walk at exit
+        # (roo_calc.collector), which would otherwise go over every object once more.
+        gc.freeze()
 
 
 def _output_closed() -> NoReturn:

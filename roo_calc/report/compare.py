@@ -7,6 +7,7 @@ from exact values and rounded once."""
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from fractions import Fraction
@@ -59,14 +60,9 @@ def _top(comparison: Comparison) -> tuple[list[str], list[str]]:
                "whose status moved against the baseline (every cell: --format json or --output).", ""]
     shown: dict[str, None] = {BASELINE: None}
     for regime in comparison.regimes:
-        base = comparison.cell(regime, BASELINE).status
-        counts: dict[str, int] = {}
-        moved = []
-        for name in comparison.scenarios[1:]:
-            status = comparison.cell(regime, name).status
-            counts[status] = counts.get(status, 0) + 1
-            if status != base:
-                moved.append(name)
+        base, *statuses = comparison.statuses(regime)
+        counts = Counter(statuses)
+        moved = [name for name, status in zip(comparison.scenarios[1:], statuses) if status != base]
         shown.update(dict.fromkeys(moved[:TOP_CHANGES]))
         summary.append(f"  {regime}: baseline {label(base)}; " + ", ".join(f"{n:,} {label(s)}" for s, n in sorted(counts.items()))
                        + f"; status moved in {len(moved):,}")

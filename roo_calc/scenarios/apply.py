@@ -16,11 +16,12 @@ import pandas as pd
 from pydantic import ValidationError
 
 from roo_calc.bom.model import Bom, Vehicle
+from roo_calc.collector import paused
 from roo_calc.display import money as display_money
 from roo_calc.bom.schema import CERTIFICATION_COLUMNS
 from roo_calc.errors import ScenarioError
 from roo_calc.numbers import pct_to_e4, to_cents
-from roo_calc.scenarios.model import Change, LineEdit, Scenario, Selector
+from roo_calc.scenarios.model import Change, LineEdit, Scenario, Selector, built
 from roo_calc.tomlfile import read_toml
 
 
@@ -32,7 +33,11 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     level), or many as a `[[scenario]]` array of tables, each with its own name.  Every problem in
     every entry is found in one pass and raised together, each naming the file, the entry (its
     number, from 1, and name) and the key."""
-    path = Path(path)
+    with paused():  # a few hundred thousand tables and models, none in a cycle (roo_calc.collector)
+        return _load_scenarios(Path(path))
+
+
+def _load_scenarios(path: Path) -> list[Scenario]:
     data = read_toml(path, ScenarioError, "scenario file")
     if "scenario" not in data:
         return [_validated(data, path, f"{path}")]
@@ -49,14 +54,13 @@ def load_scenarios(path: str | Path) -> list[Scenario]:
     edits = _Validated()
     for number, entry in enumerate(entries, start=1):
         name = entry.get("name")
-        where = f"{path}: scenario {number}" + (f" ({name!r})" if isinstance(name, str) and name else "")
         try:
-            scenarios.append(_validated(entry, path, where, edits))
+            scenarios.append(edits.scenario(entry, path) or _validated(entry, path, _entry(path, number, name)))
         except ScenarioError as error:
             problems.extend(str(error).splitlines())
             continue
         if name in first:
-            problems.append(f"{where}: name: scenario {first[name]} has the same name; names must be unique")
+            problems.append(f"{_entry(path, number, name)}: name: scenario {first[name]} has the same name; names must be unique")
         first.setdefault(name, number)
     if problems:
         more = len(problems) - MAX_LISTED
@@ -87,14 +91,22 @@ class _Validated:
         self._selectors: dict[str, Selector] = {}
         self._edits: dict[str, LineEdit] = {}
         self._changes: dict[tuple[str, str], Change] = {}
+        self._read: dict[tuple[int, int], Change | None] = {}  # by the id()s of the tables, alive while the file is read
 
     def change(self, change) -> Change | None:
         """The validated change, or None when it is not valid (left to the full validation, which
         locates every problem).  Each table is looked up by its repr, exact for TOML's values:
-        True and 1, 1 and Decimal('1') print differently."""
+        True and 1, 1 and Decimal('1') print differently; a table read once for many identical
+        lines (`roo_calc.tomlfile`) is first looked up by its identity."""
         if not isinstance(change, dict) or change.keys() != {"select", "set"}:
             return None
         select, edit = change["select"], change["set"]
+        key = (id(select), id(edit))
+        if key not in self._read:
+            self._read[key] = self._change(select, edit)
+        return self._read[key]
+
+    def _change(self, select, edit) -> Change | None:
         keys = (repr(select), repr(edit))
         found = self._changes.get(keys)
         if found is not None:
@@ -109,7 +121,7 @@ class _Validated:
                 line_edit = self._edits[keys[1]] = LineEdit.model_validate(edit)
             except ValidationError:
                 return None
-        found = self._changes[keys] = Change.model_construct(select=selector, set=line_edit)
+        found = self._changes[keys] = built(Change, select=selector, set=line_edit)
         return found
 
     def scenario(self, entry: dict, path: Path) -> Scenario | None:
@@ -120,10 +132,10 @@ class _Validated:
         if not (isinstance(name, str) and name and (description is None or isinstance(description, str))
                 and isinstance(changes, list) and changes):
             return None
-        built = [self.change(c) for c in changes]
-        if None in built:
+        made = tuple([self.change(c) for c in changes])
+        if None in made:
             return None
-        return Scenario.model_construct(name=name, description=description, change=tuple(built), vehicle=None, path=str(path))
+        return built(Scenario, name=name, description=description, change=made, vehicle=None, path=str(path))
 
 
 def _plain_selector(table) -> Selector | None:
@@ -137,13 +149,15 @@ def _plain_selector(table) -> Selector | None:
         if not values or not all(isinstance(v, str) and v.strip() for v in values):
             return None
         fields[key] = values
-    return Selector.model_construct(**fields)
+    return built(Selector, **fields)
 
 
-def _validated(data: dict, path: Path, where: str, edits: _Validated | None = None) -> Scenario:
-    built = edits.scenario(data, path) if edits is not None else None
-    if built is not None:
-        return built
+def _entry(path: Path, number: int, name) -> str:
+    """Where an entry of a file of many is: the file, its number (from 1) and its name."""
+    return f"{path}: scenario {number}" + (f" ({name!r})" if isinstance(name, str) and name else "")
+
+
+def _validated(data: dict, path: Path, where: str) -> Scenario:
     try:
         return Scenario.model_validate({**data, "path": str(path)})
     except ValidationError as exc:
@@ -308,6 +322,8 @@ def _edited_vehicle(vehicle: Vehicle, scenario: Scenario, delta: int) -> Vehicle
 def vehicle_problems(bom: Bom, scenario: Scenario) -> list[str]:
     """What `apply_scenario` refuses in the scenario's [vehicle] figures, found without applying
     its line changes: to list the problems of every scenario at once."""
+    if scenario.vehicle is None:  # nothing to check (ten thousand sourcing scenarios copy no vehicle)
+        return []
     return _vehicle_problems(_edited_vehicle(bom.vehicle, scenario, 0), scenario)
 
 

@@ -18,6 +18,8 @@ is decided by such sums and by the batches of its qualifying regimes (`tariff_ba
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 from datetime import date
@@ -52,32 +54,66 @@ def batchable(regime: Regime, known: Mapping[str, Regime] | None = None) -> bool
 
 
 def edits_from_scenarios(bom: Bom, scenarios: list[Scenario]) -> pd.DataFrame:
-    """The long edit table: one row per (scenario, edited line) with the new field values.  A
-    selector or an edit shared by many scenarios (the loader shares equal ones) is resolved once."""
+    """The long edit table: one row per (scenario, edited line) with the new field values, in
+    the order the scenario's changes first reach each line; a line reached by several changes of
+    one scenario takes each field from the last change that sets it.  A selector or an edit shared
+    by many scenarios (the loader shares equal ones) is resolved once, and the table is built
+    column by column from the distinct edits."""
     index_ = LineIndex(bom.lines)
     lines_of: dict[int, list[int]] = {}  # by id() of a selector
-    values_of: dict[int, dict] = {}  # by id() of an edit
-    columns: dict[str, list] = {name: [] for name in ("scenario", "line", *EDITABLE)}
+    edit_of: dict[int, int] = {}  # by id() of an edit: its position in `values`
+    values: list[dict] = []
+    numbers: list[int] = []
+    edits: list[int] = []
+    picked: list[list[int]] = []
     for number, scenario in enumerate(scenarios):
-        current: dict[int, dict] = {}
         for position, change in enumerate(scenario.change, start=1):
             lines = lines_of.get(id(change.select))
             if lines is None:
                 lines = lines_of[id(change.select)] = index_.picked(change.select)
             if not lines:
                 raise no_match(bom, scenario, position, change)
-            values = values_of.get(id(change.set))
-            if values is None:
-                values = values_of[id(change.set)] = _edited_fields(change.set)
-            for index in lines:
-                current.setdefault(index, {}).update(values)
-        for index, fields in current.items():
-            columns["scenario"].append(number)
-            columns["line"].append(index)
-            for name in EDITABLE:
-                columns[name].append(fields.get(name))
-    return pd.DataFrame({name: pd.Series(values, dtype=np.int64 if name in ("scenario", "line") else object)
-                         for name, values in columns.items()})
+            edit = edit_of.get(id(change.set))
+            if edit is None:
+                edit = edit_of[id(change.set)] = len(values)
+                values.append(_edited_fields(change.set))
+            numbers.append(number)
+            edits.append(edit)
+            picked.append(lines)
+    counts = np.fromiter(map(len, picked), dtype=np.int64, count=len(picked))
+    rows = _merged(np.repeat(np.array(numbers, dtype=np.int64), counts),
+                   np.fromiter(itertools.chain.from_iterable(picked), dtype=np.int64, count=int(counts.sum())),
+                   np.repeat(np.array(edits, dtype=np.int64), counts), values, len(bom.lines))
+    columns = {"scenario": pd.Series(rows[0], dtype=np.int64), "line": pd.Series(rows[1], dtype=np.int64)}
+    for name in EDITABLE:
+        column = np.empty(len(values), dtype=object)
+        column[:] = [v.get(name) for v in values]
+        columns[name] = pd.Series(column[rows[2]], dtype=object)
+    return pd.DataFrame(columns)
+
+
+def _merged(scenario: np.ndarray, line: np.ndarray, edit: np.ndarray, values: list[dict],
+            lines: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One row per (scenario, line), where it first appears; a line edited by several changes of
+    one scenario gets their edits merged in order (a new entry of `values`)."""
+    key = scenario * lines + line
+    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    if len(first) == len(key):
+        return scenario, line, edit
+    inverse = inverse.reshape(-1)
+    kept = np.sort(first)
+    combined = edit[kept].copy()
+    members: dict[int, list[int]] = {}  # by key, the edits of its rows in order
+    repeated = np.flatnonzero(counts[inverse] > 1)
+    for k, e in zip(inverse[repeated].tolist(), edit[repeated].tolist()):
+        members.setdefault(k, []).append(e)
+    merged: dict[tuple[int, ...], int] = {}
+    for k, edits in members.items():
+        if tuple(edits) not in merged:
+            merged[tuple(edits)] = len(values)
+            values.append({name: value for e in edits for name, value in values[e].items()})
+        combined[np.searchsorted(kept, first[k])] = merged[tuple(edits)]
+    return scenario[kept], line[kept], combined
 
 
 def _edited_fields(edit) -> dict:
@@ -151,7 +187,14 @@ def _distinct_rows(edits: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     """The distinct (line, edit) rows, and for each edit row the position of its distinct row."""
     if not len(edits):
         return edits.reset_index(drop=True), np.zeros(0, dtype=np.int64)
-    codes = np.column_stack([pd.factorize(edits[c], use_na_sentinel=True)[0] for c in ("line", *EDITABLE)])
+    factorized = [pd.factorize(edits[c], use_na_sentinel=True) for c in ("line", *EDITABLE)]
+    if math.prod(len(uniques) + 1 for _, uniques in factorized) < 2**62:
+        # One int64 per row, in the rows' own order (codes from 0, a blank as 0): sorted as the rows are.
+        codes = np.zeros(len(edits), dtype=np.int64)
+        for found, uniques in factorized:
+            codes = codes * (len(uniques) + 1) + (found + 1)
+    else:
+        codes = np.column_stack([found for found, _ in factorized])
     _, first, inverse = np.unique(codes, axis=0, return_index=True, return_inverse=True)
     return edits.iloc[first].reset_index(drop=True), inverse.reshape(-1).astype(np.int64)
 

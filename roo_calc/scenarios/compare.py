@@ -3,10 +3,13 @@ the engine from the edited BOM."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import overload
+
+import numpy as np
 
 from roo_calc.bom.model import Bom
 from roo_calc.engine.determine import evaluate
@@ -135,18 +138,90 @@ class ScenarioBoms(Mapping[str, Bom]):
         return 1 + len(self._scenarios)
 
 
+class Column:
+    """One regime's cells, the baseline's first, then one per scenario in order.  A batched
+    scenario's cell is made from the batch only when it is read (a text report of ten thousand
+    scenarios reads about twenty), then kept; its status is read from the batch as a whole."""
+
+    def __init__(self, regime: str, names: list[str], base: Cell) -> None:
+        self.regime, self.names, self.base = regime, names, base
+        self.status = np.full(len(names), base.status, dtype=object)  # by position, the baseline at 0
+        self._cells: dict[int, Cell] = {0: base}
+        self._batch: tuple | None = None
+
+    def add(self, position: int, cell: Cell) -> None:
+        """A cell evaluated on its own (a scenario the batch does not take)."""
+        self._cells[position] = cell
+        self.status[position] = cell.status
+
+    def batched(self, positions: np.ndarray, batch, duty: np.ndarray, net_cost_cents: int, annual_volume: int | None) -> None:
+        """The scenarios at `positions` are the batch's 0, 1, ...; `duty` is each one's duty owed."""
+        at = np.full(len(self.names), -1, dtype=np.int64)
+        at[positions] = np.arange(len(positions))
+        self.status[positions] = batch.status
+        self._batch = (batch, at, duty, net_cost_cents, annual_volume)
+
+    def cell(self, position: int) -> Cell:
+        found = self._cells.get(position)
+        if found is None:
+            if self._batch is None:
+                raise IndexError(position)
+            batch, at, duty, cost, volume = self._batch
+            k = int(at[position])
+            found = self._cells[position] = BatchCell(batch, k, self.regime, self.names[position], self.base.result, cost,
+                                                      volume, duty[k], self.base.duty_cents)
+        return found
+
+
+class Cells(Sequence[Cell]):
+    """Every cell, regime by regime, each regime's baseline first (as `Comparison.cells`)."""
+
+    def __init__(self, columns: list[Column], count: int) -> None:
+        self._columns, self._count = columns, count
+
+    def __len__(self) -> int:
+        return len(self._columns) * self._count
+
+    @overload
+    def __getitem__(self, index: int) -> Cell: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Cell]: ...
+
+    def __getitem__(self, index: int | slice) -> Cell | list[Cell]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        regime, position = divmod(index % len(self), self._count)
+        return self._columns[regime].cell(position)
+
+    def __iter__(self) -> Iterator[Cell]:
+        for column in self._columns:
+            for position in range(self._count):
+                yield column.cell(position)
+
+
 @dataclass
 class Comparison:
     scenarios: list[str]
     regimes: list[str]
-    cells: list[Cell] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
     boms: Mapping[str, Bom] = field(default_factory=dict)
-    _index: dict[tuple[str, str], Cell] = field(default_factory=dict, repr=False)
+    _position: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def cells(self) -> Cells:
+        return Cells(self.columns, len(self.scenarios))
 
     def cell(self, regime: str, scenario: str) -> Cell:
-        if len(self._index) != len(self.cells):
-            self._index = {(c.regime, c.scenario): c for c in self.cells}
-        return self._index[(regime, scenario)]
+        if not self._position:
+            self._position = {name: k for k, name in enumerate(self.scenarios)}
+        return self.columns[self.regimes.index(regime)].cell(self._position[scenario])
+
+    def statuses(self, regime: str) -> list[str]:
+        """Each scenario's status under the regime, the baseline's first (no cell is made)."""
+        return self.columns[self.regimes.index(regime)].status.tolist()
 
 
 def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date,
@@ -161,11 +236,14 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
         raise ValueError("scenario names must be unique (and not 'baseline')")
     # A sourcing scenario changes no value and nothing about the vehicle: its net cost, volume and
     # duty basis are the baseline's, and its BOM is never copied (the batch edits lines in place).
-    in_batch = {k: position for position, k in enumerate(k for k, s in enumerate(scenarios) if batchable_scenario(s))}
+    sourcing = [batchable_scenario(s) for s in scenarios]
+    in_batch = [k for k, plain in enumerate(sourcing) if plain]
+    alone = [k for k, plain in enumerate(sourcing) if not plain]
     edits = edits_from_scenarios(bom, [scenarios[k] for k in in_batch]) if in_batch else None
-    boms = ScenarioBoms(bom, scenarios, {s.name: apply_scenario(bom, s) for k, s in enumerate(scenarios) if k not in in_batch})
+    boms = ScenarioBoms(bom, scenarios, {scenarios[k].name: apply_scenario(bom, scenarios[k]) for k in alone})
     comparison = Comparison(names, [r.id for r in regimes], boms=boms)
     batches: dict[str, tuple[Determination, BatchResult]] = {}  # by regime id, shared with Section 232's qualification
+    positions = np.array(in_batch, dtype=np.int64) + 1
     for regime in regimes:
         shared = (known or {}).get(regime.id) is regime
         base, batch = batches[regime.id] if shared and regime.id in batches else (evaluate(bom, regime, on, known), None)
@@ -174,23 +252,21 @@ def compare(bom: Bom, scenarios: list[Scenario], regimes: list[Regime], on: date
             if shared:
                 batches[regime.id] = (base, batch)
         base_duty = duty_owed(bom, base, mfn_table, import_into)
-        comparison.cells.append(_cell(regime.id, BASELINE, base, base, bom, bom, base_duty, base_duty))
-        owed_by_group: dict[object, Fraction | None] = {}  # scenarios alike in their determination owe the same duty
-        groups = (batch.status if batch.same_as is None else batch.same_as).tolist() if batch is not None else []
-        cost, volume, cells = bom.vehicle.net_cost_cents, bom.vehicle.annual_volume, comparison.cells
-        for k, scenario in enumerate(scenarios):
-            position = in_batch.get(k) if batch is not None else None
-            if batch is not None and position is not None:
-                group = groups[position]
-                if group not in owed_by_group:
-                    owed_by_group[group] = duty_owed(bom, _from_batch(base, batch, position), mfn_table, import_into)
-                cells.append(BatchCell(batch, position, regime.id, scenario.name, base, cost, volume, owed_by_group[group],
-                                       base_duty))
-            else:
-                edited = boms[scenario.name]
-                result = evaluate(edited, regime, on, known)
-                owed = duty_owed(edited, result, mfn_table, import_into)
-                comparison.cells.append(_cell(regime.id, scenario.name, result, base, edited, bom, owed, base_duty))
+        column = Column(regime.id, names, _cell(regime.id, BASELINE, base, base, bom, bom, base_duty, base_duty))
+        comparison.columns.append(column)
+        if batch is not None:
+            # Scenarios alike in their determination owe the same duty: it is worked out once per group.
+            groups = batch.status if batch.same_as is None else batch.same_as
+            distinct, first, group = np.unique(groups, return_index=True, return_inverse=True)
+            owed = [duty_owed(bom, _from_batch(base, batch, int(k)), mfn_table, import_into) for k in first]
+            duty = np.empty(len(distinct), dtype=object)
+            duty[:] = owed
+            column.batched(positions, batch, duty[group.reshape(-1)], bom.vehicle.net_cost_cents, bom.vehicle.annual_volume)
+        for k in (alone if batch is not None else range(len(scenarios))):
+            edited = boms[scenarios[k].name]
+            result = evaluate(edited, regime, on, known)
+            owed_k = duty_owed(edited, result, mfn_table, import_into)
+            column.add(k + 1, _cell(regime.id, scenarios[k].name, result, base, edited, bom, owed_k, base_duty))
     return comparison
 
 
