@@ -34,13 +34,15 @@ CORE_REGIMES = [r for r in REGIMES.values() if any(q.kind == "core_parts" for q 
 
 
 def reference_core_basis(ctx, core, originating, scaled, group_of, owner, own_share) -> np.ndarray:
-    """The reasons as built line by line before (the wording the tests and reports pin)."""
+    """The reasons built line by line, as before (the wording the tests and reports pin), except
+    that a full-value line under the threshold by its stated content (a material of a self-produced
+    core part) says so: it said "no certification and no stated regional content"."""
     lines = ctx.lines
     field = ctx.regime.certification_field
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(field)
     basis = np.full(len(core), "", dtype=object)
-    rc, _stated = lines.pct("regional_content_e4")
+    rc, rc_stated = lines.pct("regional_content_e4")
     for i in np.flatnonzero(core).tolist():
         group = f"{group_of[i]} (material of the self-produced core part at row {owner[i]})" if owner[i] > 0 \
             else f"{group_of[i]} (core part)"
@@ -55,6 +57,8 @@ def reference_core_basis(ctx, core, originating, scaled, group_of, owner, own_sh
         elif scaled[i] > 0:
             why = (f", made in {lines.origin[i]}" if not in_region[i] else
                    f", certified non-originating ({field} = N)" if declined[i] else
+                   f", certified {field} = Y but its stated content is under the threshold" if certified[i] else
+                   ", no certification and its stated content under the threshold" if rc_stated[i] else
                    ", no certification and no stated regional content")
             basis[i] = f"{group}: non-originating, full value{why}"
         elif originating[i]:
@@ -119,6 +123,7 @@ VARIANTS = [
     _bought("M1", "8537.10", 300, origin="JP", level=2),
     _bought("M2", "8708.94", 200, cert="Y", rc=40, level=2),  # a material: roll-up, its content not used
     _bought("M3", "7318.15", 100, rc=90, level=2),
+    _bought("M5", "7318.15", 60, rc=30, level=2),  # no certification, under the threshold
     _bought("M4", "7318.15", 50, cert="N", level=2),
 ]
 # The same groups, each part originating (certified, no stated content): passes each part.
@@ -159,7 +164,9 @@ def test_half_cents_and_thousands_read_as_before(make_bom):
     texts = " | ".join(str(b) for b in seen[0])
     for words in ("counts the rest, 246,913.58,", "states 90.55% regional content", "counts the rest, 0.02,",
                   "counts the rest, 0.00,", "engine (core part): non-originating, full value, made in JP",
-                  "steering (material of the self-produced core part at row"):
+                  "steering (material of the self-produced core part at row",
+                  "full value, certified usmca_originating = Y but its stated content is under the threshold",
+                  "full value, no certification and its stated content under the threshold"):
         assert words in texts, words
 
 

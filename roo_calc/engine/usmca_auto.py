@@ -345,13 +345,16 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     field = ctx.regime.certification_field
     in_region = lines.in_countries(ctx.regime.region)
     certified, declined = lines.flag(field)
-    rc, _stated_ = lines.pct("regional_content_e4")
+    rc, rc_stated = lines.pct("regional_content_e4")
     counts = scaled > 0
     by_share = core & own_share & counts  # counts 100% less its stated content
     full = core & ~by_share & counts  # counts its full value
     held = core & ~counts & originating  # originating, counts nothing
+    # A full-value line made in the region and not certified N is under the threshold by its stated
+    # content (certified or not: a material of a self-produced core part), or states none.
     kind = np.select([by_share & originating & certified, by_share & originating, by_share & certified, by_share,
-                      full & ~in_region, full & declined, full, held & certified, held], list(range(1, 10)), 0)
+                      full & ~in_region, full & declined, full & certified, full & rc_stated, full,
+                      held & certified, held], list(range(1, 12)), 0)
     at = np.flatnonzero(kind)
     basis = np.full(len(core), "", dtype=object)
     if not at.size:
@@ -362,7 +365,7 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
     country = np.where(kind == 5, lines.origin[at], "")
     stated = {int(v): display_pct(Fraction(int(v), PCT_E4)) for v in np.unique(content[shared])}
 
-    def text(i: int) -> str:
+    def text(i: int) -> str:  # the reason; for a line counted by its stated content, up to its cents
         named = (f"{group[i]} (material of the self-produced core part at row {row[i]})" if row[i] > 0
                  else f"{group[i]} (core part)")
         k = kind[i]
@@ -370,16 +373,21 @@ def _core_basis(ctx: Context, core: np.ndarray, originating: np.ndarray, scaled:
             status = ("originating (certified) and ", "originating by its stated content and ",
                       f"non-originating on its own ({field} = Y, but its stated content is under the threshold) and ",
                       "non-originating on its own (no certification, stated content under the threshold) and ")[k - 1]
-            return (f"{named}: {status}states {stated[int(content[i])]}% regional content: counts the rest, "
-                    f"{display_money(int(cents[i]))}, as non-originating materials (UR 14(10)(a); stated content "
-                    "read as net cost)")
-        if k <= 7:
+            return f"{named}: {status}states {stated[int(content[i])]}% regional content: counts the rest, "
+        if k <= 9:
             why = (f", made in {country[i]}", f", certified non-originating ({field} = N)",
+                   f", certified {field} = Y but its stated content is under the threshold",
+                   ", no certification and its stated content under the threshold",
                    ", no certification and no stated regional content")[k - 5]
             return f"{named}: non-originating, full value{why}"
-        return named + (": originating (certified)" if k == 8 else ": originating by its stated content")
+        return named + (": originating (certified)" if k == 10 else ": originating by its stated content")
 
-    basis[at] = by_wording([kind, group, row, content, cents, country], text)
+    reasons = by_wording([kind, group, row, content, country], text)
+    by_content = np.flatnonzero(shared)  # their cents differ line by line: joined once per (text, cents)
+    lead, owed = reasons[by_content], cents[by_content]
+    reasons[by_content] = by_wording([lead, owed], lambda i: f"{lead[i]}{display_money(int(owed[i]))}, as non-originating "
+                                                             "materials (UR 14(10)(a); stated content read as net cost)")
+    basis[at] = reasons
     return basis
 
 
