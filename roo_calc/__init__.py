@@ -171,7 +171,7 @@ def evaluate(bom: "Bom", regime: "Regime", as_of: date | None = None,
     on = as_of or default_as_of(bom)
     bom, application = apply_certificates(bom, on, tuple(certificates))
     result = _evaluate(bom, regime, on, others if others is not None else load_regimes())
-    result = annotate(result, application, regime.certification_field)
+    result = annotate(result, application, regime)
     if import_into:
         from roo_calc.engine.duty import with_duty_exposure
         from roo_calc.rules.loader import load_mfn_table

@@ -2,15 +2,14 @@
 (and the other figures) summed over a category of vehicles, weighted by annual volume.
 
 The averaged vehicle is built as one BOM whose lines are every vehicle's lines and whose money
-is each vehicle's times its weight, so the engine applies the very same rules to the sums: an
-averaged RVC is (sum of weighted net costs - sum of weighted VNM) / sum of weighted net costs.
-Weights are the annual volumes divided by their greatest common divisor, which keeps every sum
-exact in whole cents.
+is each vehicle's times its annual volume, so the engine applies the very same rules to the sums:
+an averaged RVC is (sum of net costs x volume - sum of VNM x volume) / sum of net costs x volume.
+Every money figure of an average is therefore the group's annual total, exact in whole cents (a
+stated quantity: a per-vehicle average would need rounding).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -210,12 +209,10 @@ def category_key(bom: Bom, regime: Regime, by: str) -> tuple[str, ...]:
 
 
 def combine(boms: list[tuple[Bom, int]]) -> tuple[Bom, tuple[tuple[str, int], ...]]:
-    """One BOM standing for the volume-weighted sum of several vehicles, and where each of its rows
-    comes from: the vehicles' row numbers overlap, so the averaged BOM numbers its lines 1, 2, ...
-    and row n is (workbook, row) at index n - 1."""
+    """One BOM standing for the annual totals of several vehicles (each one's money times its annual
+    volume), and where each of its rows comes from: the vehicles' row numbers overlap, so the
+    averaged BOM numbers its lines 1, 2, ... and row n is (workbook, row) at index n - 1."""
     weights = [volume for _bom, volume in boms]
-    divisor = math.gcd(*weights)
-    weights = [w // divisor for w in weights]
     frames, made_frames, first = [], [], boms[0][0].vehicle
     money = {name: 0 for name in ("net_cost_cents", "transaction_value_cents", "steel_purchases_cents",
                                   "steel_purchases_originating_cents", "aluminum_purchases_cents",
@@ -268,7 +265,7 @@ class Average:
     result: Determination | None
     note: str | None = None
     row_sources: tuple[tuple[str, int], ...] = ()  # (workbook, row) of the averaged BOM's row n at index n - 1
-    weights: tuple[tuple[str, int], ...] = ()  # (workbook, weight): the averaged amounts are sums of amount x weight
+    weights: tuple[tuple[str, int], ...] = ()  # (workbook, annual volume): the averaged amounts are sums of amount x volume
     period: str | None = None  # the averaging period, or what is known of it (the vehicles' production dates)
     # When a threshold changes within the group's dates: the vehicles (file and production date) this
     # verdict is for; the averaged figures are still the whole group's.
@@ -581,7 +578,5 @@ def _one_currency(members: list[tuple[Bom, int]]) -> None:
 
 
 def weights(members: list[tuple[Bom, int]]) -> tuple[tuple[str, int], ...]:
-    """Each member's weight in the averaged sums: its annual volume over the volumes' greatest
-    common divisor (as in `combine`)."""
-    divisor = math.gcd(*(volume for _bom, volume in members))
-    return tuple((bom.path, volume // divisor) for bom, volume in members)
+    """Each member's weight in the averaged sums (as in `combine`): its annual volume."""
+    return tuple((bom.path, volume) for bom, volume in members)

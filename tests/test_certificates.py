@@ -240,3 +240,104 @@ def test_blanket_certificate_issued_before_a_phase_in_step(make_bom, tmp_path, o
         assert rvc(result).value == 70
         assert len(low) == 1 and low[0].rows == (2,) and low[0].value_at_stake_cents == 300000
         assert "row 2 ENG states 62.00%" in low[0].text and "64%" in low[0].text and "2024-07-01" in low[0].text
+
+
+
+@pytest.mark.parametrize("entered, in_force", [("2024-03-15", False), ("2025-05-01", True)])
+@pytest.mark.parametrize("ends, finding", [(date(2023, 12, 31), "certificate-expired"), (date(2026, 12, 31), None)])
+def test_tariff_not_in_force_rests_on_no_certificate(make_bom, tmp_path, entered, in_force, ends, finding):
+    """Section 232 does not apply to a vehicle entered before 2025-04-03 (Proclamation 10908 cl.(1)):
+    it listed an expired certification "value at stake 4,000.00", and solicit named it among the
+    verdicts depending on the engine (review round 2, expired_cert_232.py). A tariff not in force
+    on the entry date lists no certification finding or certified line, and no request names it;
+    in force, the same certification is listed under it (expired: at stake; valid: relied on)."""
+    vehicle = {**VEHICLE, "production_date": "2024-03-15", "entry_date": entered, "transaction_value": 30000}
+    lines = [{"part_number": "E-1", "hs_code": "8407.34", "value": 4000, "origin_country": "MX", "supplier": "EngCo"},
+             {"part_number": "S-1", "hs_code": "9401.20", "value": 1000, "origin_country": "JP", "supplier": "SeatCo",
+              "usmca_originating": "N"}]
+    path = with_sheet(make_bom(vehicle, lines), [("EngCo", None, "usmca", "Y", date(2023, 1, 1), ends, "DOC-ENG")])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "us-section-232-2025", "-r", "usmca-2020", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    results = {r["regime"]: r for r in json.loads(out.output)["results"]}
+    tariff, preference = results["us-section-232-2025"], results["usmca-2020"]
+    for result in (tariff, preference) if in_force else (preference,):  # the certification bears on both
+        if finding:
+            assert [(a["code"], a["value_at_stake"]) for a in result["assumptions"] if a["code"] == finding] == [
+                (finding, "4000.00")]
+        else:
+            assert [c["row"] for c in result["certified_lines"]] == [2]
+    if not in_force:
+        assert tariff["status"] == "no_duty"
+        assert tariff["assumptions"] == [] and tariff["certified_lines"] == []
+    text = runner.invoke(app, ["evaluate", str(path), "-r", "us-section-232-2025"])
+    assert text.exit_code == 0 and ("DOC-ENG" in text.output) is in_force, text.output
+    folder = tmp_path / "requests"
+    asked = runner.invoke(app, ["solicit", str(path), "-r", "us-section-232-2025", "-r", "usmca-2020", "--output", str(folder)])
+    assert asked.exit_code == 0, asked.output
+    depends = ""
+    if (folder / "request-engco.xlsx").exists():
+        parts = load_workbook(folder / "request-engco.xlsx")["Parts"]
+        depends = " ".join(str(row[6]) for row in parts.iter_rows(values_only=True) if row and row[0] == 2)
+    assert "us-section-232-2025" not in depends or in_force, depends
+
+
+ENGINE_LINES = [{"part_number": "E-1", "hs_code": "8407.34", "value": 4000, "origin_country": "MX", "supplier": "EngCo"},
+                {"part_number": "S-1", "hs_code": "9401.20", "value": 1000, "origin_country": "JP", "supplier": "SeatCo",
+                 "usmca_originating": "N"}]
+
+
+@pytest.mark.parametrize("written", ["Eng Co", "ENG\u00a0CO", "engco ", "\uff25\uff4e\uff47\uff23\uff4f"])
+def test_supplier_matches_ignoring_case_width_and_every_space(make_bom, written):
+    """The README says suppliers match "ignoring case and spacing"; "Eng Co" did not match the BOM's
+    "EngCo", and the certification was dropped silently (review round 2, cert_matches_nothing.py)."""
+    path = with_sheet(make_bom(VEHICLE, ENGINE_LINES), [(written, None, "usmca", "Y", None, None, "ENG-CERT")])
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "-f", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert [(c["row"], c["document"]) for c in data["results"][0]["certified_lines"]] == [(2, "ENG-CERT")]
+    assert not [w for w in data["warnings"] if "ENG-CERT" in w]
+
+
+@pytest.mark.parametrize("supplier, part, cell, named, closest", [
+    ("EngCo Ltd", None, "A2", "names supplier 'EngCo Ltd'", "closest BOM suppliers: 'EngCo' (BOM row 2)"),
+    ("Eng-Co", None, "A2", "names supplier 'Eng-Co'", "closest BOM suppliers: 'EngCo' (BOM row 2)"),
+    ("EngCo", "E-2", "B2", "names part 'E-2' of supplier 'EngCo'", "closest parts of that supplier in the BOM: 'E-1' (BOM row 2)"),
+])
+def test_certificate_matching_no_line_is_a_located_warning(make_bom, supplier, part, cell, named, closest):
+    """A Certificates row whose supplier (or supplier and part) no BOM line names is never used: validate
+    said "Workbook is valid." and evaluate gave no warning. Punctuation and legal suffixes are not
+    ignored (they may tell legal persons apart): such a near miss is a warning at the row, naming the
+    closest supplier names (or that supplier's parts) of the BOM."""
+    path = with_sheet(make_bom(VEHICLE, ENGINE_LINES), [(supplier, part, "usmca", "Y", None, None, "ENG-CERT")])
+    checked = runner.invoke(app, ["validate", str(path)])
+    assert checked.exit_code == 0, checked.output
+    (line,) = [x for x in checked.output.splitlines() if "ENG-CERT" in x]
+    assert line.startswith(f"{path}:Certificates!{cell}: warning: ") and named in line and closest in line, line
+    assert "it is not used" in line
+    out = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020", "-f", "json"])
+    data = json.loads(out.output)
+    (warning,) = [w for w in data["warnings"] if "ENG-CERT" in w]
+    assert warning.startswith(f"{path}:Certificates!{cell}: warning: ") and closest in warning
+    assert data["results"][0]["certified_lines"] == []
+    text = runner.invoke(app, ["evaluate", str(path), "-r", "usmca-2020"])
+    assert named in text.output
+
+
+def test_certificates_file_rows_matching_no_line_are_warned_and_counted(make_bom, tmp_path):
+    """A --certificates workbook may hold other vehicles' suppliers: each row that matches no line
+    of this BOM is a warning at its row, the first 20 shown and the rest counted in one more."""
+    from roo_calc.certificates.unmatched import SHOWN
+
+    bom = make_bom(VEHICLE, ENGINE_LINES)
+    certs = tmp_path / "certs.xlsx"
+    others = [{"supplier": f"Other {n}", "agreement": "usmca", "originating": True, "document": f"O-{n}"}
+              for n in range(SHOWN + 5)]
+    write_certificates(certs, [{"supplier": "EngCo", "agreement": "usmca", "originating": True, "document": "ENG"}, *others])
+    out = runner.invoke(app, ["evaluate", str(bom), "-r", "usmca-2020", "-f", "json", "--certificates", str(certs)])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    warned = [w for w in data["warnings"] if "no line of" in w]
+    assert len(warned) == SHOWN + 1 and all(w.startswith(f"{certs}:Certificates") for w in warned)
+    assert warned[0].startswith(f"{certs}:Certificates!A3: warning: ") and "'Other 0'" in warned[0]
+    assert "and 5 more certifications" in warned[-1]
+    assert [c["document"] for c in data["results"][0]["certified_lines"]] == ["ENG"]

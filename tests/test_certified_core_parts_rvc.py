@@ -4,7 +4,8 @@ vehicle's RVC (USMCA UR 14(2), 14(5), 14(12), 14(13)(d): 75% NC from 2023-07-01)
 Such a part is originating only if core parts pass by averaging (by category or as a
 super-core, 14(12)); the RVC counts it as originating (its linear form is unchanged), and says
 why when core parts pass, or lists `certified-core-part-rests-on-core-parts` with the RVC the
-lines would give counted as non-originating when they do not.  Real .xlsx workbooks throughout.
+lines would give counted as non-originating when they do not.  Steel and aluminum purchases from BOM lines count the metal of such a part of
+8708.29/8708.99 (UR 17(2)) and say the same.  Real .xlsx workbooks throughout.
 """
 
 from __future__ import annotations
@@ -169,3 +170,58 @@ def test_core_parts_not_decided_leave_the_rvc_waiting_on_them(make_bom, regimes)
     [assumption] = [a for a in ctx.assumptions if a.code == RESTS_ON_CORE_PARTS]
     assert "Core parts (core_parts) are not decided (needs review) here, and the vehicle's verdict waits on them" in assumption.text
     assert "by averaging, by category or as a super-core" in assumption.text
+
+
+# Steel and aluminum purchases from BOM lines: a body/chassis stamping of 8708.29 counts for its
+# metal, taking the part's originating status (UR 17(2)); certified Y under the 75% threshold it
+# is originating only if core parts pass (14(2), 14(12)).  No purchase figures on the Vehicle sheet.
+BOM_METAL = {"steel_purchases": None, "steel_purchases_originating": None, "aluminum_purchases": None,
+             "aluminum_purchases_originating": None}
+STAMPING = {"part_number": "STAMP", "hs_code": "8708.29", "value": 1000, "origin_country": "MX", "usmca_originating": "Y",
+            "regional_content_pct": 70, "core_part_group": "body_chassis", "material": "steel", "steel_content_value": 600}
+COIL_CN = {"part_number": "COIL-CN", "hs_code": "7208.25", "value": 200, "origin_country": "CN"}
+
+
+def test_steel_from_bom_lines_counts_a_stamping_under_the_threshold_only_with_core_parts_failing_listed(make_bom, regimes):
+    # Core parts fail (JP gear box).  Steel: (800 - 200) / 800 = 75% as counted; with the stamping's
+    # 600.00 of steel non-originating, (800 - 800) / 800 = 0%.
+    result, req, basis = _usmca(make_bom, regimes, [dict(ENGINE, regional_content_pct=80), GEARBOX_JP, STAMPING, COIL_CN],
+                                vehicle=BOM_METAL)
+    assert req["core_parts"].status == "fail"
+    assert req["steel"].status == "pass" and req["steel"].value == 75  # the form is unchanged
+    [assumption] = [a for a in result.assumptions if a.code == RESTS_ON_CORE_PARTS and a.requirement == "steel"]
+    assert assumption.rows == (4,) and assumption.value_at_stake_cents == 60_000  # the steel, not the part's value
+    assert "row 4 STAMP states 70.00% (steel 600.00)" in assumption.text
+    assert assumption.text.endswith("counted as non-originating, the steel purchases would be 0.00% originating, which "
+                                    "fails the 70%")
+    assert assumption.citation.startswith("USMCA UR 17(2), 14(2), 14(5), 14(12); core_parts:")
+    assert basis("steel", "STAMP") == ("steel content of a part (UR 17(2)): counted as originating (certified "
+                                       "usmca_originating = Y), which holds only if core parts pass: it states 70.00%, "
+                                       "under the 75% core-part threshold (UR 14(2), 14(12)); core parts fail "
+                                       f"(see {RESTS_ON_CORE_PARTS})")
+    assert "counted as non-originating the steel purchases would be 0.00% originating, which fails the 70%" in req["steel"].reason
+
+
+def test_steel_from_bom_lines_says_the_stamping_is_originating_when_core_parts_pass(make_bom, regimes):
+    result, req, basis = _usmca(make_bom, regimes, [dict(ENGINE, regional_content_pct=80), STAMPING, COIL_CN],
+                                vehicle=BOM_METAL)
+    assert req["core_parts"].status == "pass" and req["steel"].value == 75
+    assert basis("steel", "STAMP") == ("steel content of a part (UR 17(2)): originating: core parts pass by the "
+                                       "super-core, 77.50% (UR 14(10), 14(12)); it states 70.00%, under the 75% "
+                                       "threshold, on its own")
+    assert "row 3 STAMP (70.00%): certified usmca_originating = Y under the 75% core-part threshold, counted as " \
+           "originating because core parts pass (UR 14(12))" in req["steel"].reason
+    assert RESTS_ON_CORE_PARTS not in {a.code for a in result.assumptions}
+
+
+def test_aluminum_from_bom_lines_says_whether_it_would_still_pass(make_bom, regimes):
+    # Aluminum: a 76.06 sheet from MX (certified, 900) and the stamping's 100.00 of aluminum: 100% as
+    # counted, 90% with the stamping non-originating, which still meets 70%.
+    sheet = {"part_number": "SHEET", "hs_code": "7606.12", "value": 900, "origin_country": "MX", "usmca_originating": "Y"}
+    stamping = dict(STAMPING, material="aluminum", steel_content_value=None, aluminum_content_value=100)
+    result, req, _basis = _usmca(make_bom, regimes, [dict(ENGINE, regional_content_pct=80), GEARBOX_JP, stamping, sheet],
+                                 vehicle=BOM_METAL)
+    assert req["aluminum"].value == 100
+    [assumption] = [a for a in result.assumptions if a.code == RESTS_ON_CORE_PARTS and a.requirement == "aluminum"]
+    assert assumption.value_at_stake_cents == 10_000
+    assert assumption.text.endswith("the aluminum purchases would be 90.00% originating, which still meets the 70%")

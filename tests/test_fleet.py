@@ -30,7 +30,7 @@ def test_volume_weighted_rvc_matches_hand_sums(make_bom, tmp_path):
     (avg,) = data["averages"]
     rvc = avg["result"]["requirements"][0]
     assert rvc["value"] == "78.0000" and rvc["status"] == "pass"
-    assert rvc["figures"]["net_cost"] == "50000.00" and rvc["figures"]["vnm"] == "11000.00"  # weights 3 and 1 (gcd 1,000)
+    assert rvc["figures"]["net_cost"] == "50000000.00" and rvc["figures"]["vnm"] == "11000000.00"  # annual totals
     assert avg["annual_volume"] == 4000 and "s.16(1)(c)" in avg["citation"]
 
 
@@ -148,17 +148,59 @@ def test_vehicles_costed_in_different_currencies_are_not_added(make_bom):
 
 
 def test_averaged_money_says_what_it_is(make_bom):
-    """The averaged figures are weighted sums, neither per vehicle nor annual: the JSON says so and
-    gives the weights and the factor to the annual total."""
+    """The averaged figures are the group's annual totals: the JSON says so and gives each file's
+    annual volume as its weight."""
     a = make_bom(vehicle={**BASE_VEHICLE, "annual_volume": 3000, "plant": "P1"}, name="a.xlsx")
     b = make_bom(vehicle={**BASE_VEHICLE, "net_cost": 20000, "annual_volume": 1000, "plant": "P1"}, name="b.xlsx")
     out = runner.invoke(app, ["evaluate", str(a), str(b), "--average-by", "model-line", "-r", "usmca-2020", "-f", "json",
                               "--as-of", "2024-01-01"])
     (avg,) = json.loads(out.output)["averages"]
-    assert avg["result"]["requirements"][0]["figures"]["net_cost"] == "50000.00"  # 3 x 10,000 + 1 x 20,000
+    assert avg["result"]["requirements"][0]["figures"]["net_cost"] == "50000000.00"  # 3,000 x 10,000 + 1,000 x 20,000
     amounts = avg["amounts"]
-    assert amounts["weights"] == [{"file": str(a), "weight": 3}, {"file": str(b), "weight": 1}]
-    assert amounts["annual_factor"] == 1000 and "weighted sums" in amounts["basis"]
+    assert amounts["weights"] == [{"file": str(a), "weight": 3000}, {"file": str(b), "weight": 1000}]
+    assert amounts["annual_factor"] == 1 and "annual totals for the 4,000 vehicles a year" in amounts["basis"]
+
+
+@pytest.mark.parametrize("second_volume", [3000, 3001])
+def test_averaged_money_figures_are_annual_totals_by_hand(make_bom, tmp_path, second_volume):
+    """Every money figure of an average is the group's annual total, recomputed here by hand from the
+    BOMs and volumes. They were sums weighted by volume / gcd(volumes), a factor never printed: with
+    volumes 1,000 and 3,000 net_cost showed 95,000.00 (true total 95,000,000.00; review round 2,
+    fleet_figures_scaled.py), with 1,000 and 3,001 another scale."""
+    from decimal import Decimal
+
+    volumes = (1000, second_volume)
+    lines_a = [{"part_number": "S", "hs_code": "9401.20", "quantity": 2, "unit_value": 500, "origin_country": "JP"},
+               {"part_number": "W", "hs_code": "8708.70", "quantity": 4, "unit_value": 200, "origin_country": "CN"}]
+    lines_b = [{"part_number": "S", "hs_code": "9401.20", "quantity": 2, "unit_value": 3000, "origin_country": "JP"},
+               {"part_number": "W", "hs_code": "8708.70", "quantity": 4, "unit_value": 200, "origin_country": "CN"}]
+    a = make_bom(vehicle={**BASE_VEHICLE, "net_cost": 20000, "annual_volume": volumes[0], "plant": "P1"}, lines=lines_a,
+                 name="a.xlsx")
+    b = make_bom(vehicle={**BASE_VEHICLE, "net_cost": 25000, "annual_volume": volumes[1], "plant": "P1"}, lines=lines_b,
+                 name="b.xlsx")
+    args = ["evaluate", str(a), str(b), "--average-by", "model-line", "-r", "usmca-2020", "--as-of", "2024-01-01"]
+    out = runner.invoke(app, [*args, "-f", "json"])
+    assert out.exit_code == 0, out.output
+    (avg,) = json.loads(out.output)["averages"]
+    rvc = next(r for r in avg["result"]["requirements"] if r["id"] == "rvc")
+    net_cost = 20000 * volumes[0] + 25000 * volumes[1]
+    vnm = (2 * 500 + 4 * 200) * volumes[0] + (2 * 3000 + 4 * 200) * volumes[1]  # every line non-originating
+    assert Decimal(rvc["figures"]["net_cost"]) == net_cost
+    assert Decimal(rvc["figures"]["vnm"]) == vnm
+    assert Decimal(rvc["figures"]["vnm_allowed"]) == Decimal(net_cost) * (100 - Decimal(rvc["threshold"])) / 100
+    values = {(avg["row_sources"][str(line["row"])]["file"], line["part_number"].split(" / ")[1]): Decimal(line["value"])
+              for line in rvc["lines"]}
+    assert values == {(str(a), "S"): 1000 * volumes[0], (str(a), "W"): 800 * volumes[0],
+                      (str(b), "S"): 6000 * volumes[1], (str(b), "W"): 800 * volumes[1]}
+    assert Decimal(rvc["value"]) == (Decimal(100) * (net_cost - vnm) / net_cost).quantize(Decimal("0.0001"), "ROUND_DOWN")
+    said = f"money figures are annual totals for the {sum(volumes):,} vehicles a year of the group"
+    assert said in avg["amounts"]["basis"]
+    text = runner.invoke(app, args)
+    assert text.exit_code == 0 and said in text.output, text.output
+    report = tmp_path / "fleet-report.xlsx"
+    assert runner.invoke(app, [*args, "--output", str(report)]).exit_code == 0
+    sheet = openpyxl.load_workbook(report)["Averages"]
+    assert sheet.cell(3, 12).value == "Money figures" and said in sheet.cell(4, 12).value
 
 
 def test_averaging_keeps_each_vehicles_self_produced_parts(make_bom):

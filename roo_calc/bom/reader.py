@@ -189,6 +189,11 @@ def _load_bom(path: Path, columns: str | Path | None, rules: ReaderRules) -> Bom
         lines, made = _split_made(lines)
         if vehicle is not None:
             _check_totals(vehicle, lines, sheets, out)
+    if lines is not None and certificates:
+        from roo_calc.certificates.unmatched import unmatched
+
+        for problem in unmatched(certificates, lines, name):
+            out.add(problem.code, problem.message, problem.sheet, problem.cell, problem.severity)
     for entry in headers.unused():
         out.warn("unused-mapping", f"the mapping of header {entry.header!r} to {entry.column} ({entry.source}) was not "
                  f"used: sheet {entry.sheet} has no such header")

@@ -21,9 +21,11 @@ import pandas as pd
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.model import FIELD_OF, PER_PART, Certificate, CertifiedLine, supplier_key
 from roo_calc.certificates.reader import conflicts
+from roo_calc.certificates.unmatched import unmatched
 from roo_calc.engine.result import Assumption, Determination
 from roo_calc.errors import BomError, Problem
 from roo_calc.numbers import display_money, to_cents
+from roo_calc.rules.model import Regime
 
 _FIGURE_COLUMNS = {"regional_content_pct": "regional_content_e4", "us_content_pct": "us_content_e4",
                    "nafta_traced_value": "nafta_traced_value_cents", "steel_content_value": "steel_content_value_cents",
@@ -62,12 +64,16 @@ def apply_certificates(bom: Bom, on: date, extra: tuple[Certificate, ...] = ()) 
 
     `extra` are certifications from certificates workbooks, added to the BOM's own sheet.
     Raises `BomError` when certifications contradict each other or state a traced value above
-    the line's value.
+    the line's value. A certification of `extra` that matches no line is a warning on the BOM
+    returned (`unmatched`).
     """
-    certificates = bom.certificates + tuple(c for c in extra if c not in bom.certificates)
+    added = tuple(c for c in extra if c not in bom.certificates)
+    certificates = bom.certificates + added
     application = Application(on)
     if not certificates:
         return bom, application
+    if added:  # the BOM's own sheet was checked when it was read
+        bom = bom.model_copy(update={"warnings": bom.warnings + tuple(unmatched(added, bom.lines, bom.path))})
     problems = conflicts(certificates) if extra else []
     lines = bom.lines.copy()
     by_key: dict[tuple, list[Certificate]] = {}
@@ -179,9 +185,15 @@ def _disagreement_findings(overridden: dict[tuple[str, str | None], list[tuple[i
     return out
 
 
-def annotate(result: Determination, application: Application, certification_field: str | None) -> Determination:
-    """The determination with the certified lines it relied on and the certification findings."""
-    certified, assumptions = application.for_field(certification_field)
+def annotate(result: Determination, application: Application, regime: Regime) -> Determination:
+    """The determination with the certified lines it relied on and the certification findings.
+    None for a tariff not in force on the entry date (`applied_on`; a preference regime out of
+    force is applied as a what-if, on a date `Regime.applies_on` chooses, and keeps them): no
+    verdict rests on a certification there, and a value at stake would be false (such as Section
+    232 on a vehicle entered before it took effect)."""
+    if regime.kind == "tariff" and not regime.in_force_on(result.applied_on):
+        return result
+    certified, assumptions = application.for_field(regime.certification_field)
     if not certified and not assumptions:
         return result
     return result.model_copy(update={"certified_lines": certified, "assumptions": result.assumptions + assumptions})

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Literal
+import unicodedata
 
 from pydantic import BaseModel, ConfigDict
 
@@ -23,8 +24,10 @@ PER_PART = ("nafta_traced_value", "steel_content_value", "aluminum_content_value
 
 
 def supplier_key(name: str) -> str:
-    """Suppliers match case-insensitively, ignoring spaces around and doubled inside names."""
-    return " ".join(name.split()).casefold()
+    """Suppliers match ignoring case, character width (NFKC) and every whitespace: "Eng Co" is
+    "EngCo". Punctuation and legal suffixes count ("EngCo Ltd" is not "EngCo"): they may tell
+    legal persons apart, and a certification is its certifier's own (see `unmatched`)."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
 
 
 @dataclass(frozen=True)

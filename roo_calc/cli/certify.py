@@ -45,7 +45,7 @@ def certify(
         given = roo_calc.load_bom(bom_path, regimes=known)
         on = as_date(as_of) or roo_calc.default_as_of(given)
         bom, applied = with_certificates(given, certificates, on)
-        result = annotate(evaluate(bom, chosen[0], on, known), applied, chosen[0].certification_field)
+        result = annotate(evaluate(bom, chosen[0], on, known), applied, chosen[0])
     except RooCalcError as error:
         fail(error)
     try:
@@ -57,7 +57,7 @@ def certify(
 
     def judge(day):  # the vehicle as of a later day, with the supplier certifications valid then
         dated, used = with_certificates(given, certificates, day)
-        return annotate(evaluate(dated, chosen[0], day, known), used, chosen[0].certification_field)
+        return annotate(evaluate(dated, chosen[0], day, known), used, chosen[0])
 
     change = verdict_change(chosen[0], on, year_after(on), judge)
     items = elements(bom, result, on, change, column=chosen[0].certification_field)

@@ -81,7 +81,7 @@ def evaluate(
         on, source = determination_date(as_date(as_of), bom)
         bom, applied = with_certificates(bom, certificates, on)
         with working("evaluating", quiet):
-            results = [annotate(run(bom, r, on, known), applied, r.certification_field) for r in regimes]
+            results = [annotate(run(bom, r, on, known), applied, r) for r in regimes]
         from roo_calc.engine.duty import with_duty_exposure
 
         results = with_duty_exposure(bom, results, import_into.upper(), table)
@@ -173,7 +173,7 @@ def _evaluate_fleet(paths, regime, as_of, rules, format, output, import_into, av
                     volumes[bom.path] = entry.volume
                 on, source = determination_date(as_date(as_of), bom)
                 bom, applied = with_certificates(bom, certificates, on)
-                results = with_duty_exposure(bom, [annotate(run(bom, r, on, known), applied, r.certification_field)
+                results = with_duty_exposure(bom, [annotate(run(bom, r, on, known), applied, r)
                                                    for r in regimes], import_into.upper(), table)
                 vehicles.append((bom, on, results))
                 loaded.append(entry)

@@ -15,6 +15,11 @@ changes is what the RVC says: when core parts pass, each such line's reason name
 pass; when they do not, the RVC lists `certified-core-part-rests-on-core-parts` with the lines,
 the fact and the RVC they would give counted as non-originating, and its note says so beside
 the figure.
+
+Steel and aluminum purchases taken from BOM lines count a part of 8708.29 or 8708.99 for the
+metal in it, taking the part's originating status (UR 17(2)): a body or chassis stamping
+certified under the threshold is in the same case, restated the same way, its value at stake
+the metal it would count as non-originating.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import numpy as np
 
 from roo_calc.display import money as display_money, pct as display_pct, plural
 from roo_calc.engine.requirements import Context, CoreUnderThreshold
-from roo_calc.engine.result import RequirementResult
+from roo_calc.engine.result import Assumption, RequirementResult
+from roo_calc.engine.usmca_auto import material_lines
 from roo_calc.numbers import PCT_E4, SHARE_ONE
 
 RESTS_ON_CORE_PARTS = "certified-core-part-rests-on-core-parts"
@@ -36,20 +42,41 @@ LISTED = 12  # lines named in an assumption; the rest are counted
 def rvc_rests_on_core_parts(ctx: Context, results: list[RequirementResult]) -> list[RequirementResult]:
     """The regime's results, each vehicle RVC restated for the core-part lines certified under
     the threshold that it counts as originating (see the module doc); unchanged when none."""
+    return _settled(ctx, results, "regional_value_content")
+
+
+def purchases_rest_on_core_parts(ctx: Context, results: list[RequirementResult]) -> list[RequirementResult]:
+    """The regime's results, each steel or aluminum purchases requirement measured from BOM lines
+    restated for the core-part lines certified under the threshold whose metal it counts as
+    originating (UR 17(2), 14(2), 14(12)); unchanged when none."""
+    return _settled(ctx, results, "purchases")
+
+
+def _settled(ctx: Context, results: list[RequirementResult], kind: str) -> list[RequirementResult]:
     under = ctx.core_under_threshold
     core = None if under is None else next((r for r in results if r.id == under.requirement), None)
     if under is None or core is None or not under.lines.any():
         return results
-    return [_restated(ctx, r, core, under) if r.kind == "regional_value_content" and r.form is not None
+    return [_restated(ctx, r, core, under) if r.kind == kind and r.form is not None
             and r.line_counted is not None else r for r in results]
 
 
-def _restated(ctx: Context, rvc: RequirementResult, core: RequirementResult, under: CoreUnderThreshold) -> RequirementResult:
-    counted = np.asarray(rvc.line_counted, dtype=np.int64)
-    lines = under.lines & (counted == 0)  # those the RVC counts as originating
+def _restated(ctx: Context, result: RequirementResult, core: RequirementResult, under: CoreUnderThreshold) -> RequirementResult:
+    counted = np.asarray(result.line_counted, dtype=np.int64)
+    if result.kind == "purchases":  # the metal of a part of 8708.29 or 8708.99 (UR 17(2))
+        requirement = ctx.regime.requirements[result.id]
+        material = requirement.material
+        value, _counts, _missing = material_lines(ctx, result.id, requirement)
+        subject, figure = f"{material} purchases", f"the {material} purchases would be {{}} originating"
+        prefix, counts, shown = (f"{material} content of a part (UR 17(2)): ",
+                                 f"{material} purchases count as originating the {material} of", f"{material} ")
+    else:
+        value = ctx.lines.value
+        subject, figure, prefix, counts, shown = "RVC", "the RVC would be {}", "", "the RVC counts as originating", ""
+    lines = under.lines & (counted == 0) & (value > 0)  # those it counts as originating
     if not lines.any():
-        return rvc
-    assert rvc.form is not None
+        return result
+    assert result.form is not None
     field = ctx.regime.certification_field
     limit = under.threshold
     rc, _stated = ctx.lines.pct("regional_content_e4")
@@ -60,51 +87,53 @@ def _restated(ctx: Context, rvc: RequirementResult, core: RequirementResult, und
     def states(i: int) -> str:
         return f"{display_pct(Fraction(int(rc[i]), PCT_E4))}%"
 
-    basis = np.asarray(rvc.line_basis, dtype=object).copy()
+    basis = np.asarray(result.line_basis, dtype=object).copy()
     if core.status == "pass":
         averaged = _averaged_rows(ctx, core.id)
         super_core = core.form is not None and core.form.decide().option == 1  # CORE_OPTIONS: 0 each part, 1 super-core
         for i in order.tolist():
             unconfirmed = "; UNCONFIRMED, see core-part-lines-averaged" if int(rows[i]) in averaged else ""
             way, cited = _way(core, i, super_core)
-            basis[i] = (f"originating: core parts pass by {way} ({cited}{unconfirmed}); it states "
+            basis[i] = (f"{prefix}originating: core parts pass by {way} ({cited}{unconfirmed}); it states "
                         f"{states(i)}, under the {limit} threshold, on its own")
         named = ", ".join(f"row {rows[i]} {parts[i]} ({states(i)})" for i in order[:LISTED].tolist())
         more = f" and {len(order) - LISTED} more" if len(order) > LISTED else ""
         note = (f"{named}{more}: certified {field} = Y under the {limit} core-part threshold, counted as originating "
                 f"because core parts pass (UR 14(12))")
-        return rvc.model_copy(update={"line_basis": basis, "reason": _joined(rvc.reason, note)})
+        return result.model_copy(update={"line_basis": basis, "reason": _joined(result.reason, note)})
 
-    value = ctx.lines.value
-    credit = Fraction(rvc.figures.get("excess_lvc_points", 0))
-    moved = replace(rvc.form, counted=counted + np.where(lines, value * SHARE_ONE, 0).astype(np.int64))
+    credit = Fraction(result.figures.get("excess_lvc_points", 0))
+    moved = replace(result.form, counted=counted + np.where(lines, value * SHARE_ONE, 0).astype(np.int64))
     decision = moved.decide(credit=credit)
-    rvc_limit = f"{rvc.threshold.normalize():f}%" if rvc.threshold is not None else "threshold"
-    would = (f"{display_pct(decision.value)}%, which " + ("still meets" if decision.met else "fails")
-             + f" the {rvc_limit}")
+    threshold = f"{result.threshold.normalize():f}%" if result.threshold is not None else "threshold"
+    would = (figure.format(f"{display_pct(decision.value)}%") + ", which " + ("still meets" if decision.met else "fails")
+             + f" the {threshold}")
     state = "fail" if core.status == "fail" else f"are not decided ({core.status.replace('_', ' ')})"
-    consequence = ("so the vehicle is not originating whatever its RVC" if core.status == "fail" else
+    consequence = ("so the vehicle is not originating whatever its " + subject if core.status == "fail" else
                    "and the vehicle's verdict waits on them")
     ways = ("by category or as a super-core" if ctx.vehicle_class in ctx.regime.requirements[core.id].super_core_classes
             else "by category")
     for i in order.tolist():
-        basis[i] = (f"counted as originating (certified {field} = Y), which holds only if core parts pass: it states "
+        basis[i] = (f"{prefix}counted as originating (certified {field} = Y), which holds only if core parts pass: it states "
                     f"{states(i)}, under the {limit} core-part threshold (UR 14(2), 14(12)); core parts {state} "
                     f"(see {RESTS_ON_CORE_PARTS})")
-    listed = "; ".join(f"row {rows[i]} {parts[i]} states {states(i)} ({display_money(int(value[i]))})"
+    listed = "; ".join(f"row {rows[i]} {parts[i]} states {states(i)} ({shown}{display_money(int(value[i]))})"
                        for i in order[:LISTED].tolist())
     more = f" and {len(order) - LISTED} more" if len(order) > LISTED else ""
-    ctx.assume(RESTS_ON_CORE_PARTS, rvc.id, lines,
-               f"the RVC counts as originating core-part lines certified {field} = Y whose stated regional content is "
-               f"under the {limit} core-part threshold: {listed}{more}. Such a part is originating only if core parts "
-               f"pass by averaging, {ways} (a part under the threshold is not originating on its own, UR 14(2), 14(5); "
-               f"once the average meets it, every part averaged is, 14(12)). Core parts ({core.id}) {state} here, "
-               f"{consequence}; counted as non-originating, the RVC would be {would}",
-               f"USMCA UR 14(2), 14(5), 14(12); {core.id}: {core.citation}")
+    cited = "USMCA UR 17(2), 14(2), 14(5), 14(12)" if result.kind == "purchases" else "USMCA UR 14(2), 14(5), 14(12)"
+    ctx.assumptions.append(Assumption(
+        code=RESTS_ON_CORE_PARTS, requirement=result.id, rows=tuple(ctx.rows(lines)),
+        value_at_stake_cents=int(value[lines].sum()),
+        text=f"{counts} core-part lines certified {field} = Y whose stated regional content is under the {limit} "
+             f"core-part threshold: {listed}{more}. Such a part is originating only if core parts pass by averaging, "
+             f"{ways} (a part under the threshold is not originating on its own, UR 14(2), 14(5); once the average "
+             f"meets it, every part averaged is, 14(12)). Core parts ({core.id}) {state} here, {consequence}; counted "
+             f"as non-originating, {would}",
+        citation=f"{cited}; {core.id}: {core.citation}"))
     note = (f"rests on core parts: counts {plural(len(order), 'line')} certified {field} = Y under the {limit} core-part "
             f"threshold as originating, which holds only if core parts pass (UR 14(2), 14(12)); they {state}; counted "
-            f"as non-originating the RVC would be {would} (see {RESTS_ON_CORE_PARTS})")
-    return rvc.model_copy(update={"line_basis": basis, "reason": _joined(rvc.reason, note)})
+            f"as non-originating {would} (see {RESTS_ON_CORE_PARTS})")
+    return result.model_copy(update={"line_basis": basis, "reason": _joined(result.reason, note)})
 
 
 def _way(core: RequirementResult, i: int, super_core: bool) -> tuple[str, str]:

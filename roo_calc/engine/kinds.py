@@ -37,6 +37,6 @@ LINEAR_KINDS = frozenset(name for name, kind in KINDS.items() if kind.linear)
 
 # Run once a regime's requirements are all evaluated, in this order: each may restate a result in
 # the light of another's (a vehicle RVC counting a core part whose origin the core-parts test
-# decides, USMCA UR 14(2), 14(12)).  Each returns the results, restated where it has to.
+# decides, USMCA UR 14(2), 14(12); so, too, steel and aluminum purchases, 17(2)).  Each returns the results, restated where it has to.
 Settle = Callable[[Context, list[RequirementResult]], list[RequirementResult]]
-SETTLE: Sequence[Settle] = (core_origin.rvc_rests_on_core_parts,)
+SETTLE: Sequence[Settle] = (core_origin.rvc_rests_on_core_parts, core_origin.purchases_rest_on_core_parts)

@@ -398,7 +398,7 @@ def _half_even(scaled: np.ndarray, scale: int) -> np.ndarray:
     return whole + ((2 * rest > scale) | ((2 * rest == scale) & (whole % 2 == 1)))
 
 
-def _material_lines(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def material_lines(ctx: Context, rid: str, requirement: Requirement) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """What each BOM line counts as Table S purchases of the requirement's material (UR 17(1)-(2)):
     (cents counted, counted?, content missing?).  A Table S code counts at its full value; a part
     of a Table S "ex" subheading (8708.29, 8708.99) only for its stated steel (aluminum) content,
@@ -452,7 +452,7 @@ def purchases(ctx: Context, rid: str, requirement: Requirement) -> RequirementRe
                 citation="USMCA UR 17(5)(b)"))
     else:
         lines = ctx.lines
-        counted, mask, missing = _material_lines(ctx, rid, requirement)
+        counted, mask, missing = material_lines(ctx, rid, requirement)
         if missing.any():
             return _review(rid, requirement,
                            f"{material} content missing: rows {ctx.rows_text(missing)} are parts of "

@@ -84,6 +84,7 @@ def fleet_text(vehicles: list, sources: dict[str, Source], averages: list, avera
                 continue
             out.append(f"  {a.regime} / {' / '.join(a.category)}: {', '.join(a.members)} ({a.volume:,} vehicle{'s' if a.volume != 1 else ''} a year) [{a.note}]")
             out += ["    " + line for line in period_lines(a)]
+            out.append("    " + amounts_text(a))
             out += ["    " + line for line in summary_table([a.result])]
             out += ["    review: " + why for why in a.result.review]
             out += ["    assumption: " + x.text for x in a.result.assumptions if x.code.startswith("averaging-")]
@@ -129,21 +130,26 @@ def average_json(a) -> dict:
     return out
 
 
+def amounts_text(a) -> str:
+    """What every money figure of an averaged result is, in words (JSON `amounts.basis`, the text
+    and the Excel report say the same): the group's annual totals, exact to the cent."""
+    return (f"money figures are annual totals for the {a.volume:,} vehicle{'s' if a.volume != 1 else ''} a year of the "
+            "group: each vehicle's amount x its annual volume, summed, exact to the cent (no rounding); divide by "
+            f"{a.volume:,} for the average per vehicle; percentages are of these totals")
+
+
 def amounts_basis(a) -> dict:
-    """What the averaged result's money figures are: neither per vehicle nor annual, but sums of each
-    vehicle's amount times its weight (its annual volume over the volumes' greatest common divisor);
-    times `annual_factor` they are the category's annual totals. Percentages are unaffected."""
-    unit = a.volume // sum(w for _f, w in a.weights)
-    return {"basis": f"weighted sums: each vehicle's per-vehicle amount x its weight (annual volume / {unit:,}); "
-                     f"x {unit:,} = the category's annual total; / {a.volume:,} vehicles = the average per vehicle",
-            "weights": [{"file": file, "weight": weight} for file, weight in a.weights], "annual_factor": unit}
+    """The JSON's statement of what the averaged result's money figures are (`amounts_text`), with each
+    file's weight (its annual volume). `annual_factor` is 1: the figures are the annual totals."""
+    return {"basis": amounts_text(a), "weights": [{"file": file, "weight": weight} for file, weight in a.weights],
+            "annual_factor": 1}
 
 
 def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None:
     sheet = book.add_worksheet("Averages")
     sheet.write_string(0, 0, f"Averaged by {average_by}, weighted by annual volume, {as_of}", styles["title"])
     headers = ["Regime", "Category", "Vehicles", "Annual volume", "Status", "Binding requirement", "Failing requirements",
-               "Citation or note", "Period", "Verdict for", "Review and period assumptions"]
+               "Citation or note", "Period", "Verdict for", "Review and period assumptions", "Money figures"]
     sheet.write_row(2, 0, headers, styles["head"])
     sheet.set_row(2, 30)
     row = 3
@@ -163,9 +169,12 @@ def _averages(book, styles, averages: list, average_by: str, as_of: str) -> None
         said = "\n".join([*(a.result.review if a.result else ()),
                           *(x.text for x in (a.result.assumptions if a.result else ()) if x.code.startswith("averaging-"))])
         sheet.write_string(row, 10, said, styles["wrap"])
-        sheet.set_row(row, 15 * max(1, -(-len(a.note or "") // 60), -(-len(", ".join(a.members)) // 30), -(-len(said) // 60)))
+        money = amounts_text(a) if a.result is not None else ""
+        sheet.write_string(row, 11, money, styles["wrap"])
+        sheet.set_row(row, 15 * max(1, -(-len(a.note or "") // 60), -(-len(", ".join(a.members)) // 30), -(-len(said) // 60),
+                                    -(-len(money) // 45)))
         row += 1
     _status_formats(sheet, styles, f"E4:E{row}")
-    for col, width in enumerate((22, 30, 32, 12, 16, 14, 22, 62, 30, 30, 62)):
+    for col, width in enumerate((22, 30, 32, 12, 16, 14, 22, 62, 30, 30, 62, 40)):
         sheet.set_column(col, col, width)
     _print_setup(sheet, 2, styles["page"], "Averages")

@@ -316,6 +316,9 @@ def render(bom: Bom, results: list[Determination], as_of: date, detail_level: st
     else:
         for d in results:
             lines += [""] + detail(d, bom)
+    unused = [f"warning: {w.location}: {w.message}" for w in bom.warnings if w.code == "certificate-matches-nothing"]
+    if unused:  # a certification the verdicts did not use: said here, not only counted
+        lines += ["", *unused]
     if bom.warnings:
         lines += ["", f"{plural(len(bom.warnings), 'warning')} on the workbook (run roo-calc validate for the list)"]
     return "\n".join(lines) + "\n"

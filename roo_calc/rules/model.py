@@ -718,6 +718,12 @@ class Regime(_Strict):
         """What a supplier's Y in the regime's certification column certifies the part originating under."""
         return self.certification_basis or self.agreement_name
 
+    def in_force_on(self, on: date) -> bool:
+        """Whether the regime's `[in_force]` period holds `on` (no start or no end: open on that side).
+        A tariff is applied on the entry date as it is; a preference regime out of force is applied
+        as a what-if on a date `applies_on` chooses."""
+        return not ((self.in_force.from_ and on < self.in_force.from_) or (self.in_force.to and on > self.in_force.to))
+
     def applies_on(self, on: date, approved_through: date | None = None) -> tuple[date, str | None]:
         """The date whose law is applied for `on`, and why it differs, if it does.
 

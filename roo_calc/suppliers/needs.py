@@ -106,7 +106,7 @@ def solicit(bom: Bom, regimes: list[Regime], on: date, next_determination: date,
     """What to ask each supplier, ranked by what their answers could change."""
     known = known or {}
     certified, application = apply_certificates(bom, on)
-    results = [annotate(evaluate(certified, r, on, known), application, r.certification_field) for r in regimes]
+    results = [annotate(evaluate(certified, r, on, known), application, r) for r in regimes]
     frame = certified.lines
     index_of = {int(r): i for i, r in enumerate(frame["row"])}
     needs: dict[int, PartNeed] = {}
