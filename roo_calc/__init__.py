@@ -14,17 +14,21 @@ Everything else is internal and may change.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
-from functools import cache
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING
+
+# Imports here stay light (dataclasses and pathlib load inside the functions): `roo-calc` imports
+# this package before its Ctrl-C guard (roo_calc.__main__) is in place.
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "load_bom", "load_certificates", "load_regime", "load_regimes", "evaluate", "default_as_of",
            "to_json"]
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from roo_calc.bom.model import Bom, ReaderRules
     from roo_calc.certificates.model import Certificate
     from roo_calc.engine.result import Determination
@@ -71,6 +75,8 @@ def load_bom(path: str | Path, columns: str | Path | None = None,
     shipped = _shipped_reader_rules(str(_rules_dir()))
     rules = reader_rules(regimes.values()) if regimes is not None else shipped
     if not rules.vehicle_types_by_hs:  # a vehicle's type by its HS code is the law's (s.12), whatever the regimes given
+        from dataclasses import replace
+
         rules = replace(rules, vehicle_types_by_hs=shipped.vehicle_types_by_hs)
     return _load(path, columns, rules=rules)
 
@@ -115,6 +121,8 @@ def load_regime(id_or_path: str | Path, rules: Iterable[str | Path] | None = Non
 
     _require("id_or_path", id_or_path, (str, os.PathLike), "a regime id or the path of a rule file (str or Path)")
     _require_paths("rules", rules)
+    from pathlib import Path
+
     candidate = Path(id_or_path)
     if candidate.suffix == ".toml" or candidate.exists():
         return _load_file(candidate)

@@ -110,7 +110,7 @@ def test_cli_reports_document(bom, tmp_path):
     assert data["input"]["certificates"][0]["path"] == str(certs)
     assert data["results"][0]["certified_lines"][0]["document"] == "ACME-USMCA-2024"
     text = runner.invoke(app, ["evaluate", str(bom), "-r", "usmca-2020", "--certificates", str(certs)]).output
-    assert "ACME-USMCA-2024 (USMCA, ACME  mx, valid 2024-01-01 to 2024-05-01" in text and "rows 2 took" in text
+    assert "ACME-USMCA-2024 (USMCA, ACME  mx, valid 2024-01-01 to 2024-05-01" in text and "row 2 took" in text
     report = tmp_path / "report.xlsx"
     out = runner.invoke(app, ["evaluate", str(bom), "-r", "usmca-2020", "--certificates", str(certs), "-o", str(report)])
     assert out.exit_code == 0, out.output

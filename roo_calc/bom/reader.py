@@ -22,6 +22,7 @@ from roo_calc.bom import columns as columns_map
 from roo_calc.bom import countries, merges, package, schema, structure, xlsx
 from roo_calc.bom.columns import HeaderMapping
 from roo_calc.bom.model import Bom, FxRate, MappedColumn, ReaderRules, Vehicle
+from roo_calc.display import plural
 from roo_calc.errors import BomError, Problem, Severity
 from roo_calc.numbers import comma_is_ambiguous, parse_decimal, pct_to_e4, to_cents
 
@@ -213,7 +214,7 @@ def _header_mapping(reader, facts, sheet: str | None, file: str | Path | None, o
         frame, absolute, offset = _read_table(reader, sheet, schema.COLUMNS_SHEET_COLUMNS)
         header_row = (xlsx.first_row_with_values(facts.read_sheet(sheet)) or 1) + offset
         found = _map_headers(frame, absolute, schema.COLUMNS_SHEET_COLUMNS, sheet, header_row, out) or {}
-        _check_merges(facts, sheet, header_row, found, absolute, out)
+        _check_read_columns(facts, sheet, header_row, found, absolute, out)
         for i in range(len(frame)) if found else ():
             row = header_row + 1 + i
             raw = {name: frame.iat[i, pos] for name, (pos, _letter) in found.items()}
@@ -315,10 +316,31 @@ def _note_hidden(book: xlsx.Workbook, sheets: dict[str, str], out: _Collector) -
     for actual in sheets.values():
         hidden = book.read_sheet(actual).hidden_rows_with_values()
         if hidden:
-            shown = ", ".join(str(r) for r in hidden[:20]) + (f" and {len(hidden) - 20} more" if len(hidden) > 20 else "")
-            out.warn("hidden-rows", f"{len(hidden)} hidden row{'s' if len(hidden) > 1 else ''} holding values "
-                     f"{'are' if len(hidden) > 1 else 'is'} read like any other: row{'s' if len(hidden) > 1 else ''} {shown}",
-                     actual, f"{hidden[0]}:{hidden[0]}")
+            _warn_hidden("row", [str(r) for r in hidden], actual, f"{hidden[0]}:{hidden[0]}", out)
+
+
+def _note_hidden_columns(xml: xlsx.Sheet, sheet: str, header_row: int | None, read: dict[int, str], out: _Collector) -> None:
+    """Hidden columns that are read and hold values (below the header row, if the sheet has one):
+    said as hidden rows are, with each column's letter, header and how many of its cells hold a value."""
+    filled = {col: count for col, count in xml.hidden_columns_with_values(header_row or 0).items() if col in read}
+    if not filled:
+        return
+    shown = []
+    for col, count in sorted(filled.items()):
+        header = xml.text_at(header_row, col) if header_row is not None else None
+        named = (f"({read[col]})" if header_row is None else f"{header!r}" if header is not None and schema.canonical(header) == read[col]
+                 else f"{header!r} (read as {read[col]})")
+        shown.append(f"{xlsx.column_letter(col)} {named}, {plural(count, 'cell')} with values")
+    first = min(filled)
+    _warn_hidden("column", shown, sheet, f"{xlsx.column_letter(first)}{header_row or xml.first_row or 1}", out)
+
+
+def _warn_hidden(noun: str, items: list[str], sheet: str, cell: str, out: _Collector, most: int = 20) -> None:
+    """ "2 hidden rows holding values are read like any other: rows 4, 9" (rows or columns)."""
+    count = len(items)
+    shown = ", ".join(items[:most]) + (f" and {count - most} more" if count > most else "")
+    out.warn(f"hidden-{noun}s", f"{plural(count, 'hidden ' + noun)} holding values {'is' if count == 1 else 'are'} "
+             f"read like any other: {noun}{'' if count == 1 else 's'} {shown}", sheet, cell)
 
 
 def _currency_field(fields: dict[str, tuple[str | None, str]]) -> str:
@@ -338,10 +360,14 @@ def check_formulas(facts: xlsx.Workbook, sheets: Iterable[str], out: _Collector)
                     actual, cell)
 
 
-def _check_merges(facts: xlsx.Workbook, sheet: str, header_row: int, columns: dict[str, tuple[int, str]],
-                  absolute: list[int], out: _Collector) -> None:
-    """Merged ranges over the read columns of a table sheet are errors naming the range (`merges`)."""
-    merges.check_table(facts.read_sheet(sheet), sheet, header_row, {absolute[pos]: name for name, (pos, _l) in columns.items()}, out)
+def _check_read_columns(facts: xlsx.Workbook, sheet: str, header_row: int, columns: dict[str, tuple[int, str]],
+                        absolute: list[int], out: _Collector) -> None:
+    """The read columns of a table sheet: merged ranges over them are errors naming the range
+    (`merges`), and hidden ones holding values a warning."""
+    xml = facts.read_sheet(sheet)
+    read = {absolute[pos]: name for name, (pos, _l) in columns.items()}
+    merges.check_table(xml, sheet, header_row, read, out)
+    _note_hidden_columns(xml, sheet, header_row, read, out)
 
 
 # -- Vehicle sheet -----------------------------------------------------------------------------
@@ -377,6 +403,7 @@ def _read_vehicle(reader, facts, sheet: str, out: _Collector, headers: HeaderMap
             continue
         fields[column.name] = (value, f"{value_col}{row}")
     _vehicle_merges(facts.read_sheet(sheet), sheet, frame, first, absolute, fields, out)
+    _note_hidden_columns(facts.read_sheet(sheet), sheet, None, {absolute[0]: "the field names", absolute[1]: "the field values"}, out)
     for label, cell in unknown:
         like = _resembling(label, schema.SHEET_VEHICLE, set(fields), headers)
         out.warn("unused-column" if like else "unknown-field", f"field {label!r} is not part of the contract; ignored" + like, sheet, cell)
@@ -752,7 +779,7 @@ def _read_fx(reader, facts, sheet: str | None, out: _Collector, headers: HeaderM
     columns = _map_headers(frame, absolute, schema.FX_COLUMNS, sheet, header_row, out, headers)
     if columns is None:
         return {}
-    _check_merges(facts, sheet, header_row, columns, absolute, out)
+    _check_read_columns(facts, sheet, header_row, columns, absolute, out)
     rates: dict[str, FxRate] = {}
     for i in range(len(frame)):
         row = header_row + 1 + i
@@ -1042,7 +1069,7 @@ def _line_table(reader, facts, sheet: str, out: _Collector, headers: HeaderMappi
              if schema.canonical(h) not in contract and schema.canonical(h) not in mapped and not str(h).startswith("__UNNAMED__")]
     if columns is None:
         return None, extra, {}
-    _check_merges(facts, sheet, header_row, columns, absolute, out)
+    _check_read_columns(facts, sheet, header_row, columns, absolute, out)
     letters = {name: letter for name, (_pos, letter) in columns.items()}
     present = frame.iloc[:, [pos for pos, _l in columns.values()]].notna().any(axis=1)
     frame = frame[present]

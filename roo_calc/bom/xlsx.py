@@ -241,6 +241,7 @@ class Sheet:
     formulas_without_value: list[str] = field(default_factory=list)
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     hidden_rows: set[int] = field(default_factory=set)
+    hidden_columns: list[tuple[int, int]] = field(default_factory=list)  # 0-based inclusive ranges (<col hidden>)
     merges: list[Merge] = field(default_factory=list)
 
     @property
@@ -264,6 +265,22 @@ class Sheet:
         if not self.hidden_rows:
             return []
         return sorted(self.hidden_rows & set(np.unique(self.rows).tolist()))
+
+    def text_at(self, row: int, col: int) -> str | None:
+        """The text of one cell (None when blank)."""
+        at = np.flatnonzero((self.rows == row) & (self.cols == col))
+        return self.texts[int(at[0])] if len(at) else None
+
+    def hidden_columns_with_values(self, below: int = 0) -> dict[int, int]:
+        """Hidden columns holding values below row `below`: column -> how many cells hold one."""
+        if not self.hidden_columns:
+            return {}
+        filled = self.rows > below
+        hidden = np.zeros(len(self.cols), dtype=bool)
+        for low, high in self.hidden_columns:
+            hidden |= (self.cols >= low) & (self.cols <= high)
+        cols, counts = np.unique(self.cols[filled & hidden], return_counts=True)
+        return dict(zip(cols.tolist(), counts.tolist()))
 
 
 class Workbook:
@@ -349,16 +366,27 @@ def _refuse(message: str) -> NoReturn:
 
 
 def _element_names(name: str, interned: dict[str, str]) -> tuple[str, ...]:
-    """The worksheet's cell, value, text, inline-string, row, formula, phonetic and merged-range element names
+    """The worksheet's cell, value, text, inline-string, row, formula, phonetic, merged-range and column element names
     as the parser's own interned strings, checked once at the root so the handlers compare by
     identity."""
     ns, loc = safexml.local(name)
     if ns not in MAIN_NS or loc not in ("worksheet", "dialogsheet", "macrosheet"):
         _refuse(f"expected a SpreadsheetML worksheet, found <{loc}> in namespace {ns or 'none'!r}")
-    names = [ns + safexml.SEP + t for t in ("c", "v", "t", "is", "row", "f", "rPh", "mergeCell")]
+    names = [ns + safexml.SEP + t for t in ("c", "v", "t", "is", "row", "f", "rPh", "mergeCell", "col")]
     for tag in names:  # from now on expat returns these very objects for these names
         interned.setdefault(tag, tag)
     return tuple(interned[tag] for tag in names)
+
+
+def _column_span(attrs: dict[str, str]) -> tuple[int, int]:
+    """A <col> element's columns, 0-based and inclusive (min and max are 1-based)."""
+    try:
+        low, high = int(attrs.get("min", "")), int(attrs.get("max", attrs.get("min", "")))
+    except ValueError:
+        _refuse(f"column range {attrs.get('min')!r} to {attrs.get('max')!r} is not a pair of column numbers")
+    if not 0 < low <= high:
+        _refuse(f"column range {low} to {high} is not a range of columns")
+    return low - 1, high - 1
 
 
 def _cell_at(ref: str, columns: _Columns) -> tuple[int, int]:
@@ -394,7 +422,7 @@ class _SheetReader:
         percent_styles, date_styles = workbook.styles.percent, workbook.styles.date
         date1904 = workbook.date1904
         columns = _Columns()
-        tag_c = tag_v = tag_t = tag_is = tag_row = tag_f = tag_rph = tag_merge = ""
+        tag_c = tag_v = tag_t = tag_is = tag_row = tag_f = tag_rph = tag_merge = tag_col = ""
         row = 0
         row_text = ""  # the row element's r when it is plain digits: a cell reference ends with it
         row_number = 0  # and its number
@@ -411,7 +439,7 @@ class _SheetReader:
 
         def start(name: str, attrs: dict[str, str]) -> None:
             nonlocal row, col, ref, kind, style, formula, text, collect, rph, row_text, row_number
-            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph, tag_merge
+            nonlocal tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph, tag_merge, tag_col
             if name is tag_c:
                 ref = attrs.get("r", "")
                 if ref:
@@ -459,8 +487,11 @@ class _SheetReader:
                 if merge is None:
                     _refuse(f"merged range {merge_ref!r} is not a range of cells (expected e.g. E2:E4)")
                 sheet.merges.append(merge)
+            elif name is tag_col:  # before sheetData: a range of columns' width and visibility
+                if attrs.get("hidden") in ("1", "true"):
+                    sheet.hidden_columns.append(_column_span(attrs))
             elif not tag_c:
-                tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph, tag_merge = _element_names(name, interned)
+                tag_c, tag_v, tag_t, tag_is, tag_row, tag_f, tag_rph, tag_merge, tag_col = _element_names(name, interned)
 
         def end(name: str) -> None:
             nonlocal text, collect, rph

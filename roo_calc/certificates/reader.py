@@ -30,7 +30,7 @@ def read_certificates_sheet(reader, facts: xlsx.XlsxFacts, sheet: str | None, ou
     columns = bom_reader._map_headers(frame, absolute, schema.CERTIFICATE_COLUMNS, sheet, header_row, out, headers)
     if columns is None:
         return ()
-    bom_reader._check_merges(facts, sheet, header_row, columns, absolute, out)
+    bom_reader._check_read_columns(facts, sheet, header_row, columns, absolute, out)
     pct_letters = {columns[c.name][1] for c in schema.CERTIFICATE_COLUMNS if c.kind == "pct" and c.name in columns}
     percent = xlsx.percent_cells(xml, facts.percent_styles, pct_letters)
     found: list[Certificate] = []

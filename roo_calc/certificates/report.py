@@ -7,6 +7,7 @@ from datetime import date
 
 from roo_calc.certificates.apply import Application, expiring
 from roo_calc.certificates.model import CertifiedLine
+from roo_calc.display import plural
 
 
 def _rows(rows: list[int], most: int = 12) -> str:
@@ -26,11 +27,11 @@ def certified_text(lines: tuple[CertifiedLine, ...], indent: str = "  ") -> list
     for line in lines:
         groups.setdefault((line.document, line.agreement, line.supplier, line.valid_from, line.valid_to, line.location),
                           []).append(line)
-    out = [f"{indent}supplier certifications relied on ({len({l.row for l in lines})} lines):"]
+    out = [f"{indent}supplier certifications relied on ({plural(len({l.row for l in lines}), 'line')}):"]
     for (document, agreement, supplier, start, end, location), members in groups.items():
         fields = sorted({f for m in members for f in m.fields})
         out.append(f"{indent}  - {document} ({agreement.upper()}, {supplier}, {_period(start, end)}; {location}): "
-                   f"rows {_rows(sorted(m.row for m in members))} took {', '.join(fields)}")
+                   f"{'row' if len({m.row for m in members}) == 1 else 'rows'} {_rows(sorted(m.row for m in members))} took {', '.join(fields)}")
     return out
 
 
@@ -56,7 +57,7 @@ def validity_lines(bom, applied: Application, days: int) -> list[str]:
     certs = bom.certificates
     valid = [c for c in certs if c.valid_on(on)]
     out = ["", f"Supplier certifications: {len(certs)} on file ({len(valid)} valid on {on}, the determination date); "
-               f"{len({l.row for l in applied.certified})} BOM lines took facts from them"]
+               f"{plural(len({l.row for l in applied.certified}), 'BOM line')} took facts from them"]
     soon = expiring(certs, on, days)
     if soon:
         out.append(f"Expiring within {days} days of {on}:")

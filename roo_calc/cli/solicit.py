@@ -35,6 +35,7 @@ def solicit(
     """
     import roo_calc
     from roo_calc.certificates.reader import load_certificate_files
+    from roo_calc.display import plural
     from roo_calc.numbers import display_money
     from roo_calc.suppliers.needs import solicit as run
     from roo_calc.suppliers.requests import file_names, write_request
@@ -86,10 +87,10 @@ def solicit(
     say = stdout_echo(quiet)
     regimes = ", ".join(f"{r.regime} ({r.status.replace('_', ' ')})" for r in solicitation.regimes)
     say(f"{bom.path} as of {on}: {regimes}")
-    say(f"{len(solicitation.suppliers)} request workbooks and {SUMMARY} written to {output}")
+    say(f"{plural(len(solicitation.suppliers), 'request workbook')} and {SUMMARY} written to {output}")
     for rank, need in enumerate(solicitation.suppliers[:10], start=1):
         flips = ", ".join(f"{k} flips ({v.replace('_', ' ')})" for k, v in need.flips.items()) or "flips nothing alone"
-        say(f"  {rank:>2}. {need.supplier}: {len(need.parts)} parts, value at stake "
+        say(f"  {rank:>2}. {need.supplier}: {plural(len(need.parts), 'part')}, value at stake "
                    f"{display_money(need.value_at_stake_cents)} {bom.vehicle.currency}; {flips}  -> {names[need.supplier]}")
     if solicitation.unnamed_rows:
-        say(f"{len(solicitation.unnamed_rows)} lines need an answer but name no supplier (see {SUMMARY}, sheet Regimes)")
+        say(f"{plural(len(solicitation.unnamed_rows), 'line')} {'needs' if len(solicitation.unnamed_rows) == 1 else 'need'} an answer but name no supplier (see {SUMMARY}, sheet Regimes)")

@@ -13,6 +13,7 @@ import numpy as np
 
 from roo_calc.bom.model import Bom
 from roo_calc.display import money as display_money
+from roo_calc.display import plural
 from roo_calc.report.text import header
 
 if TYPE_CHECKING:
@@ -124,17 +125,17 @@ def summary(bom: Bom, regimes: Mapping[str, Regime] | None = None) -> str:
     out = ["", "Workbook is valid." if not bom.warnings else f"Workbook is valid, with {len(bom.warnings)} warning(s) above.", ""]
     out += header(bom)
     out.append(f"Production date: {v.production_date or 'not given (evaluations use --as-of or today)'}")
-    out.append(f"Materials made in {'/'.join(region)}: {display_money(int(value[regional].sum()))} {cur} ({int(regional.sum())} lines); "
-               f"elsewhere: {display_money(int(value[~regional].sum()))} {cur} ({int((~regional).sum())} lines)")
+    out.append(f"Materials made in {'/'.join(region)}: {display_money(int(value[regional].sum()))} {cur} ({plural(int(regional.sum()), 'line')}); "
+               f"elsewhere: {display_money(int(value[~regional].sum()))} {cur} ({plural(int((~regional).sum()), 'line')})")
     out.append(f"Net cost less materials (assembly, overhead, other costs): {display_money(v.net_cost_cents - bom.materials_cents)} {cur}")
     for field, agreement, uncertified, policy in _certifications(preferences, bom, regional):
         out.append(f"{agreement} certifications: {int((lines[field] == True).fillna(False).sum())} Y, "  # noqa: E712
                    f"{int((lines[field] == False).fillna(False).sum())} N; "  # noqa: E712
-                   + (f"{int(uncertified.sum())} regional lines have none on file (value at stake "
+                   + (f"{plural(int(uncertified.sum()), 'regional line')} {'has' if uncertified.sum() == 1 else 'have'} none on file (value at stake "
                       f"{display_money(int(value[uncertified].sum()))} {cur}: {policy})" if uncertified.any()
                       else "every regional line has one on file"))
     stated = lines["regional_content_e4"].notna().to_numpy(dtype=bool)
-    out.append(f"Regional content stated on {int(stated.sum())} lines; US content on {int(lines['us_content_e4'].notna().sum())}; "
+    out.append(f"Regional content stated on {plural(int(stated.sum()), 'line')}; US content on {int(lines['us_content_e4'].notna().sum())}; "
                f"NAFTA traced value on {int(lines['nafta_traced_value_cents'].notna().sum())}")
     materials = lines["material"].value_counts().to_dict()
     if materials:

@@ -17,6 +17,7 @@ from pathlib import Path
 from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.writer import open_book
+from roo_calc.display import plural
 from roo_calc.numbers import display_money
 from roo_calc.suppliers.layout import (ANSWER_COLUMNS, CERT_FIELDS, HEADER_ROW, INFO_COLUMNS, KEY_ROW, RESPONSES,
                                        RVC_METHODS, SHEET_CERTIFICATION, SHEET_INSTRUCTIONS, SHEET_PARTS, answer_title)
@@ -209,7 +210,7 @@ def _instructions(need: SupplierNeed, currency: str, solicitation: Solicitation)
     holder_name = named[solicitation.figures_column].agreement
     out = [
         ("What we ask", f"The parts you supply for this vehicle need the answers below so that the producer can determine "
-                        f"the vehicle's origin on {solicitation.on}. {len(need.parts)} parts, value "
+                        f"the vehicle's origin on {solicitation.on}. {plural(len(need.parts), 'part')}, value "
                         f"{display_money(need.value_at_stake_cents)} {currency} per vehicle."),
         ("How to answer", "On the Parts sheet, fill the yellow cells (drop-downs show the allowed values); leave a cell "
                           "blank if you cannot answer it. On the Certification sheet, choose 'answered' (or 'declined'), "

@@ -9,6 +9,7 @@ from pathlib import Path
 from roo_calc.atomic import atomic_path
 from roo_calc.bom.model import Bom
 from roo_calc.certificates.writer import open_book
+from roo_calc.display import plural
 from roo_calc.numbers import display_money
 from roo_calc.suppliers.needs import Solicitation
 
@@ -73,7 +74,7 @@ def write_summary(path: Path, bom: Bom, solicitation: Solicitation, files: dict[
         if solicitation.unnamed_rows:
             r = len(solicitation.regimes) + 2
             rows = ", ".join(str(x) for x in solicitation.unnamed_rows[:30])
-            regimes.write_string(r, 0, f"{len(solicitation.unnamed_rows)} lines need an answer but name no supplier "
+            regimes.write_string(r, 0, f"{plural(len(solicitation.unnamed_rows), 'line')} {'needs' if len(solicitation.unnamed_rows) == 1 else 'need'} an answer but name no supplier "
                                        f"(value {display_money(solicitation.unnamed_cents)} {v.currency}): rows {rows}", wrap)
 
         parts = book.add_worksheet("Parts")
