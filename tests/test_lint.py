@@ -38,7 +38,7 @@ def test_validate_says_how_each_regime_counts_uncertified_regional_lines_as_the_
         nafta = [line for line in summary(bom).splitlines() if line.startswith("NAFTA certifications")][0]
         assert "treated as non-originating" not in nafta, nafta
         assert "under us-proposal-2017, 0% regional content assumed" in nafta
-        said = [f"{n} {what}" for n, what in ((listed, "of a Schedule IV provision counted at full value in VNM (NAFTA UR 9(2)(i))"),
+        said = [f"{n} line{'s' if n > 1 else ''} {what}" for n, what in ((listed, "of a Schedule IV provision counted at full value in VNM (NAFTA UR 9(2)(i))"),
                                               (unlisted, "not of a Schedule IV provision taken to hold no traced material"))
                 if n]
         assert all(part in nafta for part in said), nafta

@@ -74,7 +74,7 @@ def _treatment(regime: Regime, bom: Bom, missing: np.ndarray) -> str:
                           (int(listed.sum()), "of a Schedule IV provision counted at full value in VNM (NAFTA UR 9(2)(i))"),
                           (int((missing & ~listed & ~traced).sum()), "not of a Schedule IV provision taken to hold no "
                                                                       "traced material, adding nothing (NAFTA UR 9(1))")]
-                text = ", ".join(f"{n} {what}" for n, what in counts if n)
+                text = ", ".join(f"{plural(n, 'line')} {what}" for n, what in counts if n)
         elif requirement.derivation is not None and (method == "all_traced" or requirement.kind == "us_content"):
             text = f"{requirement.derivation.undeclared_regional_share}% regional content assumed"
         else:
