@@ -58,6 +58,12 @@ class _Cited:
         return cite(self.reference)
 
 
+def _unconfirmed_says_why(unconfirmed: bool, note: str | None, what: str) -> None:
+    """An entry marked `unconfirmed` must say why in its note, so the report can print the doubt."""
+    if unconfirmed and not (note and "UNCONFIRMED" in note):
+        raise ValueError(f"an unconfirmed {what} says why in its note (starting UNCONFIRMED)")
+
+
 class Source(_Strict):
     """A legal text the regime cites; references name it by id (`source = "ID"`)."""
 
@@ -370,8 +376,7 @@ class MeltAndPour(_Cited, _Strict):
 
     @model_validator(mode="after")
     def _says_why(self) -> MeltAndPour:
-        if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
-            raise ValueError("an unconfirmed reading says why in its note (starting UNCONFIRMED)")
+        _unconfirmed_says_why(self.unconfirmed, self.note, "reading")
         return self
 
 
@@ -403,8 +408,7 @@ class Deal(_Cited, _Strict):
             raise ValueError("give either all_in (column 1 rate + tariff = all_in) or quota with in_quota_rate")
         if self.in_quota_rate is not None and self.quota is None:
             raise ValueError("in_quota_rate needs quota (units a year)")
-        if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
-            raise ValueError("an unconfirmed term says why in its note (starting UNCONFIRMED)")
+        _unconfirmed_says_why(self.unconfirmed, self.note, "term")
         return self
 
 
@@ -765,8 +769,7 @@ class MfnRate(_Cited, _Strict):
 
     @model_validator(mode="after")
     def _why(self) -> MfnRate:
-        if self.unconfirmed and not (self.note and "UNCONFIRMED" in self.note):
-            raise ValueError("an unconfirmed rate says why in its note (starting UNCONFIRMED)")
+        _unconfirmed_says_why(self.unconfirmed, self.note, "rate")
         return self
 
 
